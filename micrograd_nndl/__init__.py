@@ -1,0 +1,28 @@
+"""micrograd-nndl: a scalar autodiff engine for NNDL chapter 4 (Qiu Xipeng) and d2l.ai."""
+
+from .engine import Value, apply, is_grad_enabled, maxout, no_grad, topological_order
+from .errors import (
+    DivisionByZeroError,
+    DomainError,
+    MathError,
+    NonFiniteGradientError,
+    NumericOverflowError,
+)
+from .ops import OPS, Op
+
+__all__ = [
+    "OPS",
+    "DivisionByZeroError",
+    "DomainError",
+    "MathError",
+    "NonFiniteGradientError",
+    "NumericOverflowError",
+    "Op",
+    "Value",
+    "apply",
+    "is_grad_enabled",
+    "maxout",
+    "no_grad",
+    "topological_order",
+]
+__version__ = "0.1.0"

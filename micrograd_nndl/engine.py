@@ -1,0 +1,624 @@
+"""`Value`: a scalar that records the computation graph, and reverse-mode backward (NNDL §4.5.3).
+
+A node keeps its value, gradient, label, its op (an entry of `ops.OPS`) and its inputs. Nodes
+have `__slots__` and no closures, so a graph holds no reference cycles and costs little memory.
+Traversals are iterative: graphs a million nodes deep work at the default recursion limit.
+"""
+
+from __future__ import annotations
+
+import functools
+import numbers
+from typing import Any, Callable, Iterator, TypeVar
+
+from .errors import NonFiniteGradientError, NumericOverflowError
+from .ops import BINARY, NARY, OPS, UNARY, UNARY_PARAM, Op
+
+__all__ = [
+    "Value",
+    "apply",
+    "maxout",
+    "no_grad",
+    "is_grad_enabled",
+    "topological_order",
+]
+
+_recording = True  # False inside `no_grad()`: results are leaves (no graph)
+_new = object.__new__
+_Real = numbers.Real
+
+_ADD, _SUB, _MUL, _DIV, _POW = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"], OPS["pow"]
+_ADD_C, _MUL_C = _ADD.with_constant("right"), _MUL.with_constant("right")
+_OP_EXP, _OP_SIN, _OP_COS = OPS["exp"], OPS["sin"], OPS["cos"]
+_OP_SIGMOID, _OP_TANH, _OP_RELU, _OP_SOFTPLUS = OPS["sigmoid"], OPS["tanh"], OPS["relu"], OPS["softplus"]
+_OP_HARD_SIGMOID, _OP_HARD_TANH = OPS["hard_sigmoid"], OPS["hard_tanh"]
+
+
+def _name(node: Value) -> str:
+    return f"'{node.label}'" if node.label else f"<{node.op or 'leaf'} node>"
+
+
+def _finite_float(x: object, what: str) -> float:
+    """Convert a Python or numpy real number to a finite float; anything else is a TypeError."""
+    if type(x) is float:
+        f = x
+    elif isinstance(x, _Real):
+        f = float(x)
+    else:
+        raise TypeError(f"{what} must be a real number (int, float or numpy scalar), not {type(x).__name__}")
+    if f - f != 0.0:
+        raise ValueError(f"{what} must be finite, got {f!r}")
+    return f
+
+
+class Value:
+    """A scalar in a computation graph: f = (w*x + b).sigmoid(); f.backward(); w.grad.
+
+    `data` is the forward value, `grad` the derivative ∂f/∂self of the last `backward()`
+    (0.0 until then; see `has_grad`). `op` and `parents` say how the node was made.
+    """
+
+    __slots__ = ("data", "_grad", "_op", "_a", "_b", "label", "_pending")
+
+    def __init__(self, data: float, label: str = "") -> None:
+        self.data = _finite_float(data, f"Value(data) for {label!r}" if label else "Value(data)")
+        self._grad = None
+        self._op = None
+        self._a = None
+        self._b = None
+        self.label = str(label)
+        self._pending = 0
+
+    # ---- what a node is ---------------------------------------------------------------------
+
+    @property
+    def grad(self) -> float:
+        """∂root/∂self after `root.backward()`; 0.0 while no backward pass has reached it."""
+        g = self._grad
+        return 0.0 if g is None else g
+
+    @grad.setter
+    def grad(self, value: float) -> None:
+        self._grad = _finite_float(value, "grad")
+
+    @property
+    def has_grad(self) -> bool:
+        """True once a backward pass has reached this node (or its grad was set by hand)."""
+        return self._grad is not None
+
+    @property
+    def op(self) -> str:
+        """The name of the op that made this node ("" for a leaf)."""
+        op = self._op
+        return "" if op is None else op.name
+
+    @property
+    def op_info(self) -> Op | None:
+        """The op-table entry that made this node (None for a leaf)."""
+        return self._op
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The graph inputs of this node, in argument order (constants are not nodes)."""
+        op = self._op
+        if op is None:
+            return ()
+        kind = op.kind
+        if kind == BINARY:
+            return (self._a, self._b)
+        if kind == NARY:
+            return self._a
+        return (self._a,)
+
+    @property
+    def constant(self) -> float | None:
+        """The constant operand or parameter stored in the node (1.0001 in y * 1.0001), if any."""
+        op = self._op
+        if op is None or op.kind not in (UNARY_PARAM, NARY):
+            return None
+        return self._b
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a node made by the user (an input or parameter), not by an op."""
+        return self._op is None
+
+    def local_grads(self) -> tuple[float, ...]:
+        """∂self/∂parent_i for each parent, from the op table's rules (the edges of §4.5.3)."""
+        op = self._op
+        if op is None:
+            return ()
+        return _local_grads(self, op)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        op = f", op={self.op!r}" if self._op is not None else ""
+        grad = f", grad={self._grad!r}" if self._grad is not None else ""
+        return f"Value(data={self.data!r}{grad}{label}{op})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    # ---- arithmetic ---------------------------------------------------------------------------
+
+    def __add__(self, other: Value | float) -> Value:
+        if type(other) is Value:
+            r = self.data + other.data
+            if r - r != 0.0:
+                _overflow(_ADD, (self, other), r)
+            v = _new(Value)
+            v.data = r
+            v._grad = None
+            if _recording:
+                v._op, v._a, v._b = _ADD, self, other
+            else:
+                v._op = v._a = v._b = None
+            v.label = ""
+            v._pending = 0
+            return v
+        if type(other) is not float:
+            if not isinstance(other, _Real):
+                return NotImplemented
+            other = _finite_float(other, "the constant in +")
+        r = self.data + other
+        if r - r != 0.0:
+            _overflow(_ADD_C, (self,), r, other)
+        v = _new(Value)  # _node() written out: + and * are the hottest paths
+        v.data = r
+        v._grad = None
+        if _recording:
+            v._op, v._a, v._b = _ADD_C, self, other
+        else:
+            v._op = v._a = v._b = None
+        v.label = ""
+        v._pending = 0
+        return v
+
+    __radd__ = __add__
+
+    def __mul__(self, other: Value | float) -> Value:
+        if type(other) is Value:
+            r = self.data * other.data
+            if r - r != 0.0:
+                _overflow(_MUL, (self, other), r)
+            v = _new(Value)
+            v.data = r
+            v._grad = None
+            if _recording:
+                v._op, v._a, v._b = _MUL, self, other
+            else:
+                v._op = v._a = v._b = None
+            v.label = ""
+            v._pending = 0
+            return v
+        if type(other) is not float:
+            if not isinstance(other, _Real):
+                return NotImplemented
+            other = _finite_float(other, "the constant in *")
+        r = self.data * other
+        if r - r != 0.0:
+            _overflow(_MUL_C, (self,), r, other)
+        v = _new(Value)  # _node() written out: + and * are the hottest paths
+        v.data = r
+        v._grad = None
+        if _recording:
+            v._op, v._a, v._b = _MUL_C, self, other
+        else:
+            v._op = v._a = v._b = None
+        v.label = ""
+        v._pending = 0
+        return v
+
+    __rmul__ = __mul__
+
+    def __sub__(self, other: Value | float) -> Value:
+        return _binary(_SUB, self, other, "right")
+
+    def __rsub__(self, other: float) -> Value:
+        return _binary(_SUB, self, other, "left")
+
+    def __truediv__(self, other: Value | float) -> Value:
+        return _binary(_DIV, self, other, "right")
+
+    def __rtruediv__(self, other: float) -> Value:
+        return _binary(_DIV, self, other, "left")
+
+    def __pow__(self, other: Value | float) -> Value:
+        return _binary(_POW, self, other, "right")
+
+    def __rpow__(self, other: float) -> Value:
+        return _binary(_POW, self, other, "left")
+
+    def __neg__(self) -> Value:
+        return apply(OPS["neg"], self)
+
+    def __abs__(self) -> Value:
+        return apply(OPS["abs"], self)
+
+    # ---- elementary functions -----------------------------------------------------------------
+
+    def exp(self) -> Value:
+        """exp(x); d/dx = exp(x). Overflows (error) for x > 709.78."""
+        return _unary(_OP_EXP, self)
+
+    def log(self) -> Value:
+        """Natural logarithm; needs x > 0; d/dx = 1/x."""
+        return apply(OPS["log"], self)
+
+    def sqrt(self) -> Value:
+        """√x; needs x >= 0; d/dx = 1/(2√x) (infinite at 0: backward reports it)."""
+        return apply(OPS["sqrt"], self)
+
+    def sin(self) -> Value:
+        """sin x; d/dx = cos x."""
+        return _unary(_OP_SIN, self)
+
+    def cos(self) -> Value:
+        """cos x; d/dx = −sin x."""
+        return _unary(_OP_COS, self)
+
+    # ---- activation functions (NNDL §4.1) -----------------------------------------------------
+
+    def sigmoid(self) -> Value:
+        """Logistic σ(x) = 1/(1 + exp(−x)); σ' = σ(1 − σ) ≤ 0.25. One node for the book's six."""
+        return _unary(_OP_SIGMOID, self)
+
+    def tanh(self) -> Value:
+        """tanh x = 2σ(2x) − 1; tanh' = 1 − tanh² ≤ 1."""
+        return _unary(_OP_TANH, self)
+
+    def hard_sigmoid(self) -> Value:
+        """Hard-logistic max(min(0.25x + 0.5, 1), 0); derivative 0.25 on (−2, 2), 0 elsewhere and at ±2."""
+        return _unary(_OP_HARD_SIGMOID, self)
+
+    def hard_tanh(self) -> Value:
+        """max(min(x, 1), −1); derivative 1 on (−1, 1), 0 elsewhere and at ±1."""
+        return _unary(_OP_HARD_TANH, self)
+
+    def relu(self) -> Value:
+        """max(0, x); derivative 1 for x > 0, 0 for x <= 0 (relu'(0) = 0, as PyTorch)."""
+        return _unary(_OP_RELU, self)
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """x if x > 0 else γx (γ = slope); derivative 1 or γ, and γ at 0."""
+        return apply(OPS["leaky_relu"], self, _finite_float(slope, "leaky_relu slope"))
+
+    def prelu(self, slope: Value | float) -> Value:
+        """x if x > 0 else γx with a learnable γ (a Value): ∂/∂x = 1 or γ, ∂/∂γ = min(0, x)."""
+        return apply(OPS["prelu"], self, _as_value(slope, "γ"))
+
+    def elu(self, alpha: float = 1.0) -> Value:
+        """x if x > 0 else α(exp(x) − 1); derivative 1 or α·exp(x), and α at 0."""
+        return apply(OPS["elu"], self, _finite_float(alpha, "elu alpha"))
+
+    def softplus(self) -> Value:
+        """log(1 + exp(x)), computed without overflow; derivative σ(x)."""
+        return _unary(_OP_SOFTPLUS, self)
+
+    def swish(self, beta: Value | float = 1.0) -> Value:
+        """x·σ(βx); β a number, or a Value to learn it (then ∂/∂β = x²σ(βx)(1 − σ(βx)))."""
+        if isinstance(beta, Value):
+            return apply(OPS["swish_learnable"], self, beta)
+        return apply(OPS["swish"], self, _finite_float(beta, "swish beta"))
+
+    def gelu(self, approximate: str = "none") -> Value:
+        """x·Φ(x) (exact, with erf); approximate="tanh" or "sigmoid" (x·σ(1.702x))."""
+        names = {"none": "gelu", "tanh": "gelu_tanh", "sigmoid": "gelu_sigmoid"}
+        if approximate not in names:
+            raise ValueError(f"gelu(approximate=...) must be one of {sorted(names)}, not {approximate!r}")
+        return apply(OPS[names[approximate]], self)
+
+    # ---- reverse mode -------------------------------------------------------------------------
+
+    def backward(self) -> None:
+        """Back-propagate ∂self/∂node into every node's `grad` (NNDL §4.5.3, reverse mode).
+
+        Leaves' gradients *accumulate* across calls, as in PyTorch: call `zero_grad()` (here or
+        on a model) between steps. Intermediate nodes hold the gradient of the latest call.
+        A gradient that turns inf or nan raises `NonFiniteGradientError` naming the edge where
+        it appeared; the leaves' gradients are then restored to what they were.
+        """
+        _backward(self)
+
+    def zero_grad(self) -> None:
+        """Reset the gradient of every node of this graph to not computed (reads as 0.0)."""
+        for node in topological_order(self):
+            node._grad = None
+
+
+# ---- building nodes -------------------------------------------------------------------------
+
+
+def _node(data: float, op: Op, a: Any, b: Any) -> Value:
+    v = _new(Value)
+    v.data = data
+    v._grad = None
+    v.label = ""
+    v._pending = 0
+    if _recording:
+        v._op = op
+        v._a = a
+        v._b = b
+    else:
+        v._op = v._a = v._b = None
+    return v
+
+
+def _as_value(x: Value | float, label: str = "") -> Value:
+    if isinstance(x, Value):
+        return x
+    return Value(_finite_float(x, f"the operand {label}".strip()), label)
+
+
+def _describe_inputs(op: Op, inputs: tuple, k: Any = None) -> str:
+    parts = [f"{_name(x)} = {x.data!r}" for x in inputs]
+    if k is not None and not isinstance(k, tuple):
+        parts.append(f"{op.param or 'constant'} = {k!r}")
+    return ", ".join(parts)
+
+
+def _overflow(op: Op, inputs: tuple, result: float, k: Any = None) -> None:
+    raise NumericOverflowError(
+        f"{op.name}: result {result!r} is not finite (inputs: {_describe_inputs(op, inputs, k)})"
+    )
+
+
+def _binary(op: Op, x: Value, other: Value | float, side: str) -> Value:
+    if isinstance(other, Value):
+        return apply(op, x, other) if side == "right" else apply(op, other, x)
+    if not isinstance(other, _Real):
+        return NotImplemented
+    return apply(op.with_constant(side), x, _finite_float(other, f"the constant in {op.name}"))
+
+
+def _unary(op: Op, x: Value) -> Value:
+    """`apply` for a one-input op without domain check: the common case, kept short."""
+    try:
+        r = op.forward(x.data)
+    except (OverflowError, ValueError) as e:
+        raise NumericOverflowError(
+            f"{op.name}: the result is outside the floating-point range ({e}; input: {_name(x)} = {x.data!r})"
+        ) from None
+    if r - r != 0.0:
+        _overflow(op, (x,), r)
+    v = _new(Value)  # _node() written out: every activation passes here
+    v.data = r
+    v._grad = None
+    v.label = ""
+    v._pending = 0
+    if _recording:
+        v._op, v._a, v._b = op, x, None
+    else:
+        v._op = v._a = v._b = None
+    return v
+
+
+def apply(op: Op, *args: Any) -> Value:
+    """Apply a table op: apply(OPS["log"], x), apply(OPS["leaky_relu"], x, 0.1), apply(OPS["maxout"], a, b).
+
+    Graph inputs are `Value`s (numbers are wrapped as leaves for BINARY and NARY ops); the
+    parameter of a UNARY_PARAM op is a number. Domain and overflow errors name op and nodes.
+    """
+    kind = op.kind
+    if kind == UNARY:
+        (x,) = args
+        inputs, fargs, a, b = (x,), (x.data,), x, None
+    elif kind == UNARY_PARAM:
+        x, k = args
+        inputs, fargs, a, b = (x,), (x.data, k), x, k
+    elif kind == BINARY:
+        x, y = (_as_value(v) for v in args)
+        inputs, fargs, a, b = (x, y), (x.data, y.data), x, y
+    else:
+        if not args:
+            raise ValueError(f"{op.name} needs at least one input")
+        inputs = tuple(_as_value(v) for v in args)
+        fargs, a, b = (tuple(v.data for v in inputs), None), inputs, None
+    if op.check is not None:
+        problem = op.check(*fargs)
+        if problem is not None:
+            error, reason = problem
+            raise error(f"{op.name}: {reason} (inputs: {_describe_inputs(op, inputs, b)})")
+    try:
+        r = op.forward(*fargs)
+    except (OverflowError, ZeroDivisionError, ValueError) as e:
+        raise NumericOverflowError(
+            f"{op.name}: the result is outside the floating-point range ({e}; inputs: {_describe_inputs(op, inputs, b)})"
+        ) from None
+    if type(r) is not float:
+        r = float(r)  # e.g. int ** int, or abs() of an int-valued float stays float anyway
+    if r - r != 0.0:
+        _overflow(op, inputs, r, b)
+    return _node(r, op, a, b)
+
+
+def maxout(*values: Value | float) -> Value:
+    """max of k inputs (NNDL §4.1, maxout unit); the gradient goes to the first arg-max only."""
+    return apply(OPS["maxout"], *values)
+
+
+# ---- grad mode --------------------------------------------------------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class no_grad:
+    """Context manager and decorator: operations inside record no graph (results are leaves).
+
+    Used for updates and evaluation, where building a graph only costs time and memory. The
+    mode is process-wide, like a global switch; nesting works.
+    """
+
+    def __enter__(self) -> None:
+        global _recording
+        self._previous = _recording
+        _recording = False
+
+    def __exit__(self, *exc: object) -> None:
+        global _recording
+        _recording = self._previous
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with no_grad():
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+def is_grad_enabled() -> bool:
+    """False inside `no_grad()`."""
+    return _recording
+
+
+# ---- traversal and backward ------------------------------------------------------------------
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node `root` depends on, inputs before the nodes made from them (iterative)."""
+    order: list[Value] = []
+    seen = {id(root)}
+    stack: list[tuple[Value, Iterator[Value]]] = [(root, iter(root.parents))]
+    while stack:
+        node, inputs = stack[-1]
+        for parent in inputs:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def _local_grads(node: Value, op: Op) -> tuple[float, ...]:
+    kind, rules, out = op.kind, op.rules, node.data
+    if kind == UNARY:
+        return (rules[0](node._a.data, out),)
+    if kind == UNARY_PARAM:
+        return (rules[0](node._a.data, node._b, out),)
+    if kind == BINARY:
+        a, b = node._a.data, node._b.data
+        return (rules[0](a, b, out), rules[1](a, b, out))
+    return tuple(rules[0](tuple(p.data for p in node._a), node._b, out))
+
+
+def _count_children(root: Value) -> list[Value]:
+    """Pass 1: set `_pending` of every interior node to its number of children in the graph,
+    reset its gradient, and return the leaves (each once)."""
+    leaves = []
+    stack = [root]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        kind = node._op.kind
+        if kind <= UNARY_PARAM:  # one input: no tuple to build
+            p = node._a
+            n = p._pending + 1
+            p._pending = n
+            if n == 1:
+                if p._op is None:
+                    leaves.append(p)
+                else:
+                    p._grad = None
+                    push(p)
+            continue
+        for p in (node._a, node._b) if kind == BINARY else node._a:
+            n = p._pending + 1
+            p._pending = n
+            if n == 1:
+                if p._op is None:
+                    leaves.append(p)
+                else:
+                    p._grad = None
+                    push(p)
+    return leaves
+
+
+def _backward(root: Value) -> None:
+    """Pass 2 visits a node once all its children have been visited (a reverse topological
+    order, found by counting, with no sort and no recursion) and adds local × node.grad to each
+    input. The accumulation is written out in both branches: this loop is the engine's hot path."""
+    if root._op is None:  # a leaf: ∂x/∂x = 1
+        root._grad = 1.0 if root._grad is None else root._grad + 1.0
+        return
+    leaves = _count_children(root)
+    saved = [leaf._grad for leaf in leaves]
+    root._grad = 1.0
+    stack = [root]
+    pop, push = stack.pop, stack.append
+    node = p = root
+    d = g = 0.0
+    try:
+        while stack:
+            node = pop()
+            g = node._grad
+            op = node._op
+            kind = op.kind
+            if kind <= UNARY_PARAM:
+                p = node._a
+                if kind == UNARY:
+                    d = op.rule(p.data, node.data)
+                else:
+                    d = op.rule(p.data, node._b, node.data)
+                pg = p._grad
+                c = d * g if pg is None else pg + d * g
+                if c - c != 0.0:
+                    raise _nonfinite(node, p, d, g, c)
+                p._grad = c
+                if p._op is not None:
+                    n = p._pending - 1
+                    p._pending = n
+                    if n == 0:
+                        push(p)
+                continue
+            if kind == BINARY:
+                a, b = node._a, node._b
+                ad, bd, out = a.data, b.data, node.data
+                ps: Any = (a, b)
+                ds: Any = (op.rule(ad, bd, out), op.rules[1](ad, bd, out))
+            else:
+                ps = node._a
+                ds = op.rule(tuple(q.data for q in ps), node._b, node.data)
+            for p, d in zip(ps, ds):
+                pg = p._grad
+                c = d * g if pg is None else pg + d * g
+                if c - c != 0.0:
+                    raise _nonfinite(node, p, d, g, c)
+                p._grad = c
+                if p._op is not None:
+                    n = p._pending - 1
+                    p._pending = n
+                    if n == 0:
+                        push(p)
+    except (ArithmeticError, ValueError) as e:
+        _abort(root, leaves, saved)
+        if isinstance(e, NonFiniteGradientError):
+            raise
+        raise NonFiniteGradientError(
+            f"backward: a local derivative of {_name(node)} ({node.op}, value {node.data!r}) "
+            f"is not finite ({e}); inputs: {_describe_inputs(node._op, node.parents)}"
+        ) from None
+    for leaf in leaves:
+        leaf._pending = 0
+
+
+def _nonfinite(node: Value, parent: Value, d: float, g: float, c: float) -> NonFiniteGradientError:
+    return NonFiniteGradientError(
+        f"backward: the gradient of {_name(parent)} (value {parent.data!r}) became {c!r} at the "
+        f"edge from {_name(node)} ({node.op}): ∂{node.label or node.op}/∂{parent.label or 'input'} "
+        f"= {d!r} times {node.label or node.op}.grad = {g!r}"
+    )
+
+
+def _abort(root: Value, leaves: list[Value], saved: list) -> None:
+    """After a failed backward: restore the leaves' gradients and clear the interior ones."""
+    for leaf, g in zip(leaves, saved):
+        leaf._grad = g
+        leaf._pending = 0
+    for node in topological_order(root):
+        if node._op is not None:
+            node._grad = None
+            node._pending = 0

@@ -1,0 +1,306 @@
+"""The one table of primitive operations (NNDL §4.1, §4.5.3).
+
+Every primitive is one `Op`: its forward function on floats and its *local derivative rules*,
+∂out/∂input_i as functions of the inputs and the output. Reverse mode (`Value.backward`), the
+visualizer's step-through and chain-rule explainer, and the gradient checks all read these rules,
+so adding an operation is adding one entry here.
+
+Derivatives at kinks follow PyTorch: relu'(0) = 0, |x|'(0) = 0, hard_tanh'(±1) = 0,
+hard_sigmoid'(±2) = 0, leaky_relu'(0) = prelu'(0) = γ, elu'(0) = α, maxout sends the gradient to
+the first arg-max on ties.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .errors import DivisionByZeroError, DomainError, MathError
+
+UNARY, UNARY_PARAM, BINARY, NARY = 1, 2, 3, 4
+
+_exp = math.exp
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_GELU_TANH_C = 0.044715
+_GELU_SIGMOID_C = 1.702
+
+
+def logistic(x: float) -> float:
+    """σ(x) = 1 / (exp(−x) + 1), bit-for-bit the book's six-primitive form where exp(−x) is finite."""
+    if x > -700.0:
+        return 1.0 / (_exp(-x) + 1.0)
+    e = _exp(x)
+    return e / (1.0 + e)
+
+
+def normal_cdf(x: float) -> float:
+    """Φ(x), the standard normal CDF, via erf."""
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+
+def normal_pdf(x: float) -> float:
+    """φ(x), the standard normal density."""
+    return math.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+
+
+def _is_integer(x: float) -> bool:
+    return x == math.floor(x)
+
+
+@dataclass(frozen=True, eq=False)
+class Op:
+    """A primitive: forward on floats and one local-derivative rule per input.
+
+    `kind` says how a node stores its inputs: UNARY (x), UNARY_PARAM (x and a constant
+    parameter k that is not a graph node), BINARY (a, b) or NARY (a tuple of inputs).
+    Rules take the forward arguments followed by the output: rule(x, out), rule(x, k, out),
+    rule(a, b, out); an NARY rule(xs, k, out) returns the list of all local derivatives.
+    `check` returns None when the inputs are in the domain, else (error class, reason).
+    `sample` and `kinks` give, per forward argument, a range to test in and the points where
+    the op is not smooth (hypothesis strategies keep away from them).
+    """
+
+    name: str
+    kind: int
+    forward: Callable[..., float]
+    rules: tuple[Callable[..., float], ...]
+    symbol: str = ""
+    formula: str = ""
+    derivative: str = ""
+    check: Callable[..., tuple[type[MathError], str] | None] | None = None
+    sample: tuple[tuple[float, float], ...] = ()
+    kinks: tuple[tuple[float, ...], ...] = ()
+    param: str = ""
+    constant_side: str = ""
+    _variants: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # the first rule as an attribute of its own: backward reads it once per node
+        object.__setattr__(self, "rule", self.rules[0])
+
+    @property
+    def arity(self) -> int:
+        """How many graph inputs a node of this op has (-1: any number)."""
+        return {UNARY: 1, UNARY_PARAM: 1, BINARY: 2, NARY: -1}[self.kind]
+
+    def with_constant(self, side: str) -> Op:
+        """The one-input form of a binary op whose other operand is a constant number.
+
+        side="right" is x ∘ c (x * 1.0001), side="left" is c ∘ x (1 / x). The constant is
+        stored in the node, not as a node: the book's h3 = h2 × (−1) has one input.
+        """
+        if self.kind != BINARY:
+            raise ValueError(f"{self.name} is not a binary op")
+        if side in self._variants:
+            return self._variants[side]
+        f, (d0, d1), check = self.forward, self.rules, self.check
+        if side == "right":
+            variant = Op(
+                self.name,
+                UNARY_PARAM,
+                f,
+                (d0,),
+                symbol=self.symbol,
+                formula=self.formula,
+                derivative=self.derivative,
+                check=check,
+                sample=self.sample,
+                kinks=self.kinks,
+                param="c",
+                constant_side="right",
+            )
+        elif side == "left":
+            variant = Op(
+                self.name,
+                UNARY_PARAM,
+                lambda x, c: f(c, x),
+                (lambda x, c, out: d1(c, x, out),),
+                symbol=self.symbol,
+                formula=self.formula,
+                derivative=self.derivative,
+                check=None if check is None else (lambda x, c: check(c, x)),
+                sample=self.sample[::-1],
+                kinks=self.kinks[::-1],
+                param="c",
+                constant_side="left",
+            )
+        else:
+            raise ValueError(f"side must be 'left' or 'right', not {side!r}")
+        self._variants[side] = variant
+        return variant
+
+    def describe(self, k: object = None) -> str:
+        """A short text for drawings: "×", "× 1.0001", "1 ÷", "leaky_relu γ=0.01"."""
+        if self.constant_side == "right":
+            return f"{self.symbol} {_num(k)}"
+        if self.constant_side == "left":
+            return f"{_num(k)} {self.symbol}"
+        if self.kind == UNARY_PARAM:
+            return f"{self.symbol} {self.param}={_num(k)}"
+        return self.symbol
+
+
+def _num(k: object) -> str:
+    return f"{k:g}" if isinstance(k, float) else str(k)
+
+
+# ---- domain checks -----------------------------------------------------------------------
+
+
+def _check_div(a: float, b: float):
+    return (DivisionByZeroError, "division by zero") if b == 0.0 else None
+
+
+def _check_log(x: float):
+    return None if x > 0.0 else (DomainError, f"needs x > 0, got x = {x!r}")
+
+
+def _check_sqrt(x: float):
+    return None if x >= 0.0 else (DomainError, f"needs x >= 0, got x = {x!r}")
+
+
+def _check_pow(a: float, b: float):
+    if a == 0.0 and b < 0.0:
+        return (DivisionByZeroError, f"0 ** {b!r} divides by zero")
+    if a < 0.0 and not _is_integer(b):
+        return (DomainError, f"a negative base {a!r} to the non-integer power {b!r}")
+    return None
+
+
+# ---- local derivative rules that need more than one line -------------------------------
+
+
+def _pow_d_base(a: float, b: float, out: float) -> float:
+    """∂(a^b)/∂a = b·a^(b−1)."""
+    return b * a ** (b - 1.0) if b != 0.0 else 0.0
+
+
+def _pow_d_exponent(a: float, b: float, out: float) -> float:
+    """∂(a^b)/∂b = a^b·ln a; 0 at a = 0 (the limit), undefined (nan) for a < 0."""
+    if a > 0.0:
+        return out * math.log(a)
+    return 0.0 if a == 0.0 else math.nan
+
+
+def _swish(x: float, beta: float) -> float:
+    return x * logistic(beta * x)
+
+
+def _swish_dx(x: float, beta: float, out: float) -> float:
+    """σ(βx) + βx·σ(βx)(1 − σ(βx))."""
+    s = logistic(beta * x)
+    return s + beta * x * s * (1.0 - s)
+
+
+def _swish_dbeta(x: float, beta: float, out: float) -> float:
+    """x²·σ(βx)(1 − σ(βx))."""
+    s = logistic(beta * x)
+    return x * x * s * (1.0 - s)
+
+
+def _softplus(x: float) -> float:
+    """log(1 + exp(x)) = max(x, 0) + log1p(exp(−|x|)): never overflows."""
+    return max(x, 0.0) + math.log1p(_exp(-abs(x)))
+
+
+def _gelu_tanh(x: float) -> float:
+    return 0.5 * x * (1.0 + math.tanh(_SQRT_2_OVER_PI * (x + _GELU_TANH_C * x**3)))
+
+
+def _gelu_tanh_d(x: float, out: float) -> float:
+    t = math.tanh(_SQRT_2_OVER_PI * (x + _GELU_TANH_C * x**3))
+    du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_C * x * x)
+    return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du
+
+
+def _gelu_sigmoid_d(x: float, out: float) -> float:
+    s = logistic(_GELU_SIGMOID_C * x)
+    return s + _GELU_SIGMOID_C * x * s * (1.0 - s)
+
+
+def _maxout_rules(xs: tuple[float, ...], k: object, out: float) -> list[float]:
+    """1 for the first arg-max, 0 for the others."""
+    grads = [0.0] * len(xs)
+    grads[xs.index(out)] = 1.0
+    return grads
+
+
+_ANY = (-5.0, 5.0)
+_POS = (0.05, 5.0)
+
+OPS: dict[str, Op] = {
+    op.name: op
+    for op in (
+        # arithmetic
+        Op("add", BINARY, lambda a, b: a + b, (lambda a, b, o: 1.0, lambda a, b, o: 1.0),
+           "+", "a + b", "∂/∂a = 1, ∂/∂b = 1", sample=(_ANY, _ANY)),
+        Op("sub", BINARY, lambda a, b: a - b, (lambda a, b, o: 1.0, lambda a, b, o: -1.0),
+           "−", "a − b", "∂/∂a = 1, ∂/∂b = −1", sample=(_ANY, _ANY)),
+        Op("mul", BINARY, lambda a, b: a * b, (lambda a, b, o: b, lambda a, b, o: a),
+           "×", "a × b", "∂/∂a = b, ∂/∂b = a", sample=(_ANY, _ANY)),
+        Op("div", BINARY, lambda a, b: a / b, (lambda a, b, o: 1.0 / b, lambda a, b, o: -o / b),
+           "÷", "a ÷ b", "∂/∂a = 1/b, ∂/∂b = −a/b²", check=_check_div,
+           sample=(_ANY, _ANY), kinks=((), (0.0,))),
+        Op("pow", BINARY, lambda a, b: a**b, (_pow_d_base, _pow_d_exponent),
+           "^", "a ^ b", "∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a", check=_check_pow,
+           sample=(_POS, (-3.0, 3.0))),
+        Op("neg", UNARY, lambda x: -x, (lambda x, o: -1.0,), "−", "−x", "−1", sample=(_ANY,)),
+        Op("abs", UNARY, abs, (lambda x, o: 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0),),
+           "abs", "|x|", "sign(x), 0 at 0", sample=(_ANY,), kinks=((0.0,),)),
+        # elementary functions
+        Op("exp", UNARY, _exp, (lambda x, o: o,), "exp", "exp(x)", "exp(x)", sample=(_ANY,)),
+        Op("log", UNARY, math.log, (lambda x, o: 1.0 / x,), "log", "ln x", "1/x",
+           check=_check_log, sample=(_POS,)),
+        Op("sqrt", UNARY, math.sqrt, (lambda x, o: 0.5 / o,), "sqrt", "√x", "1/(2√x)",
+           check=_check_sqrt, sample=(_POS,)),
+        Op("sin", UNARY, math.sin, (lambda x, o: math.cos(x),), "sin", "sin x", "cos x",
+           sample=(_ANY,)),
+        Op("cos", UNARY, math.cos, (lambda x, o: -math.sin(x),), "cos", "cos x", "−sin x",
+           sample=(_ANY,)),
+        # activation functions, NNDL §4.1
+        Op("sigmoid", UNARY, logistic, (lambda x, o: o * (1.0 - o),), "σ",
+           "1 / (1 + exp(−x))", "σ(x)(1 − σ(x))", sample=(_ANY,)),
+        Op("tanh", UNARY, math.tanh, (lambda x, o: 1.0 - o * o,), "tanh",
+           "(eˣ − e⁻ˣ)/(eˣ + e⁻ˣ)", "1 − tanh²(x)", sample=(_ANY,)),
+        Op("hard_sigmoid", UNARY, lambda x: max(min(0.25 * x + 0.5, 1.0), 0.0),
+           (lambda x, o: 0.25 if -2.0 < x < 2.0 else 0.0,), "hard_sigmoid",
+           "max(min(0.25x + 0.5, 1), 0)", "0.25 on (−2, 2), else 0",
+           sample=(_ANY,), kinks=((-2.0, 2.0),)),
+        Op("hard_tanh", UNARY, lambda x: max(min(x, 1.0), -1.0),
+           (lambda x, o: 1.0 if -1.0 < x < 1.0 else 0.0,), "hard_tanh",
+           "max(min(x, 1), −1)", "1 on (−1, 1), else 0", sample=(_ANY,), kinks=((-1.0, 1.0),)),
+        Op("relu", UNARY, lambda x: x if x > 0.0 else 0.0,
+           (lambda x, o: 1.0 if x > 0.0 else 0.0,), "ReLU", "max(0, x)", "1 if x > 0 else 0",
+           sample=(_ANY,), kinks=((0.0,),)),
+        Op("leaky_relu", UNARY_PARAM, lambda x, g: x if x > 0.0 else g * x,
+           (lambda x, g, o: 1.0 if x > 0.0 else g,), "leaky_relu", "x if x > 0 else γx",
+           "1 if x > 0 else γ", sample=(_ANY, (0.0, 0.5)), kinks=((0.0,), ()), param="γ"),
+        Op("prelu", BINARY, lambda x, g: x if x > 0.0 else g * x,
+           (lambda x, g, o: 1.0 if x > 0.0 else g, lambda x, g, o: 0.0 if x > 0.0 else x),
+           "PReLU", "x if x > 0 else γx (γ learnable)", "∂/∂x = 1 or γ, ∂/∂γ = min(0, x)",
+           sample=(_ANY, (0.0, 0.5)), kinks=((0.0,), ())),
+        Op("elu", UNARY_PARAM, lambda x, a: x if x > 0.0 else a * math.expm1(x),
+           (lambda x, a, o: 1.0 if x > 0.0 else a * _exp(x),), "ELU",
+           "x if x > 0 else α(exp(x) − 1)", "1 if x > 0 else α·exp(x)",
+           sample=(_ANY, (0.1, 2.0)), kinks=((0.0,), ()), param="α"),
+        Op("softplus", UNARY, _softplus, (lambda x, o: logistic(x),), "softplus",
+           "log(1 + exp(x))", "σ(x)", sample=(_ANY,)),
+        Op("swish", UNARY_PARAM, _swish, (_swish_dx,), "swish", "x·σ(βx)",
+           "σ(βx) + βx·σ(βx)(1 − σ(βx))", sample=(_ANY, (0.0, 3.0)), param="β"),
+        Op("swish_learnable", BINARY, _swish, (_swish_dx, _swish_dbeta), "swish",
+           "x·σ(βx) (β learnable)", "∂/∂x = σ(βx) + βx·σ(βx)(1 − σ(βx)), ∂/∂β = x²σ(βx)(1 − σ(βx))",
+           sample=(_ANY, (0.0, 3.0))),
+        Op("gelu", UNARY, lambda x: x * normal_cdf(x),
+           (lambda x, o: normal_cdf(x) + x * normal_pdf(x),), "GELU", "x·Φ(x)",
+           "Φ(x) + x·φ(x)", sample=(_ANY,)),
+        Op("gelu_tanh", UNARY, _gelu_tanh, (_gelu_tanh_d,), "GELU~tanh",
+           "0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))", "0.5(1 + t) + 0.5x(1 − t²)·u′",
+           sample=(_ANY,)),
+        Op("gelu_sigmoid", UNARY, lambda x: x * logistic(_GELU_SIGMOID_C * x),
+           (_gelu_sigmoid_d,), "GELU~σ", "x·σ(1.702x)", "σ(1.702x) + 1.702x·σ(1 − σ)",
+           sample=(_ANY,)),
+        Op("maxout", NARY, lambda xs, k: max(xs), (_maxout_rules,), "max", "max_k z_k",
+           "1 for the arg-max, 0 for the others", sample=(_ANY,)),
+    )
+}
