@@ -1,6 +1,14 @@
 """micrograd-nndl: a scalar autodiff engine for NNDL chapter 4 (Qiu Xipeng) and d2l.ai."""
 
-from .engine import Value, apply, is_grad_enabled, maxout, no_grad, topological_order
+from .engine import (
+    Value,
+    apply,
+    backward_order,
+    is_grad_enabled,
+    maxout,
+    no_grad,
+    topological_order,
+)
 from .errors import (
     DivisionByZeroError,
     DomainError,
@@ -20,6 +28,7 @@ __all__ = [
     "Op",
     "Value",
     "apply",
+    "backward_order",
     "is_grad_enabled",
     "maxout",
     "no_grad",

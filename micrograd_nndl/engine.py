@@ -17,6 +17,7 @@ from .ops import BINARY, NARY, OPS, UNARY, UNARY_PARAM, Op
 __all__ = [
     "Value",
     "apply",
+    "backward_order",
     "maxout",
     "no_grad",
     "is_grad_enabled",
@@ -490,6 +491,36 @@ def topological_order(root: Value) -> list[Value]:
         else:
             stack.pop()
             order.append(node)
+    return order
+
+
+def backward_order(root: Value) -> list[Value]:
+    """The nodes made by ops, in the exact order `backward()` visits them (root first).
+
+    Each visited node adds local × node.grad into its parents in argument order, as
+    `c = local * g if parent has no grad yet else parent.grad + local * g`; a step-through that
+    follows this order and formula reproduces backward's floats bit for bit.
+    """
+    if root.is_leaf:
+        return []
+    pending: dict[int, int] = {}
+    stack = [root]
+    while stack:
+        for p in stack.pop().parents:
+            n = pending.get(id(p), 0) + 1
+            pending[id(p)] = n
+            if n == 1 and not p.is_leaf:
+                stack.append(p)
+    order: list[Value] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        for p in node.parents:
+            if not p.is_leaf:
+                pending[id(p)] -= 1
+                if pending[id(p)] == 0:
+                    stack.append(p)
     return order
 
 
