@@ -1,0 +1,35 @@
+"""What a benchmark reports: one row per measurement, ours beside the reference engine's."""
+
+from __future__ import annotations
+
+import gc
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass
+class Row:
+    """One measurement: `ours` and `reference` in `unit` (lower is better); ratio = ref / ours."""
+
+    name: str
+    ours: float
+    reference: float
+    unit: str = "s"
+    target: str = ""
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.reference / self.ours if self.ours else float("inf")
+
+
+def best_time(fn: Callable[[], object], repeat: int = 3) -> float:
+    """The fastest of `repeat` runs of fn(), in seconds, with the garbage collector on."""
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
