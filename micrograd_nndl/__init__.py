@@ -16,12 +16,14 @@ from .errors import (
     NonFiniteGradientError,
     NumericOverflowError,
 )
+from .gradcheck import GradcheckError, gradcheck, numeric_grads
 from .ops import OPS, Op
 
 __all__ = [
     "OPS",
     "DivisionByZeroError",
     "DomainError",
+    "GradcheckError",
     "MathError",
     "NonFiniteGradientError",
     "NumericOverflowError",
@@ -29,9 +31,11 @@ __all__ = [
     "Value",
     "apply",
     "backward_order",
+    "gradcheck",
     "is_grad_enabled",
     "maxout",
     "no_grad",
+    "numeric_grads",
     "topological_order",
 ]
 __version__ = "0.1.0"

@@ -13,8 +13,9 @@ the first arg-max on ties.
 from __future__ import annotations
 
 import math
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .errors import DivisionByZeroError, DomainError, MathError
 
@@ -27,7 +28,7 @@ _GELU_SIGMOID_C = 1.702
 
 
 def logistic(x: float) -> float:
-    """σ(x) = 1 / (exp(−x) + 1), bit-for-bit the book's six-primitive form where exp(−x) is finite."""
+    """σ(x) = 1 / (exp(−x) + 1), bit for bit the book's six primitives wherever exp(−x) is finite."""
     if x > -700.0:
         return 1.0 / (_exp(-x) + 1.0)
     e = _exp(x)
@@ -226,9 +227,23 @@ def _maxout_rules(xs: tuple[float, ...], k: object, out: float) -> list[float]:
     return grads
 
 
+def _neuron(xs: tuple[float, ...], k: object) -> float:
+    """A neuron's net input z = Σᵢ wᵢxᵢ + b (NNDL §4.2) for inputs (w₁..wₙ, x₁..xₙ, b)."""
+    n = (len(xs) - 1) // 2
+    return sum(map(operator.mul, xs[:n], xs[n : 2 * n]), xs[-1])
+
+
+def _neuron_rules(xs: tuple[float, ...], k: object, out: float) -> list[float]:
+    """∂z/∂wᵢ = xᵢ, ∂z/∂xᵢ = wᵢ, ∂z/∂b = 1."""
+    n = (len(xs) - 1) // 2
+    return [*xs[n : 2 * n], *xs[:n], 1.0]
+
+
 _ANY = (-5.0, 5.0)
 _POS = (0.05, 5.0)
 
+# fmt: off
+# One op per entry, laid out by hand: the table is meant to be read.
 OPS: dict[str, Op] = {
     op.name: op
     for op in (
@@ -302,5 +317,9 @@ OPS: dict[str, Op] = {
            sample=(_ANY,)),
         Op("maxout", NARY, lambda xs, k: max(xs), (_maxout_rules,), "max", "max_k z_k",
            "1 for the arg-max, 0 for the others", sample=(_ANY,)),
+        Op("neuron", NARY, _neuron, (_neuron_rules,), "Σw·x+b",
+           "Σᵢ wᵢxᵢ + b (inputs w₁..wₙ, x₁..xₙ, b)", "∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1",
+           sample=(_ANY,)),
     )
 }
+# fmt: on

@@ -1,0 +1,187 @@
+"""Property-testing your own functions' gradients (needs `hypothesis`, the `dev` extra).
+
+    from hypothesis import given
+    from micrograd_nndl.testing import scalars, expressions, assert_grads_match
+
+    @given(scalars(-3, 3))
+    def test_my_function(x):
+        assert_grads_match(lambda v: (v * v).tanh(), [x])
+
+    @given(expressions(n_inputs=2))
+    def test_random_graphs(expr):
+        assert_grads_match(expr, expr.inputs)
+
+`expressions` draws random graphs from the op table (NNDL §4.5.3's primitives and §4.1's
+activations), keeping every op inside the range where it is smooth, so central differences
+are a fair judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from hypothesis import strategies as st
+
+from .engine import Value, apply
+from .gradcheck import GradcheckError, analytic_grads, grad_table, numeric_grads
+from .ops import BINARY, NARY, OPS, UNARY_PARAM, Op
+
+#: How far a drawn input keeps from a kink (relu at 0, hard_tanh at ±1, ...).
+KINK_MARGIN = 1e-3
+#: Largest |value| an intermediate node of a random expression may take.
+MAX_MAGNITUDE = 50.0
+
+__all__ = [
+    "Expression",
+    "KINK_MARGIN",
+    "assert_grads_match",
+    "expressions",
+    "op_inputs",
+    "scalars",
+]
+
+
+def scalars(lo: float = -5.0, hi: float = 5.0) -> st.SearchStrategy[float]:
+    """Finite floats in [lo, hi]."""
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+def _smooth_at(x: float, lo: float, hi: float, kinks: Sequence[float]) -> bool:
+    return lo <= x <= hi and all(abs(x - k) > KINK_MARGIN for k in kinks)
+
+
+def op_inputs(op: Op) -> st.SearchStrategy[tuple[float, ...]]:
+    """Forward arguments for `op` inside its smooth domain (its table `sample`, off its kinks)."""
+    if op.kind == NARY:
+        lo, hi = op.sample[0]
+        return st.lists(scalars(lo, hi), min_size=1, max_size=4, unique=True).map(tuple)
+    parts = []
+    for i, (lo, hi) in enumerate(op.sample):
+        kinks = op.kinks[i] if i < len(op.kinks) else ()
+        parts.append(
+            scalars(lo, hi).filter(lambda x, lo=lo, hi=hi, k=kinks: _smooth_at(x, lo, hi, k))
+        )
+    return st.tuples(*parts)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One op applied to earlier nodes of an expression (by index) and its constant params."""
+
+    op: Op
+    args: tuple[int, ...]
+    params: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A random expression over n inputs: call it with Values to build its graph again."""
+
+    inputs: tuple[float, ...]
+    steps: tuple[Step, ...]
+
+    def __call__(self, *leaves: Value) -> Value:
+        nodes = list(leaves)
+        for step in self.steps:
+            nodes.append(apply(step.op, *(nodes[i] for i in step.args), *step.params))
+        return nodes[-1]
+
+    def __repr__(self) -> str:
+        names = [f"x{i + 1}" for i in range(len(self.inputs))]
+        for step in self.steps:
+            args = [names[i] for i in step.args] + [f"{p:g}" for p in step.params]
+            names.append(f"{step.op.name}({', '.join(args)})")
+        values = ", ".join(f"x{i + 1}={x!r}" for i, x in enumerate(self.inputs))
+        return f"<Expression {names[-1]} at {values}>"
+
+
+def _graph_arity(op: Op) -> int:
+    return {BINARY: 2, NARY: 3}.get(op.kind, 1)
+
+
+def _fits(op: Op, values: Sequence[float]) -> bool:
+    if op.kind == NARY:
+        lo, hi = op.sample[0]
+        return len(set(values)) == len(values) and all(lo <= v <= hi for v in values)
+    return all(
+        _smooth_at(v, *op.sample[i], op.kinks[i] if i < len(op.kinks) else ())
+        for i, v in enumerate(values)
+    )
+
+
+@st.composite
+def expressions(
+    draw: st.DrawFn,
+    n_inputs: int = 2,
+    max_steps: int = 6,
+    ops: Sequence[Op] | None = None,
+    inputs: st.SearchStrategy[float] | None = None,
+) -> Expression:
+    """Random expression graphs over `n_inputs` leaves, drawn from the op table.
+
+    Each step applies an op to earlier nodes only where their values lie in the op's smooth
+    domain (and keeps |value| <= MAX_MAGNITUDE); the result is the last node, which uses every
+    step's output only if the draw chains them, as real expressions do.
+    """
+    table = list(ops) if ops is not None else list(OPS.values())
+    xs = draw(st.lists(inputs or scalars(-2.0, 2.0), min_size=n_inputs, max_size=n_inputs))
+    values = list(xs)
+    steps: list[Step] = []
+    for _ in range(draw(st.integers(1, max_steps))):
+        op = draw(st.sampled_from(table))
+        n_args = _graph_arity(op)
+        args = tuple(draw(st.integers(0, len(values) - 1)) for _ in range(n_args))
+        if op.kind != NARY:
+            args = (len(values) - 1, *args[1:])  # chain: each step uses the newest node
+        params: tuple[float, ...] = ()
+        if op.kind == UNARY_PARAM:
+            params = (draw(op_inputs(op))[1],)
+        arg_values = [values[i] for i in args]
+        if not _fits(op, arg_values):
+            continue
+        out = (
+            op.forward(tuple(arg_values), None)
+            if op.kind == NARY
+            else op.forward(*arg_values, *params)
+        )
+        if not abs(out) <= MAX_MAGNITUDE:
+            continue
+        steps.append(Step(op, args, params))
+        values.append(out)
+    if not steps:  # every draw left the domain: fall back to a sum, which is smooth everywhere
+        steps.append(Step(OPS["add"], (0, n_inputs - 1), ()))
+    return Expression(tuple(xs), tuple(steps))
+
+
+def assert_grads_match(
+    f: Callable[..., Value],
+    inputs: Sequence[float],
+    expected: Callable[..., Sequence[float]] | None = None,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+) -> None:
+    """Assert backward() agrees with central differences, and with `expected(*inputs)` if given.
+
+    `expected` returns the analytic partial derivatives (a hand-derived formula); the check
+    then compares all three columns. Raises GradcheckError (an AssertionError) with a table.
+    """
+    xs = [float(x) for x in inputs]
+    columns = {"backward": analytic_grads(f, xs), "numeric": numeric_grads(f, xs, eps)}
+    if expected is not None:
+        columns["expected"] = [float(g) for g in expected(*xs)]
+    reference = columns["expected"] if expected is not None else columns["numeric"]
+    bad = []
+    for i in range(len(xs)):
+        ok = True
+        for name, col in columns.items():
+            tol = atol + rtol * abs(reference[i])
+            if name != "backward" and not abs(columns["backward"][i] - col[i]) <= tol:
+                ok = False
+        bad.append(not ok)
+    if any(bad):
+        raise GradcheckError(
+            f"gradients disagree (eps={eps:g}, atol={atol:g}, rtol={rtol:g}):\n"
+            + grad_table(xs, columns, bad)
+        )
