@@ -1,0 +1,194 @@
+"""The chain rule spelled out: ∂root/∂x as a sum over paths of products (NNDL §4.5.3).
+
+    ∂f/∂w = ∂f/∂h6 · ∂h6/∂h5 · ∂h5/∂h4 · ∂h4/∂h3 · ∂h3/∂h2 · ∂h2/∂h1 · ∂h1/∂w
+          = 1 × (−0.25) × 1 × 1 × (−1) × 1 × 1 = 0.25
+
+Each factor is a local derivative from the op table (an edge of the graph). Where several paths
+lead from x to the root, their products add up; that sum is what backward() computes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from micrograd_nndl import NonFiniteGradientError, Value
+
+from .fmt import check_digits, format_number
+from .graph import Graph, describe, require_value
+
+
+@dataclass(frozen=True, repr=False)
+class ChainPath:
+    """One path root → … → wrt: `factors[k]` = ∂nodes[k]/∂nodes[k+1] (input `arguments[k]`)."""
+
+    nodes: tuple[Value, ...]
+    arguments: tuple[int, ...]
+    factors: tuple[float, ...]
+
+    @property
+    def product(self) -> float:
+        """The product of the factors, root side first (1 for the empty path root = wrt)."""
+        product = 1.0
+        for factor in self.factors:
+            product *= factor
+        return product
+
+
+@dataclass(frozen=True, repr=False)
+class ChainRule:
+    """∂root/∂wrt: the paths (at most max_paths listed), how many there are, and the sum.
+
+    `total` is the sum of every path's product: added path by path when all are listed, else
+    accumulated node by node from wrt to root (forward mode, NNDL §4.5.3), as there are too many
+    paths to list.
+    """
+
+    root: Value
+    wrt: Value
+    paths: tuple[ChainPath, ...]
+    path_count: int
+    total: float
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def explain(root: Value, wrt: Value, *, max_paths: int = 20, digits: int = 6) -> ChainRule:
+    """Write ∂root/∂wrt as the sum over paths of products of local derivatives.
+
+    Raises VizError if `wrt` is not in the graph of `root`, and NonFiniteGradientError if a
+    local derivative on the way is not finite (e.g. √x at x = 0).
+    """
+    graph = Graph(root)
+    require_value(wrt, "wrt")
+    graph.index(wrt)  # a VizError naming wrt if it is not in the graph
+    digits = check_digits(digits)
+    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
+        raise ValueError(f"max_paths must be a positive integer, got {max_paths!r}")
+
+    locals_: dict[int, tuple[float, ...]] = {}
+    counts = _path_counts(graph, wrt, locals_)
+    paths = []
+    for nodes, arguments in _paths(root, wrt, counts):
+        factors = tuple(locals_[id(n)][a] for n, a in zip(nodes, arguments))
+        paths.append(ChainPath(nodes, arguments, factors))
+        if len(paths) == max_paths:
+            break
+    path_count = counts[id(root)]
+    if path_count == len(paths):
+        total = 0.0
+        for path in paths:
+            total += path.product
+    else:
+        total = _forward_mode(graph, wrt, counts, locals_)
+    if not math.isfinite(total):
+        raise NonFiniteGradientError(
+            f"∂{graph.name(root)}/∂{graph.name(wrt)} is {total!r}: the sum over paths overflows"
+        )
+    text = _write(graph, wrt, paths, path_count, total, digits)
+    return ChainRule(root, wrt, tuple(paths), path_count, total, text)
+
+
+def _path_counts(graph: Graph, wrt: Value, locals_: dict[int, tuple[float, ...]]) -> dict:
+    """id(node) → number of paths from node down to wrt, for the nodes that depend on wrt;
+    fills `locals_` with their local derivatives on the way (checked finite)."""
+    counts = {id(wrt): 1}
+    for node in graph.nodes:
+        if node is wrt or node.is_leaf:
+            continue
+        count = sum(counts.get(id(p), 0) for p in node.parents)
+        if count:
+            counts[id(node)] = count
+            locals_[id(node)] = _finite_locals(graph, node)
+    return counts
+
+
+def _finite_locals(graph: Graph, node: Value) -> tuple[float, ...]:
+    try:
+        derivatives = node.local_grads()
+    except (ArithmeticError, ValueError) as e:
+        derivatives, reason = (), str(e)
+    else:
+        reason = "not finite"
+    if len(derivatives) != len(node.parents) or not all(map(math.isfinite, derivatives)):
+        raise NonFiniteGradientError(
+            f"the local derivatives of {describe(node)} ({graph.name(node)} = {node.op} of "
+            f"{', '.join(graph.name(p) for p in node.parents)}) are undefined here: {reason} "
+            f"{derivatives or ''}".rstrip()
+        )
+    return derivatives
+
+
+def _paths(root: Value, wrt: Value, counts: dict) -> Iterator[tuple[tuple, tuple]]:
+    """Every path root → wrt as (nodes, arguments), depth first in argument order (iterative)."""
+    nodes, arguments, next_argument = [root], [], [0]
+    while nodes:
+        node = nodes[-1]
+        if node is wrt:
+            yield tuple(nodes), tuple(arguments)
+            i = len(node.parents)  # a path ends at wrt
+        else:
+            i = next_argument[-1]
+        parents = node.parents
+        while i < len(parents) and id(parents[i]) not in counts:
+            i += 1
+        if i == len(parents):
+            nodes.pop()
+            next_argument.pop()
+            if arguments:
+                arguments.pop()
+            continue
+        next_argument[-1] = i + 1
+        nodes.append(parents[i])
+        arguments.append(i)
+        next_argument.append(0)
+
+
+def _forward_mode(graph: Graph, wrt: Value, counts: dict, locals_: dict) -> float:
+    """∂node/∂wrt for every node in evaluation order: Σ_i ∂node/∂p_i · ∂p_i/∂wrt."""
+    tangent = {id(wrt): 1.0}
+    for node in graph.nodes:
+        if node is wrt or id(node) not in counts:
+            continue
+        total = 0.0
+        for p, d in zip(node.parents, locals_[id(node)]):
+            if id(p) in tangent:
+                total += d * tangent[id(p)]
+        tangent[id(node)] = total
+    return tangent[id(graph.root)]
+
+
+def _write(
+    graph: Graph, wrt: Value, paths: list, path_count: int, total: float, digits: int
+) -> str:
+    root_name, wrt_name = graph.name(graph.root), graph.name(wrt)
+    result = f"∂{root_name}/∂{wrt_name} = {format_number(total, digits)}"
+    if graph.root is wrt:
+        return f"{result} (the output itself: the empty product)"
+    kind = "1 path" if path_count == 1 else f"{path_count} paths"
+    lines = [f"∂{root_name}/∂{wrt_name}: {kind}, each a product of local derivatives"]
+    for k, path in enumerate(paths, 1):
+        symbols = " · ".join(graph.edge(n, a) for n, a in zip(path.nodes, path.arguments))
+        values = " × ".join(_factor(f, digits) for f in path.factors)
+        if len(path.factors) > 1:
+            values += f" = {format_number(path.product, digits)}"
+        lines.append(f"  path {k}: {symbols}")
+        lines.append(f"        = {values}")
+    if path_count > len(paths):
+        lines.append(f"  … and {path_count - len(paths)} more paths (not listed)")
+        lines.append(f"{result} (all paths, summed node by node: forward mode)")
+    elif path_count > 1:
+        products = " + ".join(_factor(p.product, digits) for p in paths)
+        lines.append(f"∂{root_name}/∂{wrt_name} = {products} = {format_number(total, digits)}")
+    else:
+        lines.append(result)
+    return "\n".join(lines)
+
+
+def _factor(x: float, digits: int) -> str:
+    """A factor as the book writes it: negatives in parentheses, "(−0.25) × 1"."""
+    text = format_number(x, digits)
+    return f"({text})" if text.startswith("-") else text
