@@ -16,6 +16,7 @@ from .errors import (
     NonFiniteGradientError,
     NumericOverflowError,
 )
+from .expr import Expression, ExpressionError, parse
 from .gradcheck import GradcheckError, gradcheck, numeric_grads
 from .ops import OPS, Op
 
@@ -23,6 +24,8 @@ __all__ = [
     "OPS",
     "DivisionByZeroError",
     "DomainError",
+    "Expression",
+    "ExpressionError",
     "GradcheckError",
     "MathError",
     "NonFiniteGradientError",
@@ -36,6 +39,7 @@ __all__ = [
     "maxout",
     "no_grad",
     "numeric_grads",
+    "parse",
     "topological_order",
 ]
 __version__ = "0.1.0"

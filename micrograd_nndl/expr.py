@@ -1,0 +1,430 @@
+"""A small, safe expression language: text such as "sigmoid(w*x + b)" -> a `Value` graph.
+
+The text is read by a hand-written tokenizer and a precedence-climbing parser, never by
+`eval`, `exec` or Python's `ast`, so nothing a user types (or pastes) can run code. The grammar
+has numbers, names, `+ - * / **`, unary minus, parentheses and calls of the op table's functions
+(`OPS`: `exp`, `log`, `sigmoid`, `relu`, `gelu`, `maxout(a, b, c)`, ...), and the constants `pi`
+and `e`. Everything else is refused with an `ExpressionError` whose message points at the place
+with a caret. Length, nesting depth and node count are limited, so hostile input fails fast and
+clearly (deep parentheses give that error, not a RecursionError).
+
+    expr   := term (("+" | "-") term)*
+    term   := unary (("*" | "/") unary)*
+    unary  := ("-" | "+") unary | power
+    power  := atom ("**" unary)?             right-associative: 2**3**2 = 2**9, -x**2 = -(x**2)
+    atom   := NUMBER | NAME | NAME "(" expr ("," expr)* ")" | "(" expr ")"
+
+Numbers combined only with numbers are folded into one constant; a number next to a `Value`
+is stored in its op node (the book's h3 = h2 × (−1), NNDL §4.5.3), not drawn as a node.
+"""
+
+from __future__ import annotations
+
+import difflib
+import keyword
+import math
+import re
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from .engine import Value, apply, no_grad
+from .errors import MathError
+from .ops import BINARY, NARY, OPS, UNARY, UNARY_PARAM, Op
+
+__all__ = ["MAX_DEPTH", "MAX_LENGTH", "MAX_NODES", "Expression", "ExpressionError", "parse"]
+
+MAX_LENGTH = 10_000  # characters of text
+MAX_DEPTH = 100  # nested parentheses, calls, unary signs and powers
+MAX_NODES = 2_000  # numbers, names, operators and calls
+
+CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
+_BINARY_OPS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
+_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SPACE = re.compile(r"[ \t\r\n]+")
+_SHOWN = 72  # characters of source shown around the caret
+_HINTS = {
+    "^": "use ** for powers",
+    ".": "attributes are not part of the language",
+    "[": "subscripts are not part of the language",
+    "]": "subscripts are not part of the language",
+    "'": "strings are not part of the language",
+    '"': "strings are not part of the language",
+    "=": "assignments and comparisons are not part of the language; give values separately",
+    "{": "only ( ) group an expression",
+    "}": "only ( ) group an expression",
+}
+
+
+class ExpressionError(ValueError):
+    """Text that is not a valid expression; `str()` shows the place with a caret.
+
+    `text` is the expression, `position` the 0-based offset of the problem (None when it has
+    no place, e.g. a bad value), `line` and `column` (1-based) the same place, `reason` the
+    message without the picture.
+    """
+
+    def __init__(self, reason: str, text: str = "", position: int | None = None) -> None:
+        self.reason = reason
+        self.text = text
+        self.position = position
+        if position is None:
+            self.line = self.column = 0
+        else:
+            self.line = text.count("\n", 0, position) + 1
+            self.column = position - (text.rfind("\n", 0, position) + 1) + 1
+        super().__init__(self._picture())
+
+    def _picture(self) -> str:
+        if self.position is None:
+            return self.reason
+        start = self.position - (self.column - 1)
+        end = self.text.find("\n", start)
+        line = self.text[start : len(self.text) if end < 0 else end]
+        col = self.column - 1
+        left = max(0, col - _SHOWN // 2)
+        shown = line[left : left + _SHOWN]
+        prefix = "..." if left > 0 else ""
+        suffix = "..." if left + _SHOWN < len(line) else ""
+        shown = "".join(c if " " <= c <= "~" else "?" for c in shown)
+        where = f"line {self.line}, column {self.column}:\n" if "\n" in self.text else ""
+        caret = " " * (len(prefix) + col - left) + "^ " + self.reason
+        return f"{where}{prefix}{shown}{suffix}\n{caret}"
+
+
+class _Token(NamedTuple):
+    kind: str  # "number", "name", "op" or "end"
+    text: str
+    pos: int
+
+
+class _Node(NamedTuple):
+    """A parsed expression: kind "number", "name", "neg" or "call" (name is an OPS key)."""
+
+    kind: str
+    start: int
+    end: int
+    name: str = ""
+    args: tuple[_Node, ...] = ()
+    number: float = 0.0
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    pos, n = 0, len(text)
+    while pos < n:
+        c = text[pos]
+        if space := _SPACE.match(text, pos):
+            pos = space.end()
+            continue
+        if c.isdigit() or (c == "." and pos + 1 < n and text[pos + 1].isdigit()):
+            m = _NUMBER.match(text, pos)
+            end = m.end()
+            if end < n and (text[end].isalnum() or text[end] in "_."):
+                raise ExpressionError(
+                    f"unexpected {text[end]!r} after the number {m.group()}; "
+                    "write 2*x for a product, 1e-3 for a small number",
+                    text,
+                    end,
+                )
+            tokens.append(_Token("number", m.group(), pos))
+            pos = end
+        elif m := _NAME.match(text, pos):
+            word = m.group()
+            if word.startswith("_"):
+                raise ExpressionError("names may not start with '_'", text, pos)
+            if keyword.iskeyword(word):
+                raise ExpressionError(
+                    f"{word!r} is a Python keyword, not part of the expression language",
+                    text,
+                    pos,
+                )
+            tokens.append(_Token("name", word, pos))
+            pos = m.end()
+        elif text.startswith("**", pos):
+            tokens.append(_Token("op", "**", pos))
+            pos += 2
+        elif c in "+-*/(),":
+            tokens.append(_Token("op", c, pos))
+            pos += 1
+        else:
+            shown = c if c.isascii() and c.isprintable() else ascii(c)[1:-1]
+            hint = _HINTS.get(c, "not part of the expression language")
+            raise ExpressionError(f"unexpected character '{shown}': {hint}", text, pos)
+    tokens.append(_Token("end", "", n))
+    return tokens
+
+
+class _Parser:
+    """Precedence climbing over the tokens, with explicit limits on depth and size."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _tokenize(text)
+        self.i = 0
+        self.depth = 0
+        self.nodes = 0
+
+    def error(self, reason: str, token: _Token | None = None) -> ExpressionError:
+        return ExpressionError(reason, self.text, (token or self.peek()).pos)
+
+    def peek(self) -> _Token:
+        return self.tokens[self.i]
+
+    def take(self) -> _Token:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def expect(self, op: str, what: str) -> _Token:
+        token = self.peek()
+        if token.kind != "op" or token.text != op:
+            raise self.error(what)
+        return self.take()
+
+    def node(self, *args: object, **kwargs: object) -> _Node:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.error(f"the expression is too large (more than {MAX_NODES} nodes)")
+        return _Node(*args, **kwargs)
+
+    def enter(self, token: _Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(
+                f"the expression is nested too deeply (over {MAX_DEPTH} levels)", token
+            )
+
+    def parse(self) -> _Node:
+        tree = self.binary(1)
+        token = self.peek()
+        if token.kind != "end":
+            if token.kind == "op" and token.text == ")":
+                raise self.error("unmatched ')'")
+            if token.kind == "op" and token.text == ",":
+                raise self.error("',' only separates the arguments of a function call")
+            raise self.error("expected an operator or the end of the expression")
+        return tree
+
+    def binary(self, min_precedence: int) -> _Node:
+        left = self.unary()
+        while True:
+            token = self.peek()
+            precedence = _PRECEDENCE.get(token.text, 0) if token.kind == "op" else 0
+            if precedence < min_precedence:
+                return left
+            self.take()
+            right = self.binary(precedence + 1)
+            name = _BINARY_OPS[token.text]
+            left = self.node("call", left.start, right.end, name, (left, right))
+
+    def unary(self) -> _Node:
+        token = self.peek()
+        if token.kind == "op" and token.text in "+-":
+            self.take()
+            self.enter(token)
+            operand = self.unary()
+            self.depth -= 1
+            if token.text == "+":
+                return operand
+            return self.node("neg", token.pos, operand.end, "neg", (operand,))
+        base = self.atom()
+        token = self.peek()
+        if token.kind == "op" and token.text == "**":
+            self.take()
+            self.enter(token)
+            exponent = self.unary()
+            self.depth -= 1
+            return self.node("call", base.start, exponent.end, "pow", (base, exponent))
+        return base
+
+    def atom(self) -> _Node:
+        token = self.take()
+        if token.kind == "number":
+            value = float(token.text)
+            if math.isinf(value):
+                raise self.error("the number is too large for a float", token)
+            return self.node("number", token.pos, token.pos + len(token.text), number=value)
+        if token.kind == "name":
+            return self.name(token)
+        if token.kind == "op" and token.text == "(":
+            self.enter(token)
+            inner = self.binary(1)
+            close = self.expect(")", "expected ')' to close the '(' opened earlier")
+            self.depth -= 1
+            return inner._replace(start=token.pos, end=close.pos + 1)
+        self.i -= 1
+        if token.kind == "end":
+            raise self.error("expected an expression; the text ends here")
+        raise self.error("expected an expression")
+
+    def name(self, token: _Token) -> _Node:
+        word, end = token.text, token.pos + len(token.text)
+        is_call = self.peek().kind == "op" and self.peek().text == "("
+        if not is_call:
+            if word in OPS:
+                raise self.error(f"{word} is a function: call it as {word}(...)", token)
+            if word in CONSTANTS:
+                return self.node("number", token.pos, end, word, number=CONSTANTS[word])
+            return self.node("name", token.pos, end, word)
+        if word not in OPS:
+            kind = "a constant, not a function" if word in CONSTANTS else "not a function"
+            raise self.error(f"{word} is {kind}{_nearest(word, OPS)}", token)
+        open_ = self.take()
+        self.enter(open_)
+        args = [self.binary(1)]
+        while self.peek().kind == "op" and self.peek().text == ",":
+            self.take()
+            args.append(self.binary(1))
+        close = self.expect(")", f"expected ',' or ')' in the call of {word}")
+        self.depth -= 1
+        _check_arity(OPS[word], len(args), self.text, token.pos)
+        return self.node("call", token.pos, close.pos + 1, word, tuple(args))
+
+
+def _check_arity(op: Op, given: int, text: str, pos: int) -> None:
+    if op.kind == NARY:
+        return  # the grammar already requires one argument or more
+    if op.kind == UNARY:
+        expected, needed = "1 argument (x)", 1
+    elif op.kind == BINARY:
+        expected, needed = "2 arguments (a, b)", 2
+    else:
+        expected, needed = f"2 arguments (x, {op.param}), e.g. {op.name}(x, 0.1)", 2
+    if given != needed:
+        raise ExpressionError(f"{op.name} takes {expected}; got {given}", text, pos)
+
+
+def _nearest(word: str, names: object) -> str:
+    close = difflib.get_close_matches(word, sorted(names), n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+class Expression:
+    """A parsed expression; `evaluate(values)` builds its `Value` graph, as often as needed.
+
+    Parse once, evaluate at many points (what a gradient check does):
+    `Expression("sigmoid(w*x + b)").evaluate({"x": 1, "w": 0, "b": 0}).data == 0.5`.
+    """
+
+    def __init__(self, text: str) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"an expression must be a str, not {type(text).__name__}")
+        if len(text) > MAX_LENGTH:
+            raise ExpressionError(
+                f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
+                text,
+                MAX_LENGTH,
+            )
+        self.text = text
+        self._tree = _Parser(text).parse()
+        self.variables: tuple[str, ...] = _variables(self._tree)
+
+    def __repr__(self) -> str:
+        return f"Expression({self.text!r})"
+
+    def evaluate(self, values: Mapping[str, float | Value] | None = None) -> Value:
+        """The graph of the expression at `values` (name -> number or `Value`).
+
+        A number becomes a leaf `Value` labelled with its name; a `Value` is used as it is, so
+        its `grad` is filled by `backward()`. Names not in the expression are ignored. A math
+        error (log of 0, overflow) is raised as the engine's `MathError`, with the place added.
+        """
+        values = {} if values is None else values
+        leaves: dict[str, Value] = {}
+        for name in self.variables:
+            if name not in values:
+                raise ExpressionError(
+                    f"no value given for {name}{_nearest(name, values)}",
+                    self.text,
+                    _first_use(self._tree, name),
+                )
+            given = values[name]
+            leaves[name] = given if isinstance(given, Value) else Value(given, name)
+        result = _evaluate(self._tree, leaves, self.text)
+        return result if isinstance(result, Value) else Value(result)
+
+
+def parse(text: str, values: Mapping[str, float | Value] | None = None) -> Value:
+    """The `Value` graph of `text` with variables bound from `values`.
+
+    `parse("sigmoid(w*x + b)", {"x": 1, "w": 0, "b": 0})` is σ(wx + b) of NNDL §4.5.3; then
+    `.backward()` gives ∂f/∂w = 0.25. Bad text raises `ExpressionError`.
+    """
+    return Expression(text).evaluate(values)
+
+
+def _walk(tree: _Node):
+    """Every node, in source order, without recursion (a chain a + a + ... may be long)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.args))
+
+
+def _variables(tree: _Node) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(node.name for node in _walk(tree) if node.kind == "name"))
+
+
+def _first_use(tree: _Node, name: str) -> int:
+    return next(node.start for node in _walk(tree) if node.kind == "name" and node.name == name)
+
+
+def _evaluate(tree: _Node, leaves: dict[str, Value], text: str) -> float | Value:
+    """Post-order evaluation with an explicit stack: each result is a float or a Value."""
+    results: list[float | Value] = []
+    stack: list[tuple[_Node, bool]] = [(tree, False)]
+    while stack:
+        node, ready = stack.pop()
+        if node.kind == "number":
+            results.append(node.number)
+        elif node.kind == "name":
+            results.append(leaves[node.name])
+        elif not ready:
+            stack.append((node, True))
+            stack.extend((arg, False) for arg in reversed(node.args))
+        else:
+            args = results[len(results) - len(node.args) :]
+            del results[len(results) - len(node.args) :]
+            results.append(_apply(node, args, text))
+    return results[0]
+
+
+def _apply(node: _Node, args: list[float | Value], text: str) -> float | Value:
+    """Apply the node's op; numbers with numbers fold to a number, through the engine."""
+    op = OPS[node.name]
+    try:
+        if not any(isinstance(a, Value) for a in args):
+            with no_grad():
+                if op.kind == UNARY_PARAM:
+                    return apply(op, Value(args[0]), args[1]).data
+                if op.kind == BINARY:  # so an error names the second number as a constant
+                    return apply(op.with_constant("right"), Value(args[0]), args[1]).data
+                return apply(op, *(Value(a) for a in args)).data
+        if op.kind == UNARY_PARAM and isinstance(args[1], Value):
+            op = _learnable_twin(op, text, node.args[1].start)
+        elif op.kind == UNARY_PARAM:
+            return apply(op, *args)
+        if op.kind == BINARY and not all(isinstance(a, Value) for a in args):
+            a, b = args
+            if isinstance(a, Value):
+                return apply(op.with_constant("right"), a, b)
+            return apply(op.with_constant("left"), b, a)
+        return apply(op, *args)
+    except MathError as e:
+        where = text[node.start : node.end]
+        if len(where) > 40:
+            where = where[:37] + "..."
+        raise type(e)(f"{e}, in `{where}` (column {node.start + 1})") from None
+
+
+def _learnable_twin(op: Op, text: str, pos: int) -> Op:
+    """The table's two-input form of a one-parameter op (swish -> swish_learnable), if any."""
+    twin = OPS.get(f"{op.name}_learnable")
+    if twin is None:
+        raise ExpressionError(
+            f"the {op.param} of {op.name} must be a number, without variables", text, pos
+        )
+    return twin
