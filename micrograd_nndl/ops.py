@@ -28,7 +28,7 @@ _GELU_SIGMOID_C = 1.702
 
 
 def logistic(x: float) -> float:
-    """σ(x) = 1 / (exp(−x) + 1), bit for bit the book's six primitives wherever exp(−x) is finite."""
+    """σ(x) = 1 / (exp(−x) + 1): bit for bit the book's six primitives where exp(−x) is finite."""
     if x > -700.0:
         return 1.0 / (_exp(-x) + 1.0)
     e = _exp(x)

@@ -47,6 +47,12 @@ def scalars(lo: float = -5.0, hi: float = 5.0) -> st.SearchStrategy[float]:
     return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
 
 
+def _apart(xs: Sequence[float]) -> bool:
+    """No two inputs of an n-ary op (maxout) closer than the margin: a tie is a kink."""
+    ordered = sorted(xs)
+    return all(b - a > KINK_MARGIN for a, b in zip(ordered, ordered[1:]))
+
+
 def _smooth_at(x: float, lo: float, hi: float, kinks: Sequence[float]) -> bool:
     return lo <= x <= hi and all(abs(x - k) > KINK_MARGIN for k in kinks)
 
@@ -55,7 +61,7 @@ def op_inputs(op: Op) -> st.SearchStrategy[tuple[float, ...]]:
     """Forward arguments for `op` inside its smooth domain (its table `sample`, off its kinks)."""
     if op.kind == NARY:
         lo, hi = op.sample[0]
-        return st.lists(scalars(lo, hi), min_size=1, max_size=4, unique=True).map(tuple)
+        return st.lists(scalars(lo, hi), min_size=1, max_size=4).filter(_apart).map(tuple)
     parts = []
     for i, (lo, hi) in enumerate(op.sample):
         kinks = op.kinks[i] if i < len(op.kinks) else ()
@@ -103,7 +109,7 @@ def _graph_arity(op: Op) -> int:
 def _fits(op: Op, values: Sequence[float]) -> bool:
     if op.kind == NARY:
         lo, hi = op.sample[0]
-        return len(set(values)) == len(values) and all(lo <= v <= hi for v in values)
+        return _apart(values) and all(lo <= v <= hi for v in values)
     return all(
         _smooth_at(v, *op.sample[i], op.kinks[i] if i < len(op.kinks) else ())
         for i, v in enumerate(values)
