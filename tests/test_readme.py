@@ -1,0 +1,25 @@
+"""Every ```python block of the README with >>> prompts runs as a doctest, so it never rots."""
+
+import doctest
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+EXAMPLES = [block for block in BLOCKS if ">>>" in block]
+
+
+def test_the_readme_has_examples():
+    assert EXAMPLES
+
+
+@pytest.mark.parametrize("block", EXAMPLES, ids=[f"block{i + 1}" for i in range(len(EXAMPLES))])
+def test_readme_example(block, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # examples that write files write them here
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(block, {}, "README", str(README), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0, "a README example failed (see above)"
