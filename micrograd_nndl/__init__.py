@@ -1,11 +1,20 @@
 """micrograd-nndl: a scalar autodiff engine for NNDL chapter 4 (Qiu Xipeng) and d2l.ai."""
 
+from .data import (
+    batches,
+    make_circles,
+    make_moons,
+    make_regression_1d,
+    make_spirals,
+    make_xor,
+)
 from .engine import (
     Value,
     apply,
     backward_order,
     is_grad_enabled,
     maxout,
+    neuron,
     no_grad,
     topological_order,
 )
@@ -18,9 +27,44 @@ from .errors import (
 )
 from .expr import Expression, ExpressionError, parse
 from .gradcheck import GradcheckError, gradcheck, numeric_grads
+from .losses import (
+    accuracy,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    hinge,
+    mse,
+    softmax_cross_entropy,
+)
+from .nn import MLP, Layer, Module, Neuron
 from .ops import OPS, Op
+from .optim import SGD, Adam, linear_decay
+from .serialize import ModelFileError
+from .train import History, fit
 
 __all__ = [
+    "MLP",
+    "Adam",
+    "History",
+    "Layer",
+    "ModelFileError",
+    "Module",
+    "Neuron",
+    "SGD",
+    "accuracy",
+    "batches",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "fit",
+    "hinge",
+    "linear_decay",
+    "make_circles",
+    "make_moons",
+    "make_regression_1d",
+    "make_spirals",
+    "make_xor",
+    "mse",
+    "neuron",
+    "softmax_cross_entropy",
     "OPS",
     "DivisionByZeroError",
     "DomainError",

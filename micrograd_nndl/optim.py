@@ -1,0 +1,160 @@
+"""Gradient-descent optimisers (NNDL §7.2): SGD with momentum and weight decay, and Adam.
+
+`step()` moves every parameter against its gradient; `zero_grad()` clears the gradients for the
+next backward. The learning rate of step t (0, 1, 2, ...) is `schedule(t)` when a schedule is
+given, e.g. `linear_decay(1.0, 0.1, 100)` as in the micrograd demo, else the constant `lr`.
+
+A step computes every new value first and only then writes them, with the optimiser's state
+swapped in one assignment at the end: an interrupted step (Ctrl-C) can be undone by restoring
+the parameters' data, and leaves the state as it was.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+
+from .engine import Value
+from .errors import NonFiniteGradientError
+
+Schedule = Callable[[int], float]
+
+
+def linear_decay(start: float, end: float, steps: int) -> Schedule:
+    """lr(t) = start + (end − start)·t/steps for t < steps, then end (micrograd: 1.0 → 0.1)."""
+    if steps < 1:
+        raise ValueError(f"linear_decay needs steps >= 1, got {steps}")
+    return lambda t: start + (end - start) * min(t, steps) / steps
+
+
+class Optimizer:
+    """Holds the parameters, the step count and the learning-rate rule; subclasses `update`."""
+
+    def __init__(self, params: Iterable[Value], lr: float, schedule: Schedule | None) -> None:
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{type(self).__name__}: no parameters to optimise")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Value):
+                raise TypeError(f"{type(self).__name__}: parameter {i} is not a Value")
+        if not (isinstance(lr, (int, float)) and lr > 0 and math.isfinite(lr)):
+            raise ValueError(f"{type(self).__name__}: lr must be a positive number, got {lr!r}")
+        self.lr = float(lr)
+        self.schedule = schedule
+        self.steps = 0
+
+    def current_lr(self) -> float:
+        """The learning rate the next `step()` uses."""
+        return self.lr if self.schedule is None else float(self.schedule(self.steps))
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0 (gradients accumulate across backward calls)."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        """One update of every parameter from its current gradient."""
+        lr = self.current_lr()
+        new_data, new_state = self.update(lr, [p.grad for p in self.params])
+        for i, x in enumerate(new_data):
+            if x - x != 0.0:
+                p = self.params[i]
+                raise NonFiniteGradientError(
+                    f"{type(self).__name__}.step: parameter {p.label or i!r} would become {x!r} "
+                    f"(data {p.data!r}, grad {p.grad!r}, lr {lr!r}); lower the learning rate"
+                )
+        for p, x in zip(self.params, new_data):
+            p.data = x
+        self.commit(new_state)
+
+    def update(self, lr: float, grads: list[float]) -> tuple[list[float], object]:
+        """(new parameter values, new state) for this step; changes nothing."""
+        raise NotImplementedError
+
+    def commit(self, state: object) -> None:
+        """Adopt the state computed by `update` (one assignment) and count the step."""
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """θ ← θ − lr·v with v ← μ·v + (g + λθ): momentum μ, weight decay λ (PyTorch's convention).
+
+    With μ = 0 and λ = 0 this is plain gradient descent θ ← θ − lr·g.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 0.1,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+        schedule: Schedule | None = None,
+    ) -> None:
+        super().__init__(params, lr, schedule)
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"SGD momentum must be in [0, 1), got {momentum!r}")
+        if weight_decay < 0.0:
+            raise ValueError(f"SGD weight_decay must be >= 0, got {weight_decay!r}")
+        self.momentum = float(momentum)
+        self.weight_decay = float(weight_decay)
+        self.velocity: list[float] = [0.0] * len(self.params)
+
+    def update(self, lr: float, grads: list[float]) -> tuple[list[float], object]:
+        mu, wd = self.momentum, self.weight_decay
+        data = [p.data for p in self.params]
+        if wd:
+            grads = [g + wd * x for g, x in zip(grads, data)]
+        if mu:
+            grads = [mu * v + g for v, g in zip(self.velocity, grads)]
+        return [x - lr * g for x, g in zip(data, grads)], grads if mu else self.velocity
+
+    def commit(self, state: object) -> None:
+        self.velocity, self.steps = state, self.steps + 1  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SGD(lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay})"
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba 2015; NNDL §7.2.3.3): moments m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
+    bias-corrected m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ), then θ ← θ − lr·m̂/(√v̂ + ε)."""
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        schedule: Schedule | None = None,
+    ) -> None:
+        super().__init__(params, lr, schedule)
+        b1, b2 = betas
+        if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
+            raise ValueError(f"Adam betas must be in [0, 1), got {betas!r}")
+        if eps <= 0.0 or weight_decay < 0.0:
+            raise ValueError(
+                f"Adam needs eps > 0 and weight_decay >= 0, got {eps!r}, {weight_decay!r}"
+            )
+        self.betas = (float(b1), float(b2))
+        self.eps = float(eps)
+        self.weight_decay = float(weight_decay)
+        n = len(self.params)
+        self.moments: tuple[list[float], list[float]] = ([0.0] * n, [0.0] * n)
+
+    def update(self, lr: float, grads: list[float]) -> tuple[list[float], object]:
+        (b1, b2), eps, t = self.betas, self.eps, self.steps + 1
+        data = [p.data for p in self.params]
+        if self.weight_decay:
+            grads = [g + self.weight_decay * x for g, x in zip(grads, data)]
+        m = [b1 * mi + (1.0 - b1) * g for mi, g in zip(self.moments[0], grads)]
+        v = [b2 * vi + (1.0 - b2) * g * g for vi, g in zip(self.moments[1], grads)]
+        c1, c2 = 1.0 - b1**t, 1.0 - b2**t
+        new = [x - lr * (mi / c1) / (math.sqrt(vi / c2) + eps) for x, mi, vi in zip(data, m, v)]
+        return new, (m, v)
+
+    def commit(self, state: object) -> None:
+        self.moments, self.steps = state, self.steps + 1  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Adam(lr={self.lr}, betas={self.betas}, eps={self.eps})"
