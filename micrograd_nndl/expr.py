@@ -40,7 +40,8 @@ MAX_NODES = 2_000  # numbers, names, operators and calls
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
 _BINARY_OPS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
-_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_DIGITS = frozenset("0123456789")  # str.isdigit() would accept "²" and "٣"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPACE = re.compile(r"[ \t\r\n]+")
 _SHOWN = 72  # characters of source shown around the caret
@@ -118,12 +119,12 @@ def _tokenize(text: str) -> list[_Token]:
         if space := _SPACE.match(text, pos):
             pos = space.end()
             continue
-        if c.isdigit() or (c == "." and pos + 1 < n and text[pos + 1].isdigit()):
+        if c in _DIGITS or (c == "." and text[pos + 1 : pos + 2] in _DIGITS):
             m = _NUMBER.match(text, pos)
             end = m.end()
             if end < n and (text[end].isalnum() or text[end] in "_."):
                 raise ExpressionError(
-                    f"unexpected {text[end]!r} after the number {m.group()}; "
+                    f"unexpected '{_shown(text[end])}' after the number {m.group()}; "
                     "write 2*x for a product, 1e-3 for a small number",
                     text,
                     end,
@@ -149,11 +150,15 @@ def _tokenize(text: str) -> list[_Token]:
             tokens.append(_Token("op", c, pos))
             pos += 1
         else:
-            shown = c if c.isascii() and c.isprintable() else ascii(c)[1:-1]
             hint = _HINTS.get(c, "not part of the expression language")
-            raise ExpressionError(f"unexpected character '{shown}': {hint}", text, pos)
+            raise ExpressionError(f"unexpected character '{_shown(c)}': {hint}", text, pos)
     tokens.append(_Token("end", "", n))
     return tokens
+
+
+def _shown(c: str) -> str:
+    """A character as a message may print it: itself if printable ASCII, else its escape."""
+    return c if c.isascii() and c.isprintable() else ascii(c)[1:-1]
 
 
 class _Parser:
