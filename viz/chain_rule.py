@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from micrograd_nndl import NonFiniteGradientError, Value
 
 from .fmt import check_digits, format_number
-from .graph import Graph, describe, require_value
+from .graph import Graph, require_value
 
 
 @dataclass(frozen=True, repr=False)
@@ -94,32 +94,24 @@ def explain(root: Value, wrt: Value, *, max_paths: int = 20, digits: int = 6) ->
 
 def _path_counts(graph: Graph, wrt: Value, locals_: dict[int, tuple[float, ...]]) -> dict:
     """id(node) → number of paths from node down to wrt, for the nodes that depend on wrt;
-    fills `locals_` with their local derivatives on the way (checked finite)."""
+    fills `locals_` with their local derivatives (those on a path to wrt checked finite)."""
     counts = {id(wrt): 1}
     for node in graph.nodes:
         if node is wrt or node.is_leaf:
             continue
         count = sum(counts.get(id(p), 0) for p in node.parents)
-        if count:
-            counts[id(node)] = count
-            locals_[id(node)] = _finite_locals(graph, node)
+        if not count:
+            continue
+        counts[id(node)] = count
+        try:
+            derivatives = node.local_grads()
+        except (ArithmeticError, ValueError) as e:
+            raise graph.undefined(node, None, str(e)) from None
+        for arg, (parent, d) in enumerate(zip(node.parents, derivatives)):
+            if id(parent) in counts and not math.isfinite(d):
+                raise graph.undefined(node, arg, f"the derivative is {d!r}")
+        locals_[id(node)] = derivatives
     return counts
-
-
-def _finite_locals(graph: Graph, node: Value) -> tuple[float, ...]:
-    try:
-        derivatives = node.local_grads()
-    except (ArithmeticError, ValueError) as e:
-        derivatives, reason = (), str(e)
-    else:
-        reason = "not finite"
-    if len(derivatives) != len(node.parents) or not all(map(math.isfinite, derivatives)):
-        raise NonFiniteGradientError(
-            f"the local derivatives of {describe(node)} ({graph.name(node)} = {node.op} of "
-            f"{', '.join(graph.name(p) for p in node.parents)}) are undefined here: {reason} "
-            f"{derivatives or ''}".rstrip()
-        )
-    return derivatives
 
 
 def _paths(root: Value, wrt: Value, counts: dict) -> Iterator[tuple[tuple, tuple]]:

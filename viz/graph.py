@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from micrograd_nndl import Value, topological_order
+from micrograd_nndl import NonFiniteGradientError, Value, topological_order
 
 from .errors import VizError
 
@@ -54,6 +54,19 @@ class Graph:
         if sum(p is parents[argument] for p in parents) > 1:
             symbol += f" (input {argument + 1})"
         return symbol
+
+    def undefined(self, node: Value, argument: int | None, reason: str) -> NonFiniteGradientError:
+        """The error for a local derivative that is not a finite number, naming the edge (or
+        the node, when its rules failed as a whole) and the inputs' values:
+        "∂y/∂x is undefined at x = 0.0 (sqrt: float division by zero)"."""
+        what = (
+            f"the local derivatives of {self.name(node)}"
+            if argument is None
+            else self.edge(node, argument)
+        )
+        inputs = ", ".join(f"{self.name(p)} = {p.data!r}" for p in node.parents)
+        verb = "are" if argument is None else "is"
+        return NonFiniteGradientError(f"{what} {verb} undefined at {inputs} ({node.op}: {reason})")
 
 
 def describe(node: Value) -> str:

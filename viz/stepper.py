@@ -135,10 +135,8 @@ class BackwardStepper:
         try:
             local = node.local_grads()[arg]
         except (ArithmeticError, ValueError) as e:
-            raise NonFiniteGradientError(
-                f"step {number}: the local derivative {edge} of {describe(node)} "
-                f"({node.op}, value {node.data!r}) is not finite: {e}"
-            ) from None
+            error = self.graph.undefined(node, None, str(e))
+            raise type(error)(f"step {number}: {error}") from None
         upstream = self._grads[id(node)]
         before = self._grads[id(parent)]
         after = local * upstream if before is None else before + local * upstream

@@ -1,0 +1,122 @@
+"""viz.chain_rule: ∂root/∂x as the sum over paths of products of local derivatives."""
+
+import math
+
+import pytest
+from hypothesis import given
+
+from micrograd_nndl import NonFiniteGradientError, Value, numeric_grads, topological_order
+from micrograd_nndl.book import sigmoid_graph
+from micrograd_nndl.testing import expressions
+from viz import VizError, explain
+
+
+def test_the_books_product_for_df_dw():
+    """NNDL §4.5.3: ∂f/∂w = 1 × (−0.25) × 1 × 1 × (−1) × 1 × 1 = 0.25."""
+    nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
+    rule = explain(nodes["h6"], nodes["w"])
+    assert rule.path_count == 1
+    (path,) = rule.paths
+    assert [n.label for n in path.nodes] == ["h6", "h5", "h4", "h3", "h2", "h1", "w"]
+    assert path.factors == (-0.25, 1.0, 1.0, -1.0, 1.0, 1.0)
+    assert path.product == rule.total == 0.25
+    assert str(rule).splitlines() == [
+        "∂h6/∂w: 1 path, each a product of local derivatives",
+        "  path 1: ∂h6/∂h5 · ∂h5/∂h4 · ∂h4/∂h3 · ∂h3/∂h2 · ∂h2/∂h1 · ∂h1/∂w",
+        "        = (-0.25) × 1 × 1 × (-1) × 1 × 1 = 0.25",
+        "∂h6/∂w = 0.25",
+    ]
+
+
+def test_df_db_and_df_dx():
+    nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
+    assert explain(nodes["h6"], nodes["b"]).total == 0.25
+    rule = explain(nodes["h6"], nodes["x"])
+    assert rule.paths[0].factors[-1] == 0.0  # ∂h1/∂x = w = 0
+    assert rule.total == 0.0
+
+
+def test_several_paths_add_up():
+    # y = x·x + x: three edges reach x, dy/dx = x + x + 1 = 2x + 1
+    x = Value(3.0, "x")
+    y = x * x + x
+    y.label = "y"
+    rule = explain(y, x)
+    assert rule.path_count == 3
+    assert [p.product for p in rule.paths] == [3.0, 3.0, 1.0]
+    assert rule.total == 7.0 == 2 * 3.0 + 1
+    assert str(rule).splitlines()[-1] == "∂y/∂x = 3 + 3 + 1 = 7"
+    assert "∂mul#1/∂x (input 2)" in str(rule)
+
+
+def test_an_inner_node_and_the_output_itself():
+    nodes = sigmoid_graph()
+    h3 = explain(nodes["h6"], nodes["h3"])
+    assert h3.total == -0.25 and [n.label for n in h3.paths[0].nodes] == ["h6", "h5", "h4", "h3"]
+    itself = explain(nodes["h6"], nodes["h6"])
+    assert itself.total == 1.0 and itself.paths[0].factors == ()
+    assert "the output itself" in str(itself)
+
+
+def test_too_many_paths_are_counted_and_summed_by_forward_mode():
+    # z_{k+1} = 0.5·z_k + 0.5·z_k: 2^40 paths to x, each of product 0.5^40; dz/dx = 1
+    x = Value(1.0, "x")
+    z = x
+    for _ in range(40):
+        z = z * 0.5 + z * 0.5
+    rule = explain(z, x, max_paths=3)
+    assert rule.path_count == 2**40
+    assert len(rule.paths) == 3
+    assert all(p.product == 0.5**40 for p in rule.paths)
+    assert rule.total == 1.0
+    assert f"… and {2**40 - 3} more paths" in str(rule)
+
+
+@given(expressions(n_inputs=2, max_steps=6))
+def test_the_sum_over_paths_is_the_gradient(expr):
+    leaves = [Value(v, f"x{i + 1}") for i, v in enumerate(expr.inputs)]
+    root = expr(*leaves)
+    root.backward()
+    numeric = numeric_grads(expr, expr.inputs)
+    in_graph = {id(n) for n in topological_order(root)}
+    for leaf, central_difference in zip(leaves, numeric):
+        if id(leaf) not in in_graph:
+            continue
+        rule = explain(root, leaf, max_paths=5)
+        assert rule.total == pytest.approx(leaf.grad, rel=1e-9, abs=1e-12)
+        assert rule.total == pytest.approx(central_difference, rel=1e-4, abs=1e-5)
+        if rule.path_count <= 5:
+            assert math.fsum(p.product for p in rule.paths) == pytest.approx(rule.total)
+
+
+def test_a_node_outside_the_graph_is_named():
+    nodes = sigmoid_graph()
+    with pytest.raises(VizError, match="'z' is not in the graph of h6"):
+        explain(nodes["h6"], Value(1.0, "z"))
+    with pytest.raises(TypeError, match="wrt must be a micrograd_nndl.Value, not str"):
+        explain(nodes["h6"], "w")
+
+
+def test_an_undefined_local_derivative_is_an_error_naming_the_node():
+    x = Value(0.0, "x")
+    y = x.sqrt()  # d√x/dx = 1/(2√x): division by zero at 0
+    y.label = "y"
+    with pytest.raises(NonFiniteGradientError, match=r"of y are undefined at x = 0\.0 \(sqrt"):
+        explain(y, x)
+
+
+def test_only_the_edges_on_a_path_must_be_finite():
+    # z = x^p at x = −2, p = 2: ∂z/∂x = p·x^(p−1) = −4, but ∂z/∂p = x^p·ln x is undefined
+    x, p = Value(-2.0, "x"), Value(2.0, "p")
+    z = x**p
+    z.label = "z"
+    assert explain(z, x).total == -4.0
+    with pytest.raises(NonFiniteGradientError, match=r"∂z/∂p is undefined at x = -2\.0, p = 2"):
+        explain(z, p)
+
+
+@pytest.mark.parametrize("max_paths", [0, -1, 2.0, True])
+def test_max_paths_must_be_a_positive_integer(max_paths):
+    nodes = sigmoid_graph()
+    with pytest.raises(ValueError, match="max_paths must be a positive integer"):
+        explain(nodes["h6"], nodes["w"], max_paths=max_paths)

@@ -1,0 +1,81 @@
+"""viz.text: the graph as a table, checked against the book's table (NNDL §4.5.3)."""
+
+import pytest
+
+from micrograd_nndl import Value
+from micrograd_nndl.book import sigmoid_graph
+from viz import format_graph, graph_rows, print_graph
+
+
+def rows_by_name(root, **options):
+    return {row[0]: row for row in graph_rows(root, **options)}
+
+
+def test_the_books_table_after_backward():
+    nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
+    nodes["h6"].backward()
+    rows = rows_by_name(nodes["h6"])
+    # (node, op, inputs, value, grad, local derivatives), as in the book's table
+    assert rows["h1"] == ("h1", "×", "x, w", "0", "0.25", "∂h1/∂x = 0, ∂h1/∂w = 1")
+    assert rows["h2"] == ("h2", "+", "h1, b", "0", "0.25", "∂h2/∂h1 = 1, ∂h2/∂b = 1")
+    assert rows["h3"] == ("h3", "× -1", "h2", "-0", "-0.25", "∂h3/∂h2 = -1")
+    assert rows["h4"] == ("h4", "exp", "h3", "1", "-0.25", "∂h4/∂h3 = 1")
+    assert rows["h5"] == ("h5", "+ 1", "h4", "2", "-0.25", "∂h5/∂h4 = 1")
+    assert rows["h6"] == ("h6", "1 ÷", "h5", "0.5", "1", "∂h6/∂h5 = -0.25")
+    assert rows["w"] == ("w", "leaf", "", "0", "0.25", "")
+    assert rows["b"][4] == "0.25" and rows["x"][4] == "0"  # ∂f/∂x = w · 0.25 = 0
+
+
+def test_before_backward_every_gradient_reads_not_computed():
+    nodes = sigmoid_graph()
+    assert {row[4] for row in graph_rows(nodes["h6"])} == {"—"}
+
+
+def test_local_derivatives_follow_the_inputs_values():
+    # at w = 2, x = 3: ∂h1/∂x = w = 2 and ∂h1/∂w = x = 3; h6 = σ(6 + b)
+    nodes = sigmoid_graph(x=3.0, w=2.0, b=-1.0)
+    rows = rows_by_name(nodes["h6"], digits=4)
+    assert rows["h1"][5] == "∂h1/∂x = 2, ∂h1/∂w = 3"
+    h5 = nodes["h5"].data
+    assert rows["h6"][5] == f"∂h6/∂h5 = {-1 / h5**2:.4g}"
+
+
+def test_grad_of_replaces_the_stored_gradient():
+    nodes = sigmoid_graph()
+    rows = rows_by_name(nodes["h6"], grad_of=lambda n: 7.0 if n is nodes["w"] else None)
+    assert rows["w"][4] == "7" and rows["b"][4] == "—"
+
+
+def test_an_undefined_local_derivative_is_written_undefined():
+    x = Value(0.0, "x")
+    y = x.sqrt()
+    y.label = "y"
+    assert rows_by_name(y)["y"][5] == "∂y/∂x = undefined"
+
+
+def test_format_graph_is_aligned_with_a_header(capsys):
+    nodes = sigmoid_graph()
+    nodes["h6"].backward()
+    text = format_graph(nodes["h6"])
+    lines = text.splitlines()
+    assert lines[0].split() == ["node", "op", "inputs", "value", "grad", "local", "derivatives"]
+    assert set(lines[1]) <= {"-", " "}
+    assert len(lines) == 2 + 9
+    assert lines[-1].index("0.5") == lines[0].index("value")  # columns line up
+    print_graph(nodes["h6"])
+    assert capsys.readouterr().out == text + "\n"
+
+
+def test_a_deep_graph_is_listed_without_recursion():
+    x = Value(0.5, "x")
+    y = x
+    for _ in range(20_000):
+        y = y * 1.0
+    assert len(graph_rows(y)) == 20_001
+
+
+def test_bad_arguments_name_themselves():
+    with pytest.raises(TypeError, match="root must be a micrograd_nndl.Value"):
+        format_graph([1, 2])
+    with pytest.raises(ValueError, match="digits"):
+        format_graph(Value(1.0), digits=0)
