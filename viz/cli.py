@@ -1,0 +1,414 @@
+"""`micrograd-nndl`: render, step through, explain and check any formula from the shell.
+
+    micrograd-nndl render "sigmoid(w*x + b)" --at x=1,w=0,b=0 -o graph.svg
+    micrograd-nndl grad "sigmoid(w*x + b)" --at x=1,w=0,b=0
+
+The formula is read by the safe expression language of `micrograd_nndl` (parsed, never run as
+code). Exit status: 0 on success, 2 on a usage or expression error, 1 on a math error (a domain
+error or an overflow, named by op and place) or any other failure; every message is short and
+goes to stderr, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from micrograd_nndl import (
+    Expression,
+    ExpressionError,
+    MathError,
+    Value,
+    gradcheck,
+    numeric_grads,
+)
+from micrograd_nndl.book import sigmoid_graph
+
+from .chain_rule import explain
+from .dot import draw
+from .fmt import check_digits, format_number
+from .render import FORMATS
+from .stepper import BackwardStepper
+from .text import format_graph
+
+PROG = "micrograd-nndl"
+BOOK_EXPR = "sigmoid(w*x + b)"
+BOOK_AT = "x=1,w=0,b=0"
+STEP_KEYS = "Enter: next step, b: back one step, t: the table, q: quit"
+
+
+class UsageError(Exception):
+    """A bad command line that argparse cannot see (exit 2)."""
+
+
+# ---- the command line ------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `micrograd-nndl` parser with its six subcommands, each with examples in --help."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Compute, draw and explain the gradients of a formula, as in NNDL §4.5.3.",
+        epilog=_examples(
+            f'render "{BOOK_EXPR}" --at {BOOK_AT} -o graph.svg',
+            f'grad "{BOOK_EXPR}" --at {BOOK_AT}',
+            f'explain "{BOOK_EXPR}" --at {BOOK_AT} --wrt w',
+            f'step "{BOOK_EXPR}" --at {BOOK_AT}',
+            'check "tanh(w*x) * relu(b - x)" --at x=0.5,w=2,b=1',
+            "demo",
+        )
+        + "\nFormulas: numbers, names, + - * / **, ( ), pi, e and the engine's functions, e.g.\n"
+        "exp log sqrt sigmoid tanh relu gelu softplus maxout(a, b, c) leaky_relu(x, 0.01).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    formula = argparse.ArgumentParser(add_help=False)
+    formula.add_argument("expr", metavar="EXPR", help='the formula, e.g. "sigmoid(w*x + b)"')
+    formula.add_argument(
+        "--at",
+        metavar="NAME=VALUE,...",
+        action="append",
+        type=parse_assignments,
+        default=[],
+        help="the values of the formula's variables, e.g. x=1,w=0,b=0 (repeatable; a value may "
+        "be a constant formula such as pi/4)",
+    )
+    formula.add_argument(
+        "--digits",
+        type=_digits,
+        default=6,
+        help="significant digits of the numbers shown (1-17, default 6)",
+    )
+
+    def command(name: str, run: Callable, summary: str, *examples: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            parents=[formula] if name != "demo" else [],
+            help=summary,
+            description=summary,
+            epilog=_examples(*examples),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.set_defaults(run=run)
+        return sub
+
+    render = command(
+        "render",
+        run_render,
+        "Run forward and backward, and write the graph as an image (format from the suffix).",
+        f'render "{BOOK_EXPR}" --at {BOOK_AT} -o graph.svg',
+        f'render "{BOOK_EXPR}" --at {BOOK_AT} -o graph.png --rankdir TB --edge-derivatives',
+        'render "log(1 + exp(x))" --at x=2 -o softplus.svg --no-grad',
+    )
+    render.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help=f"the image to write; its suffix is the format ({', '.join(FORMATS)})",
+    )
+    render.add_argument(
+        "--rankdir",
+        choices=("LR", "TB", "RL", "BT"),
+        default="LR",
+        help="the direction of the drawing: left-right (default), top-bottom, ...",
+    )
+    render.add_argument(
+        "--no-grad", action="store_true", help="draw the forward values only, no backward pass"
+    )
+    render.add_argument(
+        "--edge-derivatives",
+        action="store_true",
+        help="write each local derivative ∂out/∂input on its edge",
+    )
+
+    command(
+        "grad",
+        run_grad,
+        "Print the value and the partial derivative with respect to every variable.",
+        f'grad "{BOOK_EXPR}" --at {BOOK_AT}',
+        'grad "x**3 + 2*x" --at x=2',
+    )
+    explain_ = command(
+        "explain",
+        run_explain,
+        "Print the chain rule: every path to a variable and the product of its local derivatives.",
+        f'explain "{BOOK_EXPR}" --at {BOOK_AT} --wrt w',
+        'explain "x*x + x" --at x=3',
+    )
+    explain_.add_argument(
+        "--wrt", metavar="NAME", help="the variable to differentiate by (default: every one)"
+    )
+    explain_.add_argument(
+        "--max-paths", type=int, default=20, help="list at most this many paths (default 20)"
+    )
+    command(
+        "step",
+        run_step,
+        f"Step through backward one edge at a time ({STEP_KEYS}). Commands may be piped in.",
+        f'step "{BOOK_EXPR}" --at {BOOK_AT}',
+        f'printf "\\n\\nb\\n\\n" | {PROG} step "{BOOK_EXPR}" --at {BOOK_AT}',
+    )
+    command(
+        "check",
+        run_check,
+        "Check backward's gradients against central differences (NNDL §4.5.1).",
+        f'check "{BOOK_EXPR}" --at {BOOK_AT}',
+        'check "gelu(x) * tanh(y)" --at x=0.3,y=-1',
+    )
+    demo = command(
+        "demo",
+        run_demo,
+        "The book's example: σ(wx + b) at x = 1, w = 0, b = 0 as six primitives (NNDL §4.5.3).",
+        "demo",
+        "demo -o sigmoid.svg",
+    )
+    demo.add_argument("-o", "--output", metavar="FILE", help="also write the graph as an image")
+    return parser
+
+
+def _examples(*commands: str) -> str:
+    lines = [cmd if cmd.startswith("printf") else f"{PROG} {cmd}" for cmd in commands]
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _digits(text: str) -> int:
+    try:
+        return check_digits(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an integer from 1 to 17, got {text!r}"
+        ) from None
+
+
+def parse_assignments(text: str) -> dict[str, float]:
+    """ "x=1,w=0,b=-pi/4" -> {"x": 1.0, "w": 0.0, "b": -0.785...}; values are constant formulas."""
+    values: dict[str, float] = {}
+    for part in text.split(","):
+        name, equals, value = (s.strip() for s in part.partition("="))
+        if not equals or not name.isidentifier() or not name.isascii():
+            raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {part.strip()!r}")
+        if name in values:
+            raise argparse.ArgumentTypeError(f"{name} is given twice")
+        try:
+            constant = Expression(value)
+            if constant.variables:
+                raise argparse.ArgumentTypeError(
+                    f"the value of {name} must be a number, not {value!r}"
+                )
+            values[name] = constant.evaluate().data
+        except (ExpressionError, MathError) as e:
+            reason = getattr(e, "reason", str(e))
+            raise argparse.ArgumentTypeError(f"the value of {name}: {reason}") from None
+    return values
+
+
+# ---- shared steps ----------------------------------------------------------------------------
+
+
+def build_graph(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
+    """The formula's graph at --at, its root labelled f, and its variables' leaves by name."""
+    expression = Expression(args.expr)
+    given: dict[str, float] = {}
+    for assignments in args.at:
+        for name, value in assignments.items():
+            if name in given:
+                raise UsageError(f"--at gives {name} twice")
+            given[name] = value
+    unused = [name for name in given if name not in expression.variables]
+    if unused:
+        raise UsageError(
+            f"--at gives {', '.join(unused)}, which the formula does not use "
+            f"(its variables: {', '.join(expression.variables) or 'none'})"
+        )
+    missing = [name for name in expression.variables if name not in given]
+    if missing:
+        at = ",".join(f"{name}=..." for name in missing)
+        raise UsageError(f"no value for {', '.join(missing)}: give it with --at {at}")
+    leaves = {name: Value(value, name) for name, value in given.items()}  # in --at's order
+    root = expression.evaluate(leaves)
+    if not root.is_leaf and "f" not in leaves:
+        root.label = "f"
+    return root, leaves
+
+
+def _partials(root: Value, leaves: dict[str, Value], digits: int) -> list[str]:
+    name = root.label or "f"
+    return [f"∂{name}/∂{v} = {format_number(leaf.grad, digits)}" for v, leaf in leaves.items()]
+
+
+# ---- the subcommands -------------------------------------------------------------------------
+
+
+def run_render(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
+    path = Path(args.output)
+    fmt = path.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise UsageError(
+            f"cannot write {args.output!r}: the suffix must be one of "
+            f"{', '.join('.' + f for f in FORMATS)}"
+        )
+    root, _ = build_graph(args)
+    if not args.no_grad:
+        root.backward()
+    drawing = draw(
+        root,
+        grad_of=(lambda node: None) if args.no_grad else None,
+        edge_labels=args.edge_derivatives,
+        rankdir=args.rankdir,
+        digits=args.digits,
+    )
+    drawing.save(path, fmt)
+    print(f"wrote {path} ({path.stat().st_size} bytes)", file=out)
+
+
+def run_grad(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
+    root, leaves = build_graph(args)
+    root.backward()
+    print(f"{root.label or 'f'} = {format_number(root.data, args.digits)}", file=out)
+    for line in _partials(root, leaves, args.digits):
+        print(line, file=out)
+
+
+def run_explain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
+    if args.max_paths < 1:
+        raise UsageError(f"--max-paths must be at least 1, got {args.max_paths}")
+    root, leaves = build_graph(args)
+    if args.wrt is not None and args.wrt not in leaves:
+        raise UsageError(
+            f"--wrt {args.wrt}: not a variable of the formula "
+            f"(its variables: {', '.join(leaves) or 'none'})"
+        )
+    names = [args.wrt] if args.wrt is not None else list(leaves)
+    for i, name in enumerate(names):
+        if i:
+            print(file=out)
+        rule = explain(root, leaves[name], max_paths=args.max_paths, digits=args.digits)
+        print(rule.text, file=out)
+
+
+def run_step(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
+    root, leaves = build_graph(args)
+    stepper = BackwardStepper(root, digits=args.digits)
+    interactive = inp.isatty()
+    print(f"forward pass done; backward has {stepper.total} steps ({STEP_KEYS})", file=out)
+    print(stepper.table(), file=out)
+    while not stepper.done:
+        if interactive:
+            print("> ", end="", file=out, flush=True)
+        line = inp.readline()
+        if not line:  # end of the piped commands
+            break
+        key = line.strip().lower()
+        if key == "":
+            print(stepper.step().text, file=out)
+        elif key == "b":
+            stepper = _back(stepper, root, args.digits)
+            last = stepper.history[-1].text if stepper.history else "the start"
+            print(f"back to {last}", file=out)
+        elif key == "t":
+            print(stepper.table(), file=out)
+        elif key == "q":
+            return
+        else:
+            print(f"unknown key {key[:20]!r}: {STEP_KEYS}", file=out)
+    if stepper.done:
+        print("backward done:", file=out)
+        print(stepper.table(), file=out)
+        root.backward()  # the same floats as the steps: the summary reads them from the leaves
+        for text in _partials(root, leaves, args.digits):
+            print(text, file=out)
+
+
+def _back(stepper: BackwardStepper, root: Value, digits: int) -> BackwardStepper:
+    """A stepper one step behind `stepper`: backward is replayed from the start to there."""
+    again = BackwardStepper(root, digits=digits)
+    for _ in range(max(0, len(stepper.history) - 1)):
+        again.step()
+    return again
+
+
+def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
+    root, leaves = build_graph(args)
+    if not leaves:
+        print("the formula has no variables: there is no derivative to check", file=out)
+        return
+    expression = Expression(args.expr)
+    names = list(leaves)
+
+    def f(*values: Value) -> Value:
+        return expression.evaluate(dict(zip(names, values)))
+
+    inputs = [leaves[name].data for name in names]
+    root.backward()
+    numeric = numeric_grads(f, inputs)
+    rows = [("variable", "value", "backward", "central difference", "difference")]
+    for name, x in zip(names, numeric):
+        analytic = leaves[name].grad
+        rows.append(
+            (
+                name,
+                f"{leaves[name].data:.6g}",
+                f"{analytic:.10g}",
+                f"{x:.10g}",
+                f"{abs(analytic - x):.2g}",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip(), file=out)
+    gradcheck(f, inputs)
+    print("ok: backward agrees with central differences", file=out)
+
+
+def run_demo(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
+    nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
+    f = nodes["h6"]
+    f.backward()
+    print("f(x; w, b) = σ(wx + b) = 1 / (exp(−(wx + b)) + 1) at x = 1, w = 0, b = 0,", file=out)
+    print("as six primitives h1..h6 (NNDL §4.5.3); reverse mode from f = h6:\n", file=out)
+    print(format_graph(f), file=out)
+    for name in ("w", "b", "x"):
+        print(file=out)
+        print(explain(f, nodes[name]).text, file=out)
+    if args.output:
+        path = draw(f).save(args.output)
+        print(f"\nwrote {path} ({path.stat().st_size} bytes)", file=out)
+
+
+# ---- entry point -----------------------------------------------------------------------------
+
+
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stdin: TextIO | None = None
+) -> int:
+    """Run the command line; return the exit status (0 ok, 2 usage or expression, 1 failure)."""
+    out, inp, err = stdout or sys.stdout, stdin or sys.stdin, sys.stderr
+    args = build_parser().parse_args(argv)  # exits 2 with argparse's usage message
+    try:
+        args.run(args, out, inp)
+    except ExpressionError as e:
+        print(f"{PROG} {args.command}: bad formula:\n{e}", file=err)
+        return 2
+    except UsageError as e:
+        print(f"{PROG} {args.command}: error: {e}", file=err)
+        return 2
+    except MathError as e:
+        print(f"{PROG} {args.command}: {type(e).__name__}: {_one_line(e)}", file=err)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG} {args.command}: interrupted", file=err)
+        return 130
+    except Exception as e:  # the command line's last line of defence: a message, no traceback
+        print(f"{PROG} {args.command}: {type(e).__name__}: {_one_line(e)}", file=err)
+        return 1
+    return 0
+
+
+def _one_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines() or [type(error).__name__]
+    return lines[0] if len(lines) == 1 else f"{lines[0]} (...)"
