@@ -106,10 +106,10 @@ def _path_counts(graph: Graph, wrt: Value, locals_: dict[int, tuple[float, ...]]
         try:
             derivatives = node.local_grads()
         except (ArithmeticError, ValueError) as e:
-            raise graph.undefined(node, None, str(e)) from None
+            raise NonFiniteGradientError(graph.undefined(node, None, str(e))) from None
         for arg, (parent, d) in enumerate(zip(node.parents, derivatives)):
             if id(parent) in counts and not math.isfinite(d):
-                raise graph.undefined(node, arg, f"the derivative is {d!r}")
+                raise NonFiniteGradientError(graph.undefined(node, arg, f"it is {d!r}"))
         locals_[id(node)] = derivatives
     return counts
 

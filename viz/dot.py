@@ -19,18 +19,13 @@ from micrograd_nndl import Value
 
 from .errors import VizError
 from .fmt import check_digits, format_number
-from .graph import Graph, local_derivatives, require_value
+from .graph import Graph, local_derivatives, require_value, stored_grad
 from .render import FORMATS, render
 
 GradOf = Callable[[Value], "float | None"]
 
 COMPUTED = "#dbeafe"  # a grad cell that backward has reached
 HIGHLIGHT = "#dc2626"  # the edge and nodes of the current step of a step-through
-
-
-def stored_grad(node: Value) -> float | None:
-    """The node's gradient if a backward pass has reached it, else None (drawn as "—")."""
-    return node.grad if node.has_grad else None
 
 
 class Drawing:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from micrograd_nndl import NonFiniteGradientError, Value, topological_order
+from micrograd_nndl import Value, topological_order
 
 from .errors import VizError
 
@@ -24,8 +24,8 @@ def require_value(obj: object, what: str) -> Value:
 class Graph:
     """The nodes `root` depends on, inputs first (NNDL §4.5.3's h1..h6 order), with names."""
 
-    def __init__(self, root: Value, what: str = "root") -> None:
-        self.root = require_value(root, what)
+    def __init__(self, root: Value) -> None:
+        self.root = require_value(root, "root")
         self.nodes: list[Value] = topological_order(root)
         self._index = {id(node): i for i, node in enumerate(self.nodes)}
         self._names = _unique_names(self.nodes)
@@ -34,7 +34,7 @@ class Graph:
         return len(self.nodes)
 
     def __contains__(self, node: object) -> bool:
-        return id(node) in self._index and self.nodes[self._index[id(node)]] is node
+        return id(node) in self._index  # ids are unique among live objects: the graph's nodes
 
     def index(self, node: Value) -> int:
         """The position of `node` in `nodes` (a stable id for drawings: "n0", "n1", ...)."""
@@ -55,18 +55,16 @@ class Graph:
             symbol += f" (input {argument + 1})"
         return symbol
 
-    def undefined(self, node: Value, argument: int | None, reason: str) -> NonFiniteGradientError:
-        """The error for a local derivative that is not a finite number, naming the edge (or
-        the node, when its rules failed as a whole) and the inputs' values:
+    def undefined(self, node: Value, argument: int | None, reason: str) -> str:
+        """Why a local derivative is not a finite number, naming the edge (or the node, when
+        its rules failed as a whole) and the inputs' values:
         "∂y/∂x is undefined at x = 0.0 (sqrt: float division by zero)"."""
-        what = (
-            f"the local derivatives of {self.name(node)}"
-            if argument is None
-            else self.edge(node, argument)
-        )
+        if argument is None:
+            what = f"the local derivatives of {self.name(node)} are"
+        else:
+            what = f"{self.edge(node, argument)} is"
         inputs = ", ".join(f"{self.name(p)} = {p.data!r}" for p in node.parents)
-        verb = "are" if argument is None else "is"
-        return NonFiniteGradientError(f"{what} {verb} undefined at {inputs} ({node.op}: {reason})")
+        return f"{what} undefined at {inputs} ({node.op}: {reason})"
 
 
 def describe(node: Value) -> str:
@@ -74,6 +72,11 @@ def describe(node: Value) -> str:
     if node.label:
         return f"'{node.label}'"
     return f"<{node.op or 'leaf'} node, value {node.data!r}>"
+
+
+def stored_grad(node: Value) -> float | None:
+    """The node's gradient if a backward pass has reached it, else None (shown as "—")."""
+    return node.grad if node.has_grad else None
 
 
 def local_derivatives(node: Value) -> tuple[float, ...] | None:

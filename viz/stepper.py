@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from micrograd_nndl import NonFiniteGradientError, Value, backward_order
 
-from .dot import Drawing, draw, stored_grad
+from .dot import Drawing, draw
 from .fmt import check_digits, format_number
-from .graph import Graph, describe
+from .graph import Graph, stored_grad
 from .text import format_graph
 
 
@@ -135,14 +135,14 @@ class BackwardStepper:
         try:
             local = node.local_grads()[arg]
         except (ArithmeticError, ValueError) as e:
-            error = self.graph.undefined(node, None, str(e))
-            raise type(error)(f"step {number}: {error}") from None
+            reason = self.graph.undefined(node, None, str(e))
+            raise NonFiniteGradientError(f"step {number}: {reason}") from None
         upstream = self._grads[id(node)]
         before = self._grads[id(parent)]
         after = local * upstream if before is None else before + local * upstream
         if not math.isfinite(after):
             raise NonFiniteGradientError(
-                f"step {number}: the gradient of {describe(parent)} became {after!r}: "
+                f"step {number}: {self.graph.name(parent)}.grad became {after!r}: "
                 f"{edge} = {local!r} times {self.graph.name(node)}.grad = {upstream!r}"
             )
         self._grads[id(parent)] = after

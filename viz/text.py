@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from micrograd_nndl import Value
 
-from .dot import GradOf, stored_grad
+from .dot import GradOf
 from .fmt import check_digits, format_number
-from .graph import Graph, local_derivatives
+from .graph import Graph, local_derivatives, stored_grad
 
 HEADER = ("node", "op", "inputs", "value", "grad", "local derivatives")
 
