@@ -72,12 +72,11 @@ class Value:
     __slots__ = ("data", "_grad", "_op", "_a", "_b", "label", "_pending")
 
     def __init__(self, data: float, label: str = "") -> None:
-        self.data = _finite_float(data, f"Value(data) for {label!r}" if label else "Value(data)")
-        self._grad = None
-        self._op = None
-        self._a = None
-        self._b = None
-        self.label = str(label)
+        if type(data) is not float or data - data != 0.0:  # the common case costs one test
+            data = _finite_float(data, f"Value(data) for {label!r}" if label else "Value(data)")
+        self.data = data
+        self._grad = self._op = self._a = self._b = None
+        self.label = label if type(label) is str else str(label)
         self._pending = 0
 
     # ---- what a node is ---------------------------------------------------------------------
@@ -585,7 +584,8 @@ def _count_children(root: Value) -> list[Value]:
 def _backward(root: Value) -> None:
     """Pass 2 visits a node once all its children have been visited (a reverse topological
     order, found by counting, with no sort and no recursion) and adds local × node.grad to each
-    input. The accumulation is written out in both branches: this loop is the engine's hot path."""
+    input. The accumulation is written out twice (first inputs, last input) rather than called:
+    this loop is the engine's hot path."""
     if root._op is None:  # a leaf: ∂x/∂x = 1
         root._grad = 1.0 if root._grad is None else root._grad + 1.0
         return
@@ -602,42 +602,47 @@ def _backward(root: Value) -> None:
             g = node._grad
             op = node._op
             kind = op.kind
-            if kind <= UNARY_PARAM:
+            if kind == UNARY:
                 p = node._a
-                if kind == UNARY:
-                    d = op.rule(p.data, node.data)
-                else:
-                    d = op.rule(p.data, node._b, node.data)
-                pg = p._grad
-                c = d * g if pg is None else pg + d * g
-                if c - c != 0.0:
-                    raise _nonfinite(node, p, d, g, c)
-                p._grad = c
-                if p._op is not None:
-                    n = p._pending - 1
-                    p._pending = n
-                    if n == 0:
-                        push(p)
-                continue
-            if kind == BINARY:
-                a, b = node._a, node._b
-                ad, bd, out = a.data, b.data, node.data
-                ps: Any = (a, b)
-                ds: Any = (op.rule(ad, bd, out), op.rules[1](ad, bd, out))
+                d = op.rule(p.data, node.data)
+            elif kind == UNARY_PARAM:
+                p = node._a
+                d = op.rule(p.data, node._b, node.data)
             else:
-                ps = node._a
-                ds = op.rule(tuple(q.data for q in ps), node._b, node.data)
-            for p, d in zip(ps, ds):
-                pg = p._grad
-                c = d * g if pg is None else pg + d * g
-                if c - c != 0.0:
-                    raise _nonfinite(node, p, d, g, c)
-                p._grad = c
-                if p._op is not None:
-                    n = p._pending - 1
-                    p._pending = n
-                    if n == 0:
-                        push(p)
+                # all inputs but the last go through this loop, the last through the shared
+                # code below, so inputs are visited in argument order, as backward_order says
+                if kind == BINARY:
+                    p, q = node._a, node._b
+                    pd, qd, out = p.data, q.data, node.data
+                    firsts: Any = ((p, op.rule(pd, qd, out)),)
+                    d = op.rules[1](pd, qd, out)
+                    p = q
+                else:
+                    ps = node._a
+                    ds = op.rule(tuple(q.data for q in ps), node._b, node.data)
+                    firsts = zip(ps[:-1], ds)
+                    p, d = ps[-1], ds[-1]
+                for q, dq in firsts:
+                    qg = q._grad
+                    c = dq * g if qg is None else qg + dq * g
+                    if c - c != 0.0:
+                        raise _nonfinite(node, q, dq, g, c)
+                    q._grad = c
+                    if q._op is not None:
+                        n = q._pending - 1
+                        q._pending = n
+                        if n == 0:
+                            push(q)
+            pg = p._grad
+            c = d * g if pg is None else pg + d * g
+            if c - c != 0.0:
+                raise _nonfinite(node, p, d, g, c)
+            p._grad = c
+            if p._op is not None:
+                n = p._pending - 1
+                p._pending = n
+                if n == 0:
+                    push(p)
     except (ArithmeticError, ValueError) as e:
         _abort(root, leaves, saved)
         if isinstance(e, NonFiniteGradientError):
@@ -673,6 +678,7 @@ def _abort(root: Value, leaves: list[Value], saved: list) -> None:
 
 _NEURON = OPS["neuron"]
 _mul = operator.mul
+_ONLY_VALUES = frozenset((Value,))
 
 
 def neuron(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value) -> Value:
@@ -685,9 +691,11 @@ def neuron(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
     n = len(weights)
     if len(inputs) != n:
         raise ValueError(f"neuron: {n} weights but {len(inputs)} inputs")
-    if type(bias) is not Value or not all(type(w) is Value for w in weights):
+    if type(bias) is not Value or not _ONLY_VALUES.issuperset(map(type, weights)):
         raise TypeError("neuron: weights and bias must be Values")
-    xs = [x if type(x) is Value else _as_value(x, "x") for x in inputs]
+    xs = inputs
+    if not _ONLY_VALUES.issuperset(map(type, inputs)):
+        xs = [x if type(x) is Value else _as_value(x, "x") for x in inputs]
     r = sum(map(_mul, [w.data for w in weights], [x.data for x in xs]), bias.data)
     if r - r != 0.0:
         _overflow(_NEURON, (*weights, *xs, bias), r)

@@ -121,14 +121,12 @@ class Neuron(Module):
         self._act = self._activation_function()
         self._label("")
 
-    def _activation_function(self) -> Callable[[Value], Value] | None:
+    def _activation_function(self) -> Callable[..., Value] | None:
         if self.activation == "linear":
             return None
         if self.activation in FIXED_ACTIVATIONS:
             return FIXED_ACTIVATIONS[self.activation]
-        pname, _, f = LEARNABLE_ACTIVATIONS[self.activation]
-        param = self.extra[pname]
-        return lambda z: f(z, param)
+        return LEARNABLE_ACTIVATIONS[self.activation][2]
 
     def _label(self, prefix: str) -> None:
         for name, p in self.named_parameters():
@@ -143,7 +141,11 @@ class Neuron(Module):
     def forward(self, xs: list[Value]) -> Value:
         """The neuron on inputs that are already Values of the right count (the fast path)."""
         z = neuron(self.w, xs, self.b)
-        return z if self._act is None else self._act(z)
+        if self._act is None:
+            return z
+        if self.extra:
+            return self._act(z, *self.extra.values())
+        return self._act(z)
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         return self.forward(_as_inputs(x, self.nin, repr(self)))
