@@ -2,6 +2,7 @@
 
 import html
 import re
+import sys
 
 import pytest
 
@@ -126,7 +127,9 @@ def test_large_graphs_are_refused_with_a_pointer_to_the_text_view():
         y = y + 1.0
     with pytest.raises(VizError, match=r"601 nodes, more than max_nodes=500.*format_graph"):
         draw(y)
-    assert len(draw(y, max_nodes=601).source) > 0
+    assert draw(y, max_nodes=601).source.count("+ 1") == 600
+    with pytest.raises(ValueError, match="max_nodes must be a positive integer, got '10'"):
+        draw(y, max_nodes="10")
 
 
 def test_render_svg_png_and_save(tmp_path):
@@ -139,6 +142,7 @@ def test_render_svg_png_and_save(tmp_path):
     assert drawing.save(tmp_path / "f.png").read_bytes().startswith(b"\x89PNG")
     assert drawing.save(tmp_path / "f.svg").read_text() == svg
     assert drawing.save(tmp_path / "f.gv").read_text().startswith("digraph")
+    assert drawing.save(tmp_path / "f.jpg").read_bytes().startswith(b"\xff\xd8")  # JPEG
     assert drawing.save(tmp_path / "plain", format="svg").read_text() == svg
     with pytest.raises(ValueError, match="cannot tell the format of .*f.pdf"):
         drawing.save(tmp_path / "f.pdf")
@@ -154,3 +158,15 @@ def test_render_reports_a_missing_program_and_a_failure(monkeypatch):
     monkeypatch.setattr(viz.render, "PROGRAMS", ("no-such-graphviz-program",))
     with pytest.raises(RenderError, match="no Graphviz program found: install the 'graphviz-pure'"):
         find_program()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands in for dot")
+def test_a_system_dot_is_preferred_and_graphviz_pure_is_the_fallback(tmp_path, monkeypatch):
+    fake = tmp_path / "dot"
+    fake.write_text('#!/bin/sh\necho "drawn by dot $1"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert find_program() == str(fake)
+    assert render("digraph {}", "svg") == b"drawn by dot -Tsvg\n"
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no dot: the one beside Python
+    assert find_program().endswith("graphviz-pure")

@@ -50,9 +50,8 @@ class Drawing:
     def save(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
         """Write the drawing to `path`; the format is `format` or the file's suffix."""
         path = Path(path)
-        fmt = format or path.suffix.lstrip(".").lower()
-        if fmt == "gv":
-            fmt = "dot"
+        suffix = path.suffix.lstrip(".").lower()
+        fmt = format or {"gv": "dot", "jpg": "jpeg"}.get(suffix, suffix)
         if fmt not in FORMATS:
             raise ValueError(
                 f"cannot tell the format of {str(path)!r}: give a suffix or format= "
@@ -88,6 +87,8 @@ def draw(
     digits = check_digits(digits)
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"max_nodes must be a positive integer, got {max_nodes!r}")
     if len(graph) > max_nodes:
         raise VizError(
             f"the graph of {graph.name(root)} has {len(graph)} nodes, more than "

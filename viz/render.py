@@ -1,8 +1,9 @@
-"""Run Graphviz on DOT text: the `graphviz-pure` program from PyPI, else a system `dot`.
+"""Run Graphviz on DOT text: the system's `dot` if there is one, else `graphviz-pure`.
 
 The `graphviz` Python package writes DOT but runs a program named `dot`, which many machines
-lack; `graphviz-pure` (a dependency) is a self-contained `dot` that writes the same bytes on
-every platform, so drawings render anywhere the package is installed.
+lack; `graphviz-pure` (a dependency, from PyPI) is a self-contained port of `dot`, so drawings
+render anywhere the package is installed. A system Graphviz is preferred where present: it
+measures text with real fonts, where the port estimates the width of symbols such as ∂.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import sys
 from .errors import RenderError
 
 FORMATS = ("svg", "png", "jpeg", "dot", "xdot", "plain", "json")
-PROGRAMS = ("graphviz-pure", "dot")
+PROGRAMS = ("dot", "graphviz-pure")
 
 
 def find_program() -> str:
-    """The path of the Graphviz program to run: graphviz-pure first, then dot.
+    """The path of the Graphviz program to run: the first of PROGRAMS that is installed.
 
     Looked up beside the running Python too, so `.venv/bin/python` works without activation.
     """
