@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 import tracemalloc
-from typing import Callable
+from collections.abc import Callable
 
 from micrograd.engine import Value as RefValue
 
