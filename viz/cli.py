@@ -20,6 +20,7 @@ from typing import TextIO
 from micrograd_nndl import (
     Expression,
     ExpressionError,
+    GradcheckError,
     MathError,
     Value,
     gradcheck,
@@ -42,6 +43,10 @@ STEP_KEYS = "Enter: next step, b: back one step, t: the table, q: quit"
 
 class UsageError(Exception):
     """A bad command line that argparse cannot see (exit 2)."""
+
+
+class CheckFailed(Exception):
+    """`check` found a gradient that central differences do not confirm (exit 1)."""
 
 
 # ---- the command line ------------------------------------------------------------------------
@@ -361,7 +366,13 @@ def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip(), file=out)
-    gradcheck(f, inputs)
+    try:
+        gradcheck(f, inputs)
+    except GradcheckError:
+        raise CheckFailed(
+            "backward disagrees with the central differences above "
+            "(at a kink such as relu at 0 the two may differ)"
+        ) from None
     print("ok: backward agrees with central differences", file=out)
 
 

@@ -1,0 +1,225 @@
+"""The `micrograd-nndl` command line: the book's σ(wx + b) through every subcommand, bad input.
+
+Subprocess tests run `python -m viz` as a user would (about 0.2 s each, so they are few);
+the many error cases run `main()` in-process with the same exit codes and streams.
+"""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from viz.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ["sigmoid(w*x + b)", "--at", "x=1,w=0,b=0"]
+
+
+def run(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """The command line in a fresh process, as a shell runs it."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "viz", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=60,
+    )
+
+
+def call(*args: str, stdin: str = "", capsys=None) -> tuple[int, str, str]:
+    """`main()` in-process: (exit status, stdout, stderr)."""
+    out = io.StringIO()
+    try:
+        status = main(list(args), stdout=out, stdin=io.StringIO(stdin))
+    except SystemExit as e:  # argparse's usage errors
+        status = e.code
+    err = capsys.readouterr().err if capsys else ""
+    return status, out.getvalue(), err
+
+
+# ---- each subcommand on the book's example (NNDL §4.5.3), as a subprocess -----------------------
+
+
+def test_grad_prints_the_value_and_every_partial_derivative():
+    done = run("grad", *BOOK)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "f = 0.5\n∂f/∂x = 0\n∂f/∂w = 0.25\n∂f/∂b = 0.25\n"
+    assert done.stderr == ""
+
+
+def test_explain_prints_the_chain_rule_path_and_product():
+    done = run("explain", "1/(exp(-1*(x*w + b)) + 1)", "--at", "x=1,w=0,b=0", "--wrt", "w")
+    assert done.returncode == 0, done.stderr
+    assert "= (-0.25) × 1 × 1 × (-1) × 1 × 1 = 0.25" in done.stdout
+    assert done.stdout.strip().endswith("∂f/∂w = 0.25")
+
+
+def test_check_confirms_backward_with_central_differences():
+    done = run("check", *BOOK)
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()[1:4]}
+    assert rows["w"][:3] == ["0", "0.25", "0.25"] and rows["x"][:3] == ["1", "0", "0"]
+    assert "ok: backward agrees" in done.stdout
+
+
+def test_step_is_driven_through_a_pipe_forward_back_and_to_the_end():
+    done = run("step", *BOOK, stdin="\n\nb\n" + "\n" * 10)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    steps = [line for line in lines if line.startswith("step ")]
+    assert steps[0] == "step 1/5: add#1.grad ← ∂f/∂add#1 × f.grad = 0.25 × 1 = 0.25"
+    assert "back to step 1/5: add#1.grad ← ∂f/∂add#1 × f.grad = 0.25 × 1 = 0.25" in lines
+    assert [s.split(":")[0] for s in steps] == [f"step {n}/5" for n in (1, 2, 2, 3, 4, 5)]
+    assert lines[-3:] == ["∂f/∂x = 0", "∂f/∂w = 0.25", "∂f/∂b = 0.25"]
+
+
+@pytest.mark.parametrize("suffix, magic", [(".svg", b"<svg"), (".png", b"\x89PNG")])
+def test_render_writes_a_non_empty_image_in_the_suffixs_format(tmp_path, suffix, magic):
+    done = run("render", *BOOK, "-o", f"graph{suffix}", "--rankdir", "TB", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    image = (tmp_path / f"graph{suffix}").read_bytes()
+    assert magic in image and len(image) > 500
+    assert done.stdout == f"wrote graph{suffix} ({len(image)} bytes)\n"
+
+
+def test_demo_prints_the_books_six_primitive_table():
+    done = run("demo")
+    assert done.returncode == 0, done.stderr
+    assert "h6    1 ÷   h5      0.5    1      ∂h6/∂h5 = -0.25" in done.stdout
+    assert "∂h6/∂w = 0.25" in done.stdout and "∂h6/∂b = 0.25" in done.stdout
+    assert "∂h6/∂x = 0" in done.stdout
+
+
+# ---- hostile input as a subprocess: exit 2, a short caret message, nothing run ------------------
+
+
+def test_an_import_is_refused_and_nothing_is_executed(tmp_path):
+    done = run("grad", "__import__('os').system('touch pwned')", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == "^ names may not start with '_'"
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize(
+    "expr",
+    ["(" * 10_000 + "x" + ")" * 10_000, "x+" * 50_000 + "x"],
+    ids=["10000 nested parentheses", "a 100 kB argument"],
+)
+def test_huge_input_gives_exit_2_and_a_short_message(expr):
+    done = run("grad", expr, "--at", "x=1")
+    assert done.returncode == 2
+    assert "^ the expression is" in done.stderr and "the limit is 10000" in done.stderr
+    assert len(done.stderr) < 400 and "Traceback" not in done.stderr
+
+
+def test_a_domain_error_exits_1_naming_the_op_in_one_line():
+    done = run("grad", "log(x-1)", "--at", "x=1")
+    assert done.returncode == 1
+    assert done.stderr.startswith("micrograd-nndl grad: DomainError: log: needs x > 0")
+    assert done.stderr.count("\n") == 1 and done.stdout == ""
+
+
+# ---- the error paths, in-process ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expr, caret",
+    [
+        ("sigmoid(w*x + )", "              ^ expected an expression"),
+        ("sigmod(w*x + b)", "^ sigmod is not a function; did you mean sigmoid"),
+        ("().__class__", "  ^ unexpected character '.': attributes are not part"),
+        ("x[0]", " ^ unexpected character '[': subscripts are not part"),
+        ("lambda: 1", "^ 'lambda' is a Python keyword"),
+    ],
+)
+def test_bad_formulas_exit_2_with_the_caret_under_the_place(capsys, expr, caret):
+    status, out, err = call("grad", expr, "--at", "x=1,w=0,b=0", capsys=capsys)
+    assert status == 2 and out == ""
+    assert err.splitlines() == ["micrograd-nndl grad: bad formula:", expr, err.splitlines()[2]]
+    assert err.splitlines()[2].startswith(caret)
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["grad", "w*x", "--at", "x=1"], "no value for w: give it with --at w=..."),
+        (["grad", "w*x", "--at", "x=1,w=2,z=3"], "--at gives z, which the formula does not use"),
+        (["grad", "x", "--at", "x=1", "--at", "x=2"], "--at gives x twice"),
+        (["grad", "x", "--at", "x=abc"], "the value of x must be a number"),
+        (["grad", "x", "--at", "x"], "expected NAME=VALUE"),
+        (["grad", "x", "--at", "x=1e999"], "the value of x: the number is too large"),
+        (["render", "x", "--at", "x=1", "-o", "g.gif"], "the suffix must be one of .svg"),
+        (["explain", "x*x", "--at", "x=1", "--wrt", "y"], "--wrt y: not a variable"),
+        (["render", "x", "--at", "x=1", "-o", "g.svg", "--rankdir", "UP"], "invalid choice"),
+        (["grad", "x", "--at", "x=1", "--digits", "40"], "expected an integer from 1 to 17"),
+        (["frobnicate"], "invalid choice"),
+        ([], "required: COMMAND"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_message(capsys, args, words):
+    status, out, err = call(*args, capsys=capsys)
+    assert status == 2
+    assert words in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["grad", "10**10**10**10"], "NumericOverflowError: pow: "),
+        (["grad", "1/(x-2)", "--at", "x=2"], "DivisionByZeroError: div: division by zero"),
+        (["grad", "sqrt(x)", "--at", "x=0"], "NonFiniteGradientError: backward: "),
+        (["check", "relu(x)", "--at", "x=0"], "CheckFailed: backward disagrees"),
+        (["render", "x*y", "--at", "x=1,y=2", "-o", "no/such/dir/g.svg"], "No such file"),
+    ],
+)
+def test_failures_exit_1_with_one_line(capsys, args, words):
+    status, out, err = call(*args, capsys=capsys)
+    assert status == 1
+    assert words in err and err.count("\n") == 1
+
+
+def test_values_may_be_constant_formulas(capsys):
+    status, out, _ = call("grad", "sin(x)", "--at", "x=pi/2", capsys=capsys)
+    assert status == 0 and out == "f = 1\n∂f/∂x = 6.12323e-17\n"
+
+
+def test_explain_without_wrt_explains_every_variable(capsys):
+    status, out, _ = call("explain", "x*x + y", "--at", "x=3,y=1", capsys=capsys)
+    assert status == 0
+    assert "∂f/∂x: 2 paths" in out and out.strip().endswith("∂f/∂y = 1")
+    assert "∂f/∂x = 3 + 3 = 6" in out
+
+
+def test_step_quits_on_q_and_says_what_a_key_means(capsys):
+    status, out, _ = call("step", *BOOK, stdin="\nz\nq\n\n", capsys=capsys)
+    assert status == 0
+    assert "unknown key 'z': Enter: next step, b: back one step" in out
+    assert sum(line.startswith("step ") for line in out.splitlines()) == 1
+    assert "backward done" not in out
+
+
+def test_back_at_the_start_stays_at_the_start(capsys):
+    status, out, _ = call("step", *BOOK, stdin="b\nt\n", capsys=capsys)
+    assert status == 0 and "back to the start" in out
+    assert out.count("f      σ     add#1     0.5    1") == 2  # the table before and after t
+
+
+def test_render_without_grad_draws_no_gradient(tmp_path, capsys):
+    out_file = tmp_path / "g.dot"
+    status, _, _ = call("render", *BOOK, "-o", str(out_file), "--no-grad", capsys=capsys)
+    assert status == 0
+    assert "0.25" not in out_file.read_text() and "—" in out_file.read_text()
+
+
+def test_help_shows_examples_for_every_subcommand(capsys):
+    for command in ("render", "grad", "explain", "step", "check", "demo"):
+        status, _, _ = call(command, "--help")
+        assert status == 0
+        assert f"micrograd-nndl {command}" in capsys.readouterr().out
