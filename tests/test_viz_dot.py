@@ -5,10 +5,12 @@ import re
 import sys
 
 import pytest
+from hypothesis import given
 
 import viz.render
-from micrograd_nndl import Value, maxout
+from micrograd_nndl import Value, maxout, topological_order
 from micrograd_nndl.book import sigmoid_graph
+from micrograd_nndl.testing import expressions
 from viz import Drawing, RenderError, VizError, draw
 from viz.render import find_program, render
 
@@ -147,6 +149,7 @@ def test_render_svg_png_and_save(tmp_path):
     with pytest.raises(ValueError, match="cannot tell the format of .*f.pdf"):
         drawing.save(tmp_path / "f.pdf")
     assert str(drawing) == drawing.source and isinstance(drawing, Drawing)
+    assert repr(drawing).startswith("<Drawing of h6 (3 leaves, 6 ops): .save(")
 
 
 def test_render_reports_a_missing_program_and_a_failure(monkeypatch):
@@ -170,3 +173,14 @@ def test_a_system_dot_is_preferred_and_graphviz_pure_is_the_fallback(tmp_path, m
     assert render("digraph {}", "svg") == b"drawn by dot -Tsvg\n"
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no dot: the one beside Python
     assert find_program().endswith("graphviz-pure")
+
+
+@given(expressions(n_inputs=2, max_steps=6))
+def test_every_node_and_edge_of_a_random_graph_is_drawn(expr):
+    root = expr(*(Value(v) for v in expr.inputs))
+    nodes = topological_order(root)
+    source = draw(root, digits=17).source
+    assert source.count("<table") == len(nodes)
+    labels = edge_labels(source)
+    expected = [d for n in nodes for d in n.local_grads()]
+    assert [float(label.rsplit(" = ", 1)[1]) for label in labels] == expected

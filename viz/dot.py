@@ -31,8 +31,9 @@ HIGHLIGHT = "#dc2626"  # the edge and nodes of the current step of a step-throug
 class Drawing:
     """A drawn graph: `.source` is DOT text, `.svg()` the picture; notebooks show it inline."""
 
-    def __init__(self, digraph: graphviz.Digraph) -> None:
+    def __init__(self, digraph: graphviz.Digraph, title: str = "a graph") -> None:
         self.digraph = digraph
+        self.title = title
 
     @property
     def source(self) -> str:
@@ -65,6 +66,9 @@ class Drawing:
 
     def __str__(self) -> str:
         return self.source
+
+    def __repr__(self) -> str:
+        return f"<Drawing of {self.title}: .save('f.svg') writes it, a notebook shows it>"
 
 
 def draw(
@@ -127,7 +131,8 @@ def draw(
             if node is marked_node and arg == marked_arg:
                 attrs.update(color=HIGHLIGHT, fontcolor=HIGHLIGHT, penwidth="2.5")
             dot.edge(f"n{graph.index(parent)}", f"o{i}", **attrs)
-    return Drawing(dot)
+    ops = sum(not node.is_leaf for node in graph.nodes)
+    return Drawing(dot, f"{graph.name(root)} ({len(graph) - ops} leaves, {ops} ops)")
 
 
 def _check_highlight(
