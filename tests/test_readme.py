@@ -2,6 +2,8 @@
 
 import doctest
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,3 +25,20 @@ def test_readme_example(block, tmp_path, monkeypatch):
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     runner.run(test)
     assert runner.summarize(verbose=False).failed == 0, "a README example failed (see above)"
+
+
+SCRIPTS = [block for block in BLOCKS if ">>>" not in block]
+
+
+@pytest.mark.parametrize("block", SCRIPTS, ids=[f"script{i + 1}" for i in range(len(SCRIPTS))])
+def test_readme_script(block, tmp_path):
+    """Blocks without prompts are test modules or scripts: run them as pytest would."""
+    path = tmp_path / "test_readme_block.py"
+    path.write_text(block, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode in (0, 5), result.stdout + result.stderr  # 5: a script, no tests
