@@ -16,7 +16,7 @@ $(VENV)/.bench: $(VENV)/.installed
 	touch $@
 
 demo: $(VENV)/.installed
-	$(PY) -m micrograd_nndl
+	$(VENV)/bin/micrograd-nndl demo
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
