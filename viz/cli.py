@@ -215,8 +215,8 @@ def parse_assignments(text: str) -> dict[str, float]:
 # ---- shared steps ----------------------------------------------------------------------------
 
 
-def build_graph(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
-    """The formula's graph at --at, its root labelled f, and its variables' leaves by name."""
+def read_formula(args: argparse.Namespace) -> tuple[Expression, dict[str, float]]:
+    """The parsed formula and its variables' values from --at (each variable exactly once)."""
     expression = Expression(args.expr)
     given: dict[str, float] = {}
     for assignments in args.at:
@@ -234,6 +234,12 @@ def build_graph(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
     if missing:
         at = ",".join(f"{name}=..." for name in missing)
         raise UsageError(f"no value for {', '.join(missing)}: give it with --at {at}")
+    return expression, given
+
+
+def build_graph(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
+    """The formula's graph at --at, its root labelled f, and its variables' leaves by name."""
+    expression, given = read_formula(args)
     leaves = {name: Value(value, name) for name, value in given.items()}  # in --at's order
     root = expression.evaluate(leaves)
     if not root.is_leaf and "f" not in leaves:
@@ -338,26 +344,25 @@ def _back(stepper: BackwardStepper, root: Value, digits: int) -> BackwardStepper
 
 
 def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
-    root, leaves = build_graph(args)
-    if not leaves:
+    expression, given = read_formula(args)
+    if not given:
         print("the formula has no variables: there is no derivative to check", file=out)
         return
-    expression = Expression(args.expr)
-    names = list(leaves)
+    names, inputs = list(given), list(given.values())
 
     def f(*values: Value) -> Value:
         return expression.evaluate(dict(zip(names, values)))
 
-    inputs = [leaves[name].data for name in names]
-    root.backward()
+    leaves = [Value(x, name) for name, x in given.items()]
+    f(*leaves).backward()
     numeric = numeric_grads(f, inputs)
     rows = [("variable", "value", "backward", "central difference", "difference")]
-    for name, x in zip(names, numeric):
-        analytic = leaves[name].grad
+    for leaf, x in zip(leaves, numeric):
+        analytic = leaf.grad
         rows.append(
             (
-                name,
-                f"{leaves[name].data:.6g}",
+                leaf.label,
+                f"{leaf.data:.6g}",
                 f"{analytic:.10g}",
                 f"{x:.10g}",
                 f"{abs(analytic - x):.2g}",
