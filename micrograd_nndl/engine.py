@@ -33,7 +33,7 @@ _Real = numbers.Real
 
 _ADD, _SUB, _MUL, _DIV, _POW = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"], OPS["pow"]
 _ADD_C, _MUL_C = _ADD.with_constant("right"), _MUL.with_constant("right")
-_OP_EXP, _OP_SIN, _OP_COS = OPS["exp"], OPS["sin"], OPS["cos"]
+_OP_EXP, _OP_SIN, _OP_COS, _OP_ERF = OPS["exp"], OPS["sin"], OPS["cos"], OPS["erf"]
 _OP_SIGMOID, _OP_TANH, _OP_RELU, _OP_SOFTPLUS = (
     OPS["sigmoid"],
     OPS["tanh"],
@@ -149,6 +149,23 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    # Comparisons compare `data` and return a bool (not differentiable), so derivative rules
+    # such as relu's `x > 0` read the same on floats and Values. `==` stays identity: a node
+    # is itself, and Values can be dict keys and set members.
+    def __lt__(self, other: Value | float) -> bool:
+        return self.data < (other.data if isinstance(other, Value) else other)
+
+    def __le__(self, other: Value | float) -> bool:
+        return self.data <= (other.data if isinstance(other, Value) else other)
+
+    def __gt__(self, other: Value | float) -> bool:
+        return self.data > (other.data if isinstance(other, Value) else other)
+
+    def __ge__(self, other: Value | float) -> bool:
+        return self.data >= (other.data if isinstance(other, Value) else other)
+
+    __hash__ = object.__hash__
+
     # ---- arithmetic ---------------------------------------------------------------------------
 
     def __add__(self, other: Value | float) -> Value:
@@ -258,6 +275,10 @@ class Value:
     def sqrt(self) -> Value:
         """√x; needs x >= 0; d/dx = 1/(2√x) (infinite at 0: backward reports it)."""
         return apply(OPS["sqrt"], self)
+
+    def erf(self) -> Value:
+        """The error function; d/dx = (2/√π)·exp(−x²). Φ(x) = (1 + erf(x/√2))/2 (GELU)."""
+        return _unary(_OP_ERF, self)
 
     def sin(self) -> Value:
         """sin x; d/dx = cos x."""

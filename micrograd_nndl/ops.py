@@ -40,9 +40,37 @@ def normal_cdf(x: float) -> float:
     return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
 
 
-def normal_pdf(x: float) -> float:
-    """φ(x), the standard normal density."""
-    return math.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+def _on(float_fn: Callable[[float], float], method: str) -> Callable:
+    """A function for derivative rules: float_fn on a float, the Value method on a Value.
+
+    So one rule per op serves both backward() on floats and `grad()`, which calls the same rules
+    on Values to build the derivative's own graph (higher-order derivatives).
+    """
+
+    def fn(x):
+        return float_fn(x) if type(x) is float else getattr(x, method)()
+
+    fn.__name__ = method
+    return fn
+
+
+d_exp, d_log, d_tanh, d_erf = _on(_exp, "exp"), _on(math.log, "log"), _on(math.tanh, "tanh"), _on(
+    math.erf, "erf"
+)
+d_sin, d_cos, d_sigmoid = _on(math.sin, "sin"), _on(math.cos, "cos"), _on(logistic, "sigmoid")
+_INV_SQRT_2 = 1.0 / math.sqrt(2.0)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+def _normal_cdf_any(x):
+    """Φ(x) for a float or a Value."""
+    return 0.5 * (1.0 + d_erf(x * _INV_SQRT_2))
+
+
+def _normal_pdf_any(x):
+    """φ(x) for a float or a Value."""
+    return d_exp(-0.5 * x * x) * _INV_SQRT_2PI
 
 
 def _is_integer(x: float) -> bool:
@@ -180,7 +208,7 @@ def _pow_d_base(a: float, b: float, out: float) -> float:
 def _pow_d_exponent(a: float, b: float, out: float) -> float:
     """∂(a^b)/∂b = a^b·ln a; 0 at a = 0 (the limit), undefined (nan) for a < 0."""
     if a > 0.0:
-        return out * math.log(a)
+        return out * d_log(a)
     return 0.0 if a == 0.0 else math.nan
 
 
@@ -190,13 +218,13 @@ def _swish(x: float, beta: float) -> float:
 
 def _swish_dx(x: float, beta: float, out: float) -> float:
     """σ(βx) + βx·σ(βx)(1 − σ(βx))."""
-    s = logistic(beta * x)
+    s = d_sigmoid(beta * x)
     return s + beta * x * s * (1.0 - s)
 
 
 def _swish_dbeta(x: float, beta: float, out: float) -> float:
     """x²·σ(βx)(1 − σ(βx))."""
-    s = logistic(beta * x)
+    s = d_sigmoid(beta * x)
     return x * x * s * (1.0 - s)
 
 
@@ -210,20 +238,20 @@ def _gelu_tanh(x: float) -> float:
 
 
 def _gelu_tanh_d(x: float, out: float) -> float:
-    t = math.tanh(_SQRT_2_OVER_PI * (x + _GELU_TANH_C * x**3))
+    t = d_tanh(_SQRT_2_OVER_PI * (x + _GELU_TANH_C * x**3))
     du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_C * x * x)
     return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du
 
 
 def _gelu_sigmoid_d(x: float, out: float) -> float:
-    s = logistic(_GELU_SIGMOID_C * x)
+    s = d_sigmoid(_GELU_SIGMOID_C * x)
     return s + _GELU_SIGMOID_C * x * s * (1.0 - s)
 
 
 def _maxout_rules(xs: tuple[float, ...], k: object, out: float) -> list[float]:
     """1 for the first arg-max, 0 for the others."""
     grads = [0.0] * len(xs)
-    grads[xs.index(out)] = 1.0
+    grads[max(range(len(xs)), key=xs.__getitem__)] = 1.0  # max() keeps the first of equals
     return grads
 
 
@@ -269,9 +297,11 @@ OPS: dict[str, Op] = {
            check=_check_log, sample=(_POS,)),
         Op("sqrt", UNARY, math.sqrt, (lambda x, o: 0.5 / o,), "sqrt", "√x", "1/(2√x)",
            check=_check_sqrt, sample=(_POS,)),
-        Op("sin", UNARY, math.sin, (lambda x, o: math.cos(x),), "sin", "sin x", "cos x",
+        Op("erf", UNARY, math.erf, (lambda x, o: _TWO_OVER_SQRT_PI * d_exp(-x * x),), "erf",
+           "(2/√π) ∫₀ˣ exp(−t²) dt", "(2/√π)·exp(−x²)", sample=(_ANY,)),
+        Op("sin", UNARY, math.sin, (lambda x, o: d_cos(x),), "sin", "sin x", "cos x",
            sample=(_ANY,)),
-        Op("cos", UNARY, math.cos, (lambda x, o: -math.sin(x),), "cos", "cos x", "−sin x",
+        Op("cos", UNARY, math.cos, (lambda x, o: -d_sin(x),), "cos", "cos x", "−sin x",
            sample=(_ANY,)),
         # activation functions, NNDL §4.1
         Op("sigmoid", UNARY, logistic, (lambda x, o: o * (1.0 - o),), "σ",
@@ -296,10 +326,10 @@ OPS: dict[str, Op] = {
            "PReLU", "x if x > 0 else γx (γ learnable)", "∂/∂x = 1 or γ, ∂/∂γ = min(0, x)",
            sample=(_ANY, (0.0, 0.5)), kinks=((0.0,), ())),
         Op("elu", UNARY_PARAM, lambda x, a: x if x > 0.0 else a * math.expm1(x),
-           (lambda x, a, o: 1.0 if x > 0.0 else a * _exp(x),), "ELU",
+           (lambda x, a, o: 1.0 if x > 0.0 else a * d_exp(x),), "ELU",
            "x if x > 0 else α(exp(x) − 1)", "1 if x > 0 else α·exp(x)",
            sample=(_ANY, (0.1, 2.0)), kinks=((0.0,), ()), param="α"),
-        Op("softplus", UNARY, _softplus, (lambda x, o: logistic(x),), "softplus",
+        Op("softplus", UNARY, _softplus, (lambda x, o: d_sigmoid(x),), "softplus",
            "log(1 + exp(x))", "σ(x)", sample=(_ANY,)),
         Op("swish", UNARY_PARAM, _swish, (_swish_dx,), "swish", "x·σ(βx)",
            "σ(βx) + βx·σ(βx)(1 − σ(βx))", sample=(_ANY, (0.0, 3.0)), param="β"),
@@ -307,7 +337,7 @@ OPS: dict[str, Op] = {
            "x·σ(βx) (β learnable)", "∂/∂x = σ(βx) + βx·σ(βx)(1 − σ(βx)), ∂/∂β = x²σ(βx)(1 − σ(βx))",
            sample=(_ANY, (0.0, 3.0))),
         Op("gelu", UNARY, lambda x: x * normal_cdf(x),
-           (lambda x, o: normal_cdf(x) + x * normal_pdf(x),), "GELU", "x·Φ(x)",
+           (lambda x, o: _normal_cdf_any(x) + x * _normal_pdf_any(x),), "GELU", "x·Φ(x)",
            "Φ(x) + x·φ(x)", sample=(_ANY,)),
         Op("gelu_tanh", UNARY, _gelu_tanh, (_gelu_tanh_d,), "GELU~tanh",
            "0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))", "0.5(1 + t) + 0.5x(1 − t²)·u′",
