@@ -23,8 +23,8 @@ from .optim import SGD, Optimizer
 
 @dataclass
 class History:
-    """Per epoch: the mean training loss and accuracy (None when not tracked); and whether
-    training was interrupted."""
+    """Per epoch: the mean training loss and accuracy (None when not tracked), both of the
+    outputs the epoch's steps were computed from; and whether training was interrupted."""
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float | None] = field(default_factory=list)

@@ -4,7 +4,19 @@ import io
 
 import pytest
 
-from micrograd_nndl import MLP, SGD, Adam, accuracy, fit, make_moons, make_xor, mse, no_grad
+from micrograd_nndl import (
+    MLP,
+    SGD,
+    Adam,
+    accuracy,
+    fit,
+    make_moons,
+    make_regression_1d,
+    make_spirals,
+    make_xor,
+    mse,
+    no_grad,
+)
 from micrograd_nndl.train import ProgressBar
 
 
@@ -29,6 +41,25 @@ def test_moons_train_to_100_percent_with_minibatches():
     opt = Adam(model.parameters(), lr=0.05)
     fit(model, X, 2 * y - 1, loss="hinge", optimizer=opt, epochs=60, l2=1e-4, progress=False)
     assert _final_accuracy(model, X, 2 * y - 1) == 1.0
+
+
+def test_regression_fits_a_sine_to_the_noise_level():
+    X, y = make_regression_1d(30, noise=0.05, seed=0)
+    model = MLP(1, [12, 1], activation="tanh", init="xavier_uniform", seed=0)
+    opt = Adam(model.parameters(), lr=0.05)
+    history = fit(model, X, y, loss="mse", optimizer=opt, epochs=150, track_accuracy=False)
+    assert history.accuracy == [None] * 150
+    assert history.loss[-1] < 0.01 < 0.2 < history.loss[0]  # noise variance is 0.0025
+
+
+def test_three_spirals_with_softmax_and_minibatches():
+    X, y = make_spirals(20, classes=3, noise=0.05, seed=0)
+    model = MLP(2, [16, 16, 3], init="he_uniform", seed=0)
+    opt = Adam(model.parameters(), lr=0.02)
+    loss = "softmax_cross_entropy"
+    history = fit(model, X, y, loss=loss, optimizer=opt, epochs=40, batch_size=20)
+    assert history.loss[-1] < 0.25 * history.loss[0]
+    assert _final_accuracy(model, X, y) >= 0.9
 
 
 def test_one_full_batch_step_is_gradient_descent_on_the_loss():
