@@ -70,7 +70,10 @@ def run() -> list[Row]:
             ours_time,
             ref_time,
             target="≥ 70×",
-            note=f"same first-step loss {mine:.12g}; one fused Σw·x+b node per neuron",
+            note=(
+                f"{ref_time / ours_time:.0f}× faster than micrograd; same first-step loss "
+                f"{mine:.12g} from the same weights; one fused Σw·x+b node per neuron"
+            ),
         )
     ]
 
