@@ -26,6 +26,7 @@ from .errors import (
     NumericOverflowError,
 )
 from .expr import Expression, ExpressionError, parse
+from .functional import forward_tangents, grad, grad_values, hessian, hvp, jvp
 from .gradcheck import GradcheckError, gradcheck, numeric_grads
 from .losses import (
     accuracy,
@@ -55,6 +56,12 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "fit",
+    "forward_tangents",
+    "grad",
+    "grad_values",
+    "hessian",
+    "hvp",
+    "jvp",
     "hinge",
     "linear_decay",
     "make_circles",

@@ -1,4 +1,4 @@
-"""Gradient checking: backward() against central differences (NNDL §4.5.1).
+"""Gradient checking: backward() against central differences (NNDL §4.5.1), first and second order.
 
 f′(x) ≈ (f(x + Δ) − f(x − Δ)) / 2Δ has truncation error O(Δ²), against O(Δ) for the one-sided
 form, so it is the standard check of a hand-written or automatic derivative.
@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from .engine import Value, no_grad
+from .functional import hessian
 
 
 class GradcheckError(AssertionError):
@@ -54,47 +55,80 @@ def analytic_grads(f: Callable[..., Value], inputs: Sequence[float | Value]) -> 
 
 
 def grad_table(
-    xs: Sequence[float], columns: dict[str, Sequence[float]], bad: Sequence[bool]
+    rows: Sequence[str], columns: dict[str, Sequence[float]], bad: Sequence[bool]
 ) -> str:
-    """A plain-text table: one row per input, one column per way of computing ∂f/∂xᵢ."""
-    header = ["input", "value", *columns, "difference"]
+    """A plain-text table: one row per derivative, one column per way of computing it, and the
+    difference of the first two columns."""
+    header = ["derivative", *columns, "difference"]
     first, second = list(columns.values())[:2]
-    rows = [header]
-    for i, x in enumerate(xs):
+    lines = [header]
+    for i, name in enumerate(rows):
         diff = abs(first[i] - second[i])
-        row = [f"x{i + 1}", f"{x:.6g}", *(f"{c[i]:.10g}" for c in columns.values()), f"{diff:.3g}"]
-        rows.append(row + (["<-- mismatch"] if bad[i] else []))
-    widths = [max(len(r[j]) for r in rows if j < len(r)) for j in range(len(header))]
+        line = [name, *(f"{c[i]:.10g}" for c in columns.values()), f"{diff:.3g}"]
+        lines.append(line + (["<-- mismatch"] if bad[i] else []))
+    widths = [max(len(r[j]) for r in lines) for j in range(len(header))]
     return "\n".join(
         "  ".join(cell.ljust(widths[j]) if j < len(widths) else cell for j, cell in enumerate(r))
-        for r in rows
+        for r in lines
     )
+
+
+def first_order_rows(xs: Sequence[float]) -> list[str]:
+    """Row names ∂f/∂x1 at x1 = 0.5, … for a table of first derivatives."""
+    return [f"∂f/∂x{i + 1} at x{i + 1} = {x:.6g}" for i, x in enumerate(xs)]
 
 
 def gradcheck(
     f: Callable[..., Value],
     inputs: Sequence[float | Value],
-    eps: float = 1e-6,
+    eps: float | None = None,
     atol: float = 1e-5,
     rtol: float = 1e-4,
+    order: int = 1,
 ) -> bool:
-    """Check ∂f/∂xᵢ from backward() against central differences at `inputs`.
+    """Check derivatives of f at `inputs` against central differences.
 
-    f takes one Value per input and returns a Value. Returns True when every input passes
+    order=1: ∂f/∂xᵢ from backward() against (f(x + εeᵢ) − f(x − εeᵢ)) / 2ε (ε = 1e-6).
+    order=2: ∂²f/∂xᵢ∂xⱼ from `hessian` (the rules called on Values) against central
+    differences of backward()'s first derivatives (ε = 1e-4).
+    f takes one Value per input and returns a Value. Returns True when every entry passes
     |analytic − numeric| <= atol + rtol·|numeric|; otherwise raises GradcheckError with a table
-    (input, analytic, numeric, difference) marking the inputs that fail.
+    marking the entries that fail.
     """
     xs = [_as_float(x) for x in inputs]
-    analytic = analytic_grads(f, xs)
-    numeric = numeric_grads(f, xs, eps)
-    bad = [not _close(a, n, atol, rtol) for a, n in zip(analytic, numeric)]
+    if order == 1:
+        eps = 1e-6 if eps is None else eps
+        rows = first_order_rows(xs)
+        analytic = analytic_grads(f, xs)
+        numeric = numeric_grads(f, xs, eps)
+    elif order == 2:
+        eps = 1e-4 if eps is None else eps
+        n = len(xs)
+        rows = [f"∂²f/∂x{i + 1}∂x{j + 1}" for i in range(n) for j in range(n)]
+        analytic = [h for row in hessian(f)(*xs) for h in row]
+        numeric = [h for row in _numeric_hessian(f, xs, eps) for h in row]
+    else:
+        raise ValueError(f"gradcheck: order must be 1 or 2, not {order!r}")
+    bad = [not _close(a, b, atol, rtol) for a, b in zip(analytic, numeric)]
     if any(bad):
-        table = grad_table(xs, {"analytic": analytic, "numeric": numeric}, bad)
+        table = grad_table(rows, {"analytic": analytic, "numeric": numeric}, bad)
         raise GradcheckError(
-            f"gradcheck: backward() disagrees with central differences "
+            f"gradcheck: order-{order} derivatives disagree with central differences "
             f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g}):\n{table}"
         )
     return True
+
+
+def _numeric_hessian(f: Callable[..., Value], xs: list[float], eps: float) -> list[list[float]]:
+    """Hᵢⱼ ≈ (∂f/∂xᵢ(x + εeⱼ) − ∂f/∂xᵢ(x − εeⱼ)) / 2ε, with ∂f/∂xᵢ from backward()."""
+    columns = []
+    for j in range(len(xs)):
+        up, down = list(xs), list(xs)
+        up[j] += eps
+        down[j] -= eps
+        g_up, g_down = analytic_grads(f, up), analytic_grads(f, down)
+        columns.append([(u - d) / (2 * eps) for u, d in zip(g_up, g_down)])
+    return [[columns[j][i] for j in range(len(xs))] for i in range(len(xs))]
 
 
 def _close(a: float, b: float, atol: float, rtol: float) -> bool:

@@ -1,0 +1,138 @@
+"""Automatic differentiation beyond backward(): forward mode and higher order (NNDL §4.5.3).
+
+Back-propagation is one reading of the op table's local derivatives: accumulated from the
+output (reverse mode, one pass per output). Read in evaluation order they give forward mode
+(one pass per input, the book's ∂h_i/∂w column), and called on `Value`s instead of floats they
+give derivatives that are graphs themselves, so they can be differentiated again:
+
+    >>> from micrograd_nndl import grad
+    >>> grad(grad(lambda x: x ** 3))(2.0).data      # d²/dx² x³ = 6x
+    12.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from .engine import Value, backward_order, topological_order
+from .ops import BINARY, NARY, UNARY
+
+Number = float | Value
+
+__all__ = ["forward_tangents", "grad", "grad_values", "hessian", "hvp", "jvp"]
+
+
+def _local_derivatives(node: Value) -> Sequence[Number]:
+    """∂node/∂parent_i as Values: the op table's rules called on the nodes themselves."""
+    op = node.op_info
+    parents = node.parents
+    if op.kind == UNARY:
+        return (op.rules[0](parents[0], node),)
+    if op.kind == BINARY:
+        a, b = parents
+        return (op.rules[0](a, b, node), op.rules[1](a, b, node))
+    if op.kind == NARY:
+        return op.rules[0](parents, node.constant, node)
+    return (op.rules[0](parents[0], node.constant, node),)
+
+
+def grad_values(root: Value, wrt: Sequence[Value]) -> list[Value]:
+    """∂root/∂w for each w in `wrt`, as Values with graphs of their own (differentiable again).
+
+    The same visit as backward() (its node order and its rules), but gradients are built
+    with Value arithmetic and kept in a table: no node's `.grad` is touched.
+    """
+    grads: dict[int, Number] = {id(root): 1.0}
+    for node in backward_order(root):
+        g = grads[id(node)]
+        for parent, local in zip(node.parents, _local_derivatives(node)):
+            contribution = local * g
+            previous = grads.get(id(parent))
+            grads[id(parent)] = contribution if previous is None else previous + contribution
+    result = []
+    for w in wrt:
+        g = grads.get(id(w), 0.0)
+        result.append(g if isinstance(g, Value) else Value(g))
+    return result
+
+
+def _leaves(args: Sequence[float | Value]) -> list[Value]:
+    return [a if isinstance(a, Value) else Value(a, f"x{i + 1}") for i, a in enumerate(args)]
+
+
+def _call(f: Callable[..., Value], leaves: Sequence[Value]) -> Value:
+    out = f(*leaves)
+    if not isinstance(out, Value):
+        raise TypeError(f"f must return a Value, got {type(out).__name__}")
+    return out
+
+
+def grad(f: Callable[..., Value], argnums: int | Sequence[int] = 0) -> Callable[..., Value]:
+    """The derivative of f as a function, as in JAX: grad(f)(x) is ∂f/∂x as a Value.
+
+    Its result has a graph, so grad(grad(f)) is the second derivative. With a sequence of
+    argnums the function returns a tuple of Values. Inputs may be floats or Values.
+    """
+    many = not isinstance(argnums, int)
+    indices = tuple(argnums) if many else (argnums,)
+
+    def derivative(*args: float | Value) -> Value | tuple[Value, ...]:
+        for i in indices:
+            if not -len(args) <= i < len(args):
+                raise IndexError(f"grad: argnums {i} but f was called with {len(args)} inputs")
+        leaves = _leaves(args)
+        grads = grad_values(_call(f, leaves), [leaves[i] for i in indices])
+        return tuple(grads) if many else grads[0]
+
+    return derivative
+
+
+def forward_tangents(root: Value, seeds: Mapping[Value, float]) -> dict[Value, float]:
+    """Forward mode: the tangent ṫ(h) = Σᵢ ∂h/∂parentᵢ · ṫ(parentᵢ) of every node, in
+    evaluation order (NNDL §4.5.3: ∂h1/∂w, ∂h2/∂w, …). Leaves not in `seeds` have tangent 0.
+
+    With seeds {w: 1.0} the tangents are the ∂h/∂w column of the book's forward-mode table.
+    """
+    tangents: dict[Value, float] = {}
+    for node in topological_order(root):
+        if node.is_leaf:
+            tangents[node] = float(seeds.get(node, 0.0))
+            continue
+        total = 0.0
+        for parent, local in zip(node.parents, node.local_grads()):
+            total += local * tangents[parent]
+        tangents[node] = total
+    return tangents
+
+
+def jvp(
+    f: Callable[..., Value], primals: Sequence[float], tangents: Sequence[float]
+) -> tuple[float, float]:
+    """(f(x), ∇f(x)·v): the value and the directional derivative along v, by one forward pass."""
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
+    leaves = _leaves([float(x) for x in primals])
+    out = _call(f, leaves)
+    seeds = {leaf: float(t) for leaf, t in zip(leaves, tangents)}
+    return out.data, forward_tangents(out, seeds)[out]
+
+
+def hvp(f: Callable[..., Value], primals: Sequence[float], v: Sequence[float]) -> list[float]:
+    """The Hessian-vector product H(x)·v, as ∇(∇f(x)·v): reverse over reverse, no Hessian."""
+    if len(primals) != len(v):
+        raise ValueError(f"hvp: {len(primals)} primals but a vector of length {len(v)}")
+    leaves = _leaves([float(x) for x in primals])
+    first = grad_values(_call(f, leaves), leaves)
+    directional = sum((g * float(vi) for g, vi in zip(first, v)), Value(0.0))
+    return [g.data for g in grad_values(directional, leaves)]
+
+
+def hessian(f: Callable[..., Value]) -> Callable[..., list[list[float]]]:
+    """hessian(f)(x₁, …, xₙ): the n × n matrix ∂²f/∂xᵢ∂xⱼ, one reverse pass per row."""
+
+    def matrix(*args: float) -> list[list[float]]:
+        leaves = _leaves([float(x) for x in args])
+        first = grad_values(_call(f, leaves), leaves)
+        return [[g.data for g in grad_values(gi, leaves)] for gi in first]
+
+    return matrix
