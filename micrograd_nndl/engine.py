@@ -532,8 +532,9 @@ def backward_order(root: Value) -> list[Value]:
     """The nodes made by ops, in the exact order `backward()` visits them (root first).
 
     Each visited node adds local × node.grad into its parents in argument order, as
-    `c = local * g if parent has no grad yet else parent.grad + local * g`; a step-through that
-    follows this order and formula reproduces backward's floats bit for bit.
+    `parent.grad = parent.grad + local * node.grad`, where interior gradients start at 0.0 and
+    leaves at their gradient before the call (0.0 if none): a step-through that follows this
+    order and formula reproduces backward's floats bit for bit.
     """
     if root.is_leaf:
         return []
@@ -570,10 +571,12 @@ def _local_grads(node: Value, op: Op) -> tuple[float, ...]:
     return tuple(rules[0](tuple(p.data for p in node._a), node._b, out))
 
 
-def _count_children(root: Value) -> list[Value]:
-    """Pass 1: set `_pending` of every interior node to its number of children in the graph,
-    reset its gradient, and return the leaves (each once)."""
-    leaves = []
+def _count_children(root: Value) -> tuple[list[Value], list[float | None]]:
+    """Pass 1: set `_pending` of every node below root to its number of children in the graph
+    and start interior gradients at 0.0; return the leaves (each once) and their gradients
+    before this pass (leaves without one start at 0.0 too)."""
+    leaves: list[Value] = []
+    saved: list[float | None] = []
     stack = [root]
     pop, push = stack.pop, stack.append
     while stack:
@@ -586,8 +589,11 @@ def _count_children(root: Value) -> list[Value]:
             if n == 1:
                 if p._op is None:
                     leaves.append(p)
+                    saved.append(p._grad)
+                    if p._grad is None:
+                        p._grad = 0.0
                 else:
-                    p._grad = None
+                    p._grad = 0.0
                     push(p)
             continue
         for p in (node._a, node._b) if kind == BINARY else node._a:
@@ -596,49 +602,48 @@ def _count_children(root: Value) -> list[Value]:
             if n == 1:
                 if p._op is None:
                     leaves.append(p)
+                    saved.append(p._grad)
+                    if p._grad is None:
+                        p._grad = 0.0
                 else:
-                    p._grad = None
+                    p._grad = 0.0
                     push(p)
-    return leaves
+    return leaves, saved
 
 
 def _backward(root: Value) -> None:
     """Pass 2 visits a node once all its children have been visited (a reverse topological
     order, found by counting, with no sort and no recursion) and adds local × node.grad to each
-    input. The accumulation is written out twice (one input; several) rather than called: this
-    loop is the engine's hot path, and the one-input case inlined measures 40% faster."""
+    input. Each node's gradient is checked once, when it is complete (leaves at the end).
+
+    The accumulation is written out twice (one input; several) rather than called: this loop
+    is the engine's hot path, and the one-input case inlined measures 40% faster."""
     if root._op is None:  # a leaf: ∂x/∂x = 1
         root._grad = 1.0 if root._grad is None else root._grad + 1.0
         return
-    leaves = _count_children(root)
-    saved = [leaf._grad for leaf in leaves]
+    leaves, saved = _count_children(root)
     root._grad = 1.0
     stack = [root]
     pop, push = stack.pop, stack.append
-    node = p = root
-    d = g = 0.0
+    node = root
     try:
         while stack:
             node = pop()
             g = node._grad
+            if g - g != 0.0:
+                raise _nonfinite(root, node)
             op = node._op
             kind = op.kind
             if kind <= UNARY_PARAM:
                 p = node._a
                 if kind == UNARY:
-                    d = op.rule(p.data, node.data)
+                    p._grad += op.rule(p.data, node.data) * g
                 else:
-                    d = op.rule(p.data, node._b, node.data)
-                pg = p._grad
-                c = d * g if pg is None else pg + d * g
-                if c - c != 0.0:
-                    raise _nonfinite(node, p, d, g, c)
-                p._grad = c
-                if p._op is not None:
-                    n = p._pending - 1
-                    p._pending = n
-                    if n == 0:
-                        push(p)
+                    p._grad += op.rule(p.data, node._b, node.data) * g
+                n = p._pending - 1
+                p._pending = n
+                if n == 0 and p._op is not None:
+                    push(p)
                 continue
             if kind == BINARY:
                 a, b = node._a, node._b
@@ -647,18 +652,16 @@ def _backward(root: Value) -> None:
                 ds: Any = (op.rule(ad, bd, out), op.rules[1](ad, bd, out))
             else:
                 ps = node._a
-                ds = op.rule(tuple(q.data for q in ps), node._b, node.data)
+                ds = op.rule([q.data for q in ps], node._b, node.data)
             for p, d in zip(ps, ds):  # inputs in argument order, as backward_order says
-                pg = p._grad
-                c = d * g if pg is None else pg + d * g
-                if c - c != 0.0:
-                    raise _nonfinite(node, p, d, g, c)
-                p._grad = c
-                if p._op is not None:
-                    n = p._pending - 1
-                    p._pending = n
-                    if n == 0:
-                        push(p)
+                p._grad += d * g
+                n = p._pending - 1
+                p._pending = n
+                if n == 0 and p._op is not None:
+                    push(p)
+        for node in leaves:
+            if node._grad - node._grad != 0.0:
+                raise _nonfinite(root, node)
     except (ArithmeticError, ValueError) as e:
         _abort(root, leaves, saved)
         if isinstance(e, NonFiniteGradientError):
@@ -667,15 +670,32 @@ def _backward(root: Value) -> None:
             f"backward: a local derivative of {_name(node)} ({node.op}, value {node.data!r}) "
             f"is not finite ({e}); inputs: {_describe_inputs(node._op, node.parents)}"
         ) from None
-    for leaf in leaves:
-        leaf._pending = 0
 
 
-def _nonfinite(node: Value, parent: Value, d: float, g: float, c: float) -> NonFiniteGradientError:
+def _nonfinite(root: Value, bad: Value) -> NonFiniteGradientError:
+    """The error for a node whose complete gradient is inf or nan, naming the edge it came by:
+    the slow search runs only here, so the hot loop checks one number per node."""
+    edge = ""
+    for child in topological_order(root):
+        if child._op is None or bad not in child.parents:  # `in` is identity for Values
+            continue
+        try:
+            locals_ = _local_grads(child, child._op)
+        except ArithmeticError:
+            continue
+        for p, d in zip(child.parents, locals_):
+            c = d * child._grad
+            if p is bad and c - c != 0.0:
+                name = child.label or child.op
+                edge = (
+                    f" at the edge from {_name(child)} ({child.op}): ∂{name}/∂"
+                    f"{bad.label or 'input'} = {d!r} times {name}.grad = {child._grad!r}"
+                )
+                break
+        if edge:
+            break
     return NonFiniteGradientError(
-        f"backward: the gradient of {_name(parent)} (value {parent.data!r}) became {c!r} at the "
-        f"edge from {_name(node)} ({node.op}): ∂{node.label or node.op}/∂{parent.label or 'input'} "
-        f"= {d!r} times {node.label or node.op}.grad = {g!r}"
+        f"backward: the gradient of {_name(bad)} (value {bad.data!r}) became {bad._grad!r}{edge}"
     )
 
 
