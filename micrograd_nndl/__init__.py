@@ -15,6 +15,7 @@ from .engine import (
     is_grad_enabled,
     maxout,
     neuron,
+    neurons,
     no_grad,
     topological_order,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "make_xor",
     "mse",
     "neuron",
+    "neurons",
     "softmax_cross_entropy",
     "OPS",
     "DivisionByZeroError",

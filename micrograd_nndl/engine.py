@@ -22,6 +22,7 @@ __all__ = [
     "backward_order",
     "maxout",
     "neuron",
+    "neurons",
     "no_grad",
     "is_grad_enabled",
     "topological_order",
@@ -724,24 +725,40 @@ def neuron(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
     ∂z/∂xᵢ = wᵢ, ∂z/∂b = 1), at a fraction of the nodes: the hot path of every network.
     Numbers among the inputs become constant leaves.
     """
-    n = len(weights)
-    if len(inputs) != n:
-        raise ValueError(f"neuron: {n} weights but {len(inputs)} inputs")
-    if type(bias) is not Value or not _ONLY_VALUES.issuperset(map(type, weights)):
-        raise TypeError("neuron: weights and bias must be Values")
-    xs = inputs
-    if not _ONLY_VALUES.issuperset(map(type, inputs)):
-        xs = [x if type(x) is Value else _as_value(x, "x") for x in inputs]
-    r = sum(map(_mul, [w.data for w in weights], [x.data for x in xs]), bias.data)
-    if r - r != 0.0:
-        _overflow(_NEURON, (*weights, *xs, bias), r)
-    v = _new(Value)
-    v.data = r
-    v._grad = None
-    v.label = ""
-    v._pending = 0
-    if _recording:
-        v._op, v._a, v._b = _NEURON, (*weights, *xs, bias), None
-    else:
-        v._op = v._a = v._b = None
-    return v
+    return neurons([weights], inputs, [bias])[0]
+
+
+def neurons(
+    weight_rows: Sequence[Sequence[Value]], inputs: Sequence[Value | float], biases: Sequence[Value]
+) -> list[Value]:
+    """A layer's net inputs zⱼ = Σᵢ wⱼᵢxᵢ + bⱼ, one fused `neuron` node each.
+
+    The inputs are checked and read once for the whole layer, not once per neuron.
+    """
+    if len(weight_rows) != len(biases):
+        raise ValueError(f"neurons: {len(weight_rows)} weight rows but {len(biases)} biases")
+    xs = tuple(inputs)
+    if not _ONLY_VALUES.issuperset(map(type, xs)):
+        xs = tuple(x if type(x) is Value else _as_value(x, "x") for x in xs)
+    n = len(xs)
+    xd = [x.data for x in xs]
+    out = []
+    for weights, bias in zip(weight_rows, biases):
+        if len(weights) != n:
+            raise ValueError(f"neuron: {len(weights)} weights but {n} inputs")
+        if type(bias) is not Value or not _ONLY_VALUES.issuperset(map(type, weights)):
+            raise TypeError("neuron: weights and bias must be Values")
+        r = sum(map(_mul, [w.data for w in weights], xd), bias.data)
+        if r - r != 0.0:
+            _overflow(_NEURON, (*weights, *xs, bias), r)
+        v = _new(Value)
+        v.data = r
+        v._grad = None
+        v.label = ""
+        v._pending = 0
+        if _recording:
+            v._op, v._a, v._b = _NEURON, (*weights, *xs, bias), None
+        else:
+            v._op = v._a = v._b = None
+        out.append(v)
+    return out

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 
 from . import serialize
-from .engine import Value, neuron
+from .engine import Value, neuron, neurons
 from .init import init_weights, make_rng
 
 # name -> Value -> Value, for activations without a learnable parameter (NNDL §4.1)
@@ -140,7 +140,10 @@ class Neuron(Module):
 
     def forward(self, xs: list[Value]) -> Value:
         """The neuron on inputs that are already Values of the right count (the fast path)."""
-        z = neuron(self.w, xs, self.b)
+        return self.activate(neuron(self.w, xs, self.b))
+
+    def activate(self, z: Value) -> Value:
+        """a = f(z): this neuron's activation applied to its net input z."""
         if self._act is None:
             return z
         if self.extra:
@@ -186,7 +189,8 @@ class Layer(Module):
 
     def forward(self, xs: list[Value]) -> list[Value]:
         """The layer on inputs that are already Values of the right count (the fast path)."""
-        return [n.forward(xs) for n in self.neurons]
+        zs = neurons([n.w for n in self.neurons], xs, [n.b for n in self.neurons])
+        return [n.activate(z) for n, z in zip(self.neurons, zs)]
 
     def __call__(self, x: Sequence[Value | float]) -> list[Value]:
         return self.forward(_as_inputs(x, self.nin, repr(self)))
