@@ -1,0 +1,49 @@
+"""What the chapter-4 examples share: their command line, saving a figure, and derivatives
+computed by the engine's backward() (never by a hand-written formula).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless: the examples write files, they never open a window
+
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+from matplotlib.figure import Figure  # noqa: E402
+
+from micrograd_nndl import Value  # noqa: E402
+
+
+def parse_args(doc: str, argv: Sequence[str] | None) -> argparse.Namespace:
+    """`--out DIR` (default out/) and `--quick` (smaller and faster, for the tests)."""
+    parser = argparse.ArgumentParser(description=doc.strip().splitlines()[0])
+    parser.add_argument("--out", default="out", help="directory for the pictures (default: out/)")
+    parser.add_argument("--quick", action="store_true", help="smaller and faster, for the tests")
+    return parser.parse_args(argv)
+
+
+def output_path(out: str, name: str) -> str:
+    """OUT/name, creating OUT if needed."""
+    os.makedirs(out, exist_ok=True)
+    return os.path.join(out, name)
+
+
+def save_figure(fig: Figure, out: str, name: str) -> str:
+    """Write `fig` to OUT/name as a PNG, close it, say so, and return the path."""
+    path = output_path(out, name)
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    print(f"wrote {path}")
+    return path
+
+
+def value_and_grad(fn: Callable[..., Value], *args: float) -> tuple[float, list[float]]:
+    """f(args) and [∂f/∂arg_i], the gradient from one reverse-mode pass (NNDL §4.5.3)."""
+    inputs = [Value(float(a)) for a in args]
+    f = fn(*inputs)
+    f.backward()
+    return f.data, [x.grad for x in inputs]
