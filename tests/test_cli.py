@@ -69,13 +69,15 @@ def test_check_confirms_backward_with_central_differences():
 
 
 def test_step_is_driven_through_a_pipe_forward_back_and_to_the_end():
-    done = run("step", *BOOK, stdin="\n\nb\n" + "\n" * 10)
+    done = run("step", *BOOK, stdin="\n\n\nb\n" + "\n" * 10)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    steps = [line for line in lines if line.startswith("step ")]
-    assert steps[0] == "step 1/5: add#1.grad ← ∂f/∂add#1 × f.grad = 0.25 × 1 = 0.25"
-    assert "back to step 1/5: add#1.grad ← ∂f/∂add#1 × f.grad = 0.25 × 1 = 0.25" in lines
-    assert [s.split(":")[0] for s in steps] == [f"step {n}/5" for n in (1, 2, 2, 3, 4, 5)]
+    assert lines[0].startswith("forward pass done; backward has 4 steps")
+    steps = [line for line in lines if line.startswith("backward ") and "/" in line]
+    assert steps[1] == "backward 2/4: h2.grad += ∂f/∂h2 × f.grad = 0.25 × 1 = 0.25"
+    assert "back to backward 2/4: h2.grad += ∂f/∂h2 × f.grad = 0.25 × 1 = 0.25" in lines
+    assert [s.split(":")[0] for s in steps] == [f"backward {n}/4" for n in (1, 2, 3, 3, 4)]
+    assert "  w.grad += ∂h1/∂w × h1.grad = 1 × 0.25 = 0.25" in lines
     assert lines[-3:] == ["∂f/∂x = 0", "∂f/∂w = 0.25", "∂f/∂b = 0.25"]
 
 
@@ -88,12 +90,19 @@ def test_render_writes_a_non_empty_image_in_the_suffixs_format(tmp_path, suffix,
     assert done.stdout == f"wrote graph{suffix} ({len(image)} bytes)\n"
 
 
-def test_demo_prints_the_books_six_primitive_table():
-    done = run("demo")
+def test_demo_prints_the_books_six_primitive_table_and_draws_the_graph(tmp_path):
+    done = run("demo", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "h6    1 ÷   h5      0.5    1      ∂h6/∂h5 = -0.25" in done.stdout
+    assert "        = (-0.25) × 1 × 1 × (-1) × 1 × 1 = 0.25" in done.stdout
     assert "∂h6/∂w = 0.25" in done.stdout and "∂h6/∂b = 0.25" in done.stdout
     assert "∂h6/∂x = 0" in done.stdout
+    image = tmp_path / "out" / "sigmoid_graph.png"
+    assert image.read_bytes().startswith(b"\x89PNG")
+    assert done.stdout.endswith(
+        f"the graph with its values and gradients: out/sigmoid_graph.png "
+        f"({image.stat().st_size} bytes)\n"
+    )
 
 
 # ---- hostile input as a subprocess: exit 2, a short caret message, nothing run ------------------
@@ -156,6 +165,8 @@ def test_bad_formulas_exit_2_with_the_caret_under_the_place(capsys, expr, caret)
         (["grad", "x", "--at", "x"], "expected NAME=VALUE"),
         (["grad", "x", "--at", "x=1e999"], "the value of x: the number is too large"),
         (["render", "x", "--at", "x=1", "-o", "g.gif"], "the suffix must be one of .svg"),
+        (["render", "x*w", "--at", "x=1,w=2", "-o", "g.svg", "--params", "v"], "--params v:"),
+        (["demo", "-o", "g.gif"], "the suffix must be one of .svg"),
         (["explain", "x*x", "--at", "x=1", "--wrt", "y"], "--wrt y: not a variable"),
         (["render", "x", "--at", "x=1", "-o", "g.svg", "--rankdir", "UP"], "invalid choice"),
         (["grad", "x", "--at", "x=1", "--digits", "40"], "expected an integer from 1 to 17"),
@@ -201,21 +212,38 @@ def test_step_quits_on_q_and_says_what_a_key_means(capsys):
     status, out, _ = call("step", *BOOK, stdin="\nz\nq\n\n", capsys=capsys)
     assert status == 0
     assert "unknown key 'z': Enter: next step, b: back one step" in out
-    assert sum(line.startswith("step ") for line in out.splitlines()) == 1
+    assert sum(line.startswith("backward ") for line in out.splitlines()) == 1
     assert "backward done" not in out
 
 
 def test_back_at_the_start_stays_at_the_start(capsys):
-    status, out, _ = call("step", *BOOK, stdin="b\nt\n", capsys=capsys)
-    assert status == 0 and "back to the start" in out
-    assert out.count("f      σ     add#1     0.5    1") == 2  # the table before and after t
+    status, out, _ = call("step", *BOOK, stdin="b\nt\n\nb\nb\n", capsys=capsys)
+    assert status == 0 and out.count("back to the start") == 3
+    assert out.count("f     σ     h2      0.5    —     ∂f/∂h2 = 0.25") == 2  # before and after t
 
 
-def test_render_without_grad_draws_no_gradient(tmp_path, capsys):
+def test_a_variable_alone_has_one_backward_step(capsys):
+    status, out, _ = call("step", "x", "--at", "x=2", stdin="\n", capsys=capsys)
+    assert status == 0 and "backward has 1 step " in out
+    assert out.splitlines()[-1] == "∂x/∂x = 1"
+
+
+def test_render_without_grad_draws_the_forward_values_only(tmp_path, capsys):
     out_file = tmp_path / "g.dot"
     status, _, _ = call("render", *BOOK, "-o", str(out_file), "--no-grad", capsys=capsys)
     assert status == 0
-    assert "0.25" not in out_file.read_text() and "—" in out_file.read_text()
+    source = out_file.read_text()
+    assert "grad " not in source and "data 0.5" in source and 'label="∂' not in source
+
+
+def test_render_options_reach_the_drawing(tmp_path, capsys):
+    out_file = tmp_path / "g.dot"
+    args = ["--params", "w,b", "--edge-derivatives", "--rankdir", "TB"]
+    status, _, _ = call("render", *BOOK, "-o", str(out_file), *args, capsys=capsys)
+    assert status == 0
+    source = out_file.read_text()
+    assert "rankdir=TB" in source and "∂f/∂h2 = 0.25" in source
+    assert source.count('bgcolor="#fef3c7"') == 3  # w, b and the legend's parameter
 
 
 def test_help_shows_examples_for_every_subcommand(capsys):

@@ -46,7 +46,7 @@ def test_several_paths_add_up():
     assert [p.product for p in rule.paths] == [3.0, 3.0, 1.0]
     assert rule.total == 7.0 == 2 * 3.0 + 1
     assert str(rule).splitlines()[-1] == "∂y/∂x = 3 + 3 + 1 = 7"
-    assert "∂mul#1/∂x (input 2)" in str(rule)
+    assert "∂h1/∂x (input 2)" in str(rule)
 
 
 def test_an_inner_node_and_the_output_itself():

@@ -5,42 +5,41 @@ import pytest
 from micrograd_nndl import Value, topological_order
 from micrograd_nndl.book import sigmoid_graph
 from viz import VizError
-from viz.fmt import check_digits, format_number
-from viz.graph import Graph, local_derivatives
+from viz.fmt import check_digits, format_factor, format_number
+from viz.graph import Graph, local_derivatives, node_names, shown_grad, shown_value
+
+
+def names(root):
+    graph = Graph(root)
+    return [graph.name(n) for n in graph.nodes]
 
 
 def test_book_graph_keeps_the_books_names_in_evaluation_order():
     nodes = sigmoid_graph()
     graph = Graph(nodes["h6"])
-    assert [graph.name(n) for n in graph.nodes] == [
-        "x",
-        "w",
-        "h1",
-        "b",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-    ]
+    assert names(nodes["h6"]) == ["x", "w", "h1", "b", "h2", "h3", "h4", "h5", "h6"]
     assert graph.nodes == topological_order(nodes["h6"])
 
 
-def test_unlabeled_and_repeated_labels_get_numbered_unique_names():
+def test_unlabelled_nodes_get_the_books_names_h1_h2_in_forward_order():
+    """σ(wx + b) built without labels on the ops is named as the book numbers it (§4.5.3)."""
+    x, w, b = Value(1.0, "x"), Value(0.0, "w"), Value(0.0, "b")
+    f = 1 / ((-1 * (x * w + b)).exp() + 1)
+    assert names(f) == ["x", "w", "h1", "b", "h2", "h3", "h4", "h5", "h6"]
+
+
+def test_unlabelled_leaves_are_x1_x2_and_shared_labels_are_numbered():
     x = Value(2.0, "x")
     a, b = Value(1.0, "p"), Value(3.0, "p")  # two nodes with one label
-    y = x * a + x * b + 1.0
-    graph = Graph(y)
-    names = [graph.name(n) for n in graph.nodes]
-    assert len(set(names)) == len(names)
-    assert names == ["x", "p#1", "mul#1", "p#2", "mul#2", "add#1", "add#2"]
+    y = x * a + x * b + Value(1.0)
+    assert names(y) == ["x", "p#1", "h1", "p#2", "h2", "h3", "x1", "h4"]
 
 
 def test_generated_names_never_take_a_users_label():
-    x = Value(1.0, "add#1")
-    y = (x + 2.0) + 3.0
-    names = [Graph(y).name(n) for n in Graph(y).nodes]
-    assert names == ["add#1", "add#2", "add#3"]
+    x = Value(1.0, "h1")
+    y = (x + 2.0) * Value(3.0, "x1") + Value(4.0)
+    assert names(y) == ["h1", "h2", "x1", "h3", "x2", "h4"]
+    assert len(set(node_names(topological_order(y)))) == 6
 
 
 def test_an_input_used_twice_has_two_edges_named_apart():
@@ -51,6 +50,26 @@ def test_an_input_used_twice_has_two_edges_named_apart():
     assert graph.edge(y, 0) == "∂y/∂x (input 1)"
     assert graph.edge(y, 1) == "∂y/∂x (input 2)"
     assert local_derivatives(y) == (3.0, 3.0)  # ∂(x·x)/∂x = x + x: one term per edge
+
+
+def test_nearest_to_root_takes_the_output_end_breadth_first():
+    nodes = sigmoid_graph()
+    graph = Graph(nodes["h6"])
+    assert [graph.name(n) for n in graph.nearest_to_root(3)] == ["h4", "h5", "h6"]
+    assert [graph.name(n) for n in graph.nearest_to_root(7)] == [
+        "h1", "b", "h2", "h3", "h4", "h5", "h6"
+    ]  # fmt: skip
+    assert graph.nearest_to_root(100) == graph.nodes
+
+
+def test_shown_values_and_grads_say_not_computed_with_none():
+    nodes = sigmoid_graph()
+    w, f = nodes["w"], nodes["h6"]
+    assert shown_grad(w, None) is None  # no backward yet: not computed, not 0
+    assert shown_value(w, None) == 0.0 and shown_value(w, {}) is None
+    f.backward()
+    assert shown_grad(w, None) == 0.25 and shown_grad(w, {w: 7.0}) == 7.0
+    assert shown_grad(w, {}) is None
 
 
 def test_a_node_of_another_graph_is_named_in_the_error():
@@ -75,6 +94,7 @@ def test_numbers_are_short_and_keep_the_sign_of_zero():
     assert format_number(1 / 3, 4) == "0.3333"
     assert format_number(None) == "—"
     assert format_number(float("nan")) == "nan"
+    assert format_factor(-0.25) == "(-0.25)" and format_factor(1.0) == "1"
 
 
 @pytest.mark.parametrize("digits", [0, 18, 2.5, True, "6"])

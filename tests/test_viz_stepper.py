@@ -1,4 +1,4 @@
-"""viz.stepper: back-propagation one edge at a time, equal to backward() bit for bit."""
+"""viz.Stepper: both passes one step at a time, equal to backward() bit for bit."""
 
 import pytest
 from hypothesis import given
@@ -6,155 +6,233 @@ from hypothesis import given
 from micrograd_nndl import NonFiniteGradientError, Value, topological_order
 from micrograd_nndl.book import sigmoid_graph
 from micrograd_nndl.testing import expressions
-from viz import BackwardStepper, VizError, backward_steps
+from viz import Stepper, VizError
 
 
-def grads_after_backward(root):
-    root.backward()
-    return [n.grad if n.has_grad else None for n in topological_order(root)]
+def run_forward(stepper):
+    return [str(step) for step in iter(stepper.forward, None)]
 
 
-def test_the_books_reverse_mode_column():
-    """NNDL §4.5.3: ∂f/∂h5 = −0.25, ∂f/∂h4 = −0.25, ∂f/∂h3 = −0.25, ∂f/∂h2 = 0.25,
-    ∂f/∂h1 = 0.25, ∂f/∂w = 0.25 (and ∂f/∂b = 0.25, ∂f/∂x = w · 0.25 = 0)."""
+def run_backward(stepper):
+    return [str(step) for step in iter(stepper.backward, None)]
+
+
+def book_stepper():
     nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
-    steps = list(backward_steps(nodes["h6"]))
-    received = [(s.parent.label, s.local, s.upstream, s.after) for s in steps]
-    assert received == [
-        ("h5", -0.25, 1.0, -0.25),
-        ("h4", 1.0, -0.25, -0.25),
-        ("h3", 1.0, -0.25, -0.25),
-        ("h2", -1.0, -0.25, 0.25),
-        ("h1", 1.0, 0.25, 0.25),
-        ("b", 1.0, 0.25, 0.25),
-        ("x", 0.0, 0.25, 0.0),
-        ("w", 1.0, 0.25, 0.25),
+    return nodes, Stepper(nodes["h6"])
+
+
+def test_the_forward_pass_reveals_the_books_values_in_evaluation_order():
+    """NNDL §4.5.3: h1 = 0, h2 = 0, h3 = −0.0, h4 = 1, h5 = 2, f = h6 = 0.5."""
+    nodes, stepper = book_stepper()
+    assert dict(stepper.values) == {nodes[n]: nodes[n].data for n in ("x", "w", "b")}
+    assert run_forward(stepper) == [
+        "forward 1/6: h1 = x × w = 1 × 0 = 0",
+        "forward 2/6: h2 = h1 + b = 0 + 0 = 0",
+        "forward 3/6: h3 = h2 × (-1) = 0 × (-1) = -0",
+        "forward 4/6: h4 = exp(h3) = exp(-0) = 1",
+        "forward 5/6: h5 = h4 + 1 = 1 + 1 = 2",
+        "forward 6/6: h6 = 1 ÷ h5 = 1 ÷ 2 = 0.5",
     ]
-    assert all(s.before is None for s in steps)  # one path to each node
-    assert [s.number for s in steps] == list(range(1, 9))
+    assert stepper.values[nodes["h5"]] == 2.0 and len(stepper.values) == 9
+    assert stepper.forward() is None
 
 
-def test_each_step_says_what_it_computes():
-    nodes = sigmoid_graph()
-    stepper = BackwardStepper(nodes["h6"])
-    assert repr(stepper.step()) == "step 1/8: h5.grad ← ∂h6/∂h5 × h6.grad = -0.25 × 1 = -0.25"
-    stepper.run()
-    assert str(stepper.history[3]) == "step 4/8: h2.grad ← ∂h3/∂h2 × h3.grad = -1 × -0.25 = 0.25"
-    assert repr(stepper).splitlines()[-1] == "8 of 8 steps done"
+def test_the_backward_pass_is_the_books_reverse_mode_column():
+    """∂f/∂h6 = 1, ∂f/∂h5 = −0.25, ∂f/∂h4 = −0.25, ∂f/∂h3 = −0.25, ∂f/∂h2 = 0.25,
+    ∂f/∂h1 = 0.25, ∂f/∂w = 0.25 (and ∂f/∂b = 0.25, ∂f/∂x = w · 0.25 = 0)."""
+    nodes, stepper = book_stepper()
+    run_forward(stepper)
+    assert run_backward(stepper) == [
+        "backward 1/7: h6.grad = 1 (∂h6/∂h6 = 1: the output starts the backward pass)",
+        "backward 2/7: h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25",
+        "backward 3/7: h4.grad += ∂h5/∂h4 × h5.grad = 1 × (-0.25) = -0.25",
+        "backward 4/7: h3.grad += ∂h4/∂h3 × h4.grad = 1 × (-0.25) = -0.25",
+        "backward 5/7: h2.grad += ∂h3/∂h2 × h3.grad = (-1) × (-0.25) = 0.25",
+        "backward 6/7: h2 sends its gradient to h1, b:\n"
+        "  h1.grad += ∂h2/∂h1 × h2.grad = 1 × 0.25 = 0.25\n"
+        "  b.grad += ∂h2/∂b × h2.grad = 1 × 0.25 = 0.25",
+        "backward 7/7: h1 sends its gradient to x, w:\n"
+        "  x.grad += ∂h1/∂x × h1.grad = 0 × 0.25 = 0\n"
+        "  w.grad += ∂h1/∂w × h1.grad = 1 × 0.25 = 0.25",
+    ]
+    grads = {node.label: g for node, g in stepper.grads.items()}
+    assert grads == {
+        "h6": 1.0, "h5": -0.25, "h4": -0.25, "h3": -0.25, "h2": 0.25, "h1": 0.25,
+        "x": 0.0, "w": 0.25, "b": 0.25,
+    }  # fmt: skip
+    assert stepper.done and stepper.backward() is None and stepper.forward() is None
 
 
-def test_paths_add_up_and_the_text_shows_the_sum():
+def test_steps_carry_their_numbers():
+    nodes, stepper = book_stepper()
+    run_forward(stepper)
+    stepper.backward()
+    step = stepper.backward()
+    assert (step.direction, step.number, step.total, step.node) == ("backward", 2, 7, nodes["h6"])
+    (update,) = step.updates
+    assert (update.parent, update.local, update.upstream, update.before, update.after) == (
+        nodes["h5"], -0.25, 1.0, None, -0.25
+    )  # fmt: skip
+
+
+def test_backward_waits_for_the_forward_pass():
+    _, stepper = book_stepper()
+    stepper.forward()
+    with pytest.raises(VizError, match="the forward pass comes first: 5 forward steps left"):
+        stepper.backward()
+
+
+def test_back_undoes_one_step_of_either_pass():
+    nodes, stepper = book_stepper()
+    assert stepper.back() is None  # nothing to undo at the start
+    run_forward(stepper)
+    for _ in range(3):
+        stepper.backward()
+    assert str(stepper.back()).startswith("backward 3/7: h4.grad")
+    assert nodes["h4"] not in stepper.grads and stepper.grads[nodes["h5"]] == -0.25
+    assert str(stepper.backward()).startswith("backward 3/7: h4.grad")  # the same step again
+    while stepper.back() is not None:
+        pass
+    assert dict(stepper.grads) == {} and len(stepper.values) == 3  # the inputs only
+    assert run_forward(stepper)[0] == "forward 1/6: h1 = x × w = 1 × 0 = 0"
+
+
+def test_paths_add_up_and_back_restores_each_addition():
     # y = x·x + x: dy/dx = 2x + 1 = 7 at x = 3, from three edges into x
     x = Value(3.0, "x")
     y = x * x + x
     y.label = "y"
-    stepper = BackwardStepper(y)
-    steps = stepper.run()
-    into_x = [s for s in steps if s.parent is x]
-    assert [(s.before, s.contribution, s.after) for s in into_x] == [
-        (None, 1.0, 1.0),
-        (1.0, 3.0, 4.0),
-        (4.0, 3.0, 7.0),
-    ]
-    assert str(into_x[1]).endswith(
-        "x.grad ← x.grad + ∂mul#1/∂x (input 1) × mul#1.grad = 1 + 3 × 1 = 4"
+    stepper = Stepper(y)
+    run_forward(stepper)
+    texts = run_backward(stepper)
+    assert texts[-1] == (
+        "backward 3/3: h1 sends its gradient to x:\n"
+        "  x.grad += ∂h1/∂x (input 1) × h1.grad = 3 × 1 = 3, so x.grad = 1 + 3 = 4\n"
+        "  x.grad += ∂h1/∂x (input 2) × h1.grad = 3 × 1 = 3, so x.grad = 4 + 3 = 7"
     )
-    assert stepper.grad(x) == 7.0 == 2 * 3.0 + 1
+    assert stepper.grads[x] == 7.0 == 2 * 3.0 + 1
+    stepper.back()
+    assert stepper.grads[x] == 1.0  # the edge y → x only
 
 
-def test_the_step_through_leaves_the_graph_untouched():
-    nodes = sigmoid_graph()
-    BackwardStepper(nodes["h6"]).run()
+def test_stepping_never_touches_the_nodes_grads_until_apply():
+    nodes, stepper = book_stepper()
+    run_forward(stepper)
+    run_backward(stepper)
     assert not any(n.has_grad for n in nodes.values())
+    stepper.apply()
+    assert nodes["w"].grad == 0.25 and nodes["h5"].grad == -0.25 and nodes["x"].grad == 0.0
 
 
-def test_grad_reads_the_state_between_steps():
+def test_old_gradients_do_not_leak_into_the_steps():
     nodes = sigmoid_graph()
-    stepper = BackwardStepper(nodes["h6"])
-    assert stepper.grad(nodes["h6"]) == 1.0  # ∂f/∂f
-    assert stepper.grad(nodes["h5"]) is None
-    stepper.step()
-    assert stepper.grad(nodes["h5"]) == -0.25 and stepper.grad(nodes["h4"]) is None
-    assert not stepper.done
-    stepper.run()
-    assert stepper.done and stepper.step() is None
-    with pytest.raises(VizError, match="'z' is not in the graph of h6"):
-        stepper.grad(Value(0.0, "z"))
+    nodes["h6"].backward()  # w.grad = 0.25 already
+    stepper = Stepper(nodes["h6"])
+    run_forward(stepper)
+    run_backward(stepper)
+    assert stepper.grads[nodes["w"]] == 0.25 and nodes["w"].grad == 0.25
 
 
-def test_leaves_accumulate_like_backward():
-    """backward() adds into leaves' grads (as PyTorch); the step-through starts from them."""
-    nodes = sigmoid_graph()
-    f = nodes["h6"]
-    f.backward()  # w.grad = 0.25
-    stepper = BackwardStepper(f)
-    stepper.run()
-    expected = grads_after_backward(f)  # the second call: w.grad = 0.5
-    assert [stepper.grad(n) for n in topological_order(f)] == expected
-    assert stepper.grad(nodes["w"]) == 0.5
-
-
-def test_a_leaf_root_has_no_steps_and_gradient_one():
+def test_a_leaf_root_has_one_backward_step():
     x = Value(2.0, "x")
-    stepper = BackwardStepper(x)
-    assert stepper.run() == [] and stepper.done and stepper.grad(x) == 1.0
+    stepper = Stepper(x)
+    assert stepper.forward() is None
+    assert (
+        str(stepper.backward())
+        == "backward 1/1: x.grad = 1 (∂x/∂x = 1: the output starts the backward pass)"
+    )
+    assert stepper.grads[x] == 1.0 and stepper.done
 
 
 @given(expressions(n_inputs=3, max_steps=8))
 def test_bit_for_bit_equal_to_backward_on_random_graphs(expr):
     leaves = [Value(v, f"x{i + 1}") for i, v in enumerate(expr.inputs)]
     root = expr(*leaves)
-    stepper = BackwardStepper(root)
-    steps = stepper.run()
-    assert len(steps) == sum(len(n.parents) for n in topological_order(root))
-    got = [stepper.grad(n) for n in topological_order(root)]
-    expected = grads_after_backward(root)
+    stepper = Stepper(root)
+    run_forward(stepper)
+    run_backward(stepper)
+    nodes = topological_order(root)
+    assert [stepper.values[n] for n in nodes] == [n.data for n in nodes]
+    got = [stepper.grads.get(n) for n in nodes]
+    root.backward()
+    expected = [n.grad if n.has_grad else None for n in nodes]
     assert [None if g is None else g.hex() for g in got] == [
         None if g is None else g.hex() for g in expected
     ]
-    for s in steps:  # each step is local × upstream added to what came before
-        assert s.after == (s.contribution if s.before is None else s.before + s.contribution)
+    for step in stepper.history:  # each update is local × upstream added to what came before
+        for u in step.updates:
+            product = u.local * u.upstream
+            assert u.after == (0.0 if u.before is None else u.before) + product
 
 
-def test_an_undefined_local_derivative_stops_at_that_edge():
+def test_an_undefined_local_derivative_stops_at_that_node():
     x = Value(0.0, "x")
     y = x.sqrt() + 1.0
-    stepper = BackwardStepper(y)
-    stepper.step()  # into sqrt: fine
-    expected = r"step 2: the local derivatives of sqrt#1 are undefined at x = 0\.0 \(sqrt: "
-    for _ in range(2):  # the failing edge fails again: the stepper did not move past it
+    stepper = Stepper(y)
+    run_forward(stepper)
+    stepper.backward()
+    stepper.backward()  # into sqrt: fine
+    expected = r"backward step 3: the local derivatives of h1 are undefined at x = 0\.0 \(sqrt: "
+    for _ in range(2):  # the failing step fails again: the stepper did not move past it
         with pytest.raises(NonFiniteGradientError, match=expected):
-            stepper.step()
-    assert len(stepper.history) == 1
+            stepper.backward()
+    assert len(stepper.history) == 4 and x not in stepper.grads
 
 
 def test_an_overflowing_gradient_names_the_edge():
     x = Value(1e-300, "x")
     y = 1.0 / x  # y = 1e300 is finite, ∂y/∂x = −1/x² = −1e600 is not
     y.label = "y"
+    stepper = Stepper(y)
+    run_forward(stepper)
+    stepper.backward()
     with pytest.raises(
         NonFiniteGradientError, match=r"x.grad became -inf: ∂y/∂x = -inf times y.grad = 1.0"
     ):
-        BackwardStepper(y).run()
-    with pytest.raises(NonFiniteGradientError):  # backward() refuses it too
-        y.backward()
+        stepper.backward()
 
 
-def test_draw_highlights_the_last_edge_and_shows_the_steppers_gradients():
-    nodes = sigmoid_graph()
-    stepper = BackwardStepper(nodes["h6"])
-    assert "#dc2626" not in stepper.draw().source  # nothing done, nothing marked
-    stepper.step()
-    stepper.step()
+def test_draw_shows_the_state_so_far_and_highlights_the_current_node():
+    nodes, stepper = book_stepper()
     source = stepper.draw().source
-    edge = next(line for line in source.splitlines() if "∂h5/∂h4" in line)
-    assert "#dc2626" in edge  # the edge of step 2: h5 → h4
-    assert "grad -0.25" in source and source.count("grad —") == 6  # h6, h5, h4 have grads
-    assert "h4" in stepper.table().splitlines()[8] and "-0.25" in stepper.table()
+    assert "before the first step" in source and "#dc2626" not in source
+    assert source.count("data —") == 6 and source.count("grad —") == 9
+    run_forward(stepper)
+    stepper.backward()
+    stepper.backward()
+    source = stepper.draw().source
+    assert "backward 2/7: h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25" in source
+    red = [line for line in source.splitlines() if "#dc2626" in line]
+    assert any("<b>h6</b>" in line for line in red) and any("<b>h5</b>" in line for line in red)
+    assert any("∂h6/∂h5" in line for line in red) and len(red) == 5  # + ÷ → h6, legend
+    assert "data —" not in source and source.count("grad —") == 7
+    assert "h5" in stepper.table().splitlines()[9] and "-0.25" in stepper.table()
+
+
+def test_save_steps_writes_a_numbered_slide_per_step(tmp_path):
+    nodes, stepper = book_stepper()
+    stepper.forward()
+    paths = stepper.save_steps(tmp_path / "slides", fmt="svg")
+    assert [p.name for p in paths] == [f"step-{i:02d}.svg" for i in range(14)]  # 1 + 6 + 7
+    assert "before the first step" in paths[0].read_text()
+    assert "forward 1/6: h1 = x × w" in paths[1].read_text()
+    assert "backward 7/7: h1 sends its gradient to x, w" in paths[-1].read_text()
+    assert len(stepper.history) == 1  # this stepper did not move
+    with pytest.raises(ValueError, match="the suffix must be one of"):
+        stepper.save_steps(tmp_path / "gif", fmt="gif")
+    assert not (tmp_path / "gif").exists()
+
+
+def test_repr_says_where_the_stepper_is():
+    _, stepper = book_stepper()
+    assert repr(stepper) == "<Stepper of h6: forward 0/6, backward 0/7; last step: none yet>"
+    stepper.forward()
+    assert repr(stepper).endswith("last step: forward 1/6: h1 = x × w = 1 × 0 = 0>")
 
 
 def test_bad_arguments_are_refused_up_front():
     with pytest.raises(TypeError, match="root must be a micrograd_nndl.Value, not int"):
-        BackwardStepper(3)
+        Stepper(3)
     with pytest.raises(ValueError, match="digits"):
-        backward_steps(Value(1.0), digits=99)
+        Stepper(Value(1.0), digits=99)

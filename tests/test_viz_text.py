@@ -40,10 +40,22 @@ def test_local_derivatives_follow_the_inputs_values():
     assert rows["h6"][5] == f"∂h6/∂h5 = {-1 / h5**2:.4g}"
 
 
-def test_grad_of_replaces_the_stored_gradient():
+def test_values_and_grads_replace_the_nodes_own_and_missing_ones_read_not_computed():
     nodes = sigmoid_graph()
-    rows = rows_by_name(nodes["h6"], grad_of=lambda n: 7.0 if n is nodes["w"] else None)
-    assert rows["w"][4] == "7" and rows["b"][4] == "—"
+    w, h1 = nodes["w"], nodes["h1"]
+    rows = rows_by_name(nodes["h6"], values={w: 0.0, h1: 0.0}, grads={w: 7.0})
+    assert rows["w"][3:5] == ("0", "7") and rows["b"][3:5] == ("—", "—")
+    assert rows["h1"][5] == "∂h1/∂x = 0, ∂h1/∂w = 1"
+    assert rows["h2"][5] == ""  # not computed yet: no local derivatives either
+
+
+def test_unlabelled_nodes_are_named_h1_h2_as_in_the_book():
+    x, w = Value(2.0, "x"), Value(3.0, "w")
+    y = (x * w).tanh()
+    rows = graph_rows(y)
+    assert [row[:3] for row in rows] == [
+        ("x", "leaf", ""), ("w", "leaf", ""), ("h1", "×", "x, w"), ("h2", "tanh", "h1")
+    ]  # fmt: skip
 
 
 def test_an_undefined_local_derivative_is_written_undefined():

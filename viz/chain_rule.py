@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from micrograd_nndl import NonFiniteGradientError, Value
 
-from .fmt import check_digits, format_number
+from .fmt import check_digits, format_factor, format_number
 from .graph import Graph, require_value
 
 
@@ -164,7 +164,7 @@ def _write(
     lines = [f"∂{root_name}/∂{wrt_name}: {kind}, each a product of local derivatives"]
     for k, path in enumerate(paths, 1):
         symbols = " · ".join(graph.edge(n, a) for n, a in zip(path.nodes, path.arguments))
-        values = " × ".join(_factor(f, digits) for f in path.factors)
+        values = " × ".join(format_factor(f, digits) for f in path.factors)
         if len(path.factors) > 1:
             values += f" = {format_number(path.product, digits)}"
         lines.append(f"  path {k}: {symbols}")
@@ -173,14 +173,8 @@ def _write(
         lines.append(f"  … and {path_count - len(paths)} more paths (not listed)")
         lines.append(f"{result} (all paths, summed node by node: forward mode)")
     elif path_count > 1:
-        products = " + ".join(_factor(p.product, digits) for p in paths)
+        products = " + ".join(format_factor(p.product, digits) for p in paths)
         lines.append(f"∂{root_name}/∂{wrt_name} = {products} = {format_number(total, digits)}")
     else:
         lines.append(result)
     return "\n".join(lines)
-
-
-def _factor(x: float, digits: int) -> str:
-    """A factor as the book writes it: negatives in parentheses, "(−0.25) × 1"."""
-    text = format_number(x, digits)
-    return f"({text})" if text.startswith("-") else text

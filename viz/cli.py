@@ -26,14 +26,13 @@ from micrograd_nndl import (
     gradcheck,
     numeric_grads,
 )
-from micrograd_nndl.book import sigmoid_graph
 
 from .chain_rule import explain
-from .dot import draw
+from .demo import DEFAULT_IMAGE, demo
+from .dot import render
+from .drawing import SUFFIXES, image_format
 from .fmt import check_digits, format_number
-from .render import FORMATS
-from .stepper import BackwardStepper
-from .text import format_graph
+from .stepper import Step, Stepper
 
 PROG = "micrograd-nndl"
 BOOK_EXPR = "sigmoid(w*x + b)"
@@ -107,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Run forward and backward, and write the graph as an image (format from the suffix).",
         f'render "{BOOK_EXPR}" --at {BOOK_AT} -o graph.svg',
         f'render "{BOOK_EXPR}" --at {BOOK_AT} -o graph.png --rankdir TB --edge-derivatives',
+        f'render "{BOOK_EXPR}" --at {BOOK_AT} -o graph.png --params w,b',
         'render "log(1 + exp(x))" --at x=2 -o softplus.svg --no-grad',
     )
     render.add_argument(
@@ -114,7 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         required=True,
         metavar="FILE",
-        help=f"the image to write; its suffix is the format ({', '.join(FORMATS)})",
+        help=f"the image to write; its suffix is the format ({', '.join(SUFFIXES)}; "
+        ".pdf needs a system Graphviz)",
     )
     render.add_argument(
         "--rankdir",
@@ -129,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--edge-derivatives",
         action="store_true",
         help="write each local derivative ∂out/∂input on its edge",
+    )
+    render.add_argument(
+        "--params",
+        metavar="NAME,...",
+        default="",
+        help="variables to draw as learnable parameters, apart from the inputs (e.g. w,b)",
     )
 
     command(
@@ -154,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     command(
         "step",
         run_step,
-        f"Step through backward one edge at a time ({STEP_KEYS}). Commands may be piped in.",
+        f"Step through backward one node at a time ({STEP_KEYS}). Commands may be piped in.",
         f'step "{BOOK_EXPR}" --at {BOOK_AT}',
         f'printf "\\n\\nb\\n\\n" | {PROG} step "{BOOK_EXPR}" --at {BOOK_AT}',
     )
@@ -165,14 +172,21 @@ def build_parser() -> argparse.ArgumentParser:
         f'check "{BOOK_EXPR}" --at {BOOK_AT}',
         'check "gelu(x) * tanh(y)" --at x=0.3,y=-1',
     )
-    demo = command(
+    demo_ = command(
         "demo",
         run_demo,
-        "The book's example: σ(wx + b) at x = 1, w = 0, b = 0 as six primitives (NNDL §4.5.3).",
+        "The book's example: σ(wx + b) at x = 1, w = 0, b = 0 as six primitives (NNDL §4.5.3): "
+        "its derivative table, the chain rule for each variable, and the graph as an image.",
         "demo",
         "demo -o sigmoid.svg",
     )
-    demo.add_argument("-o", "--output", metavar="FILE", help="also write the graph as an image")
+    demo_.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        default=str(DEFAULT_IMAGE),
+        help=f"the image of the graph (default {DEFAULT_IMAGE})",
+    )
     return parser
 
 
@@ -257,23 +271,29 @@ def _partials(root: Value, leaves: dict[str, Value], digits: int) -> list[str]:
 
 def run_render(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     path = Path(args.output)
-    fmt = path.suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
+    try:
+        image_format(path)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    root, leaves = build_graph(args)
+    params = [name for name in args.params.split(",") if name]
+    unknown = [name for name in params if name not in leaves]
+    if unknown:
         raise UsageError(
-            f"cannot write {args.output!r}: the suffix must be one of "
-            f"{', '.join('.' + f for f in FORMATS)}"
+            f"--params {','.join(unknown)}: not a variable of the formula "
+            f"(its variables: {', '.join(leaves) or 'none'})"
         )
-    root, _ = build_graph(args)
     if not args.no_grad:
         root.backward()
-    drawing = draw(
+    render(
         root,
-        grad_of=(lambda node: None) if args.no_grad else None,
+        path,
+        params=[leaves[name] for name in params],
+        show_grad=not args.no_grad,
         edge_labels=args.edge_derivatives,
         rankdir=args.rankdir,
         digits=args.digits,
     )
-    drawing.save(path, fmt)
     print(f"wrote {path} ({path.stat().st_size} bytes)", file=out)
 
 
@@ -304,9 +324,12 @@ def run_explain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
 
 def run_step(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     root, leaves = build_graph(args)
-    stepper = BackwardStepper(root, digits=args.digits)
+    stepper = Stepper(root, digits=args.digits)
+    while stepper.forward() is not None:  # the command line steps backward only
+        pass
     interactive = inp.isatty()
-    print(f"forward pass done; backward has {stepper.total} steps ({STEP_KEYS})", file=out)
+    steps = f"{stepper.n_backward} step{'s' if stepper.n_backward > 1 else ''}"
+    print(f"forward pass done; backward has {steps} ({STEP_KEYS})", file=out)
     print(stepper.table(), file=out)
     while not stepper.done:
         if interactive:
@@ -316,11 +339,11 @@ def run_step(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
             break
         key = line.strip().lower()
         if key == "":
-            print(stepper.step().text, file=out)
+            print(stepper.backward(), file=out)
         elif key == "b":
-            stepper = _back(stepper, root, args.digits)
-            last = stepper.history[-1].text if stepper.history else "the start"
-            print(f"back to {last}", file=out)
+            if _last_backward_step(stepper):
+                stepper.back()
+            print(f"back to {_last_backward_step(stepper) or 'the start'}", file=out)
         elif key == "t":
             print(stepper.table(), file=out)
         elif key == "q":
@@ -330,17 +353,14 @@ def run_step(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     if stepper.done:
         print("backward done:", file=out)
         print(stepper.table(), file=out)
-        root.backward()  # the same floats as the steps: the summary reads them from the leaves
+        stepper.apply()  # the summary reads the gradients from the leaves
         for text in _partials(root, leaves, args.digits):
             print(text, file=out)
 
 
-def _back(stepper: BackwardStepper, root: Value, digits: int) -> BackwardStepper:
-    """A stepper one step behind `stepper`: backward is replayed from the start to there."""
-    again = BackwardStepper(root, digits=digits)
-    for _ in range(max(0, len(stepper.history) - 1)):
-        again.step()
-    return again
+def _last_backward_step(stepper: Stepper) -> Step | None:
+    history = stepper.history
+    return history[-1] if history and history[-1].direction == "backward" else None
 
 
 def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
@@ -382,18 +402,11 @@ def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
 
 
 def run_demo(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
-    nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
-    f = nodes["h6"]
-    f.backward()
-    print("f(x; w, b) = σ(wx + b) = 1 / (exp(−(wx + b)) + 1) at x = 1, w = 0, b = 0,", file=out)
-    print("as six primitives h1..h6 (NNDL §4.5.3); reverse mode from f = h6:\n", file=out)
-    print(format_graph(f), file=out)
-    for name in ("w", "b", "x"):
-        print(file=out)
-        print(explain(f, nodes[name]).text, file=out)
-    if args.output:
-        path = draw(f).save(args.output)
-        print(f"\nwrote {path} ({path.stat().st_size} bytes)", file=out)
+    try:
+        image_format(args.output)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    demo(args.output, out)
 
 
 # ---- entry point -----------------------------------------------------------------------------

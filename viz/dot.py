@@ -1,116 +1,106 @@
-"""Draw a computation graph with Graphviz, as in NNDL §4.5.3 (Figure 4.8).
+"""Draw a computation graph with Graphviz, as NNDL §4.5.3 draws σ(wx + b).
 
-Each value is a box (name | data | grad); each op is a circle with its symbol and constant
-("× -1"); each edge from an input carries its local derivative ∂out/∂input from the op table,
-so the chain rule can be read off the picture: ∂f/∂w is the sum over paths of the products of
-the edge labels times ∂f/∂f = 1.
+Each value is a box (name, data, grad); each op is its own small node with its symbol and
+constant ("× -1"); each edge from an input carries its local derivative ∂out/∂input from the op
+table, so the chain rule can be read off the picture. Inputs (leaves), learnable parameters and
+the output differ in shape and colour, and a legend says which is which.
+
+Parameters are what `params=` names (`model.parameters()`, or [w, b] for the book's f(x; w, b)):
+to the engine a weight and an input are both leaves, so only the caller can tell them apart.
+
+A picture of more than a few dozen boxes is an unreadable wall (an MLP's loss has thousands),
+so at most `max_nodes` boxes are drawn: the nodes nearest the output, where the result is made.
+The rest are summarised in one "… N more nodes" box, and the title says how to see them all.
 """
 
 from __future__ import annotations
 
 import html
 import os
-from collections.abc import Callable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import graphviz
 
 from micrograd_nndl import Value
 
-from .errors import VizError
+from .drawing import Drawing
 from .fmt import check_digits, format_number
-from .graph import Graph, local_derivatives, require_value, stored_grad
-from .render import FORMATS, render
+from .graph import Graph, local_derivatives, require_value, shown_grad, shown_value
 
-GradOf = Callable[[Value], "float | None"]
+MAX_NODES = 60  # value boxes in one picture; the book's graph has 9, a 2-4-1 MLP 28
+RANKDIRS = ("LR", "TB", "RL", "BT")
 
-COMPUTED = "#dbeafe"  # a grad cell that backward has reached
-HIGHLIGHT = "#dc2626"  # the edge and nodes of the current step of a step-through
-
-
-class Drawing:
-    """A drawn graph: `.source` is DOT text, `.svg()` the picture; notebooks show it inline."""
-
-    def __init__(self, digraph: graphviz.Digraph, title: str = "a graph") -> None:
-        self.digraph = digraph
-        self.title = title
-
-    @property
-    def source(self) -> str:
-        """The DOT text."""
-        return self.digraph.source
-
-    def pipe(self, format: str = "svg") -> bytes:
-        """The drawing as a file's bytes in `format` (svg, png, jpeg, dot, ...)."""
-        return render(self.source, format)
-
-    def svg(self) -> str:
-        """The drawing as SVG text."""
-        return self.pipe("svg").decode("utf-8")
-
-    def save(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
-        """Write the drawing to `path`; the format is `format` or the file's suffix."""
-        path = Path(path)
-        suffix = path.suffix.lstrip(".").lower()
-        fmt = format or {"gv": "dot", "jpg": "jpeg"}.get(suffix, suffix)
-        if fmt not in FORMATS:
-            raise ValueError(
-                f"cannot tell the format of {str(path)!r}: give a suffix or format= "
-                f"among {', '.join(FORMATS)}"
-            )
-        path.write_bytes(self.pipe(fmt))
-        return path
-
-    def _repr_svg_(self) -> str:
-        return self.svg()
-
-    def __str__(self) -> str:
-        return self.source
-
-    def __repr__(self) -> str:
-        return f"<Drawing of {self.title}: .save('f.svg') writes it, a notebook shows it>"
+#: role: (legend text, fill colour, border width, corners) — shape and colour both tell roles apart
+ROLES = {
+    "input": ("input (leaf)", "#dcfce7", 1, "rounded"),
+    "parameter": ("parameter (learnable)", "#fef3c7", 2, ""),
+    "intermediate": ("computed value", "#ffffff", 1, ""),
+    "output": ("output", "#dbeafe", 3, ""),
+}
+HIGHLIGHT = "#dc2626"
+MUTED = "#6b7280"
+NOT_COMPUTED = "—"
 
 
-def draw(
+def draw_dot(
     root: Value,
-    *,
-    grad_of: GradOf | None = None,
-    highlight: tuple[Value, int] | None = None,
-    edge_labels: bool = True,
-    digits: int = 4,
     rankdir: str = "LR",
-    max_nodes: int = 500,
+    *,
+    params: Iterable[Value] = (),
+    edge_labels: bool = True,
+    show_grad: bool = True,
+    highlight: Iterable[Value] = (),
+    values: Mapping[Value, float] | None = None,
+    grads: Mapping[Value, float] | None = None,
+    title: str = "",
+    legend: bool = True,
+    max_nodes: int = MAX_NODES,
+    digits: int = 4,
 ) -> Drawing:
-    """Draw the graph that computes `root`: values, ops, and local derivatives on the edges.
+    """Draw the graph that computes `root`: a `graphviz.Digraph` a notebook shows inline.
 
-    `grad_of(node)` gives the gradient to show (default: the node's own, "—" before
-    backward); `highlight=(node, i)` marks the edge from node.parents[i] into node, as a
-    step-through does. Graphs of more than `max_nodes` nodes are refused: use the text view.
+    rankdir: "LR" (left to right, as the book) or "TB" (top down), also "RL", "BT".
+    params: the learnable parameters, drawn apart from the inputs (e.g. model.parameters()).
+    edge_labels: write ∂out/∂input = value on each edge. show_grad: a grad line in each box.
+    highlight: nodes to mark in red, and every edge between two of them: give a path's nodes
+    (e.g. `explain(f, w).paths[0].nodes`) to see the path.
+    values, grads: what to show instead of each node's data and grad (a step-through's state);
+    a node missing from them shows "—", not computed. Without `grads`, a node's grad shows once
+    a backward pass has reached it (`has_grad`), never as a made-up 0.
+    title: a caption. max_nodes: the most value boxes drawn (see the module's note).
     """
     graph = Graph(root)
     digits = check_digits(digits)
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be LR, TB, RL or BT, got {rankdir!r}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive integer, got {max_nodes!r}")
-    if len(graph) > max_nodes:
-        raise VizError(
-            f"the graph of {graph.name(root)} has {len(graph)} nodes, more than "
-            f"max_nodes={max_nodes}: too many to read in a drawing. Use viz.format_graph() "
-            f"for a text view, or pass a larger max_nodes"
-        )
-    grad_of = grad_of or stored_grad
-    marked_node, marked_parent, marked_arg = _check_highlight(graph, highlight)
+    param_ids = _ids_in(graph, params, "params")
+    marked = _ids_in(graph, highlight, "highlight")
+    shown = graph.nodes if len(graph) <= max_nodes else graph.nearest_to_root(max_nodes)
+    shown_ids = {id(node) for node in shown}
 
-    dot = graphviz.Digraph(
-        graph_attr={"rankdir": rankdir},
+    dot = Drawing(
+        format="svg",
+        graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "12", "dpi": "96"},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
-        edge_attr={"fontname": "Helvetica", "fontsize": "9"},
+        edge_attr={"fontname": "Helvetica", "fontsize": "10"},
     )
-    for i, node in enumerate(graph.nodes):
-        marked = node is marked_node or node is marked_parent
-        label = _value_label(graph.name(node), node, grad_of(node), digits, marked)
-        dot.node(f"n{i}", label, shape="plaintext")
+    roles_used, cut_inputs = set(), {}
+    any_missing = False
+    for node in shown:
+        i = graph.index(node)
+        role = _role(graph, node, param_ids)
+        roles_used.add(role)
+        value = shown_value(node, values)
+        rows = [f"data {format_number(value, digits)}"]
+        any_missing = any_missing or value is None
+        if show_grad:
+            grad = shown_grad(node, grads)
+            rows.append(f"grad {format_number(grad, digits)}")
+            any_missing = any_missing or grad is None
+        dot.node(f"n{i}", _box(graph.name(node), rows, role, id(node) in marked), shape="plaintext")
         if node.is_leaf:
             continue
         op = node.op_info
@@ -119,48 +109,132 @@ def draw(
             f"o{i}",
             graphviz.escape(symbol),
             shape="circle" if len(symbol) <= 2 else "ellipse",
+            style="filled",
+            fillcolor="#f3f4f6",
             tooltip=graphviz.escape(f"{op.formula}; {op.derivative}"),
         )
-        dot.edge(f"o{i}", f"n{i}")
-        locals_ = local_derivatives(node)
+        on_path = id(node) in marked and any(id(p) in marked for p in node.parents)
+        dot.edge(f"o{i}", f"n{i}", **(_marked() if on_path else {}))
+        locals_ = local_derivatives(node) if value is not None else None
         for arg, parent in enumerate(node.parents):
-            attrs = {}
+            if id(parent) not in shown_ids:
+                cut_inputs[i] = cut_inputs.get(i, 0) + 1
+                continue
+            attrs = _marked() if on_path and id(parent) in marked else {}
             if edge_labels:
-                local = "undefined" if locals_ is None else format_number(locals_[arg], digits)
-                attrs["label"] = graphviz.escape(f"{graph.edge(node, arg)} = {local}")
-            if node is marked_node and arg == marked_arg:
-                attrs.update(color=HIGHLIGHT, fontcolor=HIGHLIGHT, penwidth="2.5")
+                attrs["label"] = graphviz.escape(
+                    _edge_label(graph, node, arg, locals_, value, digits)
+                )
             dot.edge(f"n{graph.index(parent)}", f"o{i}", **attrs)
-    ops = sum(not node.is_leaf for node in graph.nodes)
-    return Drawing(dot, f"{graph.name(root)} ({len(graph) - ops} leaves, {ops} ops)")
+    caption = [title] if title else []
+    if cut_inputs:
+        caption.append(_summarise(dot, graph, len(shown), cut_inputs, edge_labels))
+    if caption:
+        text = "\n".join(caption)
+        dot.attr(label=text.replace("\n", "\\l") + "\\l", labelloc="t", labeljust="l")
+    if legend:
+        _legend(dot, [r for r in ROLES if r in roles_used], any_missing, bool(marked))
+    return dot
 
 
-def _check_highlight(
-    graph: Graph, highlight: tuple[Value, int] | None
-) -> tuple[Value | None, Value | None, int]:
-    if highlight is None:
-        return None, None, -1
-    node, arg = highlight
-    name = graph.name(require_value(node, "highlight[0]"))  # raises if not in the graph
-    if node.is_leaf:
-        raise ValueError(f"highlight=(node, i): {name} is a leaf, it has no input edges")
-    if isinstance(arg, bool) or not isinstance(arg, int) or not 0 <= arg < len(node.parents):
-        raise ValueError(
-            f"highlight=(node, i): {name} has {len(node.parents)} inputs, "
-            f"so i must be in 0..{len(node.parents) - 1}, got {arg!r}"
-        )
-    return node, node.parents[arg], arg
+def render(root: Value, path: str | os.PathLike[str], **options: object) -> Path:
+    """Draw `root` (options as `draw_dot`) and write it to `path`: .svg, .png, .jpg, .pdf
+    (PDF needs a system Graphviz) or .dot (the DOT text). Returns the path written."""
+    return draw_dot(root, **options).write_image(path)
 
 
-def _value_label(name: str, node: Value, grad: float | None, digits: int, marked: bool) -> str:
-    """An HTML-like table | name | data | grad |, the grad cell shaded once computed."""
-    border = f' color="{HIGHLIGHT}"' if marked else ""
-    shade = f' bgcolor="{COMPUTED}"' if grad is not None else ""
-    return (
-        f'<<table border="{2 if marked else 0}" cellborder="1" cellspacing="0"'
-        f' cellpadding="4"{border}><tr>'
-        f"<td><b>{html.escape(name)}</b></td>"
-        f"<td>data {format_number(node.data, digits)}</td>"
-        f"<td{shade}>grad {format_number(grad, digits)}</td>"
-        f"</tr></table>>"
+def _ids_in(graph: Graph, nodes: Iterable[Value], what: str) -> set[int]:
+    """The ids of `nodes`, each checked to be a node of the graph (a clear error if not)."""
+    if isinstance(nodes, Value):
+        nodes = (nodes,)
+    ids = set()
+    for node in nodes:
+        graph.index(require_value(node, f"each of {what}"))  # a VizError naming a stranger
+        ids.add(id(node))
+    return ids
+
+
+def _role(graph: Graph, node: Value, param_ids: set[int]) -> str:
+    if node is graph.root:
+        return "output"
+    if id(node) in param_ids:
+        return "parameter"
+    return "input" if node.is_leaf else "intermediate"
+
+
+def _marked() -> dict[str, str]:
+    return {"color": HIGHLIGHT, "fontcolor": HIGHLIGHT, "penwidth": "2.5"}
+
+
+def _box(name: str, rows: list[str], role: str, marked: bool) -> str:
+    """An HTML-like label: the name in bold over the data and grad lines, styled by role."""
+    _, fill, border, corners = ROLES[role]
+    attrs = f'border="{border + 1 if marked else border}" cellborder="0" cellspacing="0"'
+    attrs += f' cellpadding="3" bgcolor="{fill}"'
+    if corners:
+        attrs += f' style="{corners}"'
+    if marked:
+        attrs += f' color="{HIGHLIGHT}"'
+    cells = "".join(f"<tr><td>{_cell(row)}</td></tr>" for row in rows)
+    rule = "<hr/>" if rows else ""
+    return f"<<table {attrs}><tr><td><b>{html.escape(name)}</b></td></tr>{rule}{cells}</table>>"
+
+
+def _cell(text: str) -> str:
+    """A data or grad line; "not computed" in grey, padded (a port estimates "—" as narrow)."""
+    if text.endswith(NOT_COMPUTED):
+        return f'<font color="{MUTED}">{html.escape(text)}&#160;&#160;</font>'
+    return html.escape(text)
+
+
+def _edge_label(
+    graph: Graph, node: Value, arg: int, locals_: tuple | None, value: float | None, digits: int
+) -> str:
+    """ "∂h1/∂w = 1"; just "∂h1/∂w" while the node is not computed; "undefined" where a rule
+    fails (√x at 0)."""
+    symbol = graph.edge(node, arg)
+    if value is None:
+        return symbol
+    if locals_ is None:
+        return f"{symbol} = undefined"
+    return f"{symbol} = {format_number(locals_[arg], digits)}"
+
+
+def _summarise(
+    dot: Drawing, graph: Graph, shown: int, cut_inputs: dict[int, int], edge_labels: bool
+) -> str:
+    """One box for the nodes not drawn, with an edge into each op that lost inputs."""
+    hidden = len(graph) - shown
+    dot.node(
+        "more",
+        f"… {hidden:,} more nodes\nnot drawn",
+        shape="note",
+        style="dashed",
+        color=MUTED,
+        fontcolor=MUTED,
     )
+    for i, count in cut_inputs.items():
+        label = f"{count} input{'s' if count > 1 else ''}" if edge_labels else None
+        dot.edge("more", f"o{i}", style="dashed", color=MUTED, fontcolor=MUTED, label=label)
+    return (
+        f"The {shown} nodes nearest the output {graph.name(graph.root)}, of {len(graph):,}. "
+        f"viz.print_graph(root) lists them all; draw_dot(root, max_nodes=...) draws more."
+    )
+
+
+def _legend(dot: Drawing, roles: list[str], any_missing: bool, any_marked: bool) -> None:
+    """A small boxed key: one sample box per role drawn, and what "—" and red mean."""
+    with dot.subgraph(name="cluster_legend") as key:
+        key.attr(label="legend", fontsize="10", style="dashed", color=MUTED, fontcolor=MUTED)
+        names = []
+        for role in roles:
+            names.append(f"legend_{role}")
+            key.node(names[-1], _box(ROLES[role][0], [], role, False), shape="plaintext")
+        if any_missing:
+            names.append("legend_missing")
+            key.node(names[-1], f"{NOT_COMPUTED} not computed yet", shape="plaintext")
+        if any_marked:
+            names.append("legend_marked")
+            key.node(names[-1], "red: highlighted", shape="plaintext", fontcolor=HIGHLIGHT)
+        for a, b in zip(names, names[1:]):
+            key.edge(a, b, style="invis")

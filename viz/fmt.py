@@ -22,3 +22,9 @@ def format_number(x: float | None, digits: int = 6) -> str:
     if math.isnan(x):
         return "nan"
     return f"{x:.{digits}g}"
+
+
+def format_factor(x: float, digits: int = 6) -> str:
+    """A factor as the book writes a product: negatives in parentheses, "(-0.25) × 1"."""
+    text = format_number(x, digits)
+    return f"({text})" if text.startswith("-") else text

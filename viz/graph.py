@@ -1,13 +1,14 @@
 """A graph as the views read it: its nodes in order, a unique name for each, local derivatives.
 
-Every view (drawing, text, step-through, chain rule) names a node the same way: its label when
-that is unique in the graph, else the label or op with a number ("add#2"), so a name seen in a
-drawing can be found in the text and in the steps.
+Every view (drawing, text, step-through, chain rule, command line) names a node the same way,
+with `node_names`, so a name seen in a drawing is found in the text and in the steps. An
+unlabelled node made by an op gets the book's name h1, h2, … in forward order (NNDL §4.5.3).
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Mapping
 
 from micrograd_nndl import Value, topological_order
 
@@ -28,7 +29,7 @@ class Graph:
         self.root = require_value(root, "root")
         self.nodes: list[Value] = topological_order(root)
         self._index = {id(node): i for i, node in enumerate(self.nodes)}
-        self._names = _unique_names(self.nodes)
+        self._names = node_names(self.nodes)
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -45,6 +46,18 @@ class Graph:
     def name(self, node: Value) -> str:
         """The node's unique name in this graph."""
         return self._names[self.index(node)]
+
+    def nearest_to_root(self, count: int) -> list[Value]:
+        """The `count` nodes closest to the output (breadth first over inputs), in forward
+        order: what a drawing of a large graph shows, the end where the result is made."""
+        chosen = {id(self.root)}
+        queue = deque([self.root])
+        while queue and len(chosen) < count:
+            for parent in queue.popleft().parents:
+                if id(parent) not in chosen and len(chosen) < count:
+                    chosen.add(id(parent))
+                    queue.append(parent)
+        return [node for node in self.nodes if id(node) in chosen]
 
     def edge(self, node: Value, argument: int) -> str:
         """ "∂h1/∂w" for input `argument` of `node`; "∂y/∂x (input 2)" when x is an input twice
@@ -74,8 +87,16 @@ def describe(node: Value) -> str:
     return f"<{node.op or 'leaf'} node, value {node.data!r}>"
 
 
-def stored_grad(node: Value) -> float | None:
-    """The node's gradient if a backward pass has reached it, else None (shown as "—")."""
+def shown_value(node: Value, values: Mapping[Value, float] | None) -> float | None:
+    """The value a view shows: from `values` if given (None: not computed yet), else data."""
+    return node.data if values is None else values.get(node)
+
+
+def shown_grad(node: Value, grads: Mapping[Value, float] | None) -> float | None:
+    """The gradient a view shows: from `grads` if given, else the node's own once a backward
+    pass has reached it; None (drawn "—") means not computed, never a made-up 0."""
+    if grads is not None:
+        return grads.get(node)
     return node.grad if node.has_grad else None
 
 
@@ -87,23 +108,32 @@ def local_derivatives(node: Value) -> tuple[float, ...] | None:
         return None
 
 
-def _unique_names(nodes: list[Value]) -> list[str]:
-    """Label if unique, else label#k / op#k (k counts from 1 in topological order)."""
-    stems = [node.label or node.op or "leaf" for node in nodes]
-    counts = Counter(stems)
-    labels = {node.label for node in nodes if node.label}
-    used: set[str] = set()
-    seen: Counter[str] = Counter()
+def node_names(nodes: list[Value]) -> list[str]:
+    """Unique names for `nodes` (in forward order): the one naming rule every view uses.
+
+    A label unique in the graph is the name; a label shared by k nodes becomes label#1 ..
+    label#k; an unlabelled node made by an op is h1, h2, … in forward order, as the book
+    numbers its primitives (NNDL §4.5.3), and an unlabelled leaf (an input) is x1, x2, ….
+    Generated names skip any name a label already takes.
+    """
+    labels = Counter(node.label for node in nodes if node.label)
+    taken = set(labels)
+    counters: Counter[str] = Counter()
+
+    def fresh(stem: str) -> str:
+        while True:
+            counters[stem] += 1
+            name = f"{stem}{counters[stem]}"
+            if name not in taken:
+                taken.add(name)
+                return name
+
     names = []
-    for node, stem in zip(nodes, stems):
-        if node.label and counts[stem] == 1:
-            name = stem
+    for node in nodes:
+        if not node.label:
+            names.append(fresh("x" if node.is_leaf else "h"))
+        elif labels[node.label] == 1:
+            names.append(node.label)
         else:
-            seen[stem] += 1
-            name = f"{stem}#{seen[stem]}"
-            while name in used or name in labels:
-                seen[stem] += 1
-                name = f"{stem}#{seen[stem]}"
-        used.add(name)
-        names.append(name)
+            names.append(fresh(f"{node.label}#"))
     return names

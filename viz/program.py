@@ -1,9 +1,10 @@
-"""Run Graphviz on DOT text: the system's `dot` if there is one, else `graphviz-pure`.
+"""Find and run the Graphviz program: the system's `dot` if there is one, else `graphviz-pure`.
 
 The `graphviz` Python package writes DOT but runs a program named `dot`, which many machines
 lack; `graphviz-pure` (a dependency, from PyPI) is a self-contained port of `dot`, so drawings
 render anywhere the package is installed. A system Graphviz is preferred where present: it
-measures text with real fonts, where the port estimates the width of symbols such as ∂.
+measures text with real fonts (the port estimates the width of symbols such as ∂) and it also
+writes PDF, which the port does not.
 """
 
 from __future__ import annotations
@@ -15,14 +16,24 @@ import sys
 
 from .errors import RenderError
 
-FORMATS = ("svg", "png", "jpeg", "dot", "xdot", "plain", "json")
 PROGRAMS = ("dot", "graphviz-pure")
+#: What each program can write (-T...), as far as the drawings of viz need.
+PURE_FORMATS = ("svg", "png", "jpeg")
+SYSTEM_FORMATS = (*PURE_FORMATS, "pdf")
+TIMEOUT = 60.0  # seconds: a safety net, drawings are capped (see dot.MAX_NODES) to stay far below
+
+INSTALL_HINT = (
+    "install the 'graphviz-pure' package into the Python that runs this "
+    f"({sys.executable} -m pip install graphviz-pure), or Graphviz itself, which provides 'dot' "
+    "(apt install graphviz, brew install graphviz, or https://graphviz.org/download/)"
+)
 
 
 def find_program() -> str:
     """The path of the Graphviz program to run: the first of PROGRAMS that is installed.
 
-    Looked up beside the running Python too, so `.venv/bin/python` works without activation.
+    Looked up on PATH and beside the running Python too: a notebook kernel or an IDE runs
+    `.venv/bin/python` without `.venv/bin` on PATH, and pip put `graphviz-pure` there.
     """
     beside_python = os.path.dirname(sys.executable)
     for name in PROGRAMS:
@@ -30,28 +41,40 @@ def find_program() -> str:
         if found:
             return found
     raise RenderError(
-        "no Graphviz program found: install the 'graphviz-pure' package "
-        "(pip install graphviz-pure) or Graphviz itself (which provides 'dot')"
+        f"no Graphviz program found (looked for {' and '.join(PROGRAMS)}): " + INSTALL_HINT
     )
 
 
-def render(source: str, format: str = "svg", timeout: float = 60.0) -> bytes:
-    """Lay out and draw DOT `source`; return the file's bytes in `format` (one of FORMATS)."""
-    if format not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {format!r}")
+def is_graphviz_pure(program: str) -> bool:
+    """True for the PyPI port, which writes fewer formats than a system Graphviz."""
+    return os.path.basename(program).startswith("graphviz-pure")
+
+
+def run_graphviz(source: str, format: str) -> bytes:
+    """Lay out and draw DOT `source`; return the bytes of the image in `format`."""
     program = find_program()
+    formats = PURE_FORMATS if is_graphviz_pure(program) else SYSTEM_FORMATS
+    if format not in formats:
+        if format in SYSTEM_FORMATS:  # e.g. pdf with graphviz-pure only
+            raise RenderError(
+                f"{format.upper()} needs a system Graphviz (the 'dot' program); only "
+                f"graphviz-pure was found ({program}), which writes {', '.join(formats)}. "
+                "Install Graphviz (apt install graphviz, brew install graphviz, or "
+                "https://graphviz.org/download/) or write .svg or .png instead"
+            )
+        raise ValueError(f"format must be one of {', '.join(formats)}; got {format!r}")
     try:
         done = subprocess.run(
             [program, f"-T{format}"],
             input=source.encode("utf-8"),
             capture_output=True,
-            timeout=timeout,
+            timeout=TIMEOUT,
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise RenderError(f"{program} took longer than {timeout:g} s to draw the graph") from None
+        raise RenderError(f"{program} took longer than {TIMEOUT:g} s to draw the graph") from None
     except OSError as e:
-        raise RenderError(f"could not run {program}: {e}") from None
+        raise RenderError(f"could not run {program}: {e}; " + INSTALL_HINT) from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip() or "no message"
         raise RenderError(f"{program} failed (exit code {done.returncode}): {message}")

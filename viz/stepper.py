@@ -1,177 +1,300 @@
-"""Back-propagation one edge at a time (NNDL §4.5.3, reverse mode), exactly as backward() runs.
+"""Both passes of NNDL §4.5.3 one step at a time, exactly as the engine computes them.
 
-`backward()` visits nodes in `backward_order(root)` and, for each input of a node, adds
-local × node.grad into the input's gradient:
+Forward: each node made by an op, in evaluation order, reveals its value:
 
-    parent.grad ← local × node.grad                 (first contribution)
-    parent.grad ← parent.grad + local × node.grad   (another path: the chain rule adds)
+    forward 1/6: h1 = x × w = 1 × 0 = 0
 
-The step-through makes the same visit and the same float operations, so its gradients equal
-backward's bit for bit; it only keeps them to itself, leaving the graph untouched.
+Backward: ∂f/∂f = 1 starts the pass; then each node, in the order backward() visits it
+(`backward_order`), sends its gradient to its inputs by the chain rule, with the op table's
+local derivatives. An input that several paths reach adds the products up:
+
+    backward 2/7: h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25
+
+Each addition is the float operation backward() does, grad = grad + local × g with every
+gradient starting at 0.0, so the final gradients equal backward()'s bit for bit. They stay in
+the stepper (`grads`) and reach the nodes' `.grad` only when the learner calls `apply()`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
 
 from micrograd_nndl import NonFiniteGradientError, Value, backward_order
 
-from .dot import Drawing, draw
-from .fmt import check_digits, format_number
-from .graph import Graph, stored_grad
+from .dot import draw_dot
+from .drawing import Drawing, image_format
+from .errors import VizError
+from .fmt import check_digits, format_factor, format_number
+from .formula import forward_formula
+from .graph import Graph
 from .text import format_graph
+
+FORWARD, BACKWARD = "forward", "backward"
 
 
 @dataclass(frozen=True, repr=False)
-class BackwardStep:
-    """One edge of reverse mode: `parent` (argument `argument` of `node`) receives
-    local × upstream, where local = ∂node/∂parent and upstream = ∂root/∂node."""
+class Update:
+    """One edge of a backward step: parent.grad += local × upstream, where local is
+    ∂node/∂parent and upstream is node.grad; `before` is None for the first contribution
+    (then after = 0.0 + local × upstream, as backward() starts every gradient at 0.0)."""
 
-    number: int
     node: Value
     argument: int
     local: float
     upstream: float
     before: float | None
     after: float
-    text: str
 
     @property
     def parent(self) -> Value:
-        """The input that receives the gradient."""
+        """The input whose gradient this update adds to."""
         return self.node.parents[self.argument]
 
-    @property
-    def contribution(self) -> float:
-        """local × upstream: this path's share of ∂root/∂parent."""
-        return self.local * self.upstream
+
+@dataclass(frozen=True, repr=False)
+class Step:
+    """One step of a pass: `number` of `total` in `direction` ("forward" or "backward"),
+    the `node` computed (forward) or sending its gradient (backward), the gradient `updates`
+    it made, and `text`, what it did in words and numbers (also its repr)."""
+
+    direction: str
+    number: int
+    total: int
+    node: Value
+    updates: tuple[Update, ...]
+    text: str
 
     def __repr__(self) -> str:
         return self.text
 
-
-def backward_steps(root: Value, digits: int = 6) -> Iterator[BackwardStep]:
-    """Yield backward()'s gradient updates one edge at a time, without touching the graph.
-
-    Leaves start from their current gradient (backward() accumulates into leaves, as in
-    PyTorch); the nodes made by ops start from none, and the root from ∂root/∂root = 1.
-    """
-    return BackwardStepper(root, digits=digits).remaining()
+    __str__ = __repr__
 
 
-class BackwardStepper:
-    """Step through `root.backward()`: `step()` does one edge, `grad(node)` reads the state.
+class Stepper:
+    """Drive both passes of `root` by hand: `forward()`, `backward()`, `back()`, `draw()`.
 
-    >>> s = BackwardStepper(f); s.step()       # doctest: +SKIP
-    step 1/8: h5.grad ← ∂h6/∂h5 × h6.grad = -0.25 × 1 = -0.25
+    Inputs (leaves) are known from the start; every other value and every gradient is "not
+    computed" until a step computes it. `grads` and `values` map nodes to what the steps have
+    computed so far. The nodes' own `.grad` is left alone (the stepper starts from no
+    gradients, whatever earlier backward() calls left) until `apply()` writes the result.
     """
 
-    def __init__(self, root: Value, digits: int = 6) -> None:
+    def __init__(self, root: Value, *, digits: int = 6) -> None:
         self.graph = Graph(root)
         self.root = root
         self.digits = check_digits(digits)
-        self.order = backward_order(root)
-        self.total = sum(len(node.parents) for node in self.order)
-        self.history: list[BackwardStep] = []
-        # what backward() starts from: leaves keep (and add to) their gradient, others restart
-        self._grads: dict[int, float | None] = {
-            id(node): stored_grad(node) if node.is_leaf else None for node in self.graph.nodes
-        }
-        previous = self._grads[id(root)]
-        self._grads[id(root)] = 1.0 if previous is None else previous + 1.0  # ∂root/∂root = 1
-        self._next = (0, 0)  # (position in order, argument) of the next edge
+        self._forward_nodes = [node for node in self.graph.nodes if not node.is_leaf]
+        self._backward_nodes = backward_order(root)
+        self._values: dict[Value, float] = {n: n.data for n in self.graph.nodes if n.is_leaf}
+        self._grads: dict[Value, float] = {}
+        self._history: list[Step] = []
+
+    # ---- state ------------------------------------------------------------------------------
+
+    @property
+    def n_forward(self) -> int:
+        """How many steps the forward pass has: one per node made by an op."""
+        return len(self._forward_nodes)
+
+    @property
+    def n_backward(self) -> int:
+        """How many steps the backward pass has: ∂f/∂f = 1, then one per node made by an op."""
+        return 1 + len(self._backward_nodes)
+
+    @property
+    def values(self) -> Mapping[Value, float]:
+        """node → value, for the inputs and the nodes the forward steps have computed."""
+        return MappingProxyType(self._values)
+
+    @property
+    def grads(self) -> Mapping[Value, float]:
+        """node → ∂root/∂node as far as the backward steps have summed it."""
+        return MappingProxyType(self._grads)
+
+    @property
+    def history(self) -> tuple[Step, ...]:
+        """The steps done so far, oldest first."""
+        return tuple(self._history)
 
     @property
     def done(self) -> bool:
-        """True once every edge has been stepped."""
-        return len(self.history) == self.total
+        """True once both passes are finished."""
+        return len(self._history) == self.n_forward + self.n_backward
 
-    def grad(self, node: Value) -> float | None:
-        """∂root/∂node as far as the steps so far have summed it (None: not reached yet)."""
-        self.graph.index(node)  # a clear error for a node of another graph
-        return self._grads[id(node)]
+    def _count(self, direction: str) -> int:
+        done = len(self._history)
+        forward = min(done, self.n_forward)
+        return forward if direction == FORWARD else done - forward
 
-    def step(self) -> BackwardStep | None:
-        """Do the next edge and return it; None when backward is complete."""
-        position, arg = self._next
-        while position < len(self.order) and arg == len(self.order[position].parents):
-            position, arg = position + 1, 0
-        if position == len(self.order):
+    # ---- stepping ---------------------------------------------------------------------------
+
+    def forward(self) -> Step | None:
+        """Compute the next node's value; None once the forward pass is finished."""
+        done = self._count(FORWARD)
+        if done == self.n_forward:
             return None
-        step = self._do(self.order[position], arg)  # on an error, stays at this edge
-        self._next = (position, arg + 1)
+        node = self._forward_nodes[done]
+        self._values[node] = node.data
+        name, number = self.graph.name, self._number
+        text = (
+            f"{name(node)} = {forward_formula(node, name, number)} = "
+            f"{forward_formula(node, lambda p: number(p.data), number)} = {number(node.data)}"
+        )
+        return self._record(FORWARD, node, (), text)
+
+    def backward(self) -> Step | None:
+        """Apply the chain rule at the next node; None once the backward pass is finished.
+
+        Raises VizError while the forward pass is unfinished (its values are needed), and
+        NonFiniteGradientError, without moving, where a gradient is not a finite number.
+        """
+        left = self.n_forward - self._count(FORWARD)
+        if left:
+            raise VizError(
+                f"the forward pass comes first: {left} forward step{'s' if left > 1 else ''} "
+                "left (call forward() until it returns None)"
+            )
+        done = self._count(BACKWARD)
+        if done == self.n_backward:
+            return None
+        root = self.graph.name(self.root)
+        if done == 0:
+            self._grads[self.root] = 1.0
+            text = f"{root}.grad = 1 (∂{root}/∂{root} = 1: the output starts the backward pass)"
+            return self._record(BACKWARD, self.root, (), text)
+        node = self._backward_nodes[done - 1]
+        updates = self._updates(node, done + 1)
+        for update in updates:
+            self._grads[update.parent] = update.after
+        lines = [self._update_text(u) for u in updates]
+        if len(lines) > 1:
+            inputs = ", ".join(self.graph.name(p) for p in dict.fromkeys(node.parents))
+            lines.insert(0, f"{self.graph.name(node)} sends its gradient to {inputs}:")
+        return self._record(BACKWARD, node, tuple(updates), "\n  ".join(lines))
+
+    def back(self) -> Step | None:
+        """Undo the last step and return it; None at the start."""
+        if not self._history:
+            return None
+        step = self._history.pop()
+        if step.direction == FORWARD:
+            del self._values[step.node]
+        elif not step.updates:  # the first backward step: ∂f/∂f = 1
+            del self._grads[self.root]
+        for update in reversed(step.updates):
+            if update.before is None:
+                del self._grads[update.parent]
+            else:
+                self._grads[update.parent] = update.before
         return step
 
-    def remaining(self) -> Iterator[BackwardStep]:
-        """Step to the end, yielding each step."""
-        while (step := self.step()) is not None:
-            yield step
+    def apply(self) -> None:
+        """Write the gradients computed so far into the nodes' `.grad`: after both passes,
+        what backward() gives on a graph without gradients (it would add to leaves' old ones)."""
+        for node, grad in self._grads.items():
+            node.grad = grad
 
-    def run(self) -> list[BackwardStep]:
-        """Step to the end; return the steps just done."""
-        return list(self.remaining())
+    # ---- seeing -----------------------------------------------------------------------------
 
     def draw(self, **options: object) -> Drawing:
-        """The graph with the step-through's gradients, the last step's edge highlighted."""
-        last = self.history[-1] if self.history else None
-        highlight = (last.node, last.argument) if last else None
-        return draw(self.root, grad_of=self.grad, highlight=highlight, **options)
+        """The graph as computed so far (the rest "—"), the last step's node and the inputs it
+        read or updated in red, its text as the caption. Options as `draw_dot`."""
+        last = self._history[-1] if self._history else None
+        highlight = [] if last is None else [last.node]
+        if last is not None and (last.direction == FORWARD or last.updates):
+            highlight.extend(last.node.parents)
+        options.setdefault("title", last.text if last else "before the first step")
+        options.setdefault("highlight", highlight)
+        return draw_dot(self.root, values=self.values, grads=self.grads, **options)
 
     def table(self) -> str:
-        """The text view with the step-through's gradients."""
-        return format_graph(self.root, grad_of=self.grad, digits=self.digits)
+        """The text view of the state so far ("—": not computed yet)."""
+        return format_graph(self.root, values=self.values, grads=self.grads, digits=self.digits)
+
+    def save_steps(
+        self, directory: str | os.PathLike[str], fmt: str = "png", **options: object
+    ) -> list[Path]:
+        """Write one picture per step of both passes, from the start, as directory/step-00.png,
+        step-01.png, … (slides for a lecture); options as `draw_dot`. Returns the paths.
+
+        This stepper does not move: a fresh one replays the passes.
+        """
+        directory = Path(directory)
+        image_format(f"step.{fmt}")  # an unknown format fails before anything is written
+        replay = Stepper(self.root, digits=self.digits)
+        width = len(str(self.n_forward + self.n_backward))
+        directory.mkdir(parents=True, exist_ok=True)
+        paths = []
+        while True:
+            path = directory / f"step-{len(paths):0{width}d}.{fmt}"
+            paths.append(replay.draw(**options).write_image(path))
+            if replay.forward() is None and replay.backward() is None:
+                return paths
 
     def __repr__(self) -> str:
-        lines = [step.text for step in self.history] or ["no step yet"]
-        lines.append(f"{len(self.history)} of {self.total} steps done")
-        return "\n".join(lines)
+        last = self._history[-1].text if self._history else "none yet"
+        return (
+            f"<Stepper of {self.graph.name(self.root)}: forward {self._count(FORWARD)}/"
+            f"{self.n_forward}, backward {self._count(BACKWARD)}/{self.n_backward}; "
+            f"last step: {last}>"
+        )
 
-    def _do(self, node: Value, arg: int) -> BackwardStep:
-        number = len(self.history) + 1
-        parent = node.parents[arg]
-        edge = self.graph.edge(node, arg)
-        try:
-            local = node.local_grads()[arg]
-        except (ArithmeticError, ValueError) as e:
-            reason = self.graph.undefined(node, None, str(e))
-            raise NonFiniteGradientError(f"step {number}: {reason}") from None
-        upstream = self._grads[id(node)]
-        before = self._grads[id(parent)]
-        after = local * upstream if before is None else before + local * upstream
-        if not math.isfinite(after):
-            raise NonFiniteGradientError(
-                f"step {number}: {self.graph.name(parent)}.grad became {after!r}: "
-                f"{edge} = {local!r} times {self.graph.name(node)}.grad = {upstream!r}"
-            )
-        self._grads[id(parent)] = after
-        text = self._explain(number, node, parent, edge, local, upstream, before, after)
-        step = BackwardStep(number, node, arg, local, upstream, before, after, text)
-        self.history.append(step)
+    # ---- helpers ----------------------------------------------------------------------------
+
+    def _number(self, x: float) -> str:
+        return format_number(x, self.digits)
+
+    def _record(self, direction: str, node: Value, updates: tuple, text: str) -> Step:
+        number = self._count(direction) + 1
+        total = self.n_forward if direction == FORWARD else self.n_backward
+        step = Step(
+            direction, number, total, node, updates, f"{direction} {number}/{total}: {text}"
+        )
+        self._history.append(step)
         return step
 
-    def _explain(
-        self,
-        number: int,
-        node: Value,
-        parent: Value,
-        edge: str,
-        local: float,
-        upstream: float,
-        before: float | None,
-        after: float,
-    ) -> str:
-        """ "step 3/7: h4.grad ← ∂h5/∂h4 × h5.grad = 1 × -0.25 = -0.25", with "h4.grad +"
-        and its old value in front when another path reached h4 first."""
-        digits = self.digits
-        target, source = self.graph.name(parent), self.graph.name(node)
-        terms = f"{edge} × {source}.grad"
-        values = f"{format_number(local, digits)} × {format_number(upstream, digits)}"
-        if before is not None:
-            terms = f"{target}.grad + {terms}"
-            values = f"{format_number(before, digits)} + {values}"
-        return (
-            f"step {number}/{self.total}: {target}.grad ← {terms} = {values} "
-            f"= {format_number(after, digits)}"
+    def _updates(self, node: Value, number: int) -> list[Update]:
+        """The chain rule at `node`, computed before anything changes (an error moves nothing).
+        An input used twice (x * x) gets two updates, the second adding to the first."""
+        graph, upstream = self.graph, self._grads[node]
+        try:
+            locals_ = node.local_grads()
+        except (ArithmeticError, ValueError) as e:
+            reason = graph.undefined(node, None, str(e))
+            raise NonFiniteGradientError(f"backward step {number}: {reason}") from None
+        so_far: dict[Value, float] = {}
+        updates = []
+        for arg, (parent, local) in enumerate(zip(node.parents, locals_)):
+            before = so_far[parent] if parent in so_far else self._grads.get(parent)
+            after = (0.0 if before is None else before) + local * upstream
+            if not math.isfinite(after):
+                raise NonFiniteGradientError(
+                    f"backward step {number}: {graph.name(parent)}.grad became {after!r}: "
+                    f"{graph.edge(node, arg)} = {local!r} times "
+                    f"{graph.name(node)}.grad = {upstream!r}"
+                )
+            so_far[parent] = after
+            updates.append(Update(node, arg, local, upstream, before, after))
+        return updates
+
+    def _update_text(self, u: Update) -> str:
+        """ "h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25", and the sum when another
+        path reached the input first: ", so x.grad = 1 + 3 = 4"."""
+        target, source, digits = self.graph.name(u.parent), self.graph.name(u.node), self.digits
+        product = u.local * u.upstream
+        text = (
+            f"{target}.grad += {self.graph.edge(u.node, u.argument)} × {source}.grad = "
+            f"{format_factor(u.local, digits)} × {format_factor(u.upstream, digits)} = "
+            f"{self._number(product if u.before is not None else u.after)}"
         )
+        if u.before is not None:
+            text += (
+                f", so {target}.grad = {self._number(u.before)} + "
+                f"{format_factor(product, digits)} = {self._number(u.after)}"
+            )
+        return text

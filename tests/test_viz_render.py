@@ -1,0 +1,104 @@
+"""viz.render, Drawing's notebook display, and finding Graphviz: with the bundled binary only."""
+
+import html
+import os
+import sys
+
+import pytest
+
+import viz.program
+from micrograd_nndl.book import sigmoid_graph
+from viz import RenderError, draw_dot, render
+from viz.program import find_program, run_graphviz
+
+needs_a_shell = pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands in")
+
+
+@pytest.fixture
+def no_system_dot(tmp_path, monkeypatch):
+    """PATH without any Graphviz: only graphviz-pure beside the running Python can be found,
+    as in a notebook kernel started as .venv/bin/python."""
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    assert os.path.basename(find_program()).startswith("graphviz-pure")
+
+
+def book_root():
+    nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
+    nodes["h6"].backward()
+    return nodes["h6"]
+
+
+def test_the_notebook_display_renders_without_a_system_dot(no_system_dot):
+    drawing = draw_dot(book_root())
+    bundle = drawing._repr_mimebundle_()  # what Jupyter calls to show the Digraph inline
+    svg = bundle["image/svg+xml"]
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    text = html.unescape(svg)  # Graphviz writes "-" as &#45;
+    assert "∂h6/∂h5 = -0.25" in text and "grad 0.25" in text and "data 2" in text
+    png = drawing._repr_mimebundle_(include=["image/png"])["image/png"]
+    assert png.startswith(b"\x89PNG")
+
+
+def test_render_writes_svg_and_png_with_the_bundled_binary(no_system_dot, tmp_path):
+    root = book_root()
+    svg = render(root, tmp_path / "graph.svg")
+    assert svg == tmp_path / "graph.svg"
+    text = html.unescape(svg.read_text())
+    for words in ("h5", "data 2", "grad -0.25", "w", "grad 0.25", "∂h1/∂w = 1", "output"):
+        assert words in text
+    png = render(root, tmp_path / "graph.png", rankdir="TB").read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 10_000
+    assert render(root, tmp_path / "g.jpg").read_bytes().startswith(b"\xff\xd8")
+    dot = render(root, tmp_path / "g.dot").read_text()
+    assert dot.startswith("digraph {") and "∂h6/∂h5 = -0.25" in dot
+
+
+def test_graphvizs_own_render_and_pipe_use_the_bundled_binary(no_system_dot, tmp_path):
+    drawing = draw_dot(book_root())
+    path = drawing.render(tmp_path / "sigmoid", format="png")
+    assert path == str(tmp_path / "sigmoid.png") and (tmp_path / "sigmoid").exists()
+    assert (tmp_path / "sigmoid.png").read_bytes().startswith(b"\x89PNG")
+    out = drawing.render(outfile=tmp_path / "out.svg", cleanup=True)
+    assert out == str(tmp_path / "out.svg") and not (tmp_path / "out.gv").exists()
+    assert drawing.pipe(format="svg", encoding="utf-8").startswith("<?xml")
+
+
+def test_an_unknown_format_is_refused_before_anything_runs(tmp_path):
+    with pytest.raises(ValueError, match=r"cannot write '.*graph.gif': the suffix must be one of"):
+        render(book_root(), tmp_path / "graph.gif")
+    assert not (tmp_path / "graph.gif").exists()
+    with pytest.raises(ValueError, match="format must be one of svg, png"):
+        run_graphviz("digraph {}", "bmp")
+
+
+def test_pdf_needs_a_system_graphviz_and_the_error_says_so(no_system_dot, tmp_path):
+    with pytest.raises(RenderError, match=r"PDF needs a system Graphviz \(the 'dot' program\)"):
+        render(book_root(), tmp_path / "graph.pdf")
+    assert not (tmp_path / "graph.pdf").exists()
+
+
+def test_no_graphviz_at_all_is_a_clear_error_saying_how_to_fix_it(monkeypatch, tmp_path):
+    monkeypatch.setattr(viz.program, "PROGRAMS", ("no-such-graphviz-program",))
+    with pytest.raises(RenderError, match="no Graphviz program found.*pip install graphviz-pure"):
+        find_program()
+    with pytest.raises(RenderError, match="apt install graphviz"):
+        render(book_root(), tmp_path / "graph.svg")
+    with pytest.raises(RenderError, match="no Graphviz program found"):
+        draw_dot(book_root())._repr_mimebundle_()
+
+
+def test_a_graphviz_failure_is_reported():
+    with pytest.raises(RenderError, match="failed .*exit code"):
+        run_graphviz("digraph { a -> }", "svg")
+
+
+@needs_a_shell
+def test_a_system_dot_is_preferred_and_can_write_pdf(tmp_path, monkeypatch):
+    fake = tmp_path / "dot"
+    fake.write_text('#!/bin/sh\necho "drawn by dot $1"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert find_program() == str(fake)
+    assert run_graphviz("digraph {}", "pdf") == b"drawn by dot -Tpdf\n"

@@ -1,0 +1,123 @@
+"""`Drawing`: a `graphviz.Digraph` that renders with the Graphviz program viz finds.
+
+graphviz's own notebook display (`_repr_mimebundle_` → `pipe`) and `render()` run a program
+named `dot`, so on a machine with only the `graphviz-pure` binary a plain Digraph cannot show
+itself. A Drawing pipes its DOT through `program.run_graphviz` instead, so it displays inline in
+Jupyter, and writes images, wherever micrograd-nndl is installed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import graphviz
+
+from .program import run_graphviz
+
+#: File suffixes and what they hold: an image format, or "source" for the DOT text itself.
+SUFFIXES = {
+    ".svg": "svg",
+    ".png": "png",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".pdf": "pdf",
+    ".dot": "source",
+    ".gv": "source",
+}
+
+
+def image_format(path: str | os.PathLike[str]) -> str:
+    """The format a file's suffix asks for ("png", "pdf", "source" for .dot/.gv)."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ValueError(
+            f"cannot write {str(path)!r}: the suffix must be one of {', '.join(SUFFIXES)}"
+        )
+    return SUFFIXES[suffix]
+
+
+def write_image(source: str, path: str | os.PathLike[str], format: str | None = None) -> Path:
+    """Write DOT `source` to `path` as the image its suffix (or `format`) names."""
+    path = Path(path)
+    fmt = format or image_format(path)
+    if fmt == "source":
+        path.write_text(source, encoding="utf-8")
+    else:
+        path.write_bytes(run_graphviz(source, fmt))  # render first: a failure writes no file
+    return path
+
+
+class Drawing(graphviz.Digraph):
+    """A Digraph whose `pipe`, notebook display and `render` use the program viz finds.
+
+    `write_image("f.png")` writes the picture in the format of the suffix.
+    """
+
+    def pipe(
+        self,
+        format: str | None = None,
+        renderer: str | None = None,
+        formatter: str | None = None,
+        neato_no_op: bool | int | None = None,
+        quiet: bool = False,
+        *,
+        engine: str | None = None,
+        encoding: str | None = None,
+    ) -> bytes | str:
+        """The drawing as bytes in `format` (str if `encoding` is given), as graphviz's pipe.
+
+        Renderer, formatter and engine options are graphviz's own and need a system `dot`.
+        """
+        if renderer or formatter or neato_no_op or engine not in (None, "dot"):
+            return super().pipe(
+                format,
+                renderer=renderer,
+                formatter=formatter,
+                neato_no_op=neato_no_op,
+                quiet=quiet,
+                engine=engine,
+                encoding=encoding,
+            )
+        data = run_graphviz(self.source, format or self.format)
+        return data if encoding is None else data.decode(encoding)
+
+    def render(
+        self,
+        filename: str | os.PathLike[str] | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        view: bool = False,
+        cleanup: bool = False,
+        format: str | None = None,
+        *,
+        outfile: str | os.PathLike[str] | None = None,
+        **options: object,
+    ) -> str:
+        """As graphviz's render(): save the DOT source, write the image beside it (name.gv.svg,
+        or `outfile`), return the image's path. Other graphviz options need a system `dot`."""
+        if options:
+            return super().render(
+                filename=filename,
+                directory=directory,
+                view=view,
+                cleanup=cleanup,
+                format=format,
+                outfile=outfile,
+                **options,
+            )
+        if outfile is not None:
+            image = Path(self.directory if directory is None else directory, outfile)
+            filename = filename if filename is not None else image.with_suffix(".gv").name
+        source = Path(self.save(filename, directory=directory))
+        if outfile is None:
+            image = source.with_name(f"{source.name}.{format or self.format}")
+        write_image(self.source, image, format)
+        if cleanup:
+            source.unlink()
+        if view:
+            graphviz.view(image)
+        return str(image)
+
+    def write_image(self, path: str | os.PathLike[str]) -> Path:
+        """Write the picture to `path` in the format of its suffix (.svg .png .jpg .pdf .dot)."""
+        return write_image(self.source, path)
