@@ -237,3 +237,10 @@ def test_every_node_and_edge_of_a_random_graph_is_drawn(expr):
     labels = edge_labels(source)
     expected = [d for n in nodes for d in n.local_grads()]
     assert [float(label.rsplit(" = ", 1)[1]) for label in labels] == expected
+
+
+def test_an_undefined_local_derivative_is_written_undefined():
+    x = Value(0.0, "x")
+    y = x.sqrt()  # d√x/dx = 1/(2√x) divides by zero at 0
+    y.label = "y"
+    assert edge_labels(draw_dot(y).source) == ["∂y/∂x = undefined"]

@@ -3,10 +3,12 @@
 import html
 import os
 import sys
+import time
 
 import pytest
 
 import viz.program
+from micrograd_nndl import MLP
 from micrograd_nndl.book import sigmoid_graph
 from viz import RenderError, draw_dot, render
 from viz.program import find_program, run_graphviz
@@ -102,3 +104,14 @@ def test_a_system_dot_is_preferred_and_can_write_pdf(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     assert find_program() == str(fake)
     assert run_graphviz("digraph {}", "pdf") == b"drawn by dot -Tpdf\n"
+
+
+def test_an_mlp_loss_of_thousands_of_nodes_renders_in_seconds(no_system_dot, tmp_path):
+    model = MLP(2, [8, 8, 1], seed=0)
+    batch = [([i / 10, 1 - i / 20], (-1.0) ** i) for i in range(40)]
+    loss = sum((model(x)[0] - t) ** 2 for x, t in batch)
+    loss.backward()
+    start = time.perf_counter()
+    svg = render(loss, tmp_path / "loss.svg", params=model.parameters()).read_text()
+    assert time.perf_counter() - start < 10.0
+    assert "more nodes" in svg and "nearest the output" in svg

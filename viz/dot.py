@@ -87,53 +87,34 @@ def draw_dot(
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10"},
     )
-    roles_used, cut_inputs = set(), {}
-    any_missing = False
+    roles_used: set[str] = set()
+    cut_inputs: dict[int, int] = {}  # op node index → how many of its inputs are not drawn
+    any_not_computed = False
     for node in shown:
         i = graph.index(node)
         role = _role(graph, node, param_ids)
         roles_used.add(role)
         value = shown_value(node, values)
         rows = [f"data {format_number(value, digits)}"]
-        any_missing = any_missing or value is None
+        any_not_computed = any_not_computed or value is None
         if show_grad:
             grad = shown_grad(node, grads)
             rows.append(f"grad {format_number(grad, digits)}")
-            any_missing = any_missing or grad is None
+            any_not_computed = any_not_computed or grad is None
         dot.node(f"n{i}", _box(graph.name(node), rows, role, id(node) in marked), shape="plaintext")
-        if node.is_leaf:
-            continue
-        op = node.op_info
-        symbol = op.describe(node.constant)
-        dot.node(
-            f"o{i}",
-            graphviz.escape(symbol),
-            shape="circle" if len(symbol) <= 2 else "ellipse",
-            style="filled",
-            fillcolor="#f3f4f6",
-            tooltip=graphviz.escape(f"{op.formula}; {op.derivative}"),
-        )
-        on_path = id(node) in marked and any(id(p) in marked for p in node.parents)
-        dot.edge(f"o{i}", f"n{i}", **(_marked() if on_path else {}))
-        locals_ = local_derivatives(node) if value is not None else None
-        for arg, parent in enumerate(node.parents):
-            if id(parent) not in shown_ids:
-                cut_inputs[i] = cut_inputs.get(i, 0) + 1
-                continue
-            attrs = _marked() if on_path and id(parent) in marked else {}
-            if edge_labels:
-                attrs["label"] = graphviz.escape(
-                    _edge_label(graph, node, arg, locals_, value, digits)
-                )
-            dot.edge(f"n{graph.index(parent)}", f"o{i}", **attrs)
-    caption = [title] if title else []
+        if not node.is_leaf:
+            computed = value is not None
+            cut = _draw_op(dot, graph, node, shown_ids, marked, edge_labels, computed, digits)
+            if cut:
+                cut_inputs[i] = cut
+    caption = title.splitlines() if title else []
     if cut_inputs:
         caption.append(_summarise(dot, graph, len(shown), cut_inputs, edge_labels))
     if caption:
-        text = "\n".join(caption)
-        dot.attr(label=text.replace("\n", "\\l") + "\\l", labelloc="t", labeljust="l")
+        text = "".join(graphviz.escape(line) + "\\l" for line in caption)
+        dot.attr(label=text, labelloc="t", labeljust="l")
     if legend:
-        _legend(dot, [r for r in ROLES if r in roles_used], any_missing, bool(marked))
+        _legend(dot, [r for r in ROLES if r in roles_used], any_not_computed, bool(marked))
     return dot
 
 
@@ -166,6 +147,49 @@ def _marked() -> dict[str, str]:
     return {"color": HIGHLIGHT, "fontcolor": HIGHLIGHT, "penwidth": "2.5"}
 
 
+def _draw_op(
+    dot: Drawing,
+    graph: Graph,
+    node: Value,
+    shown_ids: set[int],
+    marked: set[int],
+    edge_labels: bool,
+    computed: bool,
+    digits: int,
+) -> int:
+    """The op of `node` as its own small node, fed by its inputs in argument order, each edge
+    labelled ∂node/∂input (= its value, once the node is computed). Returns how many inputs
+    are not drawn (a capped large graph)."""
+    i, op = graph.index(node), node.op_info
+    symbol = op.describe(node.constant)
+    dot.node(
+        f"o{i}",
+        graphviz.escape(symbol),
+        shape="circle" if len(symbol) <= 2 else "ellipse",
+        style="filled",
+        fillcolor="#f3f4f6",
+        tooltip=graphviz.escape(f"{op.formula}; {op.derivative}"),
+    )
+    on_path = id(node) in marked and any(id(p) in marked for p in node.parents)
+    dot.edge(f"o{i}", f"n{i}", **(_marked() if on_path else {}))
+    locals_ = local_derivatives(node) if computed else None
+    cut = 0
+    for arg, parent in enumerate(node.parents):
+        if id(parent) not in shown_ids:
+            cut += 1
+            continue
+        attrs = _marked() if on_path and id(parent) in marked else {}
+        if edge_labels:
+            label = graph.edge(node, arg)  # no value while the node is not computed
+            if computed:
+                label += " = " + (
+                    "undefined" if locals_ is None else format_number(locals_[arg], digits)
+                )
+            attrs["label"] = graphviz.escape(label)
+        dot.edge(f"n{graph.index(parent)}", f"o{i}", **attrs)
+    return cut
+
+
 def _box(name: str, rows: list[str], role: str, marked: bool) -> str:
     """An HTML-like label: the name in bold over the data and grad lines, styled by role."""
     _, fill, border, corners = ROLES[role]
@@ -185,19 +209,6 @@ def _cell(text: str) -> str:
     if text.endswith(NOT_COMPUTED):
         return f'<font color="{MUTED}">{html.escape(text)}&#160;&#160;</font>'
     return html.escape(text)
-
-
-def _edge_label(
-    graph: Graph, node: Value, arg: int, locals_: tuple | None, value: float | None, digits: int
-) -> str:
-    """ "∂h1/∂w = 1"; just "∂h1/∂w" while the node is not computed; "undefined" where a rule
-    fails (√x at 0)."""
-    symbol = graph.edge(node, arg)
-    if value is None:
-        return symbol
-    if locals_ is None:
-        return f"{symbol} = undefined"
-    return f"{symbol} = {format_number(locals_[arg], digits)}"
 
 
 def _summarise(
