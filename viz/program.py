@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 
 from .errors import RenderError
 
@@ -32,12 +33,21 @@ INSTALL_HINT = (
 def find_program() -> str:
     """The path of the Graphviz program to run: the first of PROGRAMS that is installed.
 
-    Looked up on PATH and beside the running Python too: a notebook kernel or an IDE runs
-    `.venv/bin/python` without `.venv/bin` on PATH, and pip put `graphviz-pure` there.
+    Looked up on PATH, then beside the running Python and in its scripts folders: a notebook
+    kernel or an IDE runs `.venv/bin/python` without `.venv/bin` on PATH, and pip put
+    `graphviz-pure` there (or in the user's scripts folder after `pip install --user`).
     """
-    beside_python = os.path.dirname(sys.executable)
+    folders = os.pathsep.join(
+        dict.fromkeys(
+            (
+                os.path.dirname(sys.executable),
+                sysconfig.get_path("scripts"),
+                sysconfig.get_path("scripts", f"{os.name}_user"),
+            )
+        )
+    )
     for name in PROGRAMS:
-        found = shutil.which(name) or shutil.which(name, path=beside_python)
+        found = shutil.which(name) or shutil.which(name, path=folders)
         if found:
             return found
     raise RenderError(
