@@ -13,10 +13,14 @@ gradient takes n forward passes but one reverse pass, so reverse mode wins as n 
 
 from __future__ import annotations
 
-import argparse
+import sys
 import time
-from pathlib import Path
+from collections.abc import Sequence
 
+import matplotlib.pyplot as plt
+from common import output_path, parse_args, save_figure
+
+import viz
 from micrograd_nndl import Value, forward_tangents
 from micrograd_nndl.book import sigmoid_graph
 
@@ -32,6 +36,22 @@ def mode_tables(x: float = 1.0, w: float = 0.0, b: float = 0.0) -> tuple[list, l
     f.backward()
     reverse = [(name, nodes[name].grad) for name in reversed(NODES)] + [("w", nodes["w"].grad)]
     return forward, reverse
+
+
+def draw_forward_mode(out: str) -> None:
+    """The graph with each node's tangent ∂h/∂w where backward's drawing has its gradient."""
+    nodes = sigmoid_graph(1.0, 0.0, 0.0)
+    tangents = forward_tangents(nodes["h6"], {nodes["w"]: 1.0})
+    for suffix in (".svg", ".png"):
+        path = viz.render(
+            nodes["h6"],
+            output_path(out, "forward_mode_graph" + suffix),
+            tangents=tangents,
+            tangent_name="∂/∂w",
+            show_grad=False,
+            title="forward mode: the tangent ∂h/∂w of every node, in evaluation order",
+        )
+        print(f"wrote {path}")
 
 
 def chain_function(xs: list[Value]) -> Value:
@@ -79,12 +99,7 @@ def format_tables(forward: list, reverse: list) -> str:
     return "\n".join(lines)
 
 
-def plot_costs(sizes: list[int], costs: list[tuple[float, float]], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+def plot_costs(sizes: list[int], costs: list[tuple[float, float]], out: str) -> None:
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(sizes, [1e3 * c[0] for c in costs], "o-", label="forward mode: n passes")
     ax.plot(sizes, [1e3 * c[1] for c in costs], "s-", label="reverse mode: 1 pass")
@@ -96,16 +111,11 @@ def plot_costs(sizes: list[int], costs: list[tuple[float, float]], path: Path) -
     ax.legend()
     ax.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, out, "forward_vs_reverse.png")
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=Path("out"), help="folder for the figure")
-    parser.add_argument("--quick", action="store_true", help="fewer sizes (for tests)")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(__doc__, argv)
 
     forward, reverse = mode_tables()
     print("σ(wx + b) at x = 1, w = 0, b = 0: the same local derivatives, two orders\n")
@@ -118,10 +128,10 @@ def main(argv: list[str] | None = None) -> None:
     print("  {:>4}  {:>14}  {:>14}  {:>10}  {:>10}".format(*header))
     for n, (fwd, rev) in zip(sizes, costs):
         print(f"  {n:>4}  {n:>14}  {1:>14}  {1e3 * fwd:>8.2f}ms  {1e3 * rev:>8.2f}ms")
-    figure = args.out / "forward_vs_reverse.png"
-    plot_costs(sizes, costs, figure)
-    print(f"\nwrote {figure}")
+    plot_costs(sizes, costs, args.out)
+    draw_forward_mode(args.out)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

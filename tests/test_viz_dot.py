@@ -244,3 +244,18 @@ def test_an_undefined_local_derivative_is_written_undefined():
     y = x.sqrt()  # d√x/dx = 1/(2√x) divides by zero at 0
     y.label = "y"
     assert edge_labels(draw_dot(y).source) == ["∂y/∂x = undefined"]
+
+
+def test_forward_mode_tangents_are_drawn_like_gradients():
+    """NNDL §4.5.3's forward-mode column ∂hᵢ/∂w as a row of each box."""
+    from micrograd_nndl import forward_tangents
+
+    nodes = book(backward=False)
+    tangents = forward_tangents(nodes["h6"], {nodes["w"]: 1.0})
+    source = draw_dot(nodes["h6"], tangents=tangents, tangent_name="∂/∂w", show_grad=False).source
+    rows = dict(re.findall(r"<b>(\w+)</b>.*?<td>∂/∂w ([-\d.]+)</td>", source))
+    assert rows == {
+        "x": "0", "w": "1", "b": "0",
+        "h1": "1", "h2": "1", "h3": "-1", "h4": "-1", "h5": "-1", "h6": "0.25",
+    }  # fmt: skip
+    assert "grad" not in source

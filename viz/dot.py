@@ -53,6 +53,8 @@ def draw_dot(
     highlight: Iterable[Value] = (),
     values: Mapping[Value, float] | None = None,
     grads: Mapping[Value, float] | None = None,
+    tangents: Mapping[Value, float] | None = None,
+    tangent_name: str = "tangent",
     title: str = "",
     legend: bool = True,
     max_nodes: int = MAX_NODES,
@@ -68,6 +70,8 @@ def draw_dot(
     values, grads: what to show instead of each node's data and grad (a step-through's state);
     a node missing from them shows "—", not computed. Without `grads`, a node's grad shows once
     a backward pass has reached it (`has_grad`), never as a made-up 0.
+    tangents: forward-mode tangents to show as a row of their own, e.g.
+    `forward_tangents(f, {w: 1.0})` with tangent_name="∂/∂w" (NNDL §4.5.3, forward mode).
     title: a caption. max_nodes: the most value boxes drawn (see the module's note).
     """
     graph = Graph(root)
@@ -101,6 +105,10 @@ def draw_dot(
             grad = shown_grad(node, grads)
             rows.append(f"grad {format_number(grad, digits)}")
             any_not_computed = any_not_computed or grad is None
+        if tangents is not None:
+            tangent = tangents.get(node)
+            rows.append(f"{tangent_name} {format_number(tangent, digits)}")
+            any_not_computed = any_not_computed or tangent is None
         dot.node(f"n{i}", _box(graph.name(node), rows, role, id(node) in marked), shape="plaintext")
         if not node.is_leaf:
             computed = value is not None
