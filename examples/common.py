@@ -5,6 +5,7 @@ computed by the engine's backward() (never by a hand-written formula).
 from __future__ import annotations
 
 import argparse
+import io
 import os
 from collections.abc import Callable, Sequence
 
@@ -14,6 +15,7 @@ matplotlib.use("Agg")  # headless: the examples write files, they never open a w
 
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 from matplotlib.figure import Figure  # noqa: E402
+from PIL import Image  # noqa: E402  (matplotlib's own PNG writer)
 
 from micrograd_nndl import Value  # noqa: E402
 
@@ -33,10 +35,17 @@ def output_path(out: str, name: str) -> str:
 
 
 def save_figure(fig: Figure, out: str, name: str) -> str:
-    """Write `fig` to OUT/name as a PNG, close it, say so, and return the path."""
+    """Write `fig` to OUT/name as a PNG, close it, say so, and return the path.
+
+    The PNG has a 256-colour palette: plots use few colours, so it looks the same at about a
+    third of the size (small enough to keep pictures in the repository).
+    """
     path = output_path(out, name)
-    fig.savefig(path, dpi=100, bbox_inches="tight")
+    rendered = io.BytesIO()
+    fig.savefig(rendered, format="png", dpi=100, bbox_inches="tight")
     plt.close(fig)
+    image = Image.open(rendered).convert("RGB")
+    image.quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
     print(f"wrote {path}")
     return path
 
