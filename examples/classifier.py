@@ -1,4 +1,4 @@
-"""A classifier trained end to end (NNDL §4.4): two moons (2 classes) and spirals (3 classes).
+"""A classifier trained end to end (NNDL §4.3, §4.4): two moons (2 classes), spirals (3).
 
 An MLP with two hidden ReLU layers of 16 units ends in one score z for two classes, trained
 with the cross-entropy of σ(z), or in one score per class, trained with the softmax
@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     axes[2].set(xlabel="epoch", ylabel="mean training loss (log scale)", title="Loss curves")
     axes[2].grid(alpha=0.3, which="both")
     axes[2].legend()
-    fig.suptitle("NNDL §4.4: classifiers trained with backward() and Adam")
+    fig.suptitle("NNDL §4.3–4.4: classifiers trained with backward() and Adam")
     fig.tight_layout(rect=(0, 0, 1, 0.97))
     save_figure(fig, args.out, "classifier.png")
     return 0

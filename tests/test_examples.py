@@ -140,3 +140,15 @@ def test_classifiers_learn(run) -> None:
     assert [name for name, *_ in results] == ["two moons", "three spirals"]
     for _, first, last, accuracy in results:
         assert float(last) < float(first) / 2 and int(accuracy) >= 85
+
+
+def test_readme_gallery() -> None:
+    """The README's gallery gives each example's command, and every picture it shows exists."""
+    readme = (TESTS.parent / "README.md").read_text(encoding="utf-8")
+    gallery = readme.split("## The book's chapter 4, reproduced", 1)[1].split("\n## ", 1)[0]
+    for name in set(WRITES) - {"train_moons"}:
+        assert f".venv/bin/python examples/{name}.py" in gallery
+    pictures = re.findall(r"\]\((docs/images/[^)]+)\)", gallery)
+    assert len(pictures) == 7
+    for picture in pictures:
+        assert (TESTS.parent / picture).stat().st_size < 150_000
