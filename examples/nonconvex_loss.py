@@ -66,7 +66,7 @@ def plot(ws: np.ndarray, results: dict, arrow_every: int, out: str) -> str:
     fig = plt.figure(figsize=(13, 16))
     for col, (name, (L, g1, g2, (gap, i, j0, j1))) in enumerate(results.items()):
         ends_w1, ends_w2, ends_L = ws[[j0, j1]], ws[[i, i]], L[i, [j0, j1]]
-        chord = f"a chord at w₂ = {ws[i]:g}"
+        chord_label = f"a chord at w₂ = {ws[i]:g}"
 
         ax = fig.add_subplot(3, 2, col + 1, projection="3d")
         ax.plot_surface(W1, W2, L, cmap="viridis", linewidth=0, antialiased=True)
@@ -81,14 +81,14 @@ def plot(ws: np.ndarray, results: dict, arrow_every: int, out: str) -> str:
         ax.quiver(
             W1[s, s], W2[s, s], -g1[s, s] / norm, -g2[s, s] / norm, color="white", width=0.003
         )
-        ax.plot(ends_w1, ends_w2, "o-", color="red", lw=2, label=chord)
+        ax.plot(ends_w1, ends_w2, "o-", color="red", lw=2, label=chord_label)
         ax.set(xlabel="w₁", ylabel="w₂", title=f"{name}: −∇L by backward() (direction only)")
         ax.legend(loc="upper left", fontsize=9)
         ax.set_aspect("equal")
 
         ax = fig.add_subplot(3, 2, col + 5)
         ax.plot(ws, L[i], color="black", label=f"loss along w₂ = {ws[i]:g}")
-        ax.plot(ends_w1, ends_L, "o-", color="red", lw=2, label=chord)
+        ax.plot(ends_w1, ends_L, "o-", color="red", lw=2, label=chord_label)
         mid_w1, mid_chord = ends_w1.mean(), ends_L.mean()
         ax.plot([mid_w1, mid_w1], [mid_chord, mid_chord + gap], "--", color="red")
         ax.annotate(
@@ -112,8 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = {}
     for name, loss in LOSSES.items():
         L, g1, g2 = surface(loss, ws)
-        gap, i, j0, j1 = worst_chord(L, margin=len(ws) // 8)
-        results[name] = (L, g1, g2, (gap, i, j0, j1))
+        chord = worst_chord(L, margin=len(ws) // 8)
+        results[name] = (L, g1, g2, chord)
+        gap, i, j0, j1 = chord
         mid = L[i, (j0 + j1) // 2]
         print(
             f"{name}: not convex: at w₂ = {ws[i]:g}, L at the midpoint of w₁ = {ws[j0]:g} and "

@@ -50,6 +50,7 @@ def gradient_sizes(activation: str, X: np.ndarray, y: np.ndarray) -> tuple[list,
 
 
 def plot(results: dict[str, tuple[list, list]], out: str) -> str:
+    """Both sizes per layer on a log scale, with the ×0.25-per-layer line of σ′ ≤ 0.25."""
     layers = np.arange(1, DEPTH + 1)
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.5))
     for label, (deltas, weights) in results.items():
