@@ -54,10 +54,13 @@ def _on(float_fn: Callable[[float], float], method: str) -> Callable:
     return fn
 
 
-d_exp, d_log, d_tanh, d_erf = _on(_exp, "exp"), _on(math.log, "log"), _on(math.tanh, "tanh"), _on(
-    math.erf, "erf"
-)
-d_sin, d_cos, d_sigmoid = _on(math.sin, "sin"), _on(math.cos, "cos"), _on(logistic, "sigmoid")
+d_exp = _on(_exp, "exp")
+d_log = _on(math.log, "log")
+d_tanh = _on(math.tanh, "tanh")
+d_erf = _on(math.erf, "erf")
+d_sin = _on(math.sin, "sin")
+d_cos = _on(math.cos, "cos")
+d_sigmoid = _on(logistic, "sigmoid")
 _INV_SQRT_2 = 1.0 / math.sqrt(2.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
