@@ -364,6 +364,7 @@ class Value:
 
 
 def _node(data: float, op: Op, a: Any, b: Any) -> Value:
+    """Build a node made by `op` (a leaf under `no_grad()`); `+` and `*` write this out."""
     v = _new(Value)
     v.data = data
     v._grad = None
@@ -416,16 +417,7 @@ def _unary(op: Op, x: Value) -> Value:
         ) from None
     if r - r != 0.0:
         _overflow(op, (x,), r)
-    v = _new(Value)  # _node() written out: every activation passes here
-    v.data = r
-    v._grad = None
-    v.label = ""
-    v._pending = 0
-    if _recording:
-        v._op, v._a, v._b = op, x, None
-    else:
-        v._op = v._a = v._b = None
-    return v
+    return _node(r, op, x, None)
 
 
 def apply(op: Op, *args: Any) -> Value:
@@ -751,14 +743,5 @@ def neurons(
         r = sum(map(_mul, [w.data for w in weights], xd), bias.data)
         if r - r != 0.0:
             _overflow(_NEURON, (*weights, *xs, bias), r)
-        v = _new(Value)
-        v.data = r
-        v._grad = None
-        v.label = ""
-        v._pending = 0
-        if _recording:
-            v._op, v._a, v._b = _NEURON, (*weights, *xs, bias), None
-        else:
-            v._op = v._a = v._b = None
-        out.append(v)
+        out.append(_node(r, _NEURON, (*weights, *xs, bias), None))
     return out
