@@ -20,6 +20,7 @@ __all__ = [
     "Value",
     "apply",
     "backward_order",
+    "enable_grad",
     "maxout",
     "neuron",
     "neurons",
@@ -53,7 +54,10 @@ def _finite_float(x: object, what: str) -> float:
     if type(x) is float:
         f = x
     elif isinstance(x, _Real):
-        f = float(x)
+        try:
+            f = float(x)
+        except OverflowError:
+            raise ValueError(f"{what} must be finite, got a number too large for a float") from None
     else:
         raise TypeError(
             f"{what} must be a real number (int, float or numpy scalar), not {type(x).__name__}"
@@ -66,8 +70,10 @@ def _finite_float(x: object, what: str) -> float:
 class Value:
     """A scalar in a computation graph: f = (w*x + b).sigmoid(); f.backward(); w.grad.
 
-    `data` is the forward value, `grad` the derivative ∂f/∂self of the last `backward()`
-    (0.0 until then; see `has_grad`). `op` and `parents` say how the node was made.
+    `data` is the forward value and `grad` the derivative ∂f/∂self from `f.backward()` (0.0
+    until a backward pass reaches it; see `has_grad`). A leaf's grad accumulates over several
+    backward calls, as in PyTorch. `op` and `parents` say how the node was made.
+    Comparisons (<, <=, >, >=) compare `data`; `==` is identity, so nodes can be dict keys.
     """
 
     __slots__ = ("data", "_grad", "_op", "_a", "_b", "label", "_pending")
@@ -146,9 +152,6 @@ class Value:
         op = f", op={self.op!r}" if self._op is not None else ""
         grad = f", grad={self._grad!r}" if self._grad is not None else ""
         return f"Value(data={self.data!r}{grad}{label}{op})"
-
-    def __float__(self) -> float:
-        return self.data
 
     # Comparisons compare `data` and return a bool (not differentiable), so derivative rules
     # such as relu's `x > 0` read the same on floats and Values. `==` stays identity: a node
@@ -385,14 +388,20 @@ def _as_value(x: Value | float, label: str = "") -> Value:
     return Value(_finite_float(x, f"the operand {label}".strip()), label)
 
 
-def _describe_inputs(op: Op, inputs: tuple, k: Any = None) -> str:
-    parts = [f"{_name(x)} = {x.data!r}" for x in inputs]
+def _describe_inputs(op: Op, inputs: tuple, k: Any = None, most: int = 6) -> str:
+    """'x' = 1.0, <mul node> = 2.0, c = 0.5 — at most `most` inputs, then how many more."""
+    parts = [f"{_name(x)} = {x.data!r}" for x in inputs[:most]]
+    if len(inputs) > most:
+        parts.append(f"… and {len(inputs) - most} more")
     if op.kind == UNARY_PARAM:
         parts.append(f"{op.param or 'constant'} = {k!r}")
     return ", ".join(parts)
 
 
 def _overflow(op: Op, inputs: tuple, result: float, k: Any = None) -> None:
+    """A forward result is inf or nan: a non-finite constant is named as such, else overflow."""
+    if op.kind == UNARY_PARAM:
+        _finite_float(k, f"the constant in {op.name}")
     raise NumericOverflowError(
         f"{op.name}: result {result!r} is not finite (inputs: {_describe_inputs(op, inputs, k)})"
     )
@@ -410,10 +419,10 @@ def _unary(op: Op, x: Value) -> Value:
     """`apply` for a one-input op without domain check: the common case, kept short."""
     try:
         r = op.forward(x.data)
-    except (OverflowError, ValueError) as e:
+    except (OverflowError, ValueError):
         raise NumericOverflowError(
             f"{op.name}: the result is outside the floating-point range "
-            f"({e}; input: {_name(x)} = {x.data!r})"
+            f"(input: {_name(x)} = {x.data!r})"
         ) from None
     if r - r != 0.0:
         _overflow(op, (x,), r)
@@ -448,10 +457,10 @@ def apply(op: Op, *args: Any) -> Value:
             raise error(f"{op.name}: {reason} (inputs: {_describe_inputs(op, inputs, b)})")
     try:
         r = op.forward(*fargs)
-    except (OverflowError, ZeroDivisionError, ValueError) as e:
+    except (OverflowError, ZeroDivisionError, ValueError):
         raise NumericOverflowError(
             f"{op.name}: the result is outside the floating-point range "
-            f"({e}; inputs: {_describe_inputs(op, inputs, b)})"
+            f"(inputs: {_describe_inputs(op, inputs, b)})"
         ) from None
     if type(r) is not float:
         r = float(r)  # e.g. int ** int, or abs() of an int-valued float stays float anyway
@@ -489,10 +498,20 @@ class no_grad:
     def __call__(self, fn: F) -> F:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with no_grad():
+            with type(self)():
                 return fn(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
+
+
+class enable_grad(no_grad):
+    """Record the graph again inside a `no_grad()` block (grad() uses it: derivatives that
+    are graphs must be recorded wherever grad() is called)."""
+
+    def __enter__(self) -> None:
+        global _recording
+        self._previous = _recording
+        _recording = True
 
 
 def is_grad_enabled() -> bool:
@@ -655,9 +674,11 @@ def _backward(root: Value) -> None:
         for node in leaves:
             if node._grad - node._grad != 0.0:
                 raise _nonfinite(root, node)
-    except (ArithmeticError, ValueError) as e:
+    except BaseException as e:  # Ctrl-C included: no half-counted graph may stay behind
         _abort(root, leaves, saved)
-        if isinstance(e, NonFiniteGradientError):
+        if isinstance(e, NonFiniteGradientError) or not isinstance(
+            e, (ArithmeticError, ValueError)
+        ):
             raise
         raise NonFiniteGradientError(
             f"backward: a local derivative of {_name(node)} ({node.op}, value {node.data!r}) "

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from .engine import Value, backward_order, topological_order
+from .engine import Value, backward_order, enable_grad, topological_order
 from .ops import BINARY, NARY, UNARY
 
 Number = float | Value
 
-__all__ = ["forward_tangents", "grad", "grad_values", "hessian", "hvp", "jvp"]
+__all__ = ["evaluate", "forward_tangents", "grad", "grad_values", "hessian", "hvp", "jvp"]
 
 
 def _local_derivatives(node: Value) -> Sequence[Number]:
@@ -43,12 +43,8 @@ def grad_values(root: Value, wrt: Sequence[Value]) -> list[Value]:
     with Value arithmetic and kept in a table: no node's `.grad` is touched.
     """
     grads: dict[int, Number] = {id(root): 1.0}
-    for node in backward_order(root):
-        g = grads[id(node)]
-        for parent, local in zip(node.parents, _local_derivatives(node)):
-            contribution = local * g
-            previous = grads.get(id(parent))
-            grads[id(parent)] = contribution if previous is None else previous + contribution
+    with enable_grad():
+        _accumulate(root, grads)
     result = []
     for w in wrt:
         g = grads.get(id(w), 0.0)
@@ -56,12 +52,28 @@ def grad_values(root: Value, wrt: Sequence[Value]) -> list[Value]:
     return result
 
 
+def _accumulate(root: Value, grads: dict[int, Number]) -> None:
+    for node in backward_order(root):
+        g = grads[id(node)]
+        for parent, local in zip(node.parents, _local_derivatives(node)):
+            contribution = local * g
+            previous = grads.get(id(parent))
+            grads[id(parent)] = contribution if previous is None else previous + contribution
+
+
 def _leaves(args: Sequence[float | Value]) -> list[Value]:
     return [a if isinstance(a, Value) else Value(a, f"x{i + 1}") for i, a in enumerate(args)]
 
 
-def _call(f: Callable[..., Value], leaves: Sequence[Value]) -> Value:
-    out = f(*leaves)
+def _fresh_leaves(args: Sequence[float | Value]) -> list[Value]:
+    """New leaves holding the inputs' values (Values are read, not reused)."""
+    return [Value(a.data if isinstance(a, Value) else a, f"x{i + 1}") for i, a in enumerate(args)]
+
+
+def evaluate(f: Callable[..., Value], leaves: Sequence[Value]) -> Value:
+    """f(*leaves), recorded as a graph even inside `no_grad()`, and checked to be a Value."""
+    with enable_grad():
+        out = f(*leaves)
     if not isinstance(out, Value):
         raise TypeError(f"f must return a Value, got {type(out).__name__}")
     return out
@@ -81,7 +93,7 @@ def grad(f: Callable[..., Value], argnums: int | Sequence[int] = 0) -> Callable[
             if not -len(args) <= i < len(args):
                 raise IndexError(f"grad: argnums {i} but f was called with {len(args)} inputs")
         leaves = _leaves(args)
-        grads = grad_values(_call(f, leaves), [leaves[i] for i in indices])
+        grads = grad_values(evaluate(f, leaves), [leaves[i] for i in indices])
         return tuple(grads) if many else grads[0]
 
     return derivative
@@ -111,8 +123,8 @@ def jvp(
     """(f(x), ∇f(x)·v): the value and the directional derivative along v, by one forward pass."""
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
-    leaves = _leaves([float(x) for x in primals])
-    out = _call(f, leaves)
+    leaves = _fresh_leaves(primals)
+    out = evaluate(f, leaves)
     seeds = {leaf: float(t) for leaf, t in zip(leaves, tangents)}
     return out.data, forward_tangents(out, seeds)[out]
 
@@ -121,9 +133,10 @@ def hvp(f: Callable[..., Value], primals: Sequence[float], v: Sequence[float]) -
     """The Hessian-vector product H(x)·v, as ∇(∇f(x)·v): reverse over reverse, no Hessian."""
     if len(primals) != len(v):
         raise ValueError(f"hvp: {len(primals)} primals but a vector of length {len(v)}")
-    leaves = _leaves([float(x) for x in primals])
-    first = grad_values(_call(f, leaves), leaves)
-    directional = sum((g * float(vi) for g, vi in zip(first, v)), Value(0.0))
+    leaves = _fresh_leaves(primals)
+    first = grad_values(evaluate(f, leaves), leaves)
+    with enable_grad():
+        directional = sum((g * float(vi) for g, vi in zip(first, v)), Value(0.0))
     return [g.data for g in grad_values(directional, leaves)]
 
 
@@ -131,8 +144,8 @@ def hessian(f: Callable[..., Value]) -> Callable[..., list[list[float]]]:
     """hessian(f)(x₁, …, xₙ): the n × n matrix ∂²f/∂xᵢ∂xⱼ, one reverse pass per row."""
 
     def matrix(*args: float) -> list[list[float]]:
-        leaves = _leaves([float(x) for x in args])
-        first = grad_values(_call(f, leaves), leaves)
+        leaves = _fresh_leaves(args)
+        first = grad_values(evaluate(f, leaves), leaves)
         return [[g.data for g in grad_values(gi, leaves)] for gi in first]
 
     return matrix

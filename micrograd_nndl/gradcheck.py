@@ -10,7 +10,8 @@ import math
 from collections.abc import Callable, Sequence
 
 from .engine import Value, no_grad
-from .functional import hessian
+from .errors import MathError
+from .functional import evaluate, hessian
 
 
 class GradcheckError(AssertionError):
@@ -21,11 +22,30 @@ def _as_float(x: float | Value) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
-def _call(f: Callable[..., Value], xs: Sequence[float], labels: Sequence[str]) -> Value:
-    out = f(*[Value(x, label) for x, label in zip(xs, labels)])
+def _leaves(xs: Sequence[float]) -> list[Value]:
+    return [Value(x, f"x{i + 1}") for i, x in enumerate(xs)]
+
+
+def _value_at(f: Callable[..., Value], xs: list[float], i: int, step: float) -> float:
+    """f at x + step·eᵢ, with no graph; a domain error says it came from the difference step."""
+    shifted = list(xs)
+    shifted[i] += step
+    try:
+        with no_grad():
+            return _output_data(f, _leaves(shifted))
+    except MathError as e:
+        raise type(e)(
+            f"{e} — while evaluating f at x{i + 1} {'+' if step > 0 else '−'} {abs(step):g} "
+            f"(a central-difference step: move the point away from the domain's edge, or "
+            f"pass a smaller eps)"
+        ) from None
+
+
+def _output_data(f: Callable[..., Value], leaves: Sequence[Value]) -> float:
+    out = f(*leaves)
     if not isinstance(out, Value):
         raise TypeError(f"f must return a Value, got {type(out).__name__}")
-    return out
+    return out.data
 
 
 def numeric_grads(
@@ -33,24 +53,15 @@ def numeric_grads(
 ) -> list[float]:
     """Central differences (f(x + eps·eᵢ) − f(x − eps·eᵢ)) / 2eps for each input i."""
     xs = [_as_float(x) for x in inputs]
-    labels = [f"x{i + 1}" for i in range(len(xs))]
-    grads = []
-    with no_grad():
-        for i in range(len(xs)):
-            up, down = list(xs), list(xs)
-            up[i] += eps
-            down[i] -= eps
-            grads.append((_call(f, up, labels).data - _call(f, down, labels).data) / (2 * eps))
-    return grads
+    return [
+        (_value_at(f, xs, i, eps) - _value_at(f, xs, i, -eps)) / (2 * eps) for i in range(len(xs))
+    ]
 
 
 def analytic_grads(f: Callable[..., Value], inputs: Sequence[float | Value]) -> list[float]:
     """∂f/∂xᵢ by one backward pass on fresh leaves (the inputs' own grads are not touched)."""
-    leaves = [Value(_as_float(x), f"x{i + 1}") for i, x in enumerate(inputs)]
-    out = f(*leaves)
-    if not isinstance(out, Value):
-        raise TypeError(f"f must return a Value, got {type(out).__name__}")
-    out.backward()
+    leaves = _leaves([_as_float(x) for x in inputs])
+    evaluate(f, leaves).backward()
     return [leaf.grad for leaf in leaves]
 
 

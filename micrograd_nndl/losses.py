@@ -25,6 +25,11 @@ def _scalar(out: Output, i: int, loss: str) -> Value | float:
     return out[0]
 
 
+def _number(x: Value | float) -> float:
+    """The number a model output holds (a Value's data)."""
+    return x.data if isinstance(x, Value) else float(x)
+
+
 def _pairs(outputs: Sequence, targets: Sequence, loss: str) -> list:
     targets = targets.tolist() if isinstance(targets, np.ndarray) else list(targets)
     if len(outputs) != len(targets):
@@ -70,7 +75,7 @@ def binary_cross_entropy(probabilities: Sequence[Output], labels: Sequence[int])
     terms = []
     for i, (o, y) in enumerate(zip(probabilities, ys)):
         p = _scalar(o, i, "binary_cross_entropy")
-        pv = p.data if isinstance(p, Value) else float(p)
+        pv = _number(p)
         if not 0.0 < pv < 1.0:
             raise ValueError(
                 f"binary_cross_entropy: probability {i} is {pv!r}, outside (0, 1); "
@@ -128,10 +133,10 @@ def accuracy(outputs: Sequence[Output], labels: Sequence[int], threshold: float 
     right = 0
     for i, (o, y) in enumerate(zip(outputs, ys)):
         if isinstance(o, (list, tuple)) and len(o) > 1:
-            scores = [float(s) for s in o]
+            scores = [_number(s) for s in o]
             right += scores.index(max(scores)) == y
         else:
-            right += (float(_scalar(o, i, "accuracy")) > threshold) == (y > 0)
+            right += (_number(_scalar(o, i, "accuracy")) > threshold) == (y > 0)
     return right / len(ys)
 
 

@@ -39,7 +39,7 @@ KINK_MARGIN = 1e-3
 MAX_MAGNITUDE = 50.0
 
 __all__ = [
-    "Expression",
+    "RandomExpression",
     "KINK_MARGIN",
     "assert_grads_match",
     "expressions",
@@ -78,7 +78,7 @@ def op_inputs(op: Op) -> st.SearchStrategy[tuple[float, ...]]:
 
 
 @dataclass(frozen=True)
-class Step:
+class RandomStep:
     """One op applied to earlier nodes of an expression (by index) and its constant params."""
 
     op: Op
@@ -87,11 +87,11 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Expression:
+class RandomExpression:
     """A random expression over n inputs: call it with Values to build its graph again."""
 
     inputs: tuple[float, ...]
-    steps: tuple[Step, ...]
+    steps: tuple[RandomStep, ...]
 
     def __call__(self, *leaves: Value) -> Value:
         nodes = list(leaves)
@@ -105,7 +105,7 @@ class Expression:
             args = [names[i] for i in step.args] + [f"{p:g}" for p in step.params]
             names.append(f"{step.op.name}({', '.join(args)})")
         values = ", ".join(f"x{i + 1}={x!r}" for i, x in enumerate(self.inputs))
-        return f"<Expression {names[-1]} at {values}>"
+        return f"<RandomExpression {names[-1]} at {values}>"
 
 
 def _graph_arity(op: Op) -> int:
@@ -129,7 +129,7 @@ def expressions(
     max_steps: int = 6,
     ops: Sequence[Op] | None = None,
     inputs: st.SearchStrategy[float] | None = None,
-) -> Expression:
+) -> RandomExpression:
     """Random expression graphs over `n_inputs` leaves, drawn from the op table.
 
     Each step applies an op to earlier nodes only where their values lie in the op's smooth
@@ -139,7 +139,7 @@ def expressions(
     table = list(ops) if ops is not None else list(OPS.values())
     xs = draw(st.lists(inputs or scalars(-2.0, 2.0), min_size=n_inputs, max_size=n_inputs))
     values = list(xs)
-    steps: list[Step] = []
+    steps: list[RandomStep] = []
     for _ in range(draw(st.integers(1, max_steps))):
         op = draw(st.sampled_from(table))
         n_args = _graph_arity(op)
@@ -159,11 +159,11 @@ def expressions(
         )
         if not abs(out) <= MAX_MAGNITUDE:
             continue
-        steps.append(Step(op, args, params))
+        steps.append(RandomStep(op, args, params))
         values.append(out)
     if not steps:  # every draw left the domain: fall back to a sum, which is smooth everywhere
-        steps.append(Step(OPS["add"], (0, n_inputs - 1), ()))
-    return Expression(tuple(xs), tuple(steps))
+        steps.append(RandomStep(OPS["add"], (0, n_inputs - 1), ()))
+    return RandomExpression(tuple(xs), tuple(steps))
 
 
 def assert_grads_match(

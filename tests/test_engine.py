@@ -14,6 +14,7 @@ from micrograd_nndl import (
     NonFiniteGradientError,
     NumericOverflowError,
     Value,
+    apply,
     backward_order,
     is_grad_enabled,
     maxout,
@@ -249,3 +250,51 @@ def test_local_grads_read_the_op_table():
 @given(expressions(n_inputs=3, max_steps=6))
 def test_random_expressions_from_the_op_table_match_central_differences(expr):
     assert_grads_match(expr, expr.inputs, atol=1e-5, rtol=1e-4)
+
+
+def test_an_interrupted_backward_leaves_the_graph_ready_for_the_next_one():
+    """Ctrl-C inside backward (here: raised by a rule) must not leave half-counted nodes."""
+    from micrograd_nndl import Op
+    from micrograd_nndl.ops import UNARY
+
+    def interrupt(x, out):
+        raise KeyboardInterrupt
+
+    boom = Op("boom", UNARY, lambda x: x, (interrupt,), "boom", "x", "1")
+    x = Value(0.5, "x")
+    y = x * 3
+    z = y.tanh() + y.sin()
+    with pytest.raises(KeyboardInterrupt):
+        (z + apply(boom, y)).backward()
+    assert not x.has_grad
+    z.backward()
+    assert x.grad == pytest.approx(3 * (1 - math.tanh(1.5) ** 2) + 3 * math.cos(1.5))
+
+
+def test_values_do_not_turn_into_floats_silently():
+    """math.exp(v) would drop v from the graph: it is an error, not a float."""
+    with pytest.raises(TypeError):
+        math.exp(Value(1.0))
+
+
+def test_a_non_finite_constant_is_named_as_such_not_as_an_overflow():
+    x = Value(1.0, "x")
+    for constant in (math.nan, np.float64("nan"), math.inf):
+        with pytest.raises(ValueError, match="the constant in (add|\\+) must be finite"):
+            x + constant
+    with pytest.raises(ValueError, match="too large for a float"):
+        Value(10**400)
+
+
+def test_overflow_messages_are_short_and_plain():
+    with pytest.raises(NumericOverflowError) as info:
+        Value(10.0, "base") ** Value(400.0, "p")
+    assert "Numerical result" not in str(info.value) and "'base' = 10.0" in str(info.value)
+    many = [Value(1e300) for _ in range(20)]
+    with pytest.raises(NumericOverflowError) as info:
+        maxout(*many) * 1e300 * 1e300
+    assert len(str(info.value)) < 300
+    from micrograd_nndl import neuron
+
+    with pytest.raises(NumericOverflowError, match="and 35 more"):
+        neuron(many, [1e300] * 20, Value(0.0))

@@ -129,3 +129,12 @@ def test_a_second_order_mismatch_is_reported_with_a_table():
     with pytest.raises(GradcheckError, match="∂²f/∂x1∂x1") as info:
         gradcheck(lambda v: v.relu() * v.relu(), [-0.0001], order=2, eps=1e-3)
     assert "<-- mismatch" in str(info.value)
+
+
+def test_grad_records_its_graph_even_inside_no_grad():
+    from micrograd_nndl import no_grad
+
+    with no_grad():
+        assert grad(lambda x: x**3)(2.0).data == 12.0
+        assert grad(grad(lambda x: x**3))(2.0).data == 12.0
+        assert hessian(lambda a, b: a * b)(1.0, 2.0) == [[0.0, 1.0], [1.0, 0.0]]
