@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass, field
 
 from .errors import DivisionByZeroError, DomainError, MathError
@@ -40,14 +41,14 @@ def normal_cdf(x: float) -> float:
     return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
 
 
-def _on(float_fn: Callable[[float], float], method: str) -> Callable:
+def _on(float_fn: Callable[[float], float], method: str) -> Callable[[Any], Any]:
     """A function for derivative rules: float_fn on a float, the Value method on a Value.
 
     So one rule per op serves both backward() on floats and `grad()`, which calls the same rules
     on Values to build the derivative's own graph (higher-order derivatives).
     """
 
-    def fn(x):
+    def fn(x: Any) -> Any:
         return float_fn(x) if type(x) is float else getattr(x, method)()
 
     fn.__name__ = method
@@ -66,12 +67,12 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
-def _normal_cdf_any(x):
+def _normal_cdf_any(x: Any) -> Any:
     """Φ(x) for a float or a Value."""
     return 0.5 * (1.0 + d_erf(x * _INV_SQRT_2))
 
 
-def _normal_pdf_any(x):
+def _normal_pdf_any(x: Any) -> Any:
     """φ(x) for a float or a Value."""
     return d_exp(-0.5 * x * x) * _INV_SQRT_2PI
 
