@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import DivisionByZeroError, DomainError, MathError
 
