@@ -8,7 +8,7 @@ name; the learnable ones ("prelu", "swish_learnable") add one parameter per neur
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 
 import numpy as np
 
@@ -59,11 +59,19 @@ def _check_size(n: object, what: str) -> int:
 
 
 def _as_inputs(x: Sequence[Value | float], nin: int, where: str) -> list[Value]:
-    """The inputs as Values (numbers become leaves), checked against the expected count."""
+    """The inputs as Values (numbers become leaves), checked against the expected count.
+
+    Input i meets weight i, so the inputs must come in order: a set or a dict is refused.
+    """
     if isinstance(x, np.ndarray):
         x = x.tolist()
     elif isinstance(x, (Value, int, float)):
         x = [x]
+    elif isinstance(x, (Set, Mapping)):
+        raise TypeError(
+            f"{where} needs its inputs in order (a list, tuple or numpy array), not a "
+            f"{type(x).__name__}: input i meets weight i"
+        )
     if len(x) != nin:
         raise ValueError(f"{where} expects {nin} inputs, got {len(x)}")
     return [v if type(v) is Value else Value(v) for v in x]

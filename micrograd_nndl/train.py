@@ -2,7 +2,9 @@
 
 Each step: outputs = model(x) for the batch, loss = loss_fn(outputs, y) (+ l2·Σθ² if asked),
 zero the gradients, backward, optimizer.step(). Ctrl-C stops training cleanly: the model keeps
-the parameters of the last finished step, and `fit` returns the history so far.
+the parameters of the last finished step, and `fit` returns the history so far. A step whose
+numbers overflow (training diverged) raises its error with the epoch and step, and likewise
+leaves the model as it was after the last finished step.
 """
 
 from __future__ import annotations
@@ -16,18 +18,36 @@ import numpy as np
 
 from .data import batches
 from .engine import Value
-from .losses import accuracy, binary_cross_entropy, get_loss
+from .errors import MathError
+from .losses import (
+    accuracy,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    get_loss,
+    hinge,
+    mse,
+)
 from .nn import Module
 from .optim import SGD, Optimizer
+
+# output activations whose values lie in (0, 1), read as the probability of class 1
+PROBABILITY_OUTPUTS = ("sigmoid", "hard_sigmoid")
 
 
 @dataclass
 class History:
-    """Per epoch: the mean training loss and accuracy (None when not tracked), both of the
-    outputs the epoch's steps were computed from; and whether training was interrupted."""
+    """What `fit` recorded, one entry per finished epoch.
+
+    loss: the mean training loss. accuracy: the fraction of training samples classified right,
+    from the same outputs the epoch's steps were computed from; None in every epoch when not
+    tracked (`track_accuracy=False`) or when the targets are not class labels (regression).
+    threshold: the output value above which a scalar output counts as class 1 (None when no
+    threshold was used). interrupted: True when Ctrl-C stopped training.
+    """
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float | None] = field(default_factory=list)
+    threshold: float | None = None
     interrupted: bool = False
 
 
@@ -37,7 +57,9 @@ class ProgressBar:
     Drawn only when `enabled` and the stream is a terminal, so logs and notebooks stay clean.
     """
 
-    def __init__(self, total: int, enabled: bool | None = None, stream: TextIO | None = None):
+    def __init__(
+        self, total: int, enabled: bool | None = None, stream: TextIO | None = None
+    ) -> None:
         self.total = total
         self.stream = sys.stderr if stream is None else stream
         is_tty = getattr(self.stream, "isatty", lambda: False)()
@@ -76,43 +98,66 @@ def fit(
     track_accuracy: bool = True,
     progress: bool | None = None,
     seed: int = 0,
+    threshold: float | None = None,
 ) -> History:
     """Train `model` on (X, y) for `epochs` passes; return the History of loss and accuracy.
 
     loss: a name of `losses.LOSSES` or a function (outputs, targets) -> Value. optimizer:
     default SGD(lr=0.1). batch_size None is full batch. l2 adds l2·Σθ² (micrograd's 1e-4
     regulariser). progress: None shows the bar only on a terminal, False never.
-    Accuracy counts a scalar output as positive above 0 (above 0.5 for binary_cross_entropy).
+
+    Accuracy is tracked for class labels only: 0/1 or ±1 targets for one output, class indices
+    for several outputs (the arg-max wins); for other targets (regression) it is None. A scalar
+    output counts as class 1 above `threshold`; None chooses it from what the output means:
+    0.5 for a probability (binary_cross_entropy, or a sigmoid output layer), the midpoint of
+    the two target values for mse (0.5 for 0/1, 0 for ±1), else 0 (scores, logits, hinge).
+
+    Raises ValueError naming the sample and column of a nan or inf in X (or y) before training.
+    An overflow or other math error during training is raised again, with the same type, naming
+    the epoch and the step; the model keeps the parameters of the last finished step.
     """
     loss_fn = get_loss(loss)
     params = model.parameters()
     opt = SGD(params, lr=0.1) if optimizer is None else optimizer
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
-    if X.ndim != 2 or len(X) != len(y):
-        raise ValueError(f"fit: X must be (n, d) and y (n,), got shapes {X.shape} and {y.shape}")
+    X, y = _check_data(X, y)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}")
-    threshold = 0.5 if loss_fn is binary_cross_entropy else 0.0
+    labels = _label_kind(y)
     history = History()
+    scoring = None  # how outputs are scored against labels: "argmax", "threshold" or None
     bar = ProgressBar(epochs, progress)
+    steps = 0
     try:
         for epoch in range(epochs):
             losses, outputs, targets = [], [], []
             for Xb, yb in batches(
                 X, y, batch_size, shuffle=batch_size is not None, seed=seed + epoch
             ):
-                out = [model(row) for row in Xb.tolist()]
-                total = loss_fn(out, yb)
-                if l2:
-                    total = total + l2 * _l2(params)
-                opt.zero_grad()
-                total.backward()
-                _step_or_undo(opt)
+                try:
+                    out = [model(row) for row in Xb.tolist()]
+                    total = loss_fn(out, yb)
+                    if l2:
+                        total = total + l2 * _l2(params)
+                    opt.zero_grad()
+                    total.backward()
+                    _step_or_undo(opt)
+                except ArithmeticError as e:
+                    bar.close()
+                    raise _diverged(e, epoch, epochs, steps, opt) from e
+                steps += 1
                 losses.append(total.data * len(yb))
                 outputs += out
                 targets += yb.tolist()
             history.loss.append(sum(losses) / len(y))
-            acc = accuracy(outputs, targets, threshold) if track_accuracy else None
+            if epoch == 0 and track_accuracy:
+                scoring = _scoring(outputs[0], labels)
+                if scoring == "threshold":
+                    history.threshold = _threshold(threshold, loss_fn, model, y)
+            acc = None
+            if scoring == "argmax":
+                acc = accuracy(outputs, targets)
+            elif scoring == "threshold":
+                acc = accuracy(outputs, targets, history.threshold)
             history.accuracy.append(acc)
             bar.update(
                 epoch + 1,
@@ -131,12 +176,114 @@ def fit(
     return history
 
 
+def _check_data(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+    """X as an (n, d) float array and y as (n,), every number finite, or a ValueError that
+    names the first bad sample (and column)."""
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError, OverflowError) as e:
+        raise ValueError(f"fit: X must be an (n, d) array of numbers ({e})") from None
+    y = np.asarray(y)
+    if X.ndim != 2 or y.ndim != 1 or len(X) != len(y):
+        raise ValueError(f"fit: X must be (n, d) and y (n,), got shapes {X.shape} and {y.shape}")
+    if not len(y):
+        raise ValueError("fit: no samples (X and y are empty)")
+    bad = np.argwhere(~np.isfinite(X))
+    if len(bad):
+        i, j = bad[0]
+        raise ValueError(
+            f"fit: X[{i}, {j}] is {float(X[i, j])!r} (sample {i}, column {j}); every input "
+            f"must be a finite number ({_count(len(bad), 'entry', 'entries')} of X not): "
+            "remove or fill them before training"
+        )
+    if y.dtype.kind in "fc":
+        bad_y = np.flatnonzero(~np.isfinite(y))
+        if len(bad_y):
+            i = bad_y[0]
+            raise ValueError(
+                f"fit: y[{i}] is {float(y[i])!r} (sample {i}); every target must be a finite "
+                f"number ({_count(len(bad_y), 'target', 'targets')} not)"
+            )
+    return X, y
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _label_kind(y: np.ndarray) -> str | None:
+    """What the targets are: "binary" (0/1 or ±1), "classes" (indices 0..k-1), else None."""
+    if y.dtype.kind not in "biuf":
+        return None
+    values = set(np.unique(y).tolist())
+    if values <= {0, 1} or values <= {-1, 1}:
+        return "binary"
+    if all(float(v).is_integer() and v >= 0 for v in values):
+        return "classes"
+    return None
+
+
+def _scoring(output: object, labels: str | None) -> str | None:
+    """ "argmax" for several outputs against class labels, "threshold" for one output against
+    0/1 or ±1 labels, else None: no accuracy (a regression, e.g. one output against 0..k-1)."""
+    several = isinstance(output, (list, tuple)) and len(output) > 1
+    if several and labels in ("binary", "classes"):
+        return "argmax"
+    if not several and labels == "binary":
+        return "threshold"
+    return None
+
+
+def _threshold(given: float | None, loss_fn: Callable, model: Module, y: np.ndarray) -> float:
+    """The threshold of one output against binary labels (see `fit`)."""
+    if given is not None:
+        return float(given)
+    if loss_fn is mse:
+        return 0.0 if float(np.min(y)) < 0 else 0.5  # halfway between the two targets
+    if loss_fn is binary_cross_entropy:
+        return 0.5
+    if loss_fn in (binary_cross_entropy_with_logits, hinge):
+        return 0.0
+    return 0.5 if _output_activation(model) in PROBABILITY_OUTPUTS else 0.0
+
+
+def _output_activation(model: Module) -> str | None:
+    """The activation of the model's output layer, where the model says it."""
+    output = getattr(model, "output_activation", None)
+    return output if output is not None else getattr(model, "activation", None)
+
+
+def _diverged(
+    error: ArithmeticError, epoch: int, epochs: int, steps: int, opt: Optimizer
+) -> ArithmeticError:
+    """`error` again, same type, its message prefixed with where it happened and a hint."""
+    where = f"fit: epoch {epoch + 1}/{epochs}, step {steps + 1}"
+    if "learning rate" in str(error):  # the optimiser's own message already says so
+        hint = "the model keeps the parameters of the last finished step"
+    elif steps == 0:
+        hint = (
+            "before the first update, so the initial model overflows on this data: "
+            "scale the inputs X (e.g. to mean 0, variance 1)"
+        )
+    else:
+        hint = (
+            f"the training diverged: lower the learning rate (now {opt.current_lr():g}); "
+            "the model keeps the parameters of the last finished step"
+        )
+    message = f"{where}: {error}; {hint}"
+    try:
+        return type(error)(message)
+    except Exception:
+        return MathError(message)
+
+
 def _step_or_undo(opt: Optimizer) -> None:
-    """optimizer.step(), or, if interrupted half-way, every parameter as it was before it."""
+    """optimizer.step(), or, if it raised or was interrupted half-way, every parameter as it
+    was before it."""
     before = [p.data for p in opt.params]
     try:
         opt.step()
-    except KeyboardInterrupt:
+    except BaseException:
         for p, x in zip(opt.params, before):
             p.data = x
         raise

@@ -187,3 +187,11 @@ def test_bad_construction_and_calls_name_the_problem():
         MLP(2, [3], seed=0)([1.0, float("nan")])
     with pytest.raises(TypeError, match="real number"):
         MLP(2, [3], seed=0)([1.0, "2"])
+
+
+@pytest.mark.parametrize("inputs", [{1.0, 2.0}, frozenset({1.0, 2.0}), {1.0: 0, 2.0: 0}])
+def test_unordered_inputs_are_refused(inputs):
+    for module in (MLP(2, [3, 1], seed=0), Layer(2, 3, seed=0), Neuron(2, seed=0)):
+        with pytest.raises(TypeError, match="needs its inputs in order"):
+            module(inputs)
+    assert len(MLP(2, [3, 1], seed=0)((1.0, 2.0))) == 1  # a tuple is in order

@@ -3,10 +3,11 @@
 import json
 import os
 import re
+import stat
 
 import pytest
 
-from micrograd_nndl import MLP, ModelFileError
+from micrograd_nndl import MLP, Layer, ModelFileError, Neuron
 
 
 def _data(model):
@@ -61,6 +62,25 @@ def test_a_different_architecture_is_refused_naming_the_mismatch(tmp_path):
             lambda text: text.replace('"layers.1.neurons.0.b": 0.0', '"layers.1.neurons.0.b": "x"'),
             "'x'",
         ),
+        (
+            lambda text: text.replace(
+                '"layers.1.neurons.0.b": 0.0', '"layers.1.neurons.0.b": 1e400'
+            ),
+            "'layers.1.neurons.0.b' is inf, not a finite number",
+        ),
+        (
+            lambda text: text.replace(
+                '"layers.1.neurons.0.b": 0.0', '"layers.1.neurons.0.b": 1' + "0" * 400
+            ),
+            "'layers.1.neurons.0.b' is an integer of 401 digits, too large for a float",
+        ),
+        (
+            lambda text: text.replace(
+                '"layers.1.neurons.0.b": 0.0', '"layers.1.neurons.0.b": 1' + "0" * 5000
+            ),
+            # Python >= 3.10.7 refuses to read an integer of > 4300 digits; older ones read it
+            "not a valid model file|too large for a float",
+        ),
     ],
 )
 def test_corrupt_files_are_refused_and_nothing_changes(tmp_path, edit, message):
@@ -95,3 +115,75 @@ def test_a_crash_mid_write_leaves_the_old_file_intact(tmp_path, monkeypatch):
         MLP(2, [3, 1], seed=1).save(path)
     assert path.read_text() == old
     assert os.listdir(tmp_path) == ["model.json"]  # no temporary file left behind
+
+
+def test_another_kind_of_model_is_named_before_its_fields(tmp_path):
+    path = tmp_path / "model.json"
+    MLP(2, [4, 1], seed=0).save(path)
+    layer = Layer(2, 4, seed=0)
+    with pytest.raises(ModelFileError, match="the file holds an MLP, this model is a Layer$"):
+        layer.load(path)
+    Layer(2, 4, seed=1).save(path)
+    with pytest.raises(ModelFileError, match="the file holds a Layer, this model is an MLP$"):
+        MLP(2, [4], seed=0).load(path)
+    with pytest.raises(ModelFileError, match="the file holds a Layer, this model is a Neuron$"):
+        Neuron(2, seed=0).load(path)
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_a_saved_file_has_the_permissions_open_would_give_it(tmp_path, umask_022):
+    path = tmp_path / "model.json"
+    model = MLP(2, [3, 1], seed=0)
+    model.save(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644  # 0666 minus the umask, readable by all
+    with open(tmp_path / "plain.json", "w") as f:
+        f.write("{}")
+    assert stat.S_IMODE(path.stat().st_mode) == stat.S_IMODE(
+        (tmp_path / "plain.json").stat().st_mode
+    )
+    path.chmod(0o640)
+    model.save(path)  # overwriting keeps the file's mode
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    os.umask(0o077)
+    model.save(tmp_path / "private.json")
+    assert stat.S_IMODE((tmp_path / "private.json").stat().st_mode) == 0o600
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_saving_through_a_symlink_replaces_the_file_it_points_to(tmp_path):
+    (tmp_path / "models").mkdir()
+    target = tmp_path / "models" / "v1.json"
+    MLP(2, [1], seed=0).save(target)
+    link = tmp_path / "latest.json"
+    link.symlink_to(target)
+    model = MLP(2, [1], seed=1)
+    model.save(link)
+    assert link.is_symlink()
+    copy = MLP(2, [1], seed=2)
+    copy.load(target)
+    assert _data(copy) == _data(model)
+
+
+def test_a_missing_directory_is_named_with_the_path_given(tmp_path):
+    path = tmp_path / "no such dir" / "model.json"
+    with pytest.raises(FileNotFoundError) as failure:
+        MLP(2, [1], seed=0).save(path)
+    message = str(failure.value)
+    assert str(path) in message and "the directory" in message and "does not exist" in message
+    assert ".tmp" not in message
+
+
+@pytest.mark.parametrize("trailing", ["", os.sep])
+def test_a_directory_is_refused_and_nothing_is_written_beside_it(tmp_path, trailing):
+    (tmp_path / "out").mkdir()
+    before = sorted(os.listdir(tmp_path))
+    with pytest.raises(IsADirectoryError, match="it is a directory; give a file name, e.g."):
+        MLP(2, [1], seed=0).save(str(tmp_path / "out") + trailing)
+    assert sorted(os.listdir(tmp_path)) == before and os.listdir(tmp_path / "out") == []

@@ -1,6 +1,8 @@
 """fit: XOR and moons reach 100% with a fixed seed; Ctrl-C keeps the last finished step."""
 
 import io
+import re
+import typing
 
 import pytest
 
@@ -8,6 +10,7 @@ from micrograd_nndl import (
     MLP,
     SGD,
     Adam,
+    NumericOverflowError,
     accuracy,
     fit,
     make_moons,
@@ -133,3 +136,131 @@ def test_fit_checks_its_arguments():
         fit(model, X, y[:3])
     with pytest.raises(ValueError, match="MLP expects 2 inputs, got 3"):
         fit(model, [[1.0, 2.0, 3.0]], [1])
+
+
+def _accuracy_at(model, X, y, threshold):
+    with no_grad():
+        return accuracy([model(row) for row in X.tolist()], y.tolist(), threshold)
+
+
+def test_a_probability_output_is_scored_at_one_half():
+    X, y = make_moons(100, noise=0.1, seed=0)
+    model = MLP(2, [8, 1], output_activation="sigmoid", seed=0)
+    opt = Adam(model.parameters(), lr=0.05)
+    history = fit(model, X, y, loss="mse", optimizer=opt, epochs=30, progress=False)
+    after = _accuracy_at(model, X, y, 0.5)
+    assert after > 0.8 and abs(history.accuracy[-1] - after) <= 0.1  # last epoch's outputs
+    assert history.threshold == 0.5
+
+
+@pytest.mark.parametrize(
+    "loss, output, labels, threshold",
+    [
+        ("mse", None, "01", 0.5),  # mse regresses to the targets: halfway between them
+        ("mse", None, "pm1", 0.0),
+        ("mse", "tanh", "pm1", 0.0),
+        ("binary_cross_entropy", "sigmoid", "01", 0.5),
+        ("binary_cross_entropy_with_logits", None, "01", 0.0),
+        ("hinge", None, "pm1", 0.0),
+        (lambda out, y: mse(out, y), "sigmoid", "01", 0.5),  # a custom loss: by the output
+        (lambda out, y: mse(out, y), None, "01", 0.0),
+    ],
+)
+def test_the_threshold_follows_the_loss_and_the_output(loss, output, labels, threshold):
+    X, y = make_xor()
+    y = y if labels == "01" else 2 * y - 1
+    model = MLP(2, [3, 1], output_activation=output, seed=0)
+    history = fit(model, X, y, loss=loss, epochs=1, progress=False)
+    assert history.threshold == threshold
+    before = MLP(2, [3, 1], output_activation=output, seed=0)  # the outputs epoch 1 scored
+    assert history.accuracy == [_accuracy_at(before, X, y, threshold)]
+
+
+def test_the_caller_can_choose_the_threshold():
+    X, y = make_xor()
+    history = fit(MLP(2, [3, 1], seed=0), X, y, loss="mse", epochs=1, threshold=-100.0)
+    assert history.threshold == -100.0 and history.accuracy == [0.5]  # every output is class 1
+
+
+def test_a_regression_reports_no_accuracy():
+    X, y = make_regression_1d(20, seed=0)
+    model = MLP(1, [4, 1], seed=0)
+    history = fit(model, X, y, loss="mse", epochs=3, progress=False)
+    assert history.accuracy == [None] * 3 and history.threshold is None
+    X, y = make_spirals(10, classes=3, seed=0)  # one output against labels 0, 1, 2: regression
+    history = fit(MLP(2, [4, 1], seed=0), X, y, loss="mse", epochs=2, progress=False)
+    assert history.accuracy == [None] * 2 and history.threshold is None
+    history = fit(MLP(2, [4, 3], seed=0), X, y, loss="softmax_cross_entropy", epochs=2)
+    assert all(0.0 <= a <= 1.0 for a in history.accuracy) and history.threshold is None
+
+
+@pytest.mark.parametrize(
+    "where, value, message",
+    [
+        ((5, 1), float("nan"), r"X\[5, 1\] is nan \(sample 5, column 1\)"),
+        ((0, 0), float("inf"), r"X\[0, 0\] is inf \(sample 0, column 0\)"),
+        (7, float("nan"), r"y\[7\] is nan \(sample 7\)"),
+    ],
+)
+def test_non_finite_data_is_refused_before_training_naming_the_sample(where, value, message):
+    X, y = make_moons(20, seed=0)
+    X, y = X.copy(), y.astype(float)
+    (X if isinstance(where, tuple) else y)[where] = value
+    model = MLP(2, [3, 1], seed=0)
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match=message):
+        fit(model, X, y, loss="mse", progress=False)
+    assert [p.data for p in model.parameters()] == before
+
+
+def test_a_diverging_fit_names_the_epoch_and_keeps_the_last_finished_step():
+    X, y = make_moons(40, noise=0.1, seed=0)
+
+    def train(model, epochs):
+        opt = SGD(model.parameters(), lr=100.0)  # far too high: the weights blow up
+        fit(model, X, 2 * y - 1, loss="mse", optimizer=opt, epochs=epochs, progress=False)
+
+    diverged = MLP(2, [8, 1], seed=0)
+    with pytest.raises(NumericOverflowError, match="lower the learning rate") as failure:
+        train(diverged, 60)
+    message = str(failure.value)
+    epoch = int(re.search(r"^fit: epoch (\d+)/60, step \1: ", message).group(1))
+    assert epoch > 2 and "(now 100)" in message
+    assert isinstance(failure.value.__cause__, NumericOverflowError)
+    reference = MLP(2, [8, 1], seed=0)
+    train(reference, epoch - 1)  # every step before the one that overflowed
+    assert [p.data for p in diverged.parameters()] == [p.data for p in reference.parameters()]
+
+
+class _HalfWritingSGD(SGD):
+    """Writes the new parameters, then fails in step number `at` (a faulty optimiser)."""
+
+    def __init__(self, params, at):
+        super().__init__(params, lr=0.1)
+        self.at = at
+
+    def commit(self, state):
+        if self.steps + 1 == self.at:
+            raise OverflowError("moment overflow")
+        super().commit(state)
+
+
+def test_a_step_that_fails_half_way_is_undone():
+    X, y = make_xor()
+    reference = MLP(2, [3, 1], seed=2)
+    fit(reference, X, y, loss="mse", optimizer=SGD(reference.parameters(), lr=0.1), epochs=2)
+    model = MLP(2, [3, 1], seed=2)
+    with pytest.raises(OverflowError, match=r"^fit: epoch 3/5, step 3: moment overflow; "):
+        fit(model, X, y, loss="mse", optimizer=_HalfWritingSGD(model.parameters(), 3), epochs=5)
+    assert [p.data for p in model.parameters()] == [p.data for p in reference.parameters()]
+
+
+def test_an_overflow_before_any_update_points_at_the_data():
+    X, y = make_xor()
+    with pytest.raises(NumericOverflowError, match="step 1: .*before the first update.*scale"):
+        fit(MLP(2, [3, 1], seed=0), X * 1e307, y, loss="mse", progress=False)
+
+
+def test_progress_bar_init_is_fully_annotated():
+    hints = typing.get_type_hints(ProgressBar.__init__)
+    assert set(hints) == {"total", "enabled", "stream", "return"}
