@@ -3,10 +3,12 @@
 The text is read by a hand-written tokenizer and a precedence-climbing parser, never by
 `eval`, `exec` or Python's `ast`, so nothing a user types (or pastes) can run code. The grammar
 has numbers, names, `+ - * / **`, unary minus, parentheses and calls of the op table's functions
-(`OPS`: `exp`, `log`, `sigmoid`, `relu`, `gelu`, `maxout(a, b, c)`, ...), and the constants `pi`
-and `e`. Everything else is refused with an `ExpressionError` whose message points at the place
-with a caret. Length, nesting depth and node count are limited, so hostile input fails fast and
-clearly (deep parentheses give that error, not a RecursionError).
+(`OPS`: `exp`, `log`, `sigmoid`, `relu`, `gelu`, `maxout(a, b, c)`, `elu(x, 0.5)`, ...; `elu(x)`,
+`leaky_relu(x)` and `swish(x)` take the default parameter of the `Value` method), and the
+constants `pi` and `e`, which cannot be given a value. Everything else is refused with an
+`ExpressionError` whose message points at the place with a caret. Length, nesting depth and
+node count are limited, so hostile input fails fast and clearly (deep parentheses give that
+error, not a RecursionError).
 
     expr   := term (("+" | "-") term)*
     term   := unary (("*" | "/") unary)*
@@ -21,13 +23,14 @@ is stored in its op node (the book's h3 = h2 × (−1), NNDL §4.5.3), not drawn
 from __future__ import annotations
 
 import difflib
+import inspect
 import keyword
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from .engine import Value, apply, no_grad
+from .engine import Value, apply, backward_order, no_grad, topological_order
 from .errors import MathError
 from .ops import BINARY, NARY, OPS, UNARY, UNARY_PARAM, Op
 
@@ -38,6 +41,24 @@ MAX_DEPTH = 100  # nested parentheses, calls, unary signs and powers
 MAX_NODES = 2_000  # numbers, names, operators and calls
 
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
+
+
+def _method_default(name: str) -> float | None:
+    """The default parameter of the Value method `name` (Value.elu's alpha=1.0), if any."""
+    method = getattr(Value, name, None)
+    if method is None:
+        return None
+    params = list(inspect.signature(method).parameters.values())[1:2]  # after self
+    default = params[0].default if params else None
+    return default if isinstance(default, float) else None
+
+
+# elu(x), leaky_relu(x) and swish(x) take the parameter the Value methods take when left out
+_DEFAULTS: dict[str, float] = {
+    name: default
+    for name, op in OPS.items()
+    if op.kind == UNARY_PARAM and (default := _method_default(name)) is not None
+}
 _BINARY_OPS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
 _NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -122,7 +143,14 @@ def _tokenize(text: str) -> list[_Token]:
         if c in _DIGITS or (c == "." and text[pos + 1 : pos + 2] in _DIGITS):
             m = _NUMBER.match(text, pos)
             end = m.end()
-            if end < n and (text[end].isalnum() or text[end] in "_."):
+            if text[end : end + 1] == ".":
+                whole = re.match(r"[0-9.eE]*", text[pos:]).group()
+                raise ExpressionError(
+                    f"malformed number {whole!r}: a number has one '.' at most, as in 1.5 or .5",
+                    text,
+                    end,
+                )
+            if end < n and (text[end].isalnum() or text[end] == "_"):
                 raise ExpressionError(
                     f"unexpected '{_shown(text[end])}' after the number {m.group()}; "
                     "write 2*x for a product, 1e-3 for a small number",
@@ -285,6 +313,8 @@ class _Parser:
         close = self.expect(")", f"expected ',' or ')' in the call of {word}")
         self.depth -= 1
         _check_arity(OPS[word], len(args), self.text, token.pos)
+        if len(args) == 1 and word in _DEFAULTS:  # elu(x) is elu(x, 1.0), as Value.elu
+            args.append(self.node("number", close.pos, close.pos, number=_DEFAULTS[word]))
         return self.node("call", token.pos, close.pos + 1, word, tuple(args))
 
 
@@ -292,12 +322,15 @@ def _check_arity(op: Op, given: int, text: str, pos: int) -> None:
     if op.kind == NARY:
         return  # the grammar already requires one argument or more
     if op.kind == UNARY:
-        expected, needed = "1 argument (x)", 1
+        expected, allowed = "1 argument (x)", (1,)
     elif op.kind == BINARY:
-        expected, needed = "2 arguments (a, b)", 2
+        expected, allowed = "2 arguments (a, b)", (2,)
+    elif op.name in _DEFAULTS:
+        default = _DEFAULTS[op.name]
+        expected, allowed = f"1 or 2 arguments (x, {op.param} = {default:g} if left out)", (1, 2)
     else:
-        expected, needed = f"2 arguments (x, {op.param}), e.g. {op.name}(x, 0.1)", 2
-    if given != needed:
+        expected, allowed = f"2 arguments (x, {op.param}), e.g. {op.name}(x, 0.1)", (2,)
+    if given not in allowed:
         raise ExpressionError(f"{op.name} takes {expected}; got {given}", text, pos)
 
 
@@ -333,10 +366,12 @@ class Expression:
         """The graph of the expression at `values` (name -> number or `Value`).
 
         A number becomes a leaf `Value` labelled with its name; a `Value` is used as it is, so
-        its `grad` is filled by `backward()`. Names not in the expression are ignored. A math
-        error (log of 0, overflow) is raised as the engine's `MathError`, with the place added.
+        its `grad` is filled by `backward()`. Names not in the expression are ignored, but the
+        constants `pi` and `e` cannot be given a value. A math error (log of 0, overflow) is
+        raised as the engine's `MathError`, with the place added.
         """
         values = {} if values is None else values
+        self.check_names(values)
         leaves: dict[str, Value] = {}
         for name in self.variables:
             if name not in values:
@@ -349,6 +384,43 @@ class Expression:
             leaves[name] = given if isinstance(given, Value) else Value(given, name)
         result = _evaluate(self._tree, leaves, self.text)
         return result if isinstance(result, Value) else Value(result)
+
+    def check_names(self, names: Iterable[str]) -> None:
+        """Raise `ExpressionError` if one of `names` is a constant (`pi`, `e`): it has a value."""
+        for name in names:
+            if name in CONSTANTS:
+                uses = [n.start for n in _walk(self._tree) if n.kind == "number" and n.name == name]
+                raise ExpressionError(
+                    f"{name!r} is the constant {CONSTANTS[name]:.6g}…; it cannot be given a "
+                    "value — name the variable differently",
+                    self.text,
+                    uses[0] if uses else None,
+                )
+
+    def backward(self, root: Value) -> None:
+        """`root.backward()` for a graph `evaluate` built: a math error gets the place added.
+
+        A local derivative that is undefined (sqrt'(0)) or a gradient that is not finite is
+        raised as the engine's `MathError`, with ", in `sqrt(x)` (column 1)" naming the
+        subexpression of the op at fault, as a forward error does.
+        """
+        try:
+            root.backward()
+        except MathError as e:
+            raise self.placed(e, root) from None
+
+    def placed(self, error: MathError, root: Value, wrt: Value | None = None) -> MathError:
+        """`error`, raised while differentiating `root` (built by `evaluate`), with its place.
+
+        The place is the subexpression of the first op, in backward's order, whose local
+        derivative is undefined or whose gradient is not finite; with `wrt`, of the first op
+        on a path to `wrt` whose local derivative is undefined or not finite (what the chain
+        rule reads, in forward order). The whole text if no op is.
+        """
+        at_fault = _at_fault(root) if wrt is None else _at_fault_on_paths(root, wrt)
+        places = _places(self._tree, root)
+        node = places.get(id(at_fault), self._tree) if at_fault is not None else self._tree
+        return type(error)(f"{error}{_where(self.text, node)}")
 
 
 def parse(text: str, values: Mapping[str, float | Value] | None = None) -> Value:
@@ -375,6 +447,78 @@ def _variables(tree: _Node) -> tuple[str, ...]:
 
 def _first_use(tree: _Node, name: str) -> int:
     return next(node.start for node in _walk(tree) if node.kind == "name" and node.name == name)
+
+
+def _where(text: str, node: _Node) -> str:
+    """ ", in `log(x-1)` (column 1)": the place of a node, for a math error's message."""
+    where = text[node.start : node.end]
+    if len(where) > 40:
+        where = where[:37] + "..."
+    return f", in `{where}` (column {node.start + 1})"
+
+
+def _places(tree: _Node, root: Value) -> dict[int, _Node]:
+    """The tree node that made each op node of `root`'s graph, by the Value's id.
+
+    A walk of the tree and the graph side by side: a node's graph inputs are its arguments
+    that depend on a variable (the others were folded or stored in the node as constants),
+    or all of them when the op took numbers as leaves (maxout(x, 1)).
+    """
+    varying: set[int] = set()
+    for node in reversed(list(_walk(tree))):  # arguments before the node that uses them
+        if node.kind == "name" or any(id(a) in varying for a in node.args):
+            varying.add(id(node))
+    places: dict[int, _Node] = {}
+    stack = [(tree, root)]
+    while stack:
+        node, value = stack.pop()
+        if node.kind not in ("call", "neg") or value.is_leaf or id(value) in places:
+            continue
+        places[id(value)] = node
+        parents = value.parents
+        args = node.args
+        if len(args) != len(parents):
+            args = tuple(a for a in args if id(a) in varying)
+        if len(args) == len(parents):
+            stack.extend(zip(args, parents))
+    return places
+
+
+def _at_fault(root: Value) -> Value | None:
+    """The first op node, in backward's order, whose local derivatives cannot be computed or
+    send a gradient that is not finite: backward replayed on the public API, as it adds up."""
+    grads: dict[int, float] = {id(root): 1.0}
+    for node in backward_order(root):
+        g = grads.get(id(node), 0.0)
+        try:
+            local = node.local_grads()
+        except (ArithmeticError, ValueError):
+            return node
+        for parent, d in zip(node.parents, local):
+            start = parent.grad if parent.is_leaf else 0.0
+            total = grads.get(id(parent), start) + d * g
+            if not math.isfinite(total):
+                return node
+            grads[id(parent)] = total
+    return None
+
+
+def _at_fault_on_paths(root: Value, wrt: Value) -> Value | None:
+    """The first op node, in forward order, on a path from `wrt` to `root` with a local
+    derivative along the path that cannot be computed or is not finite."""
+    depends = {id(wrt)}
+    for node in topological_order(root):
+        on_path = [id(p) in depends for p in node.parents]
+        if node is wrt or not any(on_path):
+            continue
+        depends.add(id(node))
+        try:
+            local = node.local_grads()
+        except (ArithmeticError, ValueError):
+            return node
+        if any(on and not math.isfinite(d) for on, d in zip(on_path, local)):
+            return node
+    return None
 
 
 def _evaluate(tree: _Node, leaves: dict[str, Value], text: str) -> float | Value:
@@ -419,10 +563,7 @@ def _apply(node: _Node, args: list[float | Value], text: str) -> float | Value:
             return apply(op.with_constant("left"), b, a)
         return apply(op, *args)
     except MathError as e:
-        where = text[node.start : node.end]
-        if len(where) > 40:
-            where = where[:37] + "..."
-        raise type(e)(f"{e}, in `{where}` (column {node.start + 1})") from None
+        raise type(e)(f"{e}{_where(text, node)}") from None
 
 
 def _learnable_twin(op: Op, text: str, pos: int) -> Op:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from viz.cli import main
+from viz.cli import build_parser, main, shield_formula
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ["sigmoid(w*x + b)", "--at", "x=1,w=0,b=0"]
@@ -186,6 +186,7 @@ def test_usage_errors_exit_2_with_a_message(capsys, args, words):
         (["grad", "10**10**10**10"], "NumericOverflowError: pow: "),
         (["grad", "1/(x-2)", "--at", "x=2"], "DivisionByZeroError: div: division by zero"),
         (["grad", "sqrt(x)", "--at", "x=0"], "NonFiniteGradientError: backward: "),
+        (["grad", "x*sqrt(x)", "--at", "x=0"], "(float division by zero); inputs: 'x' = 0.0, in "),
         (["check", "relu(x)", "--at", "x=0"], "CheckFailed: backward disagrees"),
         (["render", "x*y", "--at", "x=1,y=2", "-o", "no/such/dir/g.svg"], "No such file"),
     ],
@@ -194,6 +195,125 @@ def test_failures_exit_1_with_one_line(capsys, args, words):
     status, out, err = call(*args, capsys=capsys)
     assert status == 1
     assert words in err and err.count("\n") == 1
+
+
+# ---- a formula that starts with "-" ------------------------------------------------------------
+
+
+def test_a_formula_starting_with_minus_is_the_formula_not_an_option():
+    done = run("grad", "-x*w", "--at", "x=1,w=2")  # as a shell passes it: sys.argv
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "f = -2\n∂f/∂x = -2\n∂f/∂w = -1\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["grad", "-1/(1+exp(-x))", "--at", "x=0"],
+        ["grad", "--at", "x=0", "-1/(1+exp(-x))"],
+        ["grad", "--digits", "3", "--at=x=0", "-1/(1+exp(-x))"],
+        ["grad", "--dig", "3", "--a", "x=0", "-1/(1+exp(-x))"],  # argparse's abbreviations
+        ["grad", "--x/(1+exp(-x))", "--at", "x=0"],  # --x is x
+    ],
+)
+def test_a_leading_minus_formula_works_in_any_position(capsys, args):
+    status, out, err = call(*args, capsys=capsys)
+    assert (status, err) == (0, "")
+    assert out.splitlines()[0] in ("f = -0.5", "f = 0")
+
+
+def test_a_bad_leading_minus_formula_gets_the_caret_under_its_own_column(capsys):
+    status, out, err = call("grad", "-1/(1+exp(-x)", "--at", "x=1", capsys=capsys)
+    assert status == 2
+    assert err.splitlines()[1:] == [
+        "-1/(1+exp(-x)",
+        "             ^ expected ')' to close the '(' opened earlier",
+    ]
+
+
+def test_render_tells_minus_omega_from_minus_o_file(tmp_path, capsys):
+    svg = tmp_path / "g.svg"
+    for args in (["-omega*x", "-o", str(svg)], [f"-o{svg}", "-omega*x"]):
+        status, out, err = call("render", *args, "--at", "omega=1,x=2", capsys=capsys)
+        assert (status, err) == (0, "") and out.startswith(f"wrote {svg}")
+
+
+def test_help_still_wins_over_a_formula(capsys):
+    for args in (["grad", "-h"], ["grad", "--help"], ["grad", "-x*w", "-h"], ["render", "-h"]):
+        status, _, _ = call(*args)
+        assert status == 0 and "usage: micrograd-nndl" in capsys.readouterr().out
+
+
+def test_the_shield_only_touches_the_formula():
+    _, options = build_parser()
+    shielded = ["grad", " -x", "--at", "x=1"]
+    assert shield_formula(["grad", "-x", "--at", "x=1"], options) == (shielded, 1)
+    for argv in (
+        ["grad", "x", "--at", "x=-1"],
+        ["grad", "--at", "x=1", "--", "-x"],
+        ["demo", "-o", "g.svg"],
+        ["-h"],
+        ["explain", "--wrt", "x", "x*x"],
+    ):
+        assert shield_formula(argv, options) == (argv, None)
+    assert shield_formula(["explain", "--wrt", "x", "-x*x"], options)[1] == 3
+
+
+# ---- the output's name is not a variable's ------------------------------------------------------
+
+
+def test_the_output_is_named_y_if_f_is_a_variable(capsys):
+    status, out, _ = call("grad", "f*x", "--at", "f=2,x=3", capsys=capsys)
+    assert status == 0 and out == "y = 6\n∂y/∂f = 3\n∂y/∂x = 2\n"
+    status, out, _ = call("grad", "f*y*x", "--at", "f=2,x=3,y=1", capsys=capsys)
+    assert status == 0 and out == "out = 6\n∂out/∂f = 3\n∂out/∂x = 2\n∂out/∂y = 6\n"
+
+
+def test_explain_and_step_use_the_same_output_name(capsys):
+    status, out, _ = call("explain", "f*x", "--at", "f=2,x=3", "--wrt", "f", capsys=capsys)
+    assert status == 0 and out.splitlines()[-1] == "∂y/∂f = 3"
+    status, out, _ = call("step", "f*x", "--at", "f=2,x=3", stdin="\n" * 3, capsys=capsys)
+    assert status == 0 and out.splitlines()[-2:] == ["∂y/∂f = 3", "∂y/∂x = 2"]
+
+
+# ---- pi and e are constants ---------------------------------------------------------------------
+
+
+def test_a_value_for_a_constant_exits_2_and_says_why(capsys):
+    status, out, err = call("grad", "e*x", "--at", "e=2,x=1", capsys=capsys)
+    assert status == 2 and out == ""
+    assert err.splitlines() == [
+        "micrograd-nndl grad: bad formula:",
+        "e*x",
+        "^ 'e' is the constant 2.71828…; it cannot be given a value — name the variable "
+        "differently",
+    ]
+    status, _, err = call("grad", "x", "--at", "x=1,pi=3", capsys=capsys)
+    assert status == 2
+    assert err == (
+        "micrograd-nndl grad: error: 'pi' is the constant 3.14159…; it cannot be given a value "
+        "— name the variable differently\n"
+    )
+
+
+# ---- errors in backward say where in the formula ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, stdin",
+    [
+        (["grad", "1 + sqrt(x)", "--at", "x=0"], ""),
+        (["check", "1 + sqrt(x)", "--at", "x=0"], ""),
+        (["explain", "1 + sqrt(x)", "--at", "x=0"], ""),
+        (["step", "1 + sqrt(x)", "--at", "x=0"], "\n" * 5),
+        (["render", "1 + sqrt(x)", "--at", "x=0", "-o", "never.svg"], ""),
+    ],
+)
+def test_every_command_places_a_backward_error_in_the_formula(capsys, args, stdin):
+    status, _, err = call(*args, stdin=stdin, capsys=capsys)
+    assert status == 1
+    assert err.startswith(f"micrograd-nndl {args[0]}: NonFiniteGradientError: ")
+    assert err.endswith(", in `sqrt(x)` (column 5)\n") and err.count("\n") == 1
 
 
 def test_values_may_be_constant_formulas(capsys):

@@ -1,5 +1,6 @@
 """The expression language: the book's σ(wx + b), the grammar, the caret errors, the limits."""
 
+import inspect
 import math
 
 import pytest
@@ -10,6 +11,7 @@ from micrograd_nndl import (
     DomainError,
     Expression,
     ExpressionError,
+    NonFiniteGradientError,
     NumericOverflowError,
     Value,
     parse,
@@ -137,6 +139,19 @@ def test_every_op_in_the_table_can_be_called_by_name():
         assert f.op == name, name
 
 
+@pytest.mark.parametrize("name", ["elu", "leaky_relu", "swish"])
+@pytest.mark.parametrize("x", [-1.5, 0.75])
+def test_one_argument_forms_take_the_value_methods_default(name, x):
+    default = inspect.signature(getattr(Value, name)).parameters
+    f = parse(f"{name}(x)", {"x": x})
+    f.backward()
+    v = Value(x)
+    g = getattr(v, name)()  # the method with its own default
+    g.backward()
+    assert (f.op, f.data, leaves(f)["x"].grad) == (g.op, g.data, v.grad)
+    assert f.data == parse(f"{name}(x, {list(default.values())[1].default!r})", {"x": x}).data
+
+
 def test_a_learnable_parameter_uses_the_tables_two_input_form():
     f = parse("swish(x, beta)", {"x": 1.0, "beta": 0.0})
     f.backward()
@@ -171,7 +186,10 @@ def test_the_issues_example_points_at_the_missing_operand():
         ("x +", 3, "the text ends here"),
         ("", 0, "expected an expression"),
         ("log(x, x)", 0, "log takes 1 argument"),
-        ("leaky_relu(x)", 0, "leaky_relu(x, 0.1)"),
+        ("leaky_relu(x, 0.1, 2)", 0, "leaky_relu takes 1 or 2 arguments (x, γ = 0.01 if left"),
+        ("prelu(x)", 0, "prelu takes 2 arguments"),
+        ("1..2", 2, "malformed number '1..2': a number has one '.' at most"),
+        ("x * 1.5.2", 7, "malformed number '1.5.2'"),
         ("leaky_relu(x, x)", 14, "must be a number"),
         ("maxout()", 7, "expected an expression"),
         ("f(x) , 2", 0, "f is not a function"),
@@ -185,6 +203,11 @@ def test_errors_name_what_and_where(text, position, words):
     assert e.position == position
     assert words in str(e)
     assert str(e).splitlines()[-1].index("^") == position
+
+
+def test_a_malformed_number_is_not_taken_for_a_product():
+    assert "2*x" not in str(error_of("1..2"))
+    assert "write 2*x for a product" in str(error_of("2x"))  # a product it may well be
 
 
 def test_an_unknown_variable_is_listed_with_the_nearest_given_names():
@@ -276,6 +299,80 @@ def test_a_tower_of_powers_overflows_with_a_clear_error():
 def test_division_by_zero_names_the_op():
     with pytest.raises(DivisionByZeroError, match="div: division by zero"):
         parse("1 / (x - 2)", {"x": 2.0})
+
+
+# ---- the constants pi and e cannot be given a value -------------------------------------------
+
+
+@pytest.mark.parametrize("name, shown", [("e", "2.71828…"), ("pi", "3.14159…")])
+def test_a_value_for_a_constant_is_refused_not_ignored(name, shown):
+    e = error_of(f"2*{name}", {name: 2.0})
+    assert e.reason == (
+        f"'{name}' is the constant {shown}; it cannot be given a value — "
+        "name the variable differently"
+    )
+    assert e.position == 2  # the caret under the constant's use
+
+
+def test_a_value_for_a_constant_the_text_does_not_use_is_refused_too():
+    e = error_of("x", {"x": 1.0, "e": 2.0})
+    assert e.position is None and str(e).startswith("'e' is the constant 2.71828…")
+    assert parse("x", {"x": 1.0, "y": 2.0}).data == 1.0  # other unused names are ignored
+
+
+# ---- math errors in backward name the place too ------------------------------------------------
+
+
+def backward_error(text: str, values: dict[str, float], wrt: str | None = None) -> str:
+    expression = Expression(text)
+    given = {name: Value(v, name) for name, v in values.items()}
+    root = expression.evaluate(given)
+    with pytest.raises(NonFiniteGradientError) as info:
+        expression.backward(root)
+    if wrt is not None:
+        return str(expression.placed(info.value, root, given[wrt]))
+    return str(info.value)
+
+
+def test_an_undefined_local_derivative_in_backward_names_the_subexpression():
+    message = backward_error("x * sqrt(x) + 1", {"x": 0.0})
+    assert message.startswith("backward: a local derivative of <sqrt node> (sqrt, value 0.0)")
+    assert message.endswith(", in `sqrt(x)` (column 5)")
+
+
+def test_a_gradient_that_overflows_in_backward_names_the_op_of_the_edge():
+    message = backward_error("1 + exp(exp(x))", {"x": 6.56})  # forward is finite: e^706
+    assert "became inf" in message and message.endswith(", in `exp(x)` (column 9)")
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("2 ** (x - 1) * sqrt(y)", "`sqrt(y)` (column 16)"),
+        ("maxout(1, sqrt(y), x)", "`sqrt(y)` (column 11)"),
+        ("elu(-sqrt(y)) / 2", "`sqrt(y)` (column 6)"),
+        ("elu(-(sqrt(y)))", "`(sqrt(y))` (column 6)"),  # with its parentheses, as forward
+        ("swish(x, b) + (pi - 1) * log(sqrt(y) + 1)", "`sqrt(y)` (column 30)"),
+        ("prelu(2, b) * sqrt(y)", "`sqrt(y)` (column 15)"),
+    ],
+)
+def test_places_follow_constants_folded_or_kept_in_the_node(text, place):
+    message = backward_error(text, {"x": 1.0, "y": 0.0, "b": 1.0})
+    assert message.endswith(f", in {place}")
+
+
+def test_with_wrt_the_place_is_on_a_path_to_it():
+    message = backward_error("sqrt(x) + sqrt(y)", {"x": 0.0, "y": 0.0}, wrt="x")
+    assert message.endswith(", in `sqrt(x)` (column 1)")
+    message = backward_error("sqrt(x) + sqrt(y)", {"x": 0.0, "y": 0.0}, wrt="y")
+    assert message.endswith(", in `sqrt(y)` (column 11)")
+
+
+def test_backward_without_trouble_is_plain_backward():
+    expression = Expression("sigmoid(w*x + b)")
+    w = Value(0.0, "w")
+    expression.backward(expression.evaluate({"x": 1.0, "w": w, "b": 0.0}))
+    assert w.grad == 0.25
 
 
 def test_text_must_be_a_string():

@@ -4,13 +4,23 @@ Random text and random expression trees, each with a fixed example budget so the
 fast; each parse must also finish in bounded time.
 """
 
+import inspect
 import math
 import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from micrograd_nndl import OPS, ExpressionError, MathError, Value, parse
+from micrograd_nndl import (
+    OPS,
+    Expression,
+    ExpressionError,
+    MathError,
+    Value,
+    parse,
+    topological_order,
+)
+from micrograd_nndl.expr import _places
 from micrograd_nndl.ops import BINARY, NARY, UNARY, UNARY_PARAM
 
 VALUES = {"x": 0.5, "y": -1.25, "z": 2.0}
@@ -72,8 +82,10 @@ def call_of(name, children):
     kind = OPS[name].kind
     if kind == UNARY:
         args = st.tuples(children)
+    elif kind == UNARY_PARAM and name in DEFAULTS:  # elu(x) is elu(x, 1.0)
+        args = st.one_of(st.tuples(children), st.tuples(children, numbers.map(num)))
     elif kind == UNARY_PARAM:
-        args = st.tuples(children, numbers.map(lambda v: ("num", v)))
+        args = st.tuples(children, numbers.map(num))
     elif kind == BINARY:
         args = st.tuples(children, children)
     else:
@@ -81,6 +93,23 @@ def call_of(name, children):
     return args.map(lambda a: ("call", name, a))
 
 
+def num(v: float) -> tuple:
+    return ("num", v)
+
+
+def method_default(name: str) -> float | None:
+    """The default parameter of the Value method of that name (Value.elu: alpha=1.0)."""
+    params = list(inspect.signature(getattr(Value, name)).parameters.values())
+    return (
+        params[1].default if len(params) > 1 and params[1].default is not params[1].empty else None
+    )
+
+
+DEFAULTS = {
+    name: method_default(name)
+    for name, op in OPS.items()
+    if op.kind == UNARY_PARAM and hasattr(Value, name) and method_default(name) is not None
+}
 trees = st.recursive(leaves, extend, max_leaves=25)
 spaces = st.sampled_from(["", " ", "  ", "\n"])
 
@@ -112,6 +141,8 @@ def reference(tree) -> float:
         name, args = "neg", (reference(tree[1]),)
     elif tree[0] == "call":
         name, args = tree[1], tuple(reference(a) for a in tree[2])
+        if len(args) == 1 and name in DEFAULTS:
+            args += (DEFAULTS[name],)
     else:
         name, args = NAMES[tree[0]], (reference(tree[1]), reference(tree[2]))
     op = OPS[name]
@@ -148,3 +179,24 @@ def test_one_character_changed_in_valid_text_still_gives_a_graph_or_an_error(tre
     text = render(tree, " ")
     at %= len(text) + 1
     assert_well_formed(parse_bounded(text[:at] + char + text[at + 1 :]))
+
+
+@settings(max_examples=300)
+@given(trees, st.sampled_from([0.0, 0.5, -1.25, 2.0]))
+def test_every_op_node_has_its_place_and_a_backward_error_names_it(tree, at):
+    """The walk of text and graph side by side finds the subexpression of every op node (its
+    op is the call's, or the learnable twin), so an error in backward can say where it is."""
+    text = render(tree, " ")
+    expression = Expression(text)
+    try:
+        root = expression.evaluate(dict.fromkeys(VALUES, at))
+    except MathError:
+        return
+    places = _places(expression._tree, root)
+    for node in topological_order(root):
+        if not node.is_leaf:
+            assert node.op.startswith(places[id(node)].name), text
+    try:
+        expression.backward(root)
+    except MathError as e:
+        assert ", in `" in str(e) and str(e).count(", in `") == 1, str(e)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -38,6 +39,10 @@ PROG = "micrograd-nndl"
 BOOK_EXPR = "sigmoid(w*x + b)"
 BOOK_AT = "x=1,w=0,b=0"
 STEP_KEYS = "Enter: next step, b: back one step, t: the table, q: quit"
+OUTPUT_NAMES = ("f", "y", "out")  # the output's name: the first that is not a variable
+HELP = {"-h": False, "--help": False}  # argparse's own option on every parser (add_help)
+
+Options = dict[str, dict[str, bool]]  # subcommand -> its option strings -> takes a value
 
 
 class UsageError(Exception):
@@ -51,8 +56,11 @@ class CheckFailed(Exception):
 # ---- the command line ------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The `micrograd-nndl` parser with its six subcommands, each with examples in --help."""
+def build_parser() -> tuple[argparse.ArgumentParser, Options]:
+    """The `micrograd-nndl` parser with its six subcommands, each with examples in --help; and
+    the option strings of the subcommands that read a formula (to tell "-x*w" from an option).
+    """
+    options: Options = {}
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Compute, draw and explain the gradients of a formula, as in NNDL §4.5.3.",
@@ -71,22 +79,28 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     formula = argparse.ArgumentParser(add_help=False)
-    formula.add_argument("expr", metavar="EXPR", help='the formula, e.g. "sigmoid(w*x + b)"')
     formula.add_argument(
-        "--at",
-        metavar="NAME=VALUE,...",
-        action="append",
-        type=parse_assignments,
-        default=[],
-        help="the values of the formula's variables, e.g. x=1,w=0,b=0 (repeatable; a value may "
-        "be a constant formula such as pi/4)",
+        "expr",
+        metavar="EXPR",
+        help='the formula, e.g. "sigmoid(w*x + b)"; it may start with -, as "-x*w"',
     )
-    formula.add_argument(
-        "--digits",
-        type=_digits,
-        default=6,
-        help="significant digits of the numbers shown (1-17, default 6)",
-    )
+    shared = [
+        formula.add_argument(
+            "--at",
+            metavar="NAME=VALUE,...",
+            action="append",
+            type=parse_assignments,
+            default=[],
+            help="the values of the formula's variables, e.g. x=1,w=0,b=0 (repeatable; a value "
+            "may be a constant formula such as pi/4)",
+        ),
+        formula.add_argument(
+            "--digits",
+            type=_digits,
+            default=6,
+            help="significant digits of the numbers shown (1-17, default 6)",
+        ),
+    ]
 
     def command(name: str, run: Callable, summary: str, *examples: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(
@@ -98,6 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         sub.set_defaults(run=run)
+        if name != "demo":
+            options[name] = dict(HELP)
+            for action in shared:
+                _record(options[name], action)
         return sub
 
     render = command(
@@ -109,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
         f'render "{BOOK_EXPR}" --at {BOOK_AT} -o graph.png --params w,b',
         'render "log(1 + exp(x))" --at x=2 -o softplus.svg --no-grad',
     )
-    render.add_argument(
+    add = _recorder(render, options["render"])
+    add(
         "-o",
         "--output",
         required=True,
@@ -117,21 +136,19 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"the image to write; its suffix is the format ({', '.join(SUFFIXES)}; "
         ".pdf needs a system Graphviz)",
     )
-    render.add_argument(
+    add(
         "--rankdir",
         choices=("LR", "TB", "RL", "BT"),
         default="LR",
         help="the direction of the drawing: left-right (default), top-bottom, ...",
     )
-    render.add_argument(
-        "--no-grad", action="store_true", help="draw the forward values only, no backward pass"
-    )
-    render.add_argument(
+    add("--no-grad", action="store_true", help="draw the forward values only, no backward pass")
+    add(
         "--edge-derivatives",
         action="store_true",
         help="write each local derivative ∂out/∂input on its edge",
     )
-    render.add_argument(
+    add(
         "--params",
         metavar="NAME,...",
         default="",
@@ -152,12 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
         f'explain "{BOOK_EXPR}" --at {BOOK_AT} --wrt w',
         'explain "x*x + x" --at x=3',
     )
-    explain_.add_argument(
-        "--wrt", metavar="NAME", help="the variable to differentiate by (default: every one)"
-    )
-    explain_.add_argument(
-        "--max-paths", type=int, default=20, help="list at most this many paths (default 20)"
-    )
+    add = _recorder(explain_, options["explain"])
+    add("--wrt", metavar="NAME", help="the variable to differentiate by (default: every one)")
+    add("--max-paths", type=int, default=20, help="list at most this many paths (default 20)")
     command(
         "step",
         run_step,
@@ -187,12 +201,74 @@ def build_parser() -> argparse.ArgumentParser:
         default=str(DEFAULT_IMAGE),
         help=f"the image of the graph (default {DEFAULT_IMAGE})",
     )
-    return parser
+    return parser, options
+
+
+def _record(options: dict[str, bool], action: argparse.Action) -> None:
+    options.update(dict.fromkeys(action.option_strings, action.nargs != 0))
+
+
+def _recorder(sub: argparse.ArgumentParser, options: dict[str, bool]) -> Callable:
+    """`sub.add_argument`, remembering the option strings it adds in `options`."""
+
+    def add(*names: str, **kwargs: object) -> argparse.Action:
+        action = sub.add_argument(*names, **kwargs)
+        _record(options, action)
+        return action
+
+    return add
 
 
 def _examples(*commands: str) -> str:
     lines = [cmd if cmd.startswith("printf") else f"{PROG} {cmd}" for cmd in commands]
     return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def shield_formula(argv: Sequence[str], options: Options) -> tuple[list[str], int | None]:
+    """`argv` with a formula that starts with "-" ("-x*w", "-1/(1+exp(-x))") given a leading
+    space, so argparse reads it as EXPR and not as an option; and its index (None if none).
+
+    The formula is the first argument after the subcommand that is not one of its options or
+    an option's value; the exact option strings (-h, --help, -o, ...), --name=value, unique
+    abbreviations of long options and -oFILE (when FILE is no formula) stay options.
+    """
+    args = list(argv)
+    command = next((k for k, a in enumerate(args) if not a.startswith("-")), None)
+    if command is None or args[command] not in options:
+        return args, None
+    known = options[args[command]]
+    k = command + 1
+    while k < len(args):
+        arg = args[k]
+        if arg == "--" or not arg.startswith("-"):
+            return args, None  # the formula, or what argparse reads as one, is as typed
+        takes = _option(arg, known)
+        if takes is None:
+            args[k] = " " + arg  # argparse takes no argument that starts with a space as option
+            return args, k
+        k += 2 if takes else 1
+    return args, None
+
+
+def _option(arg: str, known: dict[str, bool]) -> bool | None:
+    """None if `arg` is not an option of `known`; else whether the next argument is its value."""
+    if arg in known:
+        return known[arg]
+    if arg.startswith("--"):
+        name, equals, _ = arg.partition("=")
+        matches = [o for o in known if o.startswith("--") and o.startswith(name)]
+        if name in known or len(matches) > 1:  # --at=x=1, or an ambiguity argparse reports
+            return False
+        if len(matches) == 1:
+            return known[matches[0]] and not equals
+        return None
+    short = arg[:2]
+    if known.get(short):  # -ograph.svg is -o graph.svg; -omega*x is a formula
+        try:
+            Expression(arg)
+        except ExpressionError:
+            return False
+    return None
 
 
 def _digits(text: str) -> int:
@@ -238,6 +314,7 @@ def read_formula(args: argparse.Namespace) -> tuple[Expression, dict[str, float]
             if name in given:
                 raise UsageError(f"--at gives {name} twice")
             given[name] = value
+    expression.check_names(given)  # pi and e are constants: an ExpressionError, exit 2
     unused = [name for name in given if name not in expression.variables]
     if unused:
         raise UsageError(
@@ -251,18 +328,35 @@ def read_formula(args: argparse.Namespace) -> tuple[Expression, dict[str, float]
     return expression, given
 
 
-def build_graph(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
-    """The formula's graph at --at, its root labelled f, and its variables' leaves by name."""
+def output_name(expression: Expression) -> str:
+    """The name of the formula's value: f, or y or out if the formula has a variable f, ..."""
+    names = (*OUTPUT_NAMES, *(f"out{n}" for n in range(1, len(expression.variables) + 2)))
+    return next(name for name in names if name not in expression.variables)
+
+
+def build_graph(args: argparse.Namespace) -> tuple[Expression, Value, dict[str, Value]]:
+    """The formula, its graph at --at with the root labelled by `output_name`, and its
+    variables' leaves by name."""
     expression, given = read_formula(args)
     leaves = {name: Value(value, name) for name, value in given.items()}  # in --at's order
     root = expression.evaluate(leaves)
-    if not root.is_leaf and "f" not in leaves:
-        root.label = "f"
-    return root, leaves
+    if not root.is_leaf:
+        root.label = output_name(expression)
+    return expression, root, leaves
 
 
-def _partials(root: Value, leaves: dict[str, Value], digits: int) -> list[str]:
-    name = root.label or "f"
+@contextmanager
+def placing(expression: Expression, root: Value, wrt: Value | None = None) -> Iterator[None]:
+    """A math error while differentiating (backward, a step, the chain rule) gets the place of
+    the op at fault in the formula, as a forward error has: ", in `sqrt(x)` (column 1)"."""
+    try:
+        yield
+    except MathError as e:
+        raise expression.placed(e, root, wrt) from None
+
+
+def _partials(root: Value, leaves: dict[str, Value], digits: int, name: str) -> list[str]:
+    name = root.label or name
     return [f"∂{name}/∂{v} = {format_number(leaf.grad, digits)}" for v, leaf in leaves.items()]
 
 
@@ -275,7 +369,7 @@ def run_render(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
         image_format(path)
     except ValueError as e:
         raise UsageError(str(e)) from None
-    root, leaves = build_graph(args)
+    expression, root, leaves = build_graph(args)
     params = [name for name in args.params.split(",") if name]
     unknown = [name for name in params if name not in leaves]
     if unknown:
@@ -283,32 +377,34 @@ def run_render(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
             f"--params {','.join(unknown)}: not a variable of the formula "
             f"(its variables: {', '.join(leaves) or 'none'})"
         )
-    if not args.no_grad:
-        root.backward()
-    render(
-        root,
-        path,
-        params=[leaves[name] for name in params],
-        show_grad=not args.no_grad,
-        edge_labels=args.edge_derivatives,
-        rankdir=args.rankdir,
-        digits=args.digits,
-    )
+    with placing(expression, root):
+        if not args.no_grad:
+            root.backward()
+        render(
+            root,
+            path,
+            params=[leaves[name] for name in params],
+            show_grad=not args.no_grad,
+            edge_labels=args.edge_derivatives,
+            rankdir=args.rankdir,
+            digits=args.digits,
+        )
     print(f"wrote {path} ({path.stat().st_size} bytes)", file=out)
 
 
 def run_grad(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
-    root, leaves = build_graph(args)
-    root.backward()
-    print(f"{root.label or 'f'} = {format_number(root.data, args.digits)}", file=out)
-    for line in _partials(root, leaves, args.digits):
+    expression, root, leaves = build_graph(args)
+    expression.backward(root)
+    name = output_name(expression)
+    print(f"{root.label or name} = {format_number(root.data, args.digits)}", file=out)
+    for line in _partials(root, leaves, args.digits, name):
         print(line, file=out)
 
 
 def run_explain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     if args.max_paths < 1:
         raise UsageError(f"--max-paths must be at least 1, got {args.max_paths}")
-    root, leaves = build_graph(args)
+    expression, root, leaves = build_graph(args)
     if args.wrt is not None and args.wrt not in leaves:
         raise UsageError(
             f"--wrt {args.wrt}: not a variable of the formula "
@@ -318,12 +414,25 @@ def run_explain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     for i, name in enumerate(names):
         if i:
             print(file=out)
-        rule = explain(root, leaves[name], max_paths=args.max_paths, digits=args.digits)
+        with placing(expression, root, leaves[name]):
+            rule = explain(root, leaves[name], max_paths=args.max_paths, digits=args.digits)
         print(rule.text, file=out)
 
 
 def run_step(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
-    root, leaves = build_graph(args)
+    expression, root, leaves = build_graph(args)
+    with placing(expression, root):
+        _step(expression, root, leaves, args, out, inp)
+
+
+def _step(
+    expression: Expression,
+    root: Value,
+    leaves: dict[str, Value],
+    args: argparse.Namespace,
+    out: TextIO,
+    inp: TextIO,
+) -> None:
     stepper = Stepper(root, digits=args.digits)
     while stepper.forward() is not None:  # the command line steps backward only
         pass
@@ -354,7 +463,7 @@ def run_step(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
         print("backward done:", file=out)
         print(stepper.table(), file=out)
         stepper.apply()  # the summary reads the gradients from the leaves
-        for text in _partials(root, leaves, args.digits):
+        for text in _partials(root, leaves, args.digits, output_name(expression)):
             print(text, file=out)
 
 
@@ -374,7 +483,7 @@ def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
         return expression.evaluate(dict(zip(names, values)))
 
     leaves = [Value(x, name) for name, x in given.items()]
-    f(*leaves).backward()
+    expression.backward(f(*leaves))
     numeric = numeric_grads(f, inputs)
     rows = [("variable", "value", "backward", "central difference", "difference")]
     for leaf, x in zip(leaves, numeric):
@@ -417,11 +526,19 @@ def main(
 ) -> int:
     """Run the command line; return the exit status (0 ok, 2 usage or expression, 1 failure)."""
     out, inp, err = stdout or sys.stdout, stdin or sys.stdin, sys.stderr
-    args = build_parser().parse_args(argv)  # exits 2 with argparse's usage message
+    parser, options = build_parser()
+    typed = list(sys.argv[1:] if argv is None else argv)
+    shielded, k = shield_formula(typed, options)
+    args = parser.parse_args(shielded)  # exits 2 with argparse's usage message
+    if k is not None and getattr(args, "expr", None) == shielded[k]:
+        args.expr = typed[k]  # the formula as typed: error carets count from its first column
     try:
         args.run(args, out, inp)
     except ExpressionError as e:
-        print(f"{PROG} {args.command}: bad formula:\n{e}", file=err)
+        if e.position is None:  # no place in the formula: a value given to pi or e
+            print(f"{PROG} {args.command}: error: {e}", file=err)
+        else:
+            print(f"{PROG} {args.command}: bad formula:\n{e}", file=err)
         return 2
     except UsageError as e:
         print(f"{PROG} {args.command}: error: {e}", file=err)
