@@ -371,3 +371,14 @@ def test_help_shows_examples_for_every_subcommand(capsys):
         status, _, _ = call(command, "--help")
         assert status == 0
         assert f"micrograd-nndl {command}" in capsys.readouterr().out
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path, capsys):
+    """`micrograd-nndl demo | head -1`: a closed pipe ends the command quietly, status 0."""
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    assert main(["demo", "-o", str(tmp_path / "g.svg")], stdout=ClosedPipe()) == 0
+    assert capsys.readouterr().err == ""

@@ -12,6 +12,7 @@ goes to stderr, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -549,6 +550,10 @@ def main(
     except KeyboardInterrupt:
         print(f"{PROG} {args.command}: interrupted", file=err)
         return 130
+    except BrokenPipeError:  # `micrograd-nndl demo | head`: the reader left, nothing is wrong
+        if out is sys.stdout:  # keep Python's own flush at exit from failing again
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
     except Exception as e:  # the command line's last line of defence: a message, no traceback
         print(f"{PROG} {args.command}: {type(e).__name__}: {_one_line(e)}", file=err)
         return 1
