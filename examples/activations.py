@@ -41,7 +41,7 @@ FAMILIES: list[tuple[str, list[tuple[str, Activation]]]] = [
             ("ReLU", Value.relu),
             ("leaky ReLU, γ = 0.1", lambda x: x.leaky_relu(0.1)),
             ("PReLU, γᵢ = 0.25", lambda x: x.prelu(0.25)),
-            ("ELU, γ = 1", Value.elu),
+            ("ELU, α = 1", Value.elu),
             ("softplus", Value.softplus),
         ],
     ),

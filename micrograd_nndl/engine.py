@@ -1,6 +1,7 @@
 """`Value`: a scalar that records the computation graph, and reverse-mode backward (NNDL §4.5.3).
 
-A node keeps its value, gradient, label, its op (an entry of `ops.OPS`) and its inputs. Nodes
+A node keeps its value, gradient, label, its op (an entry of `ops.OPS`, or
+that entry's form with a constant operand) and its inputs. Nodes
 have `__slots__` and no closures, so a graph holds no reference cycles and costs little memory.
 Traversals are iterative: graphs a million nodes deep work at the default recursion limit.
 """

@@ -104,15 +104,21 @@ def forward_tangents(root: Value, seeds: Mapping[Value, float]) -> dict[Value, f
     evaluation order (NNDL §4.5.3: ∂h1/∂w, ∂h2/∂w, …). Leaves not in `seeds` have tangent 0.
 
     With seeds {w: 1.0} the tangents are the ∂h/∂w column of the book's forward-mode table.
+    Nodes no seeded input reaches get 0 without evaluating their local derivatives, so an
+    undefined derivative elsewhere in the graph (√y at y = 0) does not matter.
     """
     tangents: dict[Value, float] = {}
     for node in topological_order(root):
         if node.is_leaf:
             tangents[node] = float(seeds.get(node, 0.0))
             continue
+        incoming = [tangents[parent] for parent in node.parents]
+        if not any(incoming):  # off every seeded path: 0, and no local derivative is needed
+            tangents[node] = 0.0
+            continue
         total = 0.0
-        for parent, local in zip(node.parents, node.local_grads()):
-            total += local * tangents[parent]
+        for local, tangent in zip(node.local_grads(), incoming):
+            total += local * tangent
         tangents[node] = total
     return tangents
 

@@ -2,8 +2,9 @@
 
 A neuron computes a = f(z) with z = Σᵢ wᵢxᵢ + b, as ONE fused "Σw·x+b" node (see
 `engine.neuron`) followed by one activation node: the same gradients as micrograd's 2n mul/add
-nodes, with far fewer nodes to draw and to visit. Any activation of the engine can be chosen by
-name; the learnable ones ("prelu", "swish_learnable") add one parameter per neuron.
+nodes, with far fewer nodes to draw and to visit. Any one-input activation of the engine can be
+chosen by name (maxout, which takes several inputs, is not a neuron's f); the learnable
+ones ("prelu", "swish_learnable") add one parameter per neuron.
 """
 
 from __future__ import annotations

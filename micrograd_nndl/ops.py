@@ -36,11 +36,6 @@ def logistic(x: float) -> float:
     return e / (1.0 + e)
 
 
-def normal_cdf(x: float) -> float:
-    """Φ(x), the standard normal CDF, via erf."""
-    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
-
-
 def _on(float_fn: Callable[[float], float], method: str) -> Callable[[Any], Any]:
     """A function for derivative rules: float_fn on a float, the Value method on a Value.
 
@@ -67,13 +62,13 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
-def _normal_cdf_any(x: Any) -> Any:
-    """Φ(x) for a float or a Value."""
+def normal_cdf(x: Any) -> Any:
+    """Φ(x) = (1 + erf(x/√2))/2, the standard normal CDF, for a float or a Value."""
     return 0.5 * (1.0 + d_erf(x * _INV_SQRT_2))
 
 
-def _normal_pdf_any(x: Any) -> Any:
-    """φ(x) for a float or a Value."""
+def normal_pdf(x: Any) -> Any:
+    """φ(x) = exp(−x²/2)/√(2π), the standard normal density, for a float or a Value."""
     return d_exp(-0.5 * x * x) * _INV_SQRT_2PI
 
 
@@ -107,9 +102,10 @@ class Op:
     param: str = ""
     constant_side: str = ""
     _variants: dict = field(default_factory=dict, repr=False, compare=False)
+    #: the first rule as a field of its own: backward reads it once per node
+    rule: Callable[..., float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # the first rule as an attribute of its own: backward reads it once per node
         object.__setattr__(self, "rule", self.rules[0])
 
     @property
@@ -248,8 +244,8 @@ def _gelu_tanh_d(x: float, out: float) -> float:
 
 
 def _gelu_sigmoid_d(x: float, out: float) -> float:
-    s = d_sigmoid(_GELU_SIGMOID_C * x)
-    return s + _GELU_SIGMOID_C * x * s * (1.0 - s)
+    """GELU ≈ x·σ(1.702x) is swish with β = 1.702: the same derivative."""
+    return _swish_dx(x, _GELU_SIGMOID_C, out)
 
 
 def _maxout_rules(xs: tuple[float, ...], k: object, out: float) -> list[float]:
@@ -341,12 +337,12 @@ OPS: dict[str, Op] = {
            "x·σ(βx) (β learnable)", "∂/∂x = σ(βx) + βx·σ(βx)(1 − σ(βx)), ∂/∂β = x²σ(βx)(1 − σ(βx))",
            sample=(_ANY, (0.0, 3.0))),
         Op("gelu", UNARY, lambda x: x * normal_cdf(x),
-           (lambda x, o: _normal_cdf_any(x) + x * _normal_pdf_any(x),), "GELU", "x·Φ(x)",
+           (lambda x, o: normal_cdf(x) + x * normal_pdf(x),), "GELU", "x·Φ(x)",
            "Φ(x) + x·φ(x)", sample=(_ANY,)),
         Op("gelu_tanh", UNARY, _gelu_tanh, (_gelu_tanh_d,), "GELU~tanh",
            "0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))", "0.5(1 + t) + 0.5x(1 − t²)·u′",
            sample=(_ANY,)),
-        Op("gelu_sigmoid", UNARY, lambda x: x * logistic(_GELU_SIGMOID_C * x),
+        Op("gelu_sigmoid", UNARY, lambda x: _swish(x, _GELU_SIGMOID_C),
            (_gelu_sigmoid_d,), "GELU~σ", "x·σ(1.702x)", "σ(1.702x) + 1.702x·σ(1 − σ)",
            sample=(_ANY,)),
         Op("maxout", NARY, lambda xs, k: max(xs), (_maxout_rules,), "max", "max_k z_k",

@@ -133,8 +133,9 @@ def expressions(
     """Random expression graphs over `n_inputs` leaves, drawn from the op table.
 
     Each step applies an op to earlier nodes only where their values lie in the op's smooth
-    domain (and keeps |value| <= MAX_MAGNITUDE); the result is the last node, which uses every
-    step's output only if the draw chains them, as real expressions do.
+    domain (and keeps |value| <= MAX_MAGNITUDE). Every one- and two-input op takes the newest
+    node as its first input, so the steps form a chain that ends in the result; its other
+    inputs (and a maxout's) are drawn from all earlier nodes, so paths branch and join.
     """
     table = list(ops) if ops is not None else list(OPS.values())
     xs = draw(st.lists(inputs or scalars(-2.0, 2.0), min_size=n_inputs, max_size=n_inputs))

@@ -138,3 +138,9 @@ def test_grad_records_its_graph_even_inside_no_grad():
         assert grad(lambda x: x**3)(2.0).data == 12.0
         assert grad(grad(lambda x: x**3))(2.0).data == 12.0
         assert hessian(lambda a, b: a * b)(1.0, 2.0) == [[0.0, 1.0], [1.0, 0.0]]
+
+
+def test_forward_mode_ignores_undefined_derivatives_off_the_seeded_path():
+    y, w = Value(0.0, "y"), Value(2.0, "w")
+    f = y.sqrt() + 3 * w  # ∂√y/∂y is infinite at 0, but the seed is on w
+    assert forward_tangents(f, {w: 1.0})[f] == 3.0

@@ -5,8 +5,8 @@
 
 The formula is read by the safe expression language of `micrograd_nndl` (parsed, never run as
 code). Exit status: 0 on success, 2 on a usage or expression error, 1 on a math error (a domain
-error or an overflow, named by op and place) or any other failure; every message is short and
-goes to stderr, never as a traceback.
+error or an overflow, named by op and place) or any other failure, 130 when interrupted
+(Ctrl-C); every message is short and goes to stderr, never as a traceback.
 """
 
 from __future__ import annotations
@@ -525,7 +525,8 @@ def run_demo(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stdin: TextIO | None = None
 ) -> int:
-    """Run the command line; return the exit status (0 ok, 2 usage or expression, 1 failure)."""
+    """Run the command line; return the exit status (0 ok, 2 usage or expression, 1 failure,
+    130 interrupted)."""
     out, inp, err = stdout or sys.stdout, stdin or sys.stdin, sys.stderr
     parser, options = build_parser()
     typed = list(sys.argv[1:] if argv is None else argv)
