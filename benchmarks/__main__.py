@@ -7,6 +7,7 @@ import pkgutil
 import sys
 
 import benchmarks
+from micrograd_nndl import format_columns
 
 from .common import Row
 
@@ -35,10 +36,7 @@ def format_rows(rows: list[Row]) -> str:
                 r.note,
             )
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    text = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
-    text.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(text)
+    return format_columns(lines)
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
 """micrograd-nndl: a scalar autodiff engine for NNDL chapter 4 (Qiu Xipeng) and d2l.ai."""
 
+from .columns import format_columns
 from .data import (
     batches,
     make_circles,
@@ -58,6 +59,7 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "fit",
+    "format_columns",
     "forward_tangents",
     "grad",
     "grad_values",

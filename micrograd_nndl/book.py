@@ -6,6 +6,7 @@ h1 = x × w, h2 = h1 + b, h3 = h2 × (−1), h4 = exp(h3), h5 = h4 + 1, h6 = 1 /
 
 from __future__ import annotations
 
+from .columns import format_columns
 from .engine import Value
 
 
@@ -39,9 +40,7 @@ def derivative_table(nodes: dict[str, Value]) -> list[tuple[str, str, str, str]]
 def format_table(nodes: dict[str, Value]) -> str:
     """The derivative table and ∂f/∂w, ∂f/∂b as plain text (what `make demo` prints)."""
     rows = [("node", "primitive", "local derivative", "value")] + derivative_table(nodes)
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines = [format_columns(rows)]
     w, b, x = nodes["w"], nodes["b"], nodes["x"]
     lines.append("")
     lines.append(f"f = h6 = {nodes['h6'].data:g}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
+from .columns import format_columns
 from .engine import Value, no_grad
 from .errors import MathError
 from .functional import evaluate, hessian
@@ -77,11 +78,7 @@ def grad_table(
         diff = abs(first[i] - second[i])
         line = [name, *(f"{c[i]:.10g}" for c in columns.values()), f"{diff:.3g}"]
         lines.append(line + (["<-- mismatch"] if bad[i] else []))
-    widths = [max(len(r[j]) for r in lines) for j in range(len(header))]
-    return "\n".join(
-        "  ".join(cell.ljust(widths[j]) if j < len(widths) else cell for j, cell in enumerate(r))
-        for r in lines
-    )
+    return format_columns(lines, rule=False)
 
 
 def first_order_rows(xs: Sequence[float]) -> list[str]:

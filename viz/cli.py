@@ -25,6 +25,7 @@ from micrograd_nndl import (
     GradcheckError,
     MathError,
     Value,
+    format_columns,
     gradcheck,
     numeric_grads,
 )
@@ -498,9 +499,7 @@ def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
                 f"{abs(analytic - x):.2g}",
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip(), file=out)
+    print(format_columns(rows, rule=False), file=out)
     try:
         gradcheck(f, inputs)
     except GradcheckError:

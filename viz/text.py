@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from micrograd_nndl import Value
+from micrograd_nndl import Value, format_columns
 
 from .fmt import check_digits, format_number
 from .graph import Graph, local_derivatives, shown_grad, shown_value
@@ -65,10 +65,7 @@ def format_graph(
 ) -> str:
     """The table of `graph_rows` as aligned text ("—": not computed yet)."""
     rows = [HEADER, *graph_rows(root, values=values, grads=grads, digits=digits)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return format_columns(rows)
 
 
 def print_graph(
