@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402  (matplotlib's own PNG writer)
 
+import viz  # noqa: E402
 from micrograd_nndl import Value  # noqa: E402
 
 
@@ -56,3 +57,10 @@ def value_and_grad(fn: Callable[..., Value], *args: float) -> tuple[float, list[
     f = fn(*inputs)
     f.backward()
     return f.data, [x.grad for x in inputs]
+
+
+def render_graph(root: Value, out: str, name: str, **options: object) -> None:
+    """Draw the graph of `root` as OUT/name.svg (for slides) and OUT/name.png, and say so;
+    options as `viz.draw_dot`."""
+    for suffix in (".svg", ".png"):
+        print(f"wrote {viz.render(root, output_path(out, name + suffix), **options)}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from common import output_path, parse_args
+from common import parse_args, render_graph
 
 import viz
 from micrograd_nndl import Value
@@ -33,11 +33,7 @@ def fused_graph(x: float = 1.0, w: float = 0.0, b: float = 0.0) -> dict[str, Val
 
 def draw(f: Value, nodes: dict[str, Value], title: str, out: str, name: str) -> None:
     """Write the graph of f as OUT/name.svg and OUT/name.png, w and b drawn as parameters."""
-    for suffix in (".svg", ".png"):
-        path = viz.render(
-            f, output_path(out, name + suffix), params=[nodes["w"], nodes["b"]], title=title
-        )
-        print(f"wrote {path}")
+    render_graph(f, out, name, params=[nodes["w"], nodes["b"]], title=title)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,9 +18,8 @@ import time
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
-from common import output_path, parse_args, save_figure
+from common import parse_args, render_graph, save_figure
 
-import viz
 from micrograd_nndl import Value, forward_tangents
 from micrograd_nndl.book import sigmoid_graph
 
@@ -42,16 +41,15 @@ def draw_forward_mode(out: str) -> None:
     """The graph with each node's tangent ∂h/∂w where backward's drawing has its gradient."""
     nodes = sigmoid_graph(1.0, 0.0, 0.0)
     tangents = forward_tangents(nodes["h6"], {nodes["w"]: 1.0})
-    for suffix in (".svg", ".png"):
-        path = viz.render(
-            nodes["h6"],
-            output_path(out, "forward_mode_graph" + suffix),
-            tangents=tangents,
-            tangent_name="∂/∂w",
-            show_grad=False,
-            title="forward mode: the tangent ∂h/∂w of every node, in evaluation order",
-        )
-        print(f"wrote {path}")
+    render_graph(
+        nodes["h6"],
+        out,
+        "forward_mode_graph",
+        tangents=tangents,
+        tangent_name="∂/∂w",
+        show_grad=False,
+        title="forward mode: the tangent ∂h/∂w of every node, in evaluation order",
+    )
 
 
 def chain_function(xs: list[Value]) -> Value:
