@@ -573,15 +573,8 @@ def backward_order(root: Value) -> list[Value]:
 
 
 def _local_grads(node: Value, op: Op) -> tuple[float, ...]:
-    kind, rules, out = op.kind, op.rules, node.data
-    if kind == UNARY:
-        return (rules[0](node._a.data, out),)
-    if kind == UNARY_PARAM:
-        return (rules[0](node._a.data, node._b, out),)
-    if kind == BINARY:
-        a, b = node._a.data, node._b.data
-        return (rules[0](a, b, out), rules[1](a, b, out))
-    return tuple(rules[0](tuple(p.data for p in node._a), node._b, out))
+    inputs = [p.data for p in node.parents]
+    return tuple(op.local_derivatives(inputs, node.constant, node.data))
 
 
 def _count_children(root: Value) -> tuple[list[Value], list[float | None]]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from .engine import Value, backward_order, enable_grad, topological_order
-from .ops import BINARY, NARY, UNARY
 
 Number = float | Value
 
@@ -24,16 +23,7 @@ __all__ = ["evaluate", "forward_tangents", "grad", "grad_values", "hessian", "hv
 
 def _local_derivatives(node: Value) -> Sequence[Number]:
     """∂node/∂parent_i as Values: the op table's rules called on the nodes themselves."""
-    op = node.op_info
-    parents = node.parents
-    if op.kind == UNARY:
-        return (op.rules[0](parents[0], node),)
-    if op.kind == BINARY:
-        a, b = parents
-        return (op.rules[0](a, b, node), op.rules[1](a, b, node))
-    if op.kind == NARY:
-        return op.rules[0](parents, node.constant, node)
-    return (op.rules[0](parents[0], node.constant, node),)
+    return node.op_info.local_derivatives(node.parents, node.constant, node)
 
 
 def grad_values(root: Value, wrt: Sequence[Value]) -> list[Value]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,6 +112,22 @@ class Op:
     def arity(self) -> int:
         """How many graph inputs a node of this op has (-1: any number)."""
         return {UNARY: 1, UNARY_PARAM: 1, BINARY: 2, NARY: -1}[self.kind]
+
+    def local_derivatives(self, inputs: Sequence[Any], k: Any, out: Any) -> Sequence[Any]:
+        """∂out/∂inputᵢ for every graph input, from this op's rules.
+
+        The inputs and output are floats (backward, the visualizer) or Values (`grad`, whose
+        derivatives are graphs); k is the constant parameter, None if the op has none.
+        """
+        kind, rule = self.kind, self.rule
+        if kind == UNARY:
+            return (rule(inputs[0], out),)
+        if kind == UNARY_PARAM:
+            return (rule(inputs[0], k, out),)
+        if kind == BINARY:
+            a, b = inputs
+            return (rule(a, b, out), self.rules[1](a, b, out))
+        return rule(list(inputs), k, out)
 
     def with_constant(self, side: str) -> Op:
         """The one-input form of a binary op whose other operand is a constant number.
