@@ -31,7 +31,7 @@ from .gradcheck import (
     grad_table,
     numeric_grads,
 )
-from .ops import BINARY, NARY, OPS, UNARY_PARAM, Op
+from .ops import NARY, OPS, UNARY_PARAM, Op
 
 #: How far a drawn input keeps from a kink (relu at 0, hard_tanh at ±1, ...).
 KINK_MARGIN = 1e-3
@@ -108,8 +108,8 @@ class RandomExpression:
         return f"<RandomExpression {names[-1]} at {values}>"
 
 
-def _graph_arity(op: Op) -> int:
-    return {BINARY: 2, NARY: 3}.get(op.kind, 1)
+#: How many inputs a random expression gives an op that takes any number (maxout, neuron).
+NARY_INPUTS = 3
 
 
 def _fits(op: Op, values: Sequence[float]) -> bool:
@@ -143,7 +143,7 @@ def expressions(
     steps: list[RandomStep] = []
     for _ in range(draw(st.integers(1, max_steps))):
         op = draw(st.sampled_from(table))
-        n_args = _graph_arity(op)
+        n_args = op.arity if op.arity > 0 else NARY_INPUTS
         args = tuple(draw(st.integers(0, len(values) - 1)) for _ in range(n_args))
         if op.kind != NARY:
             args = (len(values) - 1, *args[1:])  # chain: each step uses the newest node
