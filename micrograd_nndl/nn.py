@@ -85,6 +85,11 @@ class Module:
         """(dotted name, parameter) pairs, e.g. ("layers.0.neurons.3.w.1", Value)."""
         return iter(())
 
+    def _label(self, prefix: str) -> None:
+        """Label every parameter with its dotted name, so drawings and errors can name it."""
+        for name, p in self.named_parameters():
+            p.label = prefix + name
+
     def parameters(self) -> list[Value]:
         """Every learnable Value, in a fixed order (the order `save` and optimisers use)."""
         return [p for _, p in self.named_parameters()]
@@ -137,10 +142,6 @@ class Neuron(Module):
             return FIXED_ACTIVATIONS[self.activation]
         return LEARNABLE_ACTIVATIONS[self.activation][2]
 
-    def _label(self, prefix: str) -> None:
-        for name, p in self.named_parameters():
-            p.label = prefix + name
-
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         for i, w in enumerate(self.w):
             yield f"w.{i}", w
@@ -186,10 +187,6 @@ class Layer(Module):
         self.neurons = [Neuron(nin, activation, init, self.nout, rng) for _ in range(self.nout)]
         self.activation = self.neurons[0].activation
         self._label("")
-
-    def _label(self, prefix: str) -> None:
-        for i, n in enumerate(self.neurons):
-            n._label(f"{prefix}neurons.{i}.")
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         for i, n in enumerate(self.neurons):
@@ -248,8 +245,7 @@ class MLP(Module):
             )
             for i in range(len(self.nouts))
         ]
-        for i, layer in enumerate(self.layers):
-            layer._label(f"layers.{i}.")
+        self._label("")
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         for i, layer in enumerate(self.layers):

@@ -29,8 +29,6 @@ def _function(op, side, args):
         return (lambda x: apply(op.with_constant("left"), x, args[0])), [args[1]]
     if op.kind == UNARY_PARAM:
         return (lambda x: apply(op, x, args[1])), [args[0]]
-    if op.kind == NARY and op.name == "neuron":
-        return (lambda *v: apply(op, *v)), list(args)
     return (lambda *v: apply(op, *v)), list(args)
 
 
