@@ -7,11 +7,23 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import sys
 from collections.abc import Callable, Sequence
 
 import matplotlib
 
-matplotlib.use("Agg")  # headless: the examples write files, they never open a window
+
+def choose_backend() -> None:
+    """Agg when nobody chose a backend: the examples only write files, never open a window.
+
+    A backend already chosen is kept: a notebook kernel's (it sets MPLBACKEND, and `%run` of an
+    example must not switch the notebook's plots to Agg) or one a running pyplot already uses.
+    """
+    if not os.environ.get("MPLBACKEND") and "matplotlib.pyplot" not in sys.modules:
+        matplotlib.use("Agg")
+
+
+choose_backend()
 
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 from matplotlib.figure import Figure  # noqa: E402

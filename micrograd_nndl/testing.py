@@ -1,4 +1,4 @@
-"""Property-testing your own functions' gradients (needs `hypothesis`, the `dev` extra).
+"""Property-testing your own functions' gradients (needs `hypothesis`: the `testing` extra).
 
     from hypothesis import given
     from micrograd_nndl.testing import scalars, expressions, assert_grads_match
@@ -21,7 +21,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as missing:  # a wheel user without the extra: say how to get it
+    raise ModuleNotFoundError(
+        "micrograd_nndl.testing needs hypothesis: pip install 'micrograd-nndl[testing]'",
+        name=missing.name,
+    ) from missing
 
 from .engine import Value, apply
 from .gradcheck import (

@@ -25,6 +25,7 @@ from micrograd_nndl import (
     GradcheckError,
     MathError,
     Value,
+    __version__,
     format_columns,
     gradcheck,
     numeric_grads,
@@ -78,6 +79,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         "exp log sqrt sigmoid tanh relu gelu softplus maxout(a, b, c) leaky_relu(x, 0.01).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     formula = argparse.ArgumentParser(add_help=False)
