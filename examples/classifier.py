@@ -21,6 +21,7 @@ from micrograd_nndl import (
     MLP,
     Adam,
     History,
+    Value,
     fit,
     linear_decay,
     make_moons,
@@ -51,7 +52,7 @@ def margins(model: MLP, points: np.ndarray) -> np.ndarray:
 
     One score z is the logit of class 1 against class 0, so the scores are (0, z)."""
     with no_grad():
-        scores = np.array([[s.data for s in model(p)] for p in points.tolist()])
+        scores = np.array([[s.data for s in model.forward(list(map(Value, p)))] for p in points])
     if scores.shape[1] == 1:
         scores = np.column_stack([np.zeros(len(scores)), scores[:, 0]])
     best_other = [np.delete(scores, c, axis=1).max(axis=1) for c in range(scores.shape[1])]

@@ -50,7 +50,7 @@ def staircase(width: int) -> MLP:
 def predict(model: MLP, xs: np.ndarray) -> np.ndarray:
     """F(x) at every x (evaluation only: no graph is recorded)."""
     with no_grad():
-        return np.array([model([x])[0].data for x in xs.tolist()])
+        return np.array([model([x]).data for x in xs.tolist()])
 
 
 def sup_error(model: MLP, xs: np.ndarray) -> float:

@@ -53,6 +53,25 @@ def _check_activation(name: str | None, where: str) -> str:
     raise ValueError(f"{where}: unknown activation {name!r}; choose one of {activation_names()}")
 
 
+def _nonlin(activation: str | None, nonlin: bool | None, where: str) -> str | None:
+    """micrograd's `nonlin=True/False` (ReLU or linear) in place of an activation name."""
+    if nonlin is None:
+        return activation
+    if not isinstance(nonlin, bool):
+        raise TypeError(f"{where}: nonlin must be True (ReLU) or False (linear), not {nonlin!r}")
+    if activation != "relu":
+        raise ValueError(
+            f"{where}: give an activation name or micrograd's nonlin=, not both "
+            f"(activation={activation!r}, nonlin={nonlin!r})"
+        )
+    return "relu" if nonlin else "linear"
+
+
+def _one_or_list(outputs: list[Value]) -> Value | list[Value]:
+    """micrograd's convention: one output is that Value, several are a list."""
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
 def _check_size(n: object, what: str) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"{what} must be a positive integer, got {n!r}")
@@ -113,7 +132,10 @@ class Module:
 
 
 class Neuron(Module):
-    """a = f(Σᵢ wᵢxᵢ + b) (NNDL §4.2): weights from `init`, bias 0, activation f by name."""
+    """a = f(Σᵢ wᵢxᵢ + b) (NNDL §4.2): weights from `init`, bias 0, activation f by name.
+
+    `Neuron(nin, nonlin=False)` is micrograd's spelling of activation="linear".
+    """
 
     def __init__(
         self,
@@ -122,9 +144,11 @@ class Neuron(Module):
         init: str = "uniform",
         fan_out: int = 1,
         seed: int | np.random.Generator | None = None,
+        *,
+        nonlin: bool | None = None,
     ) -> None:
         self.nin = _check_size(nin, "Neuron nin")
-        self.activation = _check_activation(activation, "Neuron")
+        self.activation = _check_activation(_nonlin(activation, nonlin, "Neuron"), "Neuron")
         weights = init_weights(init, self.nin, fan_out, make_rng(seed), self.activation)
         self.w = [Value(wi) for wi in weights]
         self.b = Value(0.0)
@@ -171,7 +195,8 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """nout neurons reading the same inputs; calling it returns a list (even of one)."""
+    """nout neurons reading the same inputs; calling it returns their list, or the one Value
+    of a single neuron (as micrograd). `nonlin=` as `Neuron`'s."""
 
     def __init__(
         self,
@@ -180,9 +205,12 @@ class Layer(Module):
         activation: str | None = "relu",
         init: str = "uniform",
         seed: int | np.random.Generator | None = None,
+        *,
+        nonlin: bool | None = None,
     ) -> None:
         self.nin = _check_size(nin, "Layer nin")
         self.nout = _check_size(nout, "Layer nout")
+        activation = _nonlin(activation, nonlin, "Layer")
         rng = make_rng(seed)
         self.neurons = [Neuron(nin, activation, init, self.nout, rng) for _ in range(self.nout)]
         self.activation = self.neurons[0].activation
@@ -194,12 +222,13 @@ class Layer(Module):
                 yield f"neurons.{i}.{name}", p
 
     def forward(self, xs: list[Value]) -> list[Value]:
-        """The layer on inputs that are already Values of the right count (the fast path)."""
+        """The layer on inputs that are already Values of the right count (the fast path);
+        always a list, even of one."""
         zs = neurons([n.w for n in self.neurons], xs, [n.b for n in self.neurons])
         return [n.activate(z) for n, z in zip(self.neurons, zs)]
 
-    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
-        return self.forward(_as_inputs(x, self.nin, repr(self)))
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        return _one_or_list(self.forward(_as_inputs(x, self.nin, repr(self))))
 
     def architecture(self) -> dict:
         return {"type": "Layer", "nin": self.nin, "nout": self.nout, "activation": self.activation}
@@ -213,7 +242,8 @@ class MLP(Module):
 
     Defaults as micrograd: ReLU hidden layers, linear output, U(−1, 1) weights; `init` picks
     another scheme of NNDL §7.3 ("xavier_uniform", "he_normal", ...), `seed` makes it repeatable.
-    Calling it on nin numbers or Values returns the list of the last layer's outputs.
+    Calling it on nin numbers or Values returns the last layer's outputs: a list, or the one
+    Value when the last layer has one neuron (as micrograd); `forward` always returns a list.
     """
 
     def __init__(
@@ -252,11 +282,15 @@ class MLP(Module):
             for name, p in layer.named_parameters():
                 yield f"layers.{i}.{name}", p
 
-    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
-        xs = _as_inputs(x, self.nin, "MLP")
+    def forward(self, xs: list[Value]) -> list[Value]:
+        """The network on inputs that are already Values of the right count: the list of the
+        last layer's outputs, even of one."""
         for layer in self.layers:
             xs = layer.forward(xs)
         return xs
+
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        return _one_or_list(self.forward(_as_inputs(x, self.nin, "MLP")))
 
     def architecture(self) -> dict:
         return {

@@ -108,7 +108,7 @@ def test_a_small_mlp_loss_has_correct_second_derivatives_in_its_inputs():
     model = MLP(2, [3, 1], activation="tanh", seed=0)
 
     def loss(x1, x2):
-        (out,) = model([x1, x2])
+        out = model([x1, x2])
         return (out - 0.5) ** 2
 
     gradcheck(loss, [0.3, -0.8], order=2, atol=1e-6, rtol=1e-4)

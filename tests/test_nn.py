@@ -60,10 +60,35 @@ def test_neuron_by_hand():
     assert n([1.0]).data == 0.5  # the book's σ(wx + b) at w = b = 0 (NNDL §4.5.3)
 
 
-def test_layer_always_returns_a_list_and_mlp_shapes():
-    layer = Layer(3, 1, seed=0)
-    out = layer([1.0, 2.0, 3.0])
-    assert isinstance(out, list) and len(out) == 1
+def test_one_output_is_that_value_and_several_are_a_list_as_in_micrograd():
+    single, several = MLP(2, [3, 1], seed=0), MLP(2, [3, 2], seed=0)
+    y = single([0.5, -1.0])
+    assert isinstance(y, Value)
+    assert (1 - y).data == 1 - y.data  # micrograd's losses do arithmetic on it directly
+    ys = several([0.5, -1.0])
+    assert isinstance(ys, list) and len(ys) == 2 and all(isinstance(v, Value) for v in ys)
+    assert isinstance(Layer(3, 1, seed=0)([1.0, 2.0, 3.0]), Value)
+    assert single.forward([Value(0.5), Value(-1.0)])[0].data == y.data  # forward: always a list
+    assert [
+        v.data
+        for v in several.layers[-1].forward(several.layers[0].forward([Value(0.5), Value(-1.0)]))
+    ] == [v.data for v in ys]
+
+
+def test_micrograds_nonlin_flag_means_relu_or_linear():
+    assert Neuron(2, nonlin=True).activation == "relu"
+    assert Neuron(2, nonlin=False).activation == "linear"
+    assert Layer(2, 3, nonlin=False).activation == "linear"
+    n = Neuron(2, nonlin=False, seed=0)
+    _set(n.parameters(), [2.0, -1.0, 0.5])
+    assert n([1.0, 3.0]).data == -0.5  # linear: no ReLU clips it to 0
+    with pytest.raises(ValueError, match="not both"):
+        Neuron(2, "tanh", nonlin=True)
+    with pytest.raises(TypeError, match="nonlin must be True"):
+        Neuron(2, nonlin="yes")
+
+
+def test_mlp_shapes_and_names():
     model = MLP(2, [4, 3, 2], seed=0)
     assert len(model([0.1, 0.2])) == 2
     assert len(model.parameters()) == (2 + 1) * 4 + (4 + 1) * 3 + (3 + 1) * 2
@@ -85,14 +110,14 @@ def test_mlp_output_by_hand():
     model = MLP(1, [2, 1], activation="relu")
     # hidden: relu(1·x + 0), relu(−1·x + 1); output: 2·h1 + 3·h2 − 1
     _set(model.parameters(), [1.0, 0.0, -1.0, 1.0, 2.0, 3.0, -1.0])
-    assert model([2.0])[0].data == 2 * 2.0 + 3 * 0.0 - 1.0
-    assert model([0.5])[0].data == 2 * 0.5 + 3 * 0.5 - 1.0
+    assert model([2.0]).data == 2 * 2.0 + 3 * 0.0 - 1.0
+    assert model([0.5]).data == 2 * 0.5 + 3 * 0.5 - 1.0
 
 
 def test_calling_with_values_keeps_the_graph_to_the_inputs():
     model = MLP(2, [3, 1], activation="tanh", seed=1)
     x = [Value(0.3, "x1"), Value(-0.4, "x2")]
-    model(x)[0].backward()
+    model(x).backward()
     assert x[0].has_grad and x[1].has_grad
 
 
@@ -106,7 +131,7 @@ def _gradcheck_model(model, x):
             neuron_.b = chunk[neuron_.nin]
             for key, v in zip(neuron_.extra, chunk[neuron_.nin + 1 :]):
                 neuron_.extra[key] = v
-        out = model(x)
+        out = model.forward([Value(v) for v in x])
         return sum(out[1:], out[0])
 
     assert gradcheck(f, [p.data for p in params], atol=1e-6, rtol=1e-5)
@@ -154,13 +179,13 @@ def test_learnable_activation_parameters_are_parameters_and_learn():
 
 def test_every_named_activation_builds_and_runs():
     for name in activation_names():
-        out = MLP(2, [2, 1], activation=name, output_activation=name, seed=0)([0.5, -0.5])[0]
+        out = MLP(2, [2, 1], activation=name, output_activation=name, seed=0)([0.5, -0.5])
         assert math.isfinite(out.data)
 
 
 def test_zero_grad():
     model = MLP(2, [2, 1], seed=0)
-    model([1.0, 2.0])[0].backward()
+    model([1.0, 2.0]).backward()
     assert any(p.grad != 0.0 for p in model.parameters())
     model.zero_grad()
     assert all(p.grad == 0.0 for p in model.parameters())
@@ -194,4 +219,4 @@ def test_unordered_inputs_are_refused(inputs):
     for module in (MLP(2, [3, 1], seed=0), Layer(2, 3, seed=0), Neuron(2, seed=0)):
         with pytest.raises(TypeError, match="needs its inputs in order"):
             module(inputs)
-    assert len(MLP(2, [3, 1], seed=0)((1.0, 2.0))) == 1  # a tuple is in order
+    assert isinstance(MLP(2, [3, 1], seed=0)((1.0, 2.0)), Value)  # a tuple is in order

@@ -161,7 +161,7 @@ def test_an_nary_op_and_a_repeated_input():
 
 def test_an_mlp_draws_each_fused_neuron_as_one_op_with_its_weights_as_parameters():
     model = MLP(2, [2, 1], seed=0)
-    (y,) = model([1.0, -2.0])
+    y = model([1.0, -2.0])
     y.backward()
     source = draw_dot(y, params=model.parameters()).source
     neurons = re.findall(r'^\to(\d+) \[label="Σw·x\+b"', source, re.M)
@@ -198,7 +198,7 @@ def test_a_large_graph_is_capped_at_the_output_end_with_a_clear_message():
 def test_the_default_cap_keeps_small_graphs_whole_and_caps_an_mlp_loss():
     model = MLP(2, [8, 8, 1], seed=0)
     batch = [([i / 10, 1 - i / 20], (-1.0) ** i) for i in range(40)]
-    loss = sum((model(x)[0] - t) ** 2 for x, t in batch)
+    loss = sum((model(x) - t) ** 2 for x, t in batch)
     assert len(topological_order(loss)) > 1500  # an MLP's thousands of nodes
     start = time.perf_counter()
     source = draw_dot(loss, params=model.parameters()).source
