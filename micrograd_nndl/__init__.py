@@ -29,6 +29,7 @@ from .errors import (
     NumericOverflowError,
 )
 from .expr import Expression, ExpressionError, parse
+from .files import NotARegularFileError, read_regular, write_atomic
 from .functional import forward_tangents, grad, grad_values, hessian, hvp, jvp
 from .gradcheck import GradcheckError, gradcheck, numeric_grads
 from .losses import (
@@ -84,6 +85,7 @@ __all__ = [
     "ExpressionError",
     "GradcheckError",
     "MathError",
+    "NotARegularFileError",
     "NonFiniteGradientError",
     "NumericOverflowError",
     "Op",
@@ -97,6 +99,8 @@ __all__ = [
     "no_grad",
     "numeric_grads",
     "parse",
+    "read_regular",
     "topological_order",
+    "write_atomic",
 ]
 __version__ = "0.1.0"

@@ -1,9 +1,8 @@
 """Save and load a model's parameters as JSON that also records the architecture.
 
 JSON writes a float as its shortest repr, which reads back as the same float: the round trip
-is exact. The file is written to a temporary file beside the target and renamed over it, so a
-crash mid-write leaves the old file intact; the new file gets the permissions `open(path, "w")`
-would give it (those of the file it replaces, else 0666 minus the umask), so it can be shared.
+is exact. The file is written by `files.write_atomic`: whole or not at all, never over a device
+or a FIFO, with the permissions `open(path, "w")` would give it.
 Loading checks everything (format, architecture, names, numbers) before it assigns anything: a
 refused file changes nothing.
 """
@@ -13,9 +12,9 @@ from __future__ import annotations
 import json
 import math
 import os
-import secrets
-import stat
 from typing import Any, Protocol
+
+from .files import write_atomic
 
 FORMAT = "micrograd-nndl model"
 VERSION = 1
@@ -34,60 +33,25 @@ class _Model(Protocol):
 def save(model: _Model, path: str | os.PathLike) -> None:
     """Write {"format", "version", "architecture", "parameters": {name: float}} atomically.
 
-    Refuses a directory, or a file in a directory that does not exist, naming `path`.
+    Refuses a non-finite parameter (JSON has no NaN), naming it, and whatever `write_atomic`
+    refuses (a directory, a device, a missing directory), naming `path`.
     """
+    parameters = {name: p.data for name, p in model.named_parameters()}
+    bad = [name for name, x in parameters.items() if not math.isfinite(x)]
+    if bad:
+        raise ValueError(
+            f"cannot save the model to {os.fspath(path)!r}: parameter {bad[0]} is "
+            f"{parameters[bad[0]]!r}"
+            + (f" (and {len(bad) - 1} more)" if len(bad) > 1 else "")
+            + "; a model file holds finite numbers only"
+        )
     document = {
         "format": FORMAT,
         "version": VERSION,
         "architecture": model.architecture(),
-        "parameters": {name: p.data for name, p in model.named_parameters()},
+        "parameters": parameters,
     }
-    text = json.dumps(document, indent=1, allow_nan=False)
-    path = os.fspath(path)
-    target = os.path.realpath(path)  # through a symlink, as open(path, "w") writes
-    directory, name = os.path.split(target)
-    if os.path.isdir(target) or not os.path.basename(path):
-        raise IsADirectoryError(
-            f"cannot save the model to {path!r}: it is a directory; "
-            f"give a file name, e.g. {os.path.join(path, 'model.json')!r}"
-        )
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(
-            f"cannot save the model to {path!r}: the directory "
-            f"{os.path.dirname(path) or directory!r} does not exist"
-        )
-    try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)  # keep the mode of the file replaced
-    except FileNotFoundError:
-        mode = None
-    fd, tmp = _create_beside(directory, name, path)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _create_beside(directory: str, name: str, path: str) -> tuple[int, str]:
-    """A new temporary file in `directory`, created with mode 0666 so the umask applies, as
-    for any file `open(path, "w")` creates (tempfile.mkstemp would make it 0600)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        tmp = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
-        try:
-            return os.open(tmp, flags, 0o666), tmp
-        except FileExistsError:
-            continue
-        except OSError as e:
-            raise type(e)(e.errno, f"cannot save the model to {path!r}: {e.strerror}") from None
-    raise FileExistsError(f"cannot save the model to {path!r}: no free temporary file name")
+    write_atomic(path, json.dumps(document, indent=1, allow_nan=False))
 
 
 def load(model: _Model, path: str | os.PathLike) -> None:

@@ -382,3 +382,13 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path, capsys):
 
     assert main(["demo", "-o", str(tmp_path / "g.svg")], stdout=ClosedPipe()) == 0
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs are POSIX")
+@pytest.mark.parametrize("command", [["render", *BOOK], ["demo"]])
+def test_an_output_that_is_a_fifo_is_refused_and_left_alone(tmp_path, capsys, command):
+    fifo = tmp_path / "graph.svg"
+    os.mkfifo(fifo)
+    status, _, err = call(*command, "-o", str(fifo), capsys=capsys)
+    assert status == 1 and f"cannot write {str(fifo)!r}: it is a FIFO" in err
+    assert err.count("\n") == 1 and os.listdir(tmp_path) == ["graph.svg"]

@@ -1,14 +1,17 @@
 """viz.render, Drawing's notebook display, and finding Graphviz: with the bundled binary only."""
 
+import errno
 import html
 import os
+import re
+import stat
 import sys
 import time
 
 import pytest
 
 import viz.program
-from micrograd_nndl import MLP
+from micrograd_nndl import MLP, NotARegularFileError
 from micrograd_nndl.book import sigmoid_graph
 from viz import RenderError, draw_dot, render
 from viz.program import find_program, run_graphviz
@@ -115,3 +118,42 @@ def test_an_mlp_loss_of_thousands_of_nodes_renders_in_seconds(no_system_dot, tmp
     svg = render(loss, tmp_path / "loss.svg", params=model.parameters()).read_text()
     assert time.perf_counter() - start < 10.0
     assert "more nodes" in svg and "nearest the output" in svg
+
+
+def _disk_full_after(monkeypatch, directory, limit):
+    """os.write that fails as a full disk once `limit` bytes are written into `directory`
+    (writes elsewhere, such as Graphviz's input pipe, go through)."""
+    real_write, written = os.write, [0]
+
+    def write(fd, data):
+        into = os.readlink(f"/proc/self/fd/{fd}").startswith(str(directory))
+        if into and written[0] + len(data) > limit:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written[0] += len(data)
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads /proc/self/fd")
+def test_render_on_a_full_disk_leaves_the_old_image_whole_and_names_it(tmp_path, monkeypatch):
+    """It used to truncate a valid SVG to a partial one, with an OSError naming no file."""
+    path = tmp_path / "graph.svg"
+    render(book_root(), path)
+    old = path.read_bytes()
+    _disk_full_after(monkeypatch, tmp_path, 100)
+    with pytest.raises(OSError, match=re.escape(f"cannot write {str(path)!r}: No space left")):
+        render(book_root(), path, rankdir="TB")
+    assert path.read_bytes() == old and os.listdir(tmp_path) == ["graph.svg"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs are POSIX")
+def test_graphvizs_save_and_render_refuse_a_fifo_as_they_write_atomically(tmp_path):
+    fifo = tmp_path / "graph.gv"
+    os.mkfifo(fifo)
+    drawing = draw_dot(book_root())
+    with pytest.raises(NotARegularFileError, match="a FIFO"):
+        drawing.save(fifo)
+    with pytest.raises(NotARegularFileError, match="a FIFO"):
+        draw_dot(book_root()).render(fifo)  # the source first, then graph.gv.svg
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and os.listdir(tmp_path) == ["graph.gv"]

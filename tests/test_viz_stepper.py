@@ -1,9 +1,12 @@
 """viz.Stepper: both passes one step at a time, equal to backward() bit for bit."""
 
+import os
+import stat
+
 import pytest
 from hypothesis import given
 
-from micrograd_nndl import NonFiniteGradientError, Value, topological_order
+from micrograd_nndl import NonFiniteGradientError, NotARegularFileError, Value, topological_order
 from micrograd_nndl.book import sigmoid_graph
 from micrograd_nndl.testing import expressions
 from viz import Stepper, VizError
@@ -236,3 +239,15 @@ def test_bad_arguments_are_refused_up_front():
         Stepper(3)
     with pytest.raises(ValueError, match="digits"):
         Stepper(Value(1.0), digits=99)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs are POSIX")
+def test_save_steps_writes_through_the_atomic_writer_and_spares_a_fifo(tmp_path):
+    _, stepper = book_stepper()
+    slides = tmp_path / "slides"
+    slides.mkdir()
+    os.mkfifo(slides / "step-03.svg")
+    with pytest.raises(NotARegularFileError, match=r"step-03.svg.*a FIFO"):
+        stepper.save_steps(slides, fmt="svg")
+    assert sorted(os.listdir(slides)) == [f"step-{i:02d}.svg" for i in range(4)]
+    assert stat.S_ISFIFO((slides / "step-03.svg").lstat().st_mode)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import graphviz
 
+from micrograd_nndl import write_atomic
+
 from .program import run_graphviz
 
 #: File suffixes and what they hold: an image format, or "source" for the DOT text itself.
@@ -38,13 +40,11 @@ def image_format(path: str | os.PathLike[str]) -> str:
 
 
 def write_image(source: str, path: str | os.PathLike[str], format: str | None = None) -> Path:
-    """Write DOT `source` to `path` as the image its suffix (or `format`) names."""
+    """Write DOT `source` to `path` as the image its suffix (or `format`) names, atomically
+    (`write_atomic`: a failure leaves the old image whole, a device or FIFO is refused)."""
     path = Path(path)
     fmt = format or image_format(path)
-    if fmt == "source":
-        path.write_text(source, encoding="utf-8")
-    else:
-        path.write_bytes(run_graphviz(source, fmt))  # render first: a failure writes no file
+    write_atomic(path, source if fmt == "source" else run_graphviz(source, fmt))
     return path
 
 
@@ -81,6 +81,25 @@ class Drawing(graphviz.Digraph):
             )
         data = run_graphviz(self.source, format or self.format)
         return data if encoding is None else data.decode(encoding)
+
+    def save(
+        self,
+        filename: str | os.PathLike[str] | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        *,
+        skip_existing: bool | None = False,
+    ) -> str:
+        """As graphviz's save(): write the DOT source to `filename` in `directory` (default
+        name.gv), creating the directory; atomically, as every file viz writes."""
+        if filename is not None:
+            self.filename = filename
+        if directory is not None:
+            self.directory = directory
+        filepath = self.filepath
+        if not (skip_existing and os.path.exists(filepath)):
+            self._mkdirs(filepath)
+            write_atomic(filepath, "".join(self))
+        return filepath
 
     def render(
         self,
