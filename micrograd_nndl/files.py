@@ -43,12 +43,14 @@ def _refuse(path: str, target: str, mode: int, doing: str) -> None:
     via = f" ({path!r} links to {target!r})" if os.path.abspath(path) != target else ""
     kind = _kind(mode)
     if stat.S_ISDIR(mode):
-        raise IsADirectoryError(
+        raise _error(
+            IsADirectoryError,
             errno.EISDIR,
             f"cannot {doing} {path!r}: it is a directory{via}; give a file name, e.g. "
             f"{os.path.join(path, 'file')!r}",
         )
-    raise NotARegularFileError(
+    raise _error(
+        NotARegularFileError,
         errno.EINVAL,
         f"cannot {doing} {path!r}: it is {kind}{via}, not a regular file; "
         "only a regular file or a new path is written",
@@ -77,7 +79,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> str:
     if mode is not None and not stat.S_ISREG(mode):
         _refuse(path, target, mode, "write")
     if not os.path.isdir(directory):
-        raise FileNotFoundError(
+        raise _error(
+            FileNotFoundError,
             errno.ENOENT,
             f"cannot write {path!r}: the directory {os.path.dirname(path) or directory!r} "
             "does not exist",
@@ -109,8 +112,14 @@ def _naming(error: OSError, doing: str, suffix: str = "") -> OSError:
     """`error` again, of the same type, its message saying which file and what was being done
     (an OSError from the system names the temporary file, or no file at all)."""
     reason = error.strerror or str(error) or type(error).__name__
-    message = f"{doing}: {reason}{suffix}"
-    return type(error)(message) if error.errno is None else type(error)(error.errno, message)
+    return _error(type(error), error.errno, f"{doing}: {reason}{suffix}")
+
+
+def _error(kind: type[OSError], number: int | None, message: str) -> OSError:
+    """An OSError whose str() is `message` alone (no "[Errno 28]" in front), errno kept."""
+    error = kind(message)
+    error.errno = number
+    return error
 
 
 def _create_beside(directory: str, name: str, path: str) -> tuple[int, str]:
@@ -125,7 +134,7 @@ def _create_beside(directory: str, name: str, path: str) -> tuple[int, str]:
             continue
         except OSError as e:
             raise _naming(e, f"cannot write {path!r}") from None
-    raise FileExistsError(errno.EEXIST, f"cannot write {path!r}: no free temporary file name")
+    raise _error(FileExistsError, errno.EEXIST, f"cannot write {path!r}: no free temporary name")
 
 
 def _sync_directory(directory: str) -> None:

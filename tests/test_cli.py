@@ -188,7 +188,10 @@ def test_usage_errors_exit_2_with_a_message(capsys, args, words):
         (["grad", "sqrt(x)", "--at", "x=0"], "NonFiniteGradientError: backward: "),
         (["grad", "x*sqrt(x)", "--at", "x=0"], "(float division by zero); inputs: 'x' = 0.0, in "),
         (["check", "relu(x)", "--at", "x=0"], "CheckFailed: backward disagrees"),
-        (["render", "x*y", "--at", "x=1,y=2", "-o", "no/such/dir/g.svg"], "No such file"),
+        (
+            ["render", "x*y", "--at", "x=1,y=2", "-o", "no/such/dir/g.svg"],
+            "FileNotFoundError: cannot write 'no/such/dir/g.svg': the directory 'no/such/dir'",
+        ),
     ],
 )
 def test_failures_exit_1_with_one_line(capsys, args, words):
