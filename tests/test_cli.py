@@ -99,10 +99,14 @@ def test_demo_prints_the_books_six_primitive_table_and_draws_the_graph(tmp_path)
     assert "∂h6/∂x = 0" in done.stdout
     image = tmp_path / "out" / "sigmoid_graph.png"
     assert image.read_bytes().startswith(b"\x89PNG")
+    page = tmp_path / "out" / "sigmoid_steps.html"
     assert done.stdout.endswith(
         f"the graph with its values and gradients: out/sigmoid_graph.png "
         f"({image.stat().st_size} bytes)\n"
+        f"step through both passes in a browser: out/sigmoid_steps.html "
+        f"({page.stat().st_size} bytes)\n"
     )
+    assert "h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25" in page.read_text("utf-8")
 
 
 # ---- hostile input as a subprocess: exit 2, a short caret message, nothing run ------------------
@@ -370,7 +374,7 @@ def test_render_options_reach_the_drawing(tmp_path, capsys):
 
 
 def test_help_shows_examples_for_every_subcommand(capsys):
-    for command in ("render", "grad", "explain", "step", "check", "demo"):
+    for command in ("render", "grad", "explain", "step", "html", "check", "demo"):
         status, _, _ = call(command, "--help")
         assert status == 0
         assert f"micrograd-nndl {command}" in capsys.readouterr().out

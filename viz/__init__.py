@@ -9,6 +9,7 @@ and the chain rule written out path by path.
     f.backward(); print_graph(f)     # every node: op, inputs, value, grad, local derivatives
     draw_dot(f, params=[nodes["w"], nodes["b"]])   # a notebook shows it inline
     render(f, "sigmoid.png")         # the format follows the suffix
+    to_html(f, "sigmoid.html")       # one offline page: click through both passes
 """
 
 from .chain_rule import ChainPath, ChainRule, explain
@@ -16,6 +17,7 @@ from .demo import demo
 from .dot import draw_dot, render
 from .drawing import Drawing
 from .errors import RenderError, VizError
+from .html import stepper_html, to_html
 from .stepper import Step, Stepper, Update
 from .text import format_graph, graph_rows, print_graph
 
@@ -35,4 +37,6 @@ __all__ = [
     "graph_rows",
     "print_graph",
     "render",
+    "stepper_html",
+    "to_html",
 ]

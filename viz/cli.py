@@ -2,6 +2,7 @@
 
     micrograd-nndl render "sigmoid(w*x + b)" --at x=1,w=0,b=0 -o graph.svg
     micrograd-nndl grad "sigmoid(w*x + b)" --at x=1,w=0,b=0
+    micrograd-nndl html "sigmoid(w*x + b)" --at x=1,w=0,b=0 -o page.html
 
 The formula is read by the safe expression language of `micrograd_nndl` (parsed, never run as
 code). Exit status: 0 on success, 2 on a usage or expression error, 1 on a math error (a domain
@@ -32,10 +33,11 @@ from micrograd_nndl import (
 )
 
 from .chain_rule import explain
-from .demo import DEFAULT_IMAGE, demo
+from .demo import DEFAULT_IMAGE, PAGE_NAME, demo
 from .dot import render
 from .drawing import SUFFIXES, image_format
 from .fmt import check_digits, format_number
+from .html import to_html
 from .stepper import Step, Stepper
 
 PROG = "micrograd-nndl"
@@ -60,7 +62,7 @@ class CheckFailed(Exception):
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, Options]:
-    """The `micrograd-nndl` parser with its six subcommands, each with examples in --help; and
+    """The `micrograd-nndl` parser with its seven subcommands, each with examples in --help; and
     the option strings of the subcommands that read a formula (to tell "-x*w" from an option).
     """
     options: Options = {}
@@ -72,6 +74,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
             f'grad "{BOOK_EXPR}" --at {BOOK_AT}',
             f'explain "{BOOK_EXPR}" --at {BOOK_AT} --wrt w',
             f'step "{BOOK_EXPR}" --at {BOOK_AT}',
+            f'html "{BOOK_EXPR}" --at {BOOK_AT} -o page.html',
             'check "tanh(w*x) * relu(b - x)" --at x=0.5,w=2,b=1',
             "demo",
         )
@@ -183,6 +186,22 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         f'step "{BOOK_EXPR}" --at {BOOK_AT}',
         f'printf "\\n\\nb\\n\\n" | {PROG} step "{BOOK_EXPR}" --at {BOOK_AT}',
     )
+    html_ = command(
+        "html",
+        run_html,
+        "Write one offline web page that steps through both passes (buttons, arrow keys, "
+        "a slider; click a node for its chain rule).",
+        f'html "{BOOK_EXPR}" --at {BOOK_AT} -o page.html --params w,b',
+        'html "x*x + x" --at x=3 -o square.html',
+    )
+    add = _recorder(html_, options["html"])
+    add("-o", "--output", required=True, metavar="FILE", help="the page to write (.html)")
+    add(
+        "--params",
+        metavar="NAME,...",
+        default="",
+        help="variables to draw as learnable parameters, apart from the inputs (e.g. w,b)",
+    )
     command(
         "check",
         run_check,
@@ -194,7 +213,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         "demo",
         run_demo,
         "The book's example: σ(wx + b) at x = 1, w = 0, b = 0 as six primitives (NNDL §4.5.3): "
-        "its derivative table, the chain rule for each variable, and the graph as an image.",
+        "its derivative table, the chain rule for each variable, the graph as an image, and "
+        f"beside it {PAGE_NAME}, a page that steps through both passes.",
         "demo",
         "demo -o sigmoid.svg",
     )
@@ -374,26 +394,49 @@ def run_render(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     except ValueError as e:
         raise UsageError(str(e)) from None
     expression, root, leaves = build_graph(args)
-    params = [name for name in args.params.split(",") if name]
-    unknown = [name for name in params if name not in leaves]
-    if unknown:
-        raise UsageError(
-            f"--params {','.join(unknown)}: not a variable of the formula "
-            f"(its variables: {', '.join(leaves) or 'none'})"
-        )
+    params = _params(args, leaves)
     with placing(expression, root):
         if not args.no_grad:
             root.backward()
         render(
             root,
             path,
-            params=[leaves[name] for name in params],
+            params=params,
             show_grad=not args.no_grad,
             edge_labels=args.edge_derivatives,
             rankdir=args.rankdir,
             digits=args.digits,
         )
     print(f"wrote {path} ({path.stat().st_size} bytes)", file=out)
+
+
+def _params(args: argparse.Namespace, leaves: dict[str, Value]) -> list[Value]:
+    """The leaves --params names, each checked to be a variable of the formula."""
+    names = [name for name in args.params.split(",") if name]
+    unknown = [name for name in names if name not in leaves]
+    if unknown:
+        raise UsageError(
+            f"--params {','.join(unknown)}: not a variable of the formula "
+            f"(its variables: {', '.join(leaves) or 'none'})"
+        )
+    return [leaves[name] for name in names]
+
+
+def run_html(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
+    path = Path(args.output)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"cannot write {str(path)!r}: the page's name must end in .html")
+    expression, root, leaves = build_graph(args)
+    params = _params(args, leaves)
+    with placing(expression, root):
+        to_html(
+            root, path, params=params, digits=args.digits, title=f"{args.expr} at {_at(leaves)}"
+        )
+    print(f"wrote {path} ({path.stat().st_size} bytes): open it in a browser", file=out)
+
+
+def _at(leaves: dict[str, Value]) -> str:
+    return ", ".join(f"{name} = {format_number(leaf.data)}" for name, leaf in leaves.items())
 
 
 def run_grad(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
@@ -517,7 +560,7 @@ def run_demo(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
         image_format(args.output)
     except ValueError as e:
         raise UsageError(str(e)) from None
-    demo(args.output, out)
+    demo(args.output, out, page=Path(args.output).with_name(PAGE_NAME))
 
 
 # ---- entry point -----------------------------------------------------------------------------

@@ -11,14 +11,24 @@ from micrograd_nndl.book import sigmoid_graph
 
 from .chain_rule import explain
 from .dot import render
+from .html import to_html
 from .text import format_graph
 
 DEFAULT_IMAGE = Path("out") / "sigmoid_graph.png"
+PAGE_NAME = "sigmoid_steps.html"  # written beside the image
+BOOK_TITLE = "f(x; w, b) = σ(wx + b) at x = 1, w = 0, b = 0 (NNDL §4.5.3)"
 
 
-def demo(image: str | os.PathLike[str] = DEFAULT_IMAGE, out: TextIO | None = None) -> Path:
+def demo(
+    image: str | os.PathLike[str] = DEFAULT_IMAGE,
+    out: TextIO | None = None,
+    page: str | os.PathLike[str] | None = None,
+) -> Path:
     """Build the six-primitive graph h1..h6, run backward, print the derivative table and the
-    chain rule for ∂f/∂w, ∂f/∂b, ∂f/∂x, and draw the graph to `image`; return its path."""
+    chain rule for ∂f/∂w, ∂f/∂b, ∂f/∂x, draw the graph to `image` and write the page that
+    steps through both passes to `page` (None: no page); return the image's path.
+
+    `micrograd-nndl demo` writes the page beside the image, out/sigmoid_steps.html."""
     out = out or sys.stdout
     nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
     f, w, b = nodes["h6"], nodes["w"], nodes["b"]
@@ -36,4 +46,10 @@ def demo(image: str | os.PathLike[str] = DEFAULT_IMAGE, out: TextIO | None = Non
         f"\nthe graph with its values and gradients: {image} ({image.stat().st_size} bytes)",
         file=out,
     )
+    if page is not None:  # the stepper replays both passes itself, whatever .grad holds
+        page = Path(page)
+        page.parent.mkdir(parents=True, exist_ok=True)
+        to_html(f, page, params=[w, b], title=BOOK_TITLE)
+        size = page.stat().st_size
+        print(f"step through both passes in a browser: {page} ({size} bytes)", file=out)
     return image

@@ -236,6 +236,12 @@ class Stepper:
             if replay.forward() is None and replay.backward() is None:
                 return paths
 
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display: the interactive page of both passes (`viz.html`)."""
+        from .html import notebook_html  # the page module builds on this one
+
+        return notebook_html(self)
+
     def __repr__(self) -> str:
         last = self._history[-1].text if self._history else "none yet"
         return (

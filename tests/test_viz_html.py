@@ -1,0 +1,149 @@
+"""viz.to_html: one offline page whose every number is the stepper's (the page in a browser is
+tested in test_viz_html_browser.py)."""
+
+import html
+import json
+import re
+
+import pytest
+
+from micrograd_nndl import Value
+from micrograd_nndl.book import sigmoid_graph
+from viz import Stepper, stepper_html, to_html
+from viz.cli import main
+from viz.fmt import format_number
+from viz.graph import Graph
+
+
+def page_json(page: str) -> dict:
+    match = re.search(r'<script type="application/json" id="page-data">(.*?)</script>', page, re.S)
+    return json.loads(match[1])
+
+
+def book():
+    nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
+    return nodes, nodes["h6"]
+
+
+def test_the_page_is_one_file_that_loads_nothing(tmp_path):
+    nodes, f = book()
+    path = to_html(f, tmp_path / "page.html", params=[nodes["w"], nodes["b"]])
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
+    assert "default-src 'none'" in page  # the browser itself refuses any load
+    assert not re.search(r"<(link|img|iframe)\b|\bsrc=|@import|url\(", page)
+    assert re.findall(r"https?://[^\s\"']+", page) == [
+        "http://www.w3.org/2000/svg",  # the SVG namespace names, never loaded
+        "http://www.w3.org/1999/xlink",
+    ]
+    assert page.count("<svg") == 1 and page.count("<script") == 2
+
+
+def test_the_books_steps_and_numbers_are_the_steppers():
+    """NNDL §4.5.3: h5 = 2, ∂h6/∂h5 = −0.25, ∂f/∂w = ∂f/∂b = 0.25, in the order of the walk."""
+    nodes, f = book()
+    data = page_json(stepper_html(f))
+    steps = data["steps"]
+    assert [s["heading"] for s in steps] == [f"forward {k}/6" for k in range(1, 7)] + [
+        f"backward {k}/7" for k in range(1, 8)
+    ]
+    assert steps[4]["formula"] == "h5 = h4 + 1 = 1 + 1 = 2"
+    assert steps[7]["formula"] == "h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25"
+    names = [n["name"] for n in data["nodes"]]
+    assert steps[4]["sets"] == [["value", names.index("h5"), "2"]]
+    assert steps[7]["sets"] == [["grad", names.index("h5"), "-0.25"]]
+    final = {}
+    for step in steps:
+        for kind, i, text in step["sets"]:
+            final[kind, names[i]] = text
+    assert final["grad", "w"] == final["grad", "b"] == "0.25" and final["grad", "x"] == "0"
+    w = data["nodes"][names.index("w")]
+    assert w["value"] == "0" and "= (-0.25) × 1 × 1 × (-1) × 1 × 1 = 0.25" in w["chain"]
+    h6 = data["nodes"][names.index("h6")]
+    assert h6["value"] is None and h6["locals"] == [
+        {"edge": "∂h6/∂h5", "value": "-0.25", "svg": f"n{names.index('h5')}->o{names.index('h6')}"}
+    ]
+
+
+def test_every_revealed_number_is_the_steppers_state_after_that_step():
+    x, y = Value(0.7, "x"), Value(-1.3, "y")
+    z = (x * y + x * x).tanh() * y.exp() - x / y  # x reaches the output by several paths
+    data = page_json(stepper_html(z, digits=17))
+    graph, check = Graph(z), Stepper(z, digits=17)
+    assert len(data["steps"]) == check.n_forward + check.n_backward
+    for step in data["steps"]:
+        done = check.forward() or check.backward()
+        assert step["formula"] in done.text
+        if done.updates:  # x * x: two additions to x.grad, each the stepper's
+            assert [text for _, _, text in step["sets"]] == [
+                format_number(u.after, 17) for u in done.updates
+            ]
+        revealed = {(kind, i): text for kind, i, text in step["sets"]}  # the last one stays
+        for (kind, i), text in revealed.items():
+            state = check.values if kind == "value" else check.grads
+            assert text == format_number(state[graph.nodes[i]], 17)
+    z.backward()
+    assert {g: format_number(v, 17) for g, v in check.grads.items()} == {
+        n: format_number(n.grad, 17) for n in graph.nodes
+    }
+
+
+def test_a_stepper_keeps_its_digits_and_the_page_opens_where_it_is():
+    _, f = book()
+    stepper = Stepper(f, digits=3)
+    for _ in range(4):
+        stepper.forward()
+    data = page_json(stepper_html(stepper))
+    assert data["start"] == 4 and len(stepper.history) == 4  # the stepper did not move
+    assert Stepper(f).n_forward == 6
+
+
+def test_a_label_cannot_end_the_script_or_break_the_page():
+    x = Value(2.0, "</script><script>alert(1)</script>&amp;")
+    page = stepper_html((x * 3).exp())
+    assert "</script><script>alert(1)" not in page
+    assert page_json(page)["nodes"][0]["name"] == x.label
+
+
+def test_jupyter_shows_a_stepper_as_the_page_in_a_sandboxed_frame():
+    _, f = book()
+    frame = Stepper(f)._repr_html_()
+    match = re.fullmatch(r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" .*></iframe>', frame)
+    page = html.unescape(match[1])
+    assert page == stepper_html(Stepper(f))
+    assert re.search(r"height: (\d+)px", frame)
+
+
+def test_not_a_value_is_a_clear_type_error(tmp_path):
+    with pytest.raises(TypeError, match="needs a micrograd_nndl.Value .* not float"):
+        to_html(1.5, tmp_path / "page.html")
+    assert not (tmp_path / "page.html").exists()
+
+
+def test_the_command_line_writes_the_page(tmp_path, capsys):
+    path = tmp_path / "page.html"
+    args = ["html", "sigmoid(w*x + b)", "--at", "x=1,w=0,b=0", "-o", str(path), "--params", "w,b"]
+    assert main(args) == 0
+    assert (
+        capsys.readouterr().out
+        == f"wrote {path} ({path.stat().st_size} bytes): open it in a browser\n"
+    )
+    data = page_json(path.read_text(encoding="utf-8"))
+    assert data["title"] == "sigmoid(w*x + b) at x = 1, w = 0, b = 0"
+    roles = {n["name"]: n["role"] for n in data["nodes"]}
+    assert roles["w"] == roles["b"] == "parameter" and roles["x"] == "input"
+    assert roles["f"] == "output"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-o", "page.svg"], "the page's name must end in .html"),
+        (["-o", "page.html", "--params", "q"], "--params q: not a variable"),
+    ],
+)
+def test_the_command_line_refuses_a_bad_page_request(tmp_path, capsys, args, message):
+    args = [a if a != "page.html" else str(tmp_path / a) for a in args]
+    assert main(["html", "x*w", "--at", "x=1,w=2", *args]) == 2
+    assert message in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
