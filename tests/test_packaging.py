@@ -75,5 +75,6 @@ def test_extras_mean_what_they_say():
     assert not [p.name for p in installed if "import matplotlib" in p.read_text("utf-8")]
     for package in ("micrograd_nndl", "viz"):
         assert (ROOT / package / "py.typed").is_file()
-        assert config["options.package_data"][package] == "py.typed"
+        assert "py.typed" in config["options.package_data"][package].split()
+    assert "assets/*" in config["options.package_data"]["viz"].split()  # the page's script
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
