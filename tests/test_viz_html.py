@@ -147,3 +147,20 @@ def test_the_command_line_refuses_a_bad_page_request(tmp_path, capsys, args, mes
     assert main(["html", "x*w", "--at", "x=1,w=2", *args]) == 2
     assert message in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_a_failed_write_leaves_the_old_page_whole(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text("the old page", encoding="utf-8")
+    x = Value(1.0, "x")
+    with pytest.raises(TypeError):
+        to_html("not a graph", path)
+    (tmp_path / "dir.html").mkdir()
+    with pytest.raises(IsADirectoryError):
+        to_html(x * 2, tmp_path / "dir.html")
+    assert path.read_text(encoding="utf-8") == "the old page"
+    to_html(x * 2, path)
+    assert (
+        page_json(path.read_text(encoding="utf-8"))["steps"][0]["formula"]
+        == "h1 = x × 2 = 1 × 2 = 2"
+    )

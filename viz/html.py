@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
 
-from micrograd_nndl import NonFiniteGradientError, Value
+from micrograd_nndl import NonFiniteGradientError, Value, write_atomic
 
 from .chain_rule import explain
 from .dot import draw_dot
@@ -75,11 +75,11 @@ def to_html(
     title: str = "",
     digits: int = 6,
 ) -> Path:
-    """Write the page of `stepper_html` to `path` as one UTF-8 file; return the path."""
+    """Write the page of `stepper_html` to `path` as one UTF-8 file, whole or not at all (a
+    failure leaves the old file as it was); return the path."""
     page = stepper_html(root_or_stepper, params=params, title=title, digits=digits)
-    path = Path(path)
-    path.write_text(page, encoding="utf-8")
-    return path
+    write_atomic(path, page)
+    return Path(path)
 
 
 def notebook_html(stepper: Stepper) -> str:
