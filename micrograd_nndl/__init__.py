@@ -31,7 +31,15 @@ from .errors import (
 from .expr import Expression, ExpressionError, parse
 from .files import NotARegularFileError, read_regular, write_atomic
 from .functional import forward_tangents, grad, grad_values, hessian, hvp, jvp
-from .gradcheck import GradcheckError, gradcheck, numeric_grads
+from .gradcheck import (
+    CheckReport,
+    GradcheckError,
+    gradcheck,
+    gradcheck_params,
+    gradcheck_params_report,
+    gradcheck_report,
+    numeric_grads,
+)
 from .losses import (
     accuracy,
     binary_cross_entropy,
@@ -49,6 +57,7 @@ from .train import History, fit
 __all__ = [
     "MLP",
     "Adam",
+    "CheckReport",
     "History",
     "Layer",
     "ModelFileError",
@@ -94,6 +103,9 @@ __all__ = [
     "backward_order",
     "enable_grad",
     "gradcheck",
+    "gradcheck_params",
+    "gradcheck_params_report",
+    "gradcheck_report",
     "is_grad_enabled",
     "maxout",
     "no_grad",

@@ -7,7 +7,9 @@ form, so it is the standard check of a hand-written or automatic derivative.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from .columns import format_columns
 from .engine import Value, no_grad
@@ -16,7 +18,12 @@ from .functional import evaluate, hessian
 
 
 class GradcheckError(AssertionError):
-    """backward() and the central differences disagree; the message holds the table."""
+    """backward() and the central differences disagree; the message holds the table and
+    `report` the CheckReport it was made from."""
+
+    def __init__(self, message: str, report: CheckReport | None = None) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 def _as_float(x: float | Value) -> float:
@@ -28,25 +35,33 @@ def _leaves(xs: Sequence[float]) -> list[Value]:
 
 
 def _value_at(f: Callable[..., Value], xs: list[float], i: int, step: float) -> float:
-    """f at x + step·eᵢ, with no graph; a domain error says it came from the difference step."""
+    """f at x + step·eᵢ, with no graph."""
     shifted = list(xs)
     shifted[i] += step
+    return _stepped(lambda: _output_data(f, _leaves(shifted)), f"x{i + 1}", step)
+
+
+def _stepped(value: Callable[[], float], name: str, step: float) -> float:
+    """value() with no graph; a domain error says it came from a central-difference step."""
     try:
         with no_grad():
-            return _output_data(f, _leaves(shifted))
+            return value()
     except MathError as e:
         raise type(e)(
-            f"{e} — while evaluating f at x{i + 1} {'+' if step > 0 else '−'} {abs(step):g} "
+            f"{e} — while evaluating f at {name} {'+' if step > 0 else '−'} {abs(step):g} "
             f"(a central-difference step: move the point away from the domain's edge, or "
             f"pass a smaller eps)"
         ) from None
 
 
 def _output_data(f: Callable[..., Value], leaves: Sequence[Value]) -> float:
-    out = f(*leaves)
+    return _result(f(*leaves), "f").data
+
+
+def _result(out: object, what: str) -> Value:
     if not isinstance(out, Value):
-        raise TypeError(f"f must return a Value, got {type(out).__name__}")
-    return out.data
+        raise TypeError(f"{what} must return a Value, got {type(out).__name__}")
+    return out
 
 
 def numeric_grads(
@@ -66,24 +81,156 @@ def analytic_grads(f: Callable[..., Value], inputs: Sequence[float | Value]) -> 
     return [leaf.grad for leaf in leaves]
 
 
-def grad_table(
-    rows: Sequence[str], columns: dict[str, Sequence[float]], bad: Sequence[bool]
-) -> str:
-    """A plain-text table: one row per derivative, one column per way of computing it, and the
-    difference of the first two columns."""
-    header = ["derivative", *columns, "difference"]
-    first, second = list(columns.values())[:2]
-    lines = [header]
-    for i, name in enumerate(rows):
-        diff = abs(first[i] - second[i])
-        line = [name, *(f"{c[i]:.10g}" for c in columns.values()), f"{diff:.3g}"]
-        lines.append(line + (["<-- mismatch"] if bad[i] else []))
-    return format_columns(lines, rule=False)
+#: The columns of every derivative check (gradcheck, assert_grads_match, check_op, the CLI).
+COLUMNS = ("derivative", "at", "backward", "central difference", "difference")
+MISMATCH = "<-- mismatch"
 
 
-def first_order_rows(xs: Sequence[float]) -> list[str]:
-    """Row names ∂f/∂x1 at x1 = 0.5, … for a table of first derivatives."""
-    return [f"∂f/∂x{i + 1} at x{i + 1} = {x:.6g}" for i, x in enumerate(xs)]
+@dataclass(frozen=True)
+class CheckRow:
+    """One derivative two (or three) ways: backward()'s, a central difference's, a formula's."""
+
+    derivative: str  # ∂f/∂x1, ∂²f/∂x1∂x2, ∂loss/∂layers.0.neurons.1.w.0
+    at: str  # the value(s) of the input(s) it is taken at
+    backward: float
+    central: float
+    expected: float | None = None
+    passed: bool = True
+
+    @property
+    def difference(self) -> float:
+        """The largest |backward − other| over the other columns (nan if one is not finite)."""
+        others = [self.central] if self.expected is None else [self.central, self.expected]
+        return max(abs(self.backward - o) for o in others)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The rows of one derivative check and how it judged them: the one table format."""
+
+    title: str  # "order-1 derivatives of f", "derivatives of the loss by its parameters"
+    rows: tuple[CheckRow, ...]
+    eps: float
+    atol: float
+    rtol: float
+
+    @property
+    def passed(self) -> bool:
+        return all(row.passed for row in self.rows)
+
+    @property
+    def failures(self) -> list[CheckRow]:
+        """The rows that fail, the largest difference first (one that is not finite first)."""
+        return sorted((r for r in self.rows if not r.passed), key=_badness, reverse=True)
+
+    def table(self, rows: Sequence[CheckRow] | None = None) -> str:
+        """The rows (all by default) under COLUMNS, each failing row marked "<-- mismatch"."""
+        rows = self.rows if rows is None else rows
+        with_expected = any(r.expected is not None for r in rows)
+        header = list(COLUMNS)
+        if with_expected:
+            header.insert(4, "expected")
+        lines = [header]
+        for r in rows:
+            cells = [r.derivative, r.at, f"{r.backward:.10g}", f"{r.central:.10g}"]
+            if with_expected:
+                cells.append("" if r.expected is None else f"{r.expected:.10g}")
+            cells.append(f"{r.difference:.3g}")
+            lines.append(cells + ([] if r.passed else [MISMATCH]))
+        return format_columns(lines, rule=False)
+
+    def message(self, show: int = 10) -> str:
+        """What failed, how it was judged, and the table: every row, or the `show` worst."""
+        bad = self.failures
+        head = (
+            f"{self.title}: {len(bad)} of {len(self.rows)} disagree with central differences "
+            f"(eps={self.eps:g}, atol={self.atol:g}, rtol={self.rtol:g})"
+        )
+        if len(self.rows) <= show:
+            return f"{head}:\n{self.table()}"
+        return f"{head}; the {min(show, len(bad))} worst:\n{self.table(bad[:show])}"
+
+    def raise_for_failures(self, show: int = 10) -> None:
+        """Raise GradcheckError (its `report` is this report) if any row failed."""
+        if not self.passed:
+            raise GradcheckError(self.message(show), self)
+
+    def __str__(self) -> str:
+        return self.table()
+
+
+def _badness(row: CheckRow) -> float:
+    d = row.difference
+    return d if d == d else math.inf
+
+
+def _judge(
+    names: Sequence[str],
+    at: Sequence[str],
+    backward: Sequence[float],
+    central: Sequence[float],
+    expected: Sequence[float] | None,
+    atol: float,
+    rtol: float,
+) -> tuple[CheckRow, ...]:
+    """Rows that pass when backward is within atol + rtol·|reference| of every other column
+    (the reference is the formula if given, else the central difference)."""
+    rows = []
+    for i, name in enumerate(names):
+        e = None if expected is None else expected[i]
+        reference = central[i] if e is None else e
+        others = [central[i]] if e is None else [central[i], e]
+        ok = all(_close(backward[i], o, atol, rtol, reference) for o in others)
+        rows.append(CheckRow(name, at[i], backward[i], central[i], e, ok))
+    return tuple(rows)
+
+
+def gradcheck_report(
+    f: Callable[..., Value],
+    inputs: Sequence[float | Value],
+    eps: float | None = None,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    order: int = 1,
+    names: Sequence[str] | None = None,
+    output: str = "f",
+    expected: Callable[..., Sequence[float]] | None = None,
+) -> CheckReport:
+    """The table `gradcheck` judges by, without raising: see `gradcheck`.
+
+    `names` name the inputs (x1, x2, … by default) and `output` the result in the rows
+    (∂f/∂x1); `expected(*inputs)` adds a column of hand-derived first derivatives.
+    """
+    xs = [_as_float(x) for x in inputs]
+    names = [f"x{i + 1}" for i in range(len(xs))] if names is None else list(names)
+    if len(names) != len(xs):
+        raise ValueError(f"gradcheck: {len(names)} names for {len(xs)} inputs")
+    values = [f"{x:.6g}" for x in xs]
+    if order == 1:
+        eps = 1e-6 if eps is None else eps
+        rows = [f"∂{output}/∂{n}" for n in names]
+        at = values
+        backward = analytic_grads(f, xs)
+        central = numeric_grads(f, xs, eps)
+        formula = None if expected is None else [float(g) for g in expected(*xs)]
+    elif order == 2:
+        if expected is not None:
+            raise ValueError("gradcheck: an expected formula is for first derivatives only")
+        eps = 1e-4 if eps is None else eps
+        pairs = [(i, j) for i in range(len(xs)) for j in range(len(xs))]
+        rows = [
+            f"∂²{output}/∂{names[i]}²" if i == j else f"∂²{output}/∂{names[i]}∂{names[j]}"
+            for i, j in pairs
+        ]
+        at = [values[i] if i == j else f"{values[i]}, {values[j]}" for i, j in pairs]
+        backward = [h for row in hessian(f)(*xs) for h in row]
+        central = [h for row in _numeric_hessian(f, xs, eps) for h in row]
+        formula = None
+    else:
+        raise ValueError(f"gradcheck: order must be 1 or 2, not {order!r}")
+    title = f"gradcheck: order-{order} derivatives of {output}"
+    judged = _judge(rows, at, backward, central, formula, atol, rtol)
+    return CheckReport(title, judged, eps, atol, rtol)
 
 
 def gradcheck(
@@ -100,30 +247,91 @@ def gradcheck(
     order=2: ∂²f/∂xᵢ∂xⱼ from `hessian` (the rules called on Values) against central
     differences of backward()'s first derivatives (ε = 1e-4).
     f takes one Value per input and returns a Value. Returns True when every entry passes
-    |analytic − numeric| <= atol + rtol·|numeric|; otherwise raises GradcheckError with a table
-    marking the entries that fail.
+    |backward − central| <= atol + rtol·|central|; otherwise raises GradcheckError with a
+    table (`COLUMNS`) marking the entries that fail.
     """
-    xs = [_as_float(x) for x in inputs]
-    if order == 1:
-        eps = 1e-6 if eps is None else eps
-        rows = first_order_rows(xs)
-        analytic = analytic_grads(f, xs)
-        numeric = numeric_grads(f, xs, eps)
-    elif order == 2:
-        eps = 1e-4 if eps is None else eps
-        n = len(xs)
-        rows = [f"∂²f/∂x{i + 1}∂x{j + 1}" for i in range(n) for j in range(n)]
-        analytic = [h for row in hessian(f)(*xs) for h in row]
-        numeric = [h for row in _numeric_hessian(f, xs, eps) for h in row]
+    gradcheck_report(f, inputs, eps, atol, rtol, order).raise_for_failures()
+    return True
+
+
+Parameters = Any  # a Module (named_parameters), a {name: Value} mapping or a list of Values
+
+
+def named_parameters(params: Parameters) -> list[tuple[str, Value]]:
+    """(name, Value) pairs: a Module's dotted names, a mapping's keys, or a list's labels."""
+    if hasattr(params, "named_parameters"):
+        pairs = list(params.named_parameters())
+    elif isinstance(params, Mapping):
+        pairs = list(params.items())
     else:
-        raise ValueError(f"gradcheck: order must be 1 or 2, not {order!r}")
-    bad = [not _close(a, b, atol, rtol) for a, b in zip(analytic, numeric)]
-    if any(bad):
-        table = grad_table(rows, {"analytic": analytic, "numeric": numeric}, bad)
-        raise GradcheckError(
-            f"gradcheck: order-{order} derivatives disagree with central differences "
-            f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g}):\n{table}"
-        )
+        pairs = [(getattr(p, "label", "") or f"p{i + 1}", p) for i, p in enumerate(params)]
+    for name, p in pairs:
+        if not isinstance(p, Value):
+            raise TypeError(f"parameter {name!r} is a {type(p).__name__}, not a Value")
+    if not pairs:
+        raise ValueError("gradcheck_params: there are no parameters to check")
+    return pairs
+
+
+def gradcheck_params_report(
+    loss_fn: Callable[[], Value],
+    params: Parameters,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    output: str = "loss",
+) -> CheckReport:
+    """The table `gradcheck_params` judges by, without raising: see `gradcheck_params`."""
+    pairs = named_parameters(params)
+    loss = _result(loss_fn(), "loss_fn")
+    before = [(p, p.grad) for _, p in pairs if p.has_grad]
+    loss.zero_grad()  # every node of this graph, the parameters too, back to "no gradient"
+    try:
+        loss.backward()
+        backward = [p.grad for _, p in pairs]
+    finally:
+        loss.zero_grad()
+        for p, g in before:  # the parameters' gradients as they were
+            p.grad = g
+    central = []
+    for name, p in pairs:
+        x = p.data
+        try:
+            p.data = x + eps
+            up = _stepped(lambda: _loss_data(loss_fn), name, eps)
+            p.data = x - eps
+            down = _stepped(lambda: _loss_data(loss_fn), name, -eps)
+        finally:
+            p.data = x
+        central.append((up - down) / (2 * eps))
+    names = [f"∂{output}/∂{name}" for name, _ in pairs]
+    at = [f"{p.data:.6g}" for _, p in pairs]
+    title = f"gradcheck_params: derivatives of the {output} by its parameters"
+    rows = _judge(names, at, backward, central, None, atol, rtol)
+    return CheckReport(title, rows, eps, atol, rtol)
+
+
+def _loss_data(loss_fn: Callable[[], Value]) -> float:
+    return _result(loss_fn(), "loss_fn").data
+
+
+def gradcheck_params(
+    loss_fn: Callable[[], Value],
+    params: Parameters,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    show: int = 10,
+) -> bool:
+    """Check ∂loss/∂p for a model's own parameters p against central differences.
+
+    loss_fn() builds the loss from the parameters as they are now (a model and a loss over
+    data: `lambda: mse(model(x), y)`); each parameter is moved by ±eps in place, the loss
+    evaluated with no graph, and put back. `params` is a Module (its named_parameters), a
+    {name: Value} mapping or a list of Values. Returns True, or raises GradcheckError naming
+    the `show` worst parameters. The parameters' values and gradients are left as they were.
+    """
+    gradcheck_params_report(loss_fn, params, eps, atol, rtol).raise_for_failures(show)
     return True
 
 
@@ -139,5 +347,5 @@ def _numeric_hessian(f: Callable[..., Value], xs: list[float], eps: float) -> li
     return [[columns[j][i] for j in range(len(xs))] for i in range(len(xs))]
 
 
-def _close(a: float, b: float, atol: float, rtol: float) -> bool:
-    return math.isfinite(a) and math.isfinite(b) and abs(a - b) <= atol + rtol * abs(b)
+def _close(a: float, b: float, atol: float, rtol: float, reference: float) -> bool:
+    return math.isfinite(a) and math.isfinite(b) and abs(a - b) <= atol + rtol * abs(reference)

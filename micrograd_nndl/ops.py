@@ -108,6 +108,13 @@ class Op:
     def __post_init__(self) -> None:
         object.__setattr__(self, "rule", self.rules[0])
 
+    def __repr__(self) -> str:
+        return f"<Op {self.name}>"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Hypothesis and IPython print an Op by name, not field by field (lambdas, caches)."""
+        printer.text(repr(self))
+
     @property
     def arity(self) -> int:
         """How many graph inputs a node of this op has (-1: any number)."""
