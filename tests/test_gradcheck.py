@@ -180,7 +180,7 @@ XS, YS = [[0.5, -1.0], [1.5, 0.3], [-0.7, 0.8]], [1.0, -0.5, 0.2]
 
 def _mlp_loss(model, extra=None):
     def loss():
-        total = mse([model(x)[0] for x in XS], YS)
+        total = mse([model(x) for x in XS], YS)
         return total if extra is None else total + extra()
 
     return loss
