@@ -1,6 +1,7 @@
 """micrograd-nndl: a scalar autodiff engine for NNDL chapter 4 (Qiu Xipeng) and d2l.ai."""
 
 from .columns import format_columns
+from .compile import Compiled, NoArrayFormError, Program, TracingError, compile
 from .data import (
     batches,
     make_circles,
@@ -65,6 +66,11 @@ __all__ = [
     "Neuron",
     "SGD",
     "accuracy",
+    "compile",
+    "Compiled",
+    "NoArrayFormError",
+    "Program",
+    "TracingError",
     "batches",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",

@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from .errors import DivisionByZeroError, DomainError, MathError
 
 UNARY, UNARY_PARAM, BINARY, NARY = 1, 2, 3, 4
@@ -28,7 +30,54 @@ _GELU_TANH_C = 0.044715
 _GELU_SIGMOID_C = 1.702
 
 
-def logistic(x: float) -> float:
+def _is_array(x: Any) -> bool:
+    return isinstance(x, (np.ndarray, np.generic))
+
+
+def _on(
+    float_fn: Callable[[float], float], method: str, array_fn: Callable[[Any], Any]
+) -> Callable[[Any], Any]:
+    """A function for forwards and derivative rules: float_fn on a float, the Value method on a
+    Value, array_fn (numpy's) on an array.
+
+    So one rule per op serves backward() on floats, `grad()`, which calls the same rules on
+    Values to build the derivative's own graph (higher-order derivatives), and the compiled
+    replay, which calls them on numpy arrays of samples (`micrograd_nndl.compile`).
+    """
+
+    def fn(x: Any) -> Any:
+        if type(x) is float:
+            return float_fn(x)
+        if _is_array(x):
+            return array_fn(x)
+        return float_fn(x) if isinstance(x, float) else getattr(x, method)()
+
+    fn.__name__ = method
+    return fn
+
+
+def where(condition: Any, then: Any, otherwise: Any) -> Any:
+    """`then if condition else otherwise`, also elementwise on arrays (numpy's where).
+
+    On a float or a Value the condition is a bool and only the chosen branch is computed; a
+    branch that may be undefined on the other side (0 ** −1) is passed as a zero-argument
+    function. On arrays both branches are computed, warnings off, and chosen per element.
+    """
+    if condition is True or condition is False:
+        chosen = then if condition else otherwise
+        return chosen() if callable(chosen) else chosen
+    with np.errstate(all="ignore"):
+        a = then() if callable(then) else then
+        b = otherwise() if callable(otherwise) else otherwise
+        return np.where(condition, a, b)
+
+
+def clip(x: Any, lo: float, hi: float) -> Any:
+    """max(min(x, hi), lo) on a float, elementwise on an array."""
+    return np.clip(x, lo, hi) if _is_array(x) else max(min(x, hi), lo)
+
+
+def logistic_float(x: float) -> float:
     """σ(x) = 1 / (exp(−x) + 1): bit for bit the book's six primitives where exp(−x) is finite."""
     if x > -700.0:
         return 1.0 / (_exp(-x) + 1.0)
@@ -36,27 +85,22 @@ def logistic(x: float) -> float:
     return e / (1.0 + e)
 
 
-def _on(float_fn: Callable[[float], float], method: str) -> Callable[[Any], Any]:
-    """A function for derivative rules: float_fn on a float, the Value method on a Value.
-
-    So one rule per op serves both backward() on floats and `grad()`, which calls the same rules
-    on Values to build the derivative's own graph (higher-order derivatives).
-    """
-
-    def fn(x: Any) -> Any:
-        return float_fn(x) if type(x) is float else getattr(x, method)()
-
-    fn.__name__ = method
-    return fn
+def _logistic_array(x: np.ndarray) -> np.ndarray:
+    """σ elementwise, by the same two formulas as `logistic_float`, chosen per element."""
+    with np.errstate(over="ignore"):
+        return np.where(x > -700.0, 1.0 / (np.exp(-x) + 1.0), np.exp(x) / (1.0 + np.exp(x)))
 
 
-d_exp = _on(_exp, "exp")
-d_log = _on(math.log, "log")
-d_tanh = _on(math.tanh, "tanh")
-d_erf = _on(math.erf, "erf")
-d_sin = _on(math.sin, "sin")
-d_cos = _on(math.cos, "cos")
-d_sigmoid = _on(logistic, "sigmoid")
+d_exp = _on(_exp, "exp", np.exp)
+d_log = _on(math.log, "log", np.log)
+d_sqrt = _on(math.sqrt, "sqrt", np.sqrt)
+d_tanh = _on(math.tanh, "tanh", np.tanh)
+d_erf = _on(math.erf, "erf", np.vectorize(math.erf, otypes=[float]))
+d_sin = _on(math.sin, "sin", np.sin)
+d_cos = _on(math.cos, "cos", np.cos)
+d_sigmoid = logistic = _on(logistic_float, "sigmoid", _logistic_array)
+d_expm1 = _on(math.expm1, "expm1", np.expm1)
+d_log1p = _on(math.log1p, "log1p", np.log1p)
 _INV_SQRT_2 = 1.0 / math.sqrt(2.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -225,14 +269,12 @@ def _check_pow(a: float, b: float):
 
 def _pow_d_base(a: float, b: float, out: float) -> float:
     """∂(a^b)/∂a = b·a^(b−1)."""
-    return b * a ** (b - 1.0) if b != 0.0 else 0.0
+    return where(b != 0.0, lambda: b * a ** (b - 1.0), 0.0)
 
 
 def _pow_d_exponent(a: float, b: float, out: float) -> float:
     """∂(a^b)/∂b = a^b·ln a; 0 at a = 0 (the limit), undefined (nan) for a < 0."""
-    if a > 0.0:
-        return out * d_log(a)
-    return 0.0 if a == 0.0 else math.nan
+    return where(a > 0.0, lambda: out * d_log(a), lambda: where(a == 0.0, 0.0, math.nan))
 
 
 def _swish(x: float, beta: float) -> float:
@@ -253,11 +295,11 @@ def _swish_dbeta(x: float, beta: float, out: float) -> float:
 
 def _softplus(x: float) -> float:
     """log(1 + exp(x)) = max(x, 0) + log1p(exp(−|x|)): never overflows."""
-    return max(x, 0.0) + math.log1p(_exp(-abs(x)))
+    return where(x > 0.0, x, 0.0) + d_log1p(d_exp(-abs(x)))
 
 
 def _gelu_tanh(x: float) -> float:
-    return 0.5 * x * (1.0 + math.tanh(_SQRT_2_OVER_PI * (x + _GELU_TANH_C * x**3)))
+    return 0.5 * x * (1.0 + d_tanh(_SQRT_2_OVER_PI * (x + _GELU_TANH_C * x**3)))
 
 
 def _gelu_tanh_d(x: float, out: float) -> float:
@@ -271,8 +313,16 @@ def _gelu_sigmoid_d(x: float, out: float) -> float:
     return _swish_dx(x, _GELU_SIGMOID_C, out)
 
 
-def _maxout_rules(xs: tuple[float, ...], k: object, out: float) -> list[float]:
-    """1 for the first arg-max, 0 for the others."""
+def _maxout(xs: Sequence[Any], k: object) -> Any:
+    """max of the inputs; elementwise over arrays of samples."""
+    return max(xs) if not any(map(_is_array, xs)) else np.maximum.reduce(np.broadcast_arrays(*xs))
+
+
+def _maxout_rules(xs: Sequence[Any], k: object, out: Any) -> list[Any]:
+    """1 for the first arg-max, 0 for the others (per sample on arrays)."""
+    if any(map(_is_array, xs)):
+        first = np.argmax(np.broadcast_arrays(*xs), axis=0)  # argmax keeps the first of equals
+        return [(first == i).astype(float) for i in range(len(xs))]
     grads = [0.0] * len(xs)
     grads[max(range(len(xs)), key=xs.__getitem__)] = 1.0  # max() keeps the first of equals
     return grads
@@ -312,44 +362,44 @@ OPS: dict[str, Op] = {
            "^", "a ^ b", "∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a", check=_check_pow,
            sample=(_POS, (-3.0, 3.0))),
         Op("neg", UNARY, lambda x: -x, (lambda x, o: -1.0,), "−", "−x", "−1", sample=(_ANY,)),
-        Op("abs", UNARY, abs, (lambda x, o: 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0),),
+        Op("abs", UNARY, abs, (lambda x, o: where(x > 0.0, 1.0, where(x < 0.0, -1.0, 0.0)),),
            "abs", "|x|", "sign(x), 0 at 0", sample=(_ANY,), kinks=((0.0,),)),
         # elementary functions
-        Op("exp", UNARY, _exp, (lambda x, o: o,), "exp", "exp(x)", "exp(x)", sample=(_ANY,)),
-        Op("log", UNARY, math.log, (lambda x, o: 1.0 / x,), "log", "ln x", "1/x",
+        Op("exp", UNARY, d_exp, (lambda x, o: o,), "exp", "exp(x)", "exp(x)", sample=(_ANY,)),
+        Op("log", UNARY, d_log, (lambda x, o: 1.0 / x,), "log", "ln x", "1/x",
            check=_check_log, sample=(_POS,)),
-        Op("sqrt", UNARY, math.sqrt, (lambda x, o: 0.5 / o,), "sqrt", "√x", "1/(2√x)",
+        Op("sqrt", UNARY, d_sqrt, (lambda x, o: 0.5 / o,), "sqrt", "√x", "1/(2√x)",
            check=_check_sqrt, sample=(_POS,)),
-        Op("erf", UNARY, math.erf, (lambda x, o: _TWO_OVER_SQRT_PI * d_exp(-x * x),), "erf",
+        Op("erf", UNARY, d_erf, (lambda x, o: _TWO_OVER_SQRT_PI * d_exp(-x * x),), "erf",
            "(2/√π) ∫₀ˣ exp(−t²) dt", "(2/√π)·exp(−x²)", sample=(_ANY,)),
-        Op("sin", UNARY, math.sin, (lambda x, o: d_cos(x),), "sin", "sin x", "cos x",
+        Op("sin", UNARY, d_sin, (lambda x, o: d_cos(x),), "sin", "sin x", "cos x",
            sample=(_ANY,)),
-        Op("cos", UNARY, math.cos, (lambda x, o: -d_sin(x),), "cos", "cos x", "−sin x",
+        Op("cos", UNARY, d_cos, (lambda x, o: -d_sin(x),), "cos", "cos x", "−sin x",
            sample=(_ANY,)),
         # activation functions, NNDL §4.1
         Op("sigmoid", UNARY, logistic, (lambda x, o: o * (1.0 - o),), "σ",
            "1 / (1 + exp(−x))", "σ(x)(1 − σ(x))", sample=(_ANY,)),
-        Op("tanh", UNARY, math.tanh, (lambda x, o: 1.0 - o * o,), "tanh",
+        Op("tanh", UNARY, d_tanh, (lambda x, o: 1.0 - o * o,), "tanh",
            "(eˣ − e⁻ˣ)/(eˣ + e⁻ˣ)", "1 − tanh²(x)", sample=(_ANY,)),
-        Op("hard_sigmoid", UNARY, lambda x: max(min(0.25 * x + 0.5, 1.0), 0.0),
-           (lambda x, o: 0.25 if -2.0 < x < 2.0 else 0.0,), "hard_sigmoid",
+        Op("hard_sigmoid", UNARY, lambda x: clip(0.25 * x + 0.5, 0.0, 1.0),
+           (lambda x, o: where((x > -2.0) & (x < 2.0), 0.25, 0.0),), "hard_sigmoid",
            "max(min(0.25x + 0.5, 1), 0)", "0.25 on (−2, 2), else 0",
            sample=(_ANY,), kinks=((-2.0, 2.0),)),
-        Op("hard_tanh", UNARY, lambda x: max(min(x, 1.0), -1.0),
-           (lambda x, o: 1.0 if -1.0 < x < 1.0 else 0.0,), "hard_tanh",
+        Op("hard_tanh", UNARY, lambda x: clip(x, -1.0, 1.0),
+           (lambda x, o: where((x > -1.0) & (x < 1.0), 1.0, 0.0),), "hard_tanh",
            "max(min(x, 1), −1)", "1 on (−1, 1), else 0", sample=(_ANY,), kinks=((-1.0, 1.0),)),
-        Op("relu", UNARY, lambda x: x if x > 0.0 else 0.0,
-           (lambda x, o: 1.0 if x > 0.0 else 0.0,), "ReLU", "max(0, x)", "1 if x > 0 else 0",
+        Op("relu", UNARY, lambda x: where(x > 0.0, x, 0.0),
+           (lambda x, o: where(x > 0.0, 1.0, 0.0),), "ReLU", "max(0, x)", "1 if x > 0 else 0",
            sample=(_ANY,), kinks=((0.0,),)),
-        Op("leaky_relu", UNARY_PARAM, lambda x, g: x if x > 0.0 else g * x,
-           (lambda x, g, o: 1.0 if x > 0.0 else g,), "leaky_relu", "x if x > 0 else γx",
+        Op("leaky_relu", UNARY_PARAM, lambda x, g: where(x > 0.0, x, g * x),
+           (lambda x, g, o: where(x > 0.0, 1.0, g),), "leaky_relu", "x if x > 0 else γx",
            "1 if x > 0 else γ", sample=(_ANY, (0.0, 0.5)), kinks=((0.0,), ()), param="γ"),
-        Op("prelu", BINARY, lambda x, g: x if x > 0.0 else g * x,
-           (lambda x, g, o: 1.0 if x > 0.0 else g, lambda x, g, o: 0.0 if x > 0.0 else x),
+        Op("prelu", BINARY, lambda x, g: where(x > 0.0, x, g * x),
+           (lambda x, g, o: where(x > 0.0, 1.0, g), lambda x, g, o: where(x > 0.0, 0.0, x)),
            "PReLU", "x if x > 0 else γx (γ learnable)", "∂/∂x = 1 or γ, ∂/∂γ = min(0, x)",
            sample=(_ANY, (0.0, 0.5)), kinks=((0.0,), ())),
-        Op("elu", UNARY_PARAM, lambda x, a: x if x > 0.0 else a * math.expm1(x),
-           (lambda x, a, o: 1.0 if x > 0.0 else a * d_exp(x),), "ELU",
+        Op("elu", UNARY_PARAM, lambda x, a: where(x > 0.0, x, lambda: a * d_expm1(x)),
+           (lambda x, a, o: where(x > 0.0, 1.0, lambda: a * d_exp(x)),), "ELU",
            "x if x > 0 else α(exp(x) − 1)", "1 if x > 0 else α·exp(x)",
            sample=(_ANY, (0.1, 2.0)), kinks=((0.0,), ()), param="α"),
         Op("softplus", UNARY, _softplus, (lambda x, o: d_sigmoid(x),), "softplus",
@@ -368,7 +418,7 @@ OPS: dict[str, Op] = {
         Op("gelu_sigmoid", UNARY, lambda x: _swish(x, _GELU_SIGMOID_C),
            (_gelu_sigmoid_d,), "GELU~σ", "x·σ(1.702x)", "σ(1.702x) + 1.702x·σ(1 − σ)",
            sample=(_ANY,)),
-        Op("maxout", NARY, lambda xs, k: max(xs), (_maxout_rules,), "max", "max_k z_k",
+        Op("maxout", NARY, _maxout, (_maxout_rules,), "max", "max_k z_k",
            "1 for the arg-max, 0 for the others", sample=(_ANY,)),
         Op("neuron", NARY, _neuron, (_neuron_rules,), "Σw·x+b",
            "Σᵢ wᵢxᵢ + b (inputs w₁..wₙ, x₁..xₙ, b)", "∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1",

@@ -1,0 +1,196 @@
+"""The compiled replay on numpy batches equals the eager engine, sample by sample (NNDL §4.4)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from micrograd_nndl import MLP, OPS, DomainError, Value, apply
+from micrograd_nndl.compile import NoArrayFormError, TracingError, compile
+from micrograd_nndl.nn import activation_names
+from micrograd_nndl.ops import UNARY, Op
+from micrograd_nndl.testing import expressions
+
+# per sample and input, a shift small beside the op table's kink margin (1e-3)
+SHIFTS = np.array([0.0, 1e-4, -2e-4, 3e-4])
+
+
+def eager_sum(f, columns, params):
+    """Σ over samples of f's value, and of backward()'s parameter gradients, one by one."""
+    for p in params:
+        p.grad = 0.0
+    total = 0.0
+    for row in zip(*columns):
+        out = f(*(Value(float(x)) for x in row))
+        out.backward()
+        total += out.data
+    return total, np.array([p.grad for p in params])
+
+
+def assert_close(got, want, rtol=1e-12):
+    scale = max(1.0, float(np.max(np.abs(want)))) if np.size(want) else 1.0
+    np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol * scale)
+
+
+def test_the_books_sigmoid_on_a_batch():
+    """σ(wx + b) at w = 0, b = 0 is 0.5 for every x, with ∂f/∂w = 0.25·x and ∂f/∂b = 0.25."""
+    w, b = Value(0.0, "w"), Value(0.0, "b")
+    f = compile(lambda x: (w * x + b).sigmoid())
+    assert f(np.array([1.0, 2.0])).tolist() == [0.5, 0.5]
+    assert f.grad(np.array([1.0]), wrt=[w, b], reduce="sum").tolist() == [0.25, 0.25]
+    assert f.grad(np.array([1.0, 2.0]), wrt=[w, b], reduce="sum").tolist() == [0.75, 0.5]
+    assert f.grad(np.array([1.0, 2.0]), wrt=[w, b], reduce="mean").tolist() == [0.375, 0.25]
+
+
+@pytest.mark.parametrize("op", list(OPS.values()), ids=lambda op: op.name)
+@settings(max_examples=8)
+@given(data=expressions(n_inputs=3, max_steps=5))
+def test_every_op_compiled_equals_eager_on_random_graphs(op, data):
+    """Random graphs of one op (and the sum fallback): inputs x1, x2 vary per sample, x3 is a
+    parameter; values and ∂/∂x3 summed over the batch match backward() sample by sample."""
+    expr = data if any(s.op is op for s in data.steps) else None
+    if expr is None:
+        return
+    _check_expression(expr)
+
+
+@settings(max_examples=40)
+@given(expressions(n_inputs=3, max_steps=8))
+def test_mixed_random_graphs_compiled_equals_eager(expr):
+    _check_expression(expr)
+
+
+def _check_expression(expr):
+    p = Value(expr.inputs[2], "p")
+    columns = [x + (i + 1) * SHIFTS for i, x in enumerate(expr.inputs[:2])]
+    f = compile(lambda a, b: expr(a, b, p))
+    values, grads = f.value_and_grad(*columns, wrt=[p], reduce="sum")
+    total, want = eager_sum(lambda a, b: expr(a, b, p), columns, [p])
+    for i, row in enumerate(zip(*columns)):
+        assert_close(values[i], expr(*(Value(float(x)) for x in row), p).data)
+    assert_close(values.sum(), total)
+    assert_close(grads, want)
+
+
+def _unfused(model, xs):
+    """The same MLP written as users write it: Σ w·x + b from mul and add nodes."""
+    for layer in model.layers:
+        xs = [n.activate(sum((w * x for w, x in zip(n.w, xs)), n.b)) for n in layer.neurons]
+    return xs
+
+
+@pytest.mark.parametrize("activation", activation_names())
+@pytest.mark.parametrize("fused", [True, False], ids=["fused", "unfused"])
+def test_mlps_with_every_activation(activation, fused):
+    model = MLP(3, [4, 3, 2], activation=activation, seed=3)
+    params = model.parameters()
+    rng = np.random.default_rng(7)
+    columns = list(rng.uniform(-1.5, 1.5, size=(3, 5)))
+
+    def f(a, b, c):
+        outs = model([a, b, c]) if fused else _unfused(model, [a, b, c])
+        return (outs[0] - 0.5) ** 2 + outs[1].tanh()
+
+    compiled = compile(f)
+    values, grads = compiled.value_and_grad(*columns, wrt=params, reduce="sum")
+    total, want = eager_sum(f, columns, params)
+    assert_close(values.sum(), total)
+    assert_close(grads, want)
+    mean = compiled.grad(*columns, wrt=params, reduce="mean")
+    assert_close(mean, want / 5)
+    layers = sum(type(s).__name__ == "_LayerStep" for s in compiled.program.steps)
+    assert layers == (3 if fused else 0)  # one matrix product per layer when fused
+
+
+def test_parameters_are_read_at_call_time():
+    w = Value(1.0)
+    f = compile(lambda x: w * x)
+    assert f(np.array([2.0, 3.0])).tolist() == [2.0, 3.0]
+    w.data = 10.0
+    assert f(np.array([2.0, 3.0])).tolist() == [20.0, 30.0]
+    assert f.grad(np.array([2.0, 3.0]), wrt=[w, Value(5.0)], reduce="sum").tolist() == [5.0, 0.0]
+
+
+def test_several_outputs_ride_along_and_the_first_is_differentiated():
+    w = Value(2.0)
+    f = compile(lambda x: [w * x, x + 1.0])
+    (y, z), g = f.value_and_grad(np.array([1.0, 4.0]), wrt=[w], reduce="sum")
+    assert y.tolist() == [2.0, 8.0] and z.tolist() == [2.0, 5.0] and g.tolist() == [5.0]
+
+
+@pytest.mark.parametrize(
+    "f, use",
+    [
+        (lambda x: x.relu() if x > 0 else -x, "comparing"),
+        (lambda x: x if x.data > 0 else -x, "comparing"),
+        (lambda x: x if x.data else -x, "converting"),
+        (lambda x: x * float(x.data), "converting"),
+        (lambda x: x + x.data * 2, "computing with the number of"),
+    ],
+)
+def test_control_flow_on_a_traced_input_is_refused_naming_the_line(f, use):
+    with pytest.raises(TracingError) as info:
+        compile(f)(np.array([1.0, -1.0]))
+    message = str(info.value)
+    assert __file__ in message and "lambda x:" in message  # the user's file and line
+    assert f"{use} the traced input 'x'" in message
+
+
+def test_the_engine_may_read_a_traced_input():
+    """Comparisons inside the library (the loss reading its inputs) are not the user's."""
+    from micrograd_nndl import accuracy
+
+    f = compile(lambda x: x * accuracy([x], [1]))
+    assert f(np.array([3.0, -3.0])).tolist() == [3.0, -3.0]  # the trace's accuracy (1.0) stays
+
+
+def test_an_op_without_an_array_form_says_so():
+    step = Op("step_up", UNARY, lambda x: x if x > 0.0 else 0.0, (lambda x, o: 1.0,), "step")
+    with pytest.raises(NoArrayFormError, match="op 'step_up' has no array form: its forward"):
+        compile(lambda x: apply(step, x))(np.array([1.0, 2.0]))
+
+
+def test_a_domain_error_names_the_sample():
+    f = compile(lambda x: x.log())
+    assert np.allclose(f(np.array([1.0, np.e])), [0.0, 1.0])
+    with pytest.raises(DomainError, match=r"sample 2: log: needs x > 0, got x = -1\.0"):
+        f(np.array([1.0, 2.0, -1.0]))
+
+
+def test_non_finite_inputs_and_wrong_counts_are_refused():
+    f = compile(lambda x, y: x * y)
+    with pytest.raises(ValueError, match="input 1, sample 1 is nan"):
+        f(np.array([1.0, 2.0]), np.array([1.0, np.nan]))
+    f(np.array([1.0]), np.array([2.0]))
+    with pytest.raises(TypeError, match="traced with 2 inputs, called with 1"):
+        f(np.array([1.0]))
+    with pytest.raises(ValueError, match='reduce must be "mean" or "sum"'):
+        f.grad(np.array([1.0]), np.array([1.0]), wrt=[], reduce="max")
+
+
+def test_show_prints_an_mlp_as_the_books_matrix_equations(capsys):
+    model = MLP(2, [16, 16, 1], seed=0)
+    f = compile(lambda a, b: (model([a, b])[0] - 1.0) ** 2)
+    f(np.array([0.5]), np.array([-0.5]))
+    f.show()
+    text = capsys.readouterr().out
+    for line in (
+        "a⁽⁰⁾ = (a, b)",
+        "z⁽¹⁾ = W⁽¹⁾·a⁽⁰⁾ + b⁽¹⁾    W⁽¹⁾: 16×2",
+        "a⁽¹⁾ = ReLU(z⁽¹⁾)",
+        "z⁽³⁾ = W⁽³⁾·a⁽²⁾ + b⁽³⁾    W⁽³⁾: 1×16",
+        "t1 = z⁽³⁾₁ − 1",
+        "t2 = t1 ^ 2",
+        "δ⁽²⁾ = ReLU′(z⁽²⁾) ⊙ (W⁽³⁾)ᵀ·δ⁽³⁾",
+        "δ⁽¹⁾ = ReLU′(z⁽¹⁾) ⊙ (W⁽²⁾)ᵀ·δ⁽²⁾",
+    ):
+        assert line in text
+
+
+def test_show_prints_other_graphs_as_the_op_list(capsys):
+    w = Value(0.5, "w")
+    f = compile(lambda x: (w * x).exp() + x)
+    f(np.array([1.0]))
+    f.show()
+    text = capsys.readouterr().out
+    assert "t1 = w × x\n  t2 = exp(t1)\n  t3 = t2 + x\n  output: t3" in text
+    assert "δ" not in text
