@@ -169,7 +169,7 @@ def test_non_finite_inputs_and_wrong_counts_are_refused():
 
 def test_show_prints_an_mlp_as_the_books_matrix_equations(capsys):
     model = MLP(2, [16, 16, 1], seed=0)
-    f = compile(lambda a, b: (model([a, b])[0] - 1.0) ** 2)
+    f = compile(lambda a, b: (model([a, b]) - 1.0) ** 2)
     f(np.array([0.5]), np.array([-0.5]))
     f.show()
     text = capsys.readouterr().out
