@@ -327,7 +327,7 @@ def test_every_command_places_a_backward_error_in_the_formula(capsys, args, stdi
 
 def test_values_may_be_constant_formulas(capsys):
     status, out, _ = call("grad", "sin(x)", "--at", "x=pi/2", capsys=capsys)
-    assert status == 0 and out == "f = 1\n∂f/∂x = 6.12323e-17\n"
+    assert status == 0 and out == "f = 1\n∂f/∂x = 6.123e-17\n"
 
 
 def test_explain_without_wrt_explains_every_variable(capsys):

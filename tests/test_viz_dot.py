@@ -58,7 +58,7 @@ def test_edges_carry_the_books_local_derivatives():
 def test_value_boxes_show_the_books_data_and_gradients():
     assert boxes(draw_dot(book()["h6"]).source) == {
         "x": ("1", "0"), "w": ("0", "0.25"), "b": ("0", "0.25"),
-        "h1": ("0", "0.25"), "h2": ("0", "0.25"), "h3": ("-0", "-0.25"),
+        "h1": ("0", "0.25"), "h2": ("0", "0.25"), "h3": ("0", "-0.25"),  # not -0
         "h4": ("1", "-0.25"), "h5": ("2", "-0.25"), "h6": ("0.5", "1"),
     }  # fmt: skip
 

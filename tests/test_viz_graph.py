@@ -88,9 +88,9 @@ def test_an_undefined_local_derivative_is_none_not_an_exception():
     assert local_derivatives(root) is None
 
 
-def test_numbers_are_short_and_keep_the_sign_of_zero():
+def test_numbers_are_short_and_zero_has_no_sign():
     assert format_number(0.25) == "0.25"
-    assert format_number(-0.0) == "-0"  # the book's h3 = h2 × (−1) at h2 = 0 (NNDL §4.5.3)
+    assert format_number(-0.0) == "0"  # the book writes h3 = h2 × (−1) = 0 (NNDL §4.5.3)
     assert format_number(1 / 3, 4) == "0.3333"
     assert format_number(None) == "—"
     assert format_number(float("nan")) == "nan"

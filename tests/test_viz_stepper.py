@@ -1,12 +1,19 @@
 """viz.Stepper: both passes one step at a time, equal to backward() bit for bit."""
 
 import os
+import re
 import stat
 
 import pytest
 from hypothesis import given
 
-from micrograd_nndl import NonFiniteGradientError, NotARegularFileError, Value, topological_order
+from micrograd_nndl import (
+    MLP,
+    NonFiniteGradientError,
+    NotARegularFileError,
+    Value,
+    topological_order,
+)
 from micrograd_nndl.book import sigmoid_graph
 from micrograd_nndl.testing import expressions
 from viz import Stepper, VizError
@@ -32,8 +39,8 @@ def test_the_forward_pass_reveals_the_books_values_in_evaluation_order():
     assert run_forward(stepper) == [
         "forward 1/6: h1 = x × w = 1 × 0 = 0",
         "forward 2/6: h2 = h1 + b = 0 + 0 = 0",
-        "forward 3/6: h3 = h2 × (-1) = 0 × (-1) = -0",
-        "forward 4/6: h4 = exp(h3) = exp(-0) = 1",
+        "forward 3/6: h3 = h2 × (-1) = 0 × (-1) = 0",  # the book writes 0, not -0
+        "forward 4/6: h4 = exp(h3) = exp(0) = 1",
         "forward 5/6: h5 = h4 + 1 = 1 + 1 = 2",
         "forward 6/6: h6 = 1 ÷ h5 = 1 ÷ 2 = 0.5",
     ]
@@ -196,21 +203,81 @@ def test_an_overflowing_gradient_names_the_edge():
         stepper.backward()
 
 
+def marked_lines(source, colour):
+    """The lines of the DOT text drawn in `colour`, the legend left out."""
+    drawing = source[: source.index("subgraph cluster_legend")]
+    return [line for line in drawing.splitlines() if colour in line]
+
+
 def test_draw_shows_the_state_so_far_and_highlights_the_current_node():
     nodes, stepper = book_stepper()
     source = stepper.draw().source
-    assert "before the first step" in source and "#dc2626" not in source
+    assert "before the first step" in source and not marked_lines(source, "#dc2626")
     assert source.count("data —") == 6 and source.count("grad —") == 9
+    stepper.forward()
+    red = marked_lines(stepper.draw().source, "#dc2626")
+    assert len(red) == 6  # the boxes x, w, h1; the edges x → ×, w → ×, × → h1
+    assert sum("<b>" in line for line in red) == 3 and not any("dir=back" in line for line in red)
     run_forward(stepper)
     stepper.backward()
     stepper.backward()
     source = stepper.draw().source
     assert "backward 2/7: h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25" in source
-    red = [line for line in source.splitlines() if "#dc2626" in line]
-    assert any("<b>h6</b>" in line for line in red) and any("<b>h5</b>" in line for line in red)
-    assert any("∂h6/∂h5" in line for line in red) and len(red) == 5  # + ÷ → h6, legend
+    assert not marked_lines(source, "#dc2626")
+    blue = marked_lines(source, "#2563eb")  # the gradient flows back from h6 to h5
+    assert any("<b>h6</b>" in line for line in blue) and any("<b>h5</b>" in line for line in blue)
+    edges = [line for line in blue if "->" in line]
+    assert len(edges) == 2 and all("dir=back" in line for line in edges)
+    assert any("∂h6/∂h5" in line for line in edges)
     assert "data —" not in source and source.count("grad —") == 7
     assert "h5" in stepper.table().splitlines()[9] and "-0.25" in stepper.table()
+
+
+def test_backward_highlights_each_edge_of_a_repeated_input():
+    x = Value(3.0, "x")
+    y = x * x
+    y.label = "y"
+    stepper = Stepper(y)
+    run_forward(stepper)
+    stepper.backward()
+    stepper.backward()  # y sends 3 along each of its two edges to x
+    edges = [line for line in marked_lines(stepper.draw().source, "#2563eb") if "->" in line]
+    assert sum("∂y/∂x (input" in line for line in edges) == 2
+
+
+def svg_geometry(svg):
+    """(canvas size, {node id: its outline}) of a Graphviz SVG: what must hold still."""
+    size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+    nodes = dict(
+        re.findall(r'class="node">\s*<title>([^<]+)</title>.*?(?:points|cx)="([^"]+)"', svg, re.S)
+    )
+    return size, nodes
+
+
+def still_frames(stepper):
+    """The geometry of every frame of both passes, from the start."""
+    frames = [svg_geometry(stepper.draw().pipe("svg").decode())]
+    while stepper.forward() or stepper.backward():
+        frames.append(svg_geometry(stepper.draw().pipe("svg").decode()))
+    return frames
+
+
+@pytest.mark.parametrize("graph", ["sigmoid", "mlp"])
+def test_every_frame_of_both_passes_has_one_size_and_one_layout(graph):
+    """Frames flip like slides: only texts and colours change, nothing moves."""
+    if graph == "sigmoid":
+        root = sigmoid_graph(x=1.0, w=0.0, b=0.0)["h6"]
+    else:
+        (root,) = MLP(2, [3, 1], seed=0)([0.5, -1.0])
+    frames = still_frames(Stepper(root))
+    ops = sum(not n.is_leaf for n in topological_order(root))
+    assert len(frames) == 2 * ops + 2  # the start, a step per op each way, and ∂f/∂f = 1
+    sizes = {size for size, _ in frames}
+    assert len(sizes) == 1, sizes
+    first = frames[0][1]
+    assert len(first) > len(topological_order(root))  # boxes, ops and the legend's entries
+    for _, nodes in frames[1:]:
+        assert nodes == first
 
 
 def test_save_steps_writes_a_numbered_slide_per_step(tmp_path):

@@ -18,7 +18,7 @@ def test_the_books_table_after_backward():
     # (node, op, inputs, value, grad, local derivatives), as in the book's table
     assert rows["h1"] == ("h1", "×", "x, w", "0", "0.25", "∂h1/∂x = 0, ∂h1/∂w = 1")
     assert rows["h2"] == ("h2", "+", "h1, b", "0", "0.25", "∂h2/∂h1 = 1, ∂h2/∂b = 1")
-    assert rows["h3"] == ("h3", "× -1", "h2", "-0", "-0.25", "∂h3/∂h2 = -1")
+    assert rows["h3"] == ("h3", "× -1", "h2", "0", "-0.25", "∂h3/∂h2 = -1")
     assert rows["h4"] == ("h4", "exp", "h3", "1", "-0.25", "∂h4/∂h3 = 1")
     assert rows["h5"] == ("h5", "+ 1", "h4", "2", "-0.25", "∂h5/∂h4 = 1")
     assert rows["h6"] == ("h6", "1 ÷", "h5", "0.5", "1", "∂h6/∂h5 = -0.25")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from micrograd_nndl import NonFiniteGradientError, Value
 
-from .fmt import check_digits, format_factor, format_number
+from .fmt import DIGITS, check_digits, format_factor, format_number
 from .graph import Graph, require_value
 
 
@@ -56,7 +56,7 @@ class ChainRule:
         return self.text
 
 
-def explain(root: Value, wrt: Value, *, max_paths: int = 20, digits: int = 6) -> ChainRule:
+def explain(root: Value, wrt: Value, *, max_paths: int = 20, digits: int = DIGITS) -> ChainRule:
     """Write ∂root/∂wrt as the sum over paths of products of local derivatives.
 
     Raises VizError if `wrt` is not in the graph of `root`, and NonFiniteGradientError if a

@@ -33,7 +33,7 @@ from .chain_rule import explain
 from .demo import DEFAULT_IMAGE, PAGE_NAME, demo
 from .dot import render
 from .drawing import SUFFIXES, image_format
-from .fmt import check_digits, format_number
+from .fmt import DIGITS, check_digits, format_number
 from .html import to_html
 from .stepper import Step, Stepper
 
@@ -101,8 +101,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         formula.add_argument(
             "--digits",
             type=_digits,
-            default=6,
-            help="significant digits of the numbers shown (1-17, default 6)",
+            default=DIGITS,
+            help=f"significant digits of the numbers shown (1-17, default {DIGITS})",
         ),
     ]
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import graphviz
@@ -25,8 +26,9 @@ import graphviz
 from micrograd_nndl import Value
 
 from .drawing import Drawing
-from .fmt import check_digits, format_number
+from .fmt import DIGITS, check_digits, format_number
 from .graph import Graph, local_derivatives, require_value, shown_grad, shown_value
+from .measure import text_width
 
 MAX_NODES = 60  # value boxes in one picture; the book's graph has 9, a 2-4-1 MLP 28
 RANKDIRS = ("LR", "TB", "RL", "BT")
@@ -38,9 +40,27 @@ ROLES = {
     "intermediate": ("computed value", "#ffffff", 1, ""),
     "output": ("output", "#dbeafe", 3, ""),
 }
-HIGHLIGHT = "#dc2626"
+HIGHLIGHT = "#dc2626"  # forward: what a step computes, or a path to see
+GRADIENT = "#2563eb"  # backward: a gradient flowing from a node back to its inputs
+FLOWS = {
+    "forward": ("red: highlighted", HIGHLIGHT),
+    "backward": ("blue ←: gradient sent back", GRADIENT),
+}
 MUTED = "#6b7280"
 NOT_COMPUTED = "—"
+FONT_SIZES = {"graph": 12, "node": 11, "edge": 10}
+
+Highlight = Value | tuple[Value, int]  # a node, or the edge into node from its input number i
+
+
+@dataclass(frozen=True)
+class Frames:
+    """What every frame of a sequence of one graph will show: the gradients at the end and
+    each frame's caption. `draw_dot(frames=...)` keeps room for the widest of each text, so
+    all frames have the same size, node positions and legend; only texts and colours change."""
+
+    grads: Mapping[Value, float] = field(default_factory=dict)
+    captions: Sequence[str] = ()
 
 
 def draw_dot(
@@ -50,7 +70,8 @@ def draw_dot(
     params: Iterable[Value] = (),
     edge_labels: bool = True,
     show_grad: bool = True,
-    highlight: Iterable[Value] = (),
+    highlight: Iterable[Highlight] = (),
+    flow: str = "forward",
     values: Mapping[Value, float] | None = None,
     grads: Mapping[Value, float] | None = None,
     tangents: Mapping[Value, float] | None = None,
@@ -58,7 +79,8 @@ def draw_dot(
     title: str = "",
     legend: bool = True,
     max_nodes: int = MAX_NODES,
-    digits: int = 4,
+    digits: int = DIGITS,
+    frames: Frames | None = None,
 ) -> Drawing:
     """Draw the graph that computes `root`: a `graphviz.Digraph` a notebook shows inline.
 
@@ -66,24 +88,31 @@ def draw_dot(
     params: the learnable parameters, drawn apart from the inputs (e.g. model.parameters()).
     edge_labels: write ∂out/∂input = value on each edge. show_grad: a grad line in each box.
     highlight: nodes to mark in red, and every edge between two of them: give a path's nodes
-    (e.g. `explain(f, w).paths[0].nodes`) to see the path.
+    (e.g. `explain(f, w).paths[0].nodes`) to see the path; a pair (node, i) marks the one edge
+    from node's input i and the boxes at its ends (x * x has two: (y, 0) and (y, 1)).
+    flow: "backward" draws the marked edges pointing back, from each node to its input, in
+    blue: a gradient sent back by the chain rule.
     values, grads: what to show instead of each node's data and grad (a step-through's state);
     a node missing from them shows "—", not computed. Without `grads`, a node's grad shows once
     a backward pass has reached it (`has_grad`), never as a made-up 0.
     tangents: forward-mode tangents to show as a row of their own, e.g.
     `forward_tangents(f, {w: 1.0})` with tangent_name="∂/∂w" (NNDL §4.5.3, forward mode).
     title: a caption. max_nodes: the most value boxes drawn (see the module's note).
+    frames: what a whole step sequence shows (see `Frames`): room is kept for all of it.
     """
     graph = Graph(root)
     digits = check_digits(digits)
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    if flow not in FLOWS:
+        raise ValueError(f"flow must be one of {', '.join(FLOWS)}, got {flow!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive integer, got {max_nodes!r}")
     param_ids = _ids_in(graph, params, "params")
-    marked = _ids_in(graph, highlight, "highlight")
+    marked, marked_edges = _highlighted(graph, highlight)
     shown = graph.nodes if len(graph) <= max_nodes else graph.nearest_to_root(max_nodes)
     shown_ids = {id(node) for node in shown}
+    colour = FLOWS[flow][1]
 
     dot = Drawing(
         format="svg",
@@ -91,6 +120,16 @@ def draw_dot(
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10"},
     )
+
+    def rows(node: Value, value: float | None, grad: float | None) -> list[str]:
+        lines = [f"data {format_number(value, digits)}"]
+        if show_grad:
+            lines.append(f"grad {format_number(grad, digits)}")
+        if tangents is not None:
+            lines.append(f"{tangent_name} {format_number(tangents.get(node), digits)}")
+        return lines
+
+    room = None if frames is None else _Room(graph, shown, rows, frames, title, digits)
     roles_used: set[str] = set()
     cut_inputs: dict[int, int] = {}  # op node index → how many of its inputs are not drawn
     any_not_computed = False
@@ -99,30 +138,28 @@ def draw_dot(
         role = _role(graph, node, param_ids)
         roles_used.add(role)
         value = shown_value(node, values)
-        rows = [f"data {format_number(value, digits)}"]
-        any_not_computed = any_not_computed or value is None
-        if show_grad:
-            grad = shown_grad(node, grads)
-            rows.append(f"grad {format_number(grad, digits)}")
-            any_not_computed = any_not_computed or grad is None
-        if tangents is not None:
-            tangent = tangents.get(node)
-            rows.append(f"{tangent_name} {format_number(tangent, digits)}")
-            any_not_computed = any_not_computed or tangent is None
-        dot.node(f"n{i}", _box(graph.name(node), rows, role, id(node) in marked), shape="plaintext")
+        lines = rows(node, value, shown_grad(node, grads))
+        any_not_computed = any_not_computed or any(r.endswith(NOT_COMPUTED) for r in lines)
+        mark = colour if id(node) in marked else None
+        width = room.box if room else None
+        dot.node(f"n{i}", _box(graph.name(node), lines, role, mark, width), shape="plaintext")
         if not node.is_leaf:
-            computed = value is not None
-            cut = _draw_op(dot, graph, node, shown_ids, marked, edge_labels, computed, digits)
+            cut = _draw_op(
+                dot, graph, node, shown_ids, marked_edges, edge_labels, value, digits, flow, room
+            )
             if cut:
                 cut_inputs[i] = cut
     caption = title.splitlines() if title else []
     if cut_inputs:
         caption.append(_summarise(dot, graph, len(shown), cut_inputs, edge_labels))
     if caption:
-        text = "".join(graphviz.escape(line) + "\\l" for line in caption)
-        dot.attr(label=text, labelloc="t", labeljust="l")
+        dot.attr(label=_caption(caption, room), labelloc="t", labeljust="l")
     if legend:
-        _legend(dot, [r for r in ROLES if r in roles_used], any_not_computed, bool(marked))
+        roles = [r for r in ROLES if r in roles_used]
+        if room:  # every entry in every frame: the legend holds still too
+            _legend(dot, roles, True, list(FLOWS))
+        else:
+            _legend(dot, roles, any_not_computed, [flow] if marked or marked_edges else [])
     return dot
 
 
@@ -130,6 +167,72 @@ def render(root: Value, path: str | os.PathLike[str], **options: object) -> Path
     """Draw `root` (options as `draw_dot`) and write it to `path`: .svg, .png, .jpg, .pdf
     (PDF needs a system Graphviz) or .dot (the DOT text). Returns the path written."""
     return draw_dot(root, **options).write_image(path)
+
+
+class _Room:
+    """The widths (points) that hold the widest text each kind of label shows in any frame."""
+
+    def __init__(self, graph, shown, rows, frames: Frames, title: str, digits: int) -> None:
+        node_size, edge_size = FONT_SIZES["node"], FONT_SIZES["edge"]
+        widest = 0.0
+        edge = 0.0
+        for node in shown:
+            widest = max(widest, text_width(graph.name(node), node_size, bold=True))
+            final = rows(node, node.data, frames.grads.get(node))
+            for line in [*final, *rows(node, None, None)]:
+                widest = max(widest, text_width(line, node_size))
+            locals_ = None if node.is_leaf else local_derivatives(node)
+            for arg in range(len(node.parents)):
+                number = "undefined" if locals_ is None else format_number(locals_[arg], digits)
+                edge = max(edge, text_width(f"{graph.edge(node, arg)} = {number}", edge_size))
+        self.box = widest + 10  # 2 × cellpadding 3, and a margin
+        self.edge = edge + 4
+        captions = [*frames.captions, title]
+        lines = [line for caption in captions for line in caption.splitlines()]
+        self.caption_width = max((text_width(t, FONT_SIZES["graph"]) for t in lines), default=0)
+        self.caption_width += 8
+        self.caption_lines = max((len(c.splitlines()) for c in captions), default=1)
+
+
+def _highlighted(graph: Graph, items: Iterable[Highlight]) -> tuple[set[int], set[tuple[int, int]]]:
+    """The ids of the nodes to mark, and the edges (id of node, argument) to mark: each one
+    given as a pair (with the nodes at its ends), and every edge between two nodes given."""
+    if isinstance(items, Value) or _is_edge(items):
+        items = (items,)
+    nodes: list[Value] = []
+    edges: set[tuple[int, int]] = set()
+    ends: set[int] = set()
+    for item in items:
+        if isinstance(item, tuple):
+            if not _is_edge(item):
+                raise TypeError(
+                    f"an edge to highlight is a pair (node, input number), got {item!r}"
+                )
+            node, arg = require_value(item[0], "the node of a highlighted edge"), item[1]
+            graph.index(node)
+            if not 0 <= arg < len(node.parents):
+                raise ValueError(
+                    f"{graph.name(node)} has {len(node.parents)} inputs; no input number {arg}"
+                )
+            edges.add((id(node), arg))
+            ends.update((id(node), id(node.parents[arg])))
+        else:
+            graph.index(require_value(item, "each of highlight"))
+            nodes.append(item)
+    ids = {id(node) for node in nodes}
+    for node in nodes:
+        edges.update((id(node), a) for a, p in enumerate(node.parents) if id(p) in ids)
+    return ids | ends, edges
+
+
+def _is_edge(item: object) -> bool:
+    return (
+        isinstance(item, tuple)
+        and len(item) == 2
+        and isinstance(item[0], Value)
+        and isinstance(item[1], int)
+        and not isinstance(item[1], bool)
+    )
 
 
 def _ids_in(graph: Graph, nodes: Iterable[Value], what: str) -> set[int]:
@@ -151,8 +254,11 @@ def _role(graph: Graph, node: Value, param_ids: set[int]) -> str:
     return "input" if node.is_leaf else "intermediate"
 
 
-def _marked() -> dict[str, str]:
-    return {"color": HIGHLIGHT, "fontcolor": HIGHLIGHT, "penwidth": "2.5"}
+def _marked(colour: str, flow: str) -> dict[str, str]:
+    attrs = {"color": colour, "fontcolor": colour, "penwidth": "2.5"}
+    if flow == "backward":
+        attrs["dir"] = "back"  # the arrow points from the node back to its input
+    return attrs
 
 
 def _draw_op(
@@ -160,16 +266,18 @@ def _draw_op(
     graph: Graph,
     node: Value,
     shown_ids: set[int],
-    marked: set[int],
+    marked_edges: set[tuple[int, int]],
     edge_labels: bool,
-    computed: bool,
+    value: float | None,
     digits: int,
+    flow: str,
+    room: _Room | None,
 ) -> int:
     """The op of `node` as its own small node, fed by its inputs in argument order, each edge
     labelled ∂node/∂input (= its value, once the node is computed). Returns how many inputs
     are not drawn (a capped large graph)."""
     i, op = graph.index(node), node.op_info
-    symbol = op.describe(node.constant)
+    symbol = op.describe(node.constant) or op.name  # a custom op without a symbol: its name
     dot.node(
         f"o{i}",
         graphviz.escape(symbol),
@@ -178,38 +286,68 @@ def _draw_op(
         fillcolor="#f3f4f6",
         tooltip=graphviz.escape(f"{op.formula}; {op.derivative}"),
     )
-    on_path = id(node) in marked and any(id(p) in marked for p in node.parents)
-    dot.edge(f"o{i}", f"n{i}", **(_marked() if on_path else {}))
+    colour = FLOWS[flow][1]
+    on_path = any((id(node), a) in marked_edges for a in range(len(node.parents)))
+    dot.edge(f"o{i}", f"n{i}", **(_marked(colour, flow) if on_path else {}))
+    computed = value is not None
     locals_ = local_derivatives(node) if computed else None
     cut = 0
     for arg, parent in enumerate(node.parents):
         if id(parent) not in shown_ids:
             cut += 1
             continue
-        attrs = _marked() if on_path and id(parent) in marked else {}
+        attrs = _marked(colour, flow) if (id(node), arg) in marked_edges else {}
         if edge_labels:
             label = graph.edge(node, arg)  # no value while the node is not computed
             if computed:
                 label += " = " + (
                     "undefined" if locals_ is None else format_number(locals_[arg], digits)
                 )
-            attrs["label"] = graphviz.escape(label)
+            attrs["label"] = _edge_label(label, room)
         dot.edge(f"n{graph.index(parent)}", f"o{i}", **attrs)
     return cut
 
 
-def _box(name: str, rows: list[str], role: str, marked: bool) -> str:
-    """An HTML-like label: the name in bold over the data and grad lines, styled by role."""
+def _edge_label(text: str, room: _Room | None) -> str:
+    """An edge's text; in a frame, in a cell as wide as the widest edge text of any frame."""
+    if room is None:
+        return graphviz.escape(text)
+    return (
+        '<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
+        f'<tr><td width="{room.edge:.0f}">{html.escape(text)}</td></tr></table>>'
+    )
+
+
+def _caption(lines: list[str], room: _Room | None) -> str:
+    """The title over the drawing, left-aligned; in a frame, in a fixed-size block."""
+    if room is None:
+        return "".join(graphviz.escape(line) + "\\l" for line in lines)
+    height = room.caption_lines * FONT_SIZES["graph"] * 1.3
+    text = "<br/>".join(html.escape(line) for line in lines)
+    return (
+        '<<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
+        f'<td align="left" balign="left" valign="top" width="{room.caption_width:.0f}" '
+        f'height="{height:.0f}">{text}</td></tr></table>>'
+    )
+
+
+def _box(name: str, rows: list[str], role: str, mark: str | None, width: float | None) -> str:
+    """An HTML-like label: the name in bold over the data and grad lines, styled by role; a
+    marked box is drawn in the mark's colour (its border keeps its width: nothing moves)."""
     _, fill, border, corners = ROLES[role]
-    attrs = f'border="{border + 1 if marked else border}" cellborder="0" cellspacing="0"'
+    attrs = f'border="{border}" cellborder="0" cellspacing="0"'
     attrs += f' cellpadding="3" bgcolor="{fill}"'
     if corners:
         attrs += f' style="{corners}"'
-    if marked:
-        attrs += f' color="{HIGHLIGHT}"'
-    cells = "".join(f"<tr><td>{_cell(row)}</td></tr>" for row in rows)
+    if mark:
+        attrs += f' color="{mark}"'
+    td = "<td>" if width is None else f'<td width="{width:.0f}">'
+    title = f"<b>{html.escape(name)}</b>"
+    if mark:
+        title = f'<font color="{mark}">{title}</font>'
+    cells = "".join(f"<tr>{td}{_cell(row)}</td></tr>" for row in rows)
     rule = "<hr/>" if rows else ""
-    return f"<<table {attrs}><tr><td><b>{html.escape(name)}</b></td></tr>{rule}{cells}</table>>"
+    return f"<<table {attrs}><tr>{td}{title}</td></tr>{rule}{cells}</table>>"
 
 
 def _cell(text: str) -> str:
@@ -241,19 +379,21 @@ def _summarise(
     )
 
 
-def _legend(dot: Drawing, roles: list[str], any_missing: bool, any_marked: bool) -> None:
-    """A small boxed key: one sample box per role drawn, and what "—" and red mean."""
+def _legend(dot: Drawing, roles: list[str], any_missing: bool, flows: list[str]) -> None:
+    """A small boxed key: one sample box per role drawn, what "—" means and what the marks'
+    colours mean."""
     with dot.subgraph(name="cluster_legend") as key:
         key.attr(label="legend", fontsize="10", style="dashed", color=MUTED, fontcolor=MUTED)
         names = []
         for role in roles:
             names.append(f"legend_{role}")
-            key.node(names[-1], _box(ROLES[role][0], [], role, False), shape="plaintext")
+            key.node(names[-1], _box(ROLES[role][0], [], role, None, None), shape="plaintext")
         if any_missing:
             names.append("legend_missing")
             key.node(names[-1], f"{NOT_COMPUTED} not computed yet", shape="plaintext")
-        if any_marked:
-            names.append("legend_marked")
-            key.node(names[-1], "red: highlighted", shape="plaintext", fontcolor=HIGHLIGHT)
+        for flow in flows:
+            text, colour = FLOWS[flow]
+            names.append(f"legend_{flow}")
+            key.node(names[-1], text, shape="plaintext", fontcolor=colour)
         for a, b in zip(names, names[1:]):
             key.edge(a, b, style="invis")

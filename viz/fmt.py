@@ -1,8 +1,14 @@
-"""How the views write numbers: short, exact enough to follow the arithmetic by hand."""
+"""How the views write numbers: short, exact enough to follow the arithmetic by hand.
+
+Every view (drawing, text, step-through, chain rule, command line) writes numbers through
+`format_number` with the same default `DIGITS`, so a picture and its caption agree.
+"""
 
 from __future__ import annotations
 
 import math
+
+DIGITS = 4  # significant digits every view shows unless told otherwise: 0.25, 0.7311
 
 
 def check_digits(digits: object) -> int:
@@ -12,19 +18,20 @@ def check_digits(digits: object) -> int:
     return digits
 
 
-def format_number(x: float | None, digits: int = 6) -> str:
+def format_number(x: float | None, digits: int = DIGITS) -> str:
     """`x` with `digits` significant digits ("0.25", "-1", "1.5e+10"); "—" for not computed.
 
-    −0.0 stays "-0": the book's h3 = h2 × (−1) is −0.0 in IEEE arithmetic (NNDL §4.5.3).
+    Negative zero is written 0, as the book writes h3 = h2 × (−1) = 0 (NNDL §4.5.3), though
+    IEEE arithmetic makes it −0.0.
     """
     if x is None:
         return "—"
     if math.isnan(x):
         return "nan"
-    return f"{x:.{digits}g}"
+    return f"{x + 0.0:.{digits}g}"  # -0.0 + 0.0 is +0.0
 
 
-def format_factor(x: float, digits: int = 6) -> str:
+def format_factor(x: float, digits: int = DIGITS) -> str:
     """A factor as the book writes a product: negatives in parentheses, "(-0.25) × 1"."""
     text = format_number(x, digits)
     return f"({text})" if text.startswith("-") else text

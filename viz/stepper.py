@@ -26,10 +26,10 @@ from types import MappingProxyType
 
 from micrograd_nndl import NonFiniteGradientError, Value, backward_order
 
-from .dot import draw_dot
+from .dot import Frames, draw_dot
 from .drawing import Drawing, image_format
 from .errors import VizError
-from .fmt import check_digits, format_factor, format_number
+from .fmt import DIGITS, check_digits, format_factor, format_number
 from .formula import forward_formula
 from .graph import Graph
 from .text import format_graph
@@ -84,7 +84,7 @@ class Stepper:
     gradients, whatever earlier backward() calls left) until `apply()` writes the result.
     """
 
-    def __init__(self, root: Value, *, digits: int = 6) -> None:
+    def __init__(self, root: Value, *, digits: int = DIGITS) -> None:
         self.graph = Graph(root)
         self.root = root
         self.digits = check_digits(digits)
@@ -93,6 +93,7 @@ class Stepper:
         self._values: dict[Value, float] = {n: n.data for n in self.graph.nodes if n.is_leaf}
         self._grads: dict[Value, float] = {}
         self._history: list[Step] = []
+        self._frames: Frames | None = None
 
     # ---- state ------------------------------------------------------------------------------
 
@@ -202,15 +203,38 @@ class Stepper:
     # ---- seeing -----------------------------------------------------------------------------
 
     def draw(self, **options: object) -> Drawing:
-        """The graph as computed so far (the rest "—"), the last step's node and the inputs it
-        read or updated in red, its text as the caption. Options as `draw_dot`."""
+        """The graph as computed so far (the rest "—"), its text as the caption. A forward step
+        marks its node and the inputs it read in red; a backward step marks in blue the edges
+        it sent gradients along, pointing back from the node to its inputs. Every frame has the
+        same size and node positions (room is kept for the numbers still to come), so frames
+        can be flipped through like slides. Options as `draw_dot`."""
         last = self._history[-1] if self._history else None
-        highlight = [] if last is None else [last.node]
-        if last is not None and (last.direction == FORWARD or last.updates):
-            highlight.extend(last.node.parents)
-        options.setdefault("title", last.text if last else "before the first step")
+        if last is None:
+            highlight: list = []
+        elif last.direction == FORWARD:
+            highlight = [(last.node, arg) for arg in range(len(last.node.parents))]
+        else:
+            highlight = [(u.node, u.argument) for u in last.updates] or [last.node]
+        options.setdefault("title", self._caption(last))
         options.setdefault("highlight", highlight)
+        options.setdefault("flow", BACKWARD if last and last.direction == BACKWARD else FORWARD)
+        options.setdefault("digits", self.digits)
+        options.setdefault("frames", self.frames())
         return draw_dot(self.root, values=self.values, grads=self.grads, **options)
+
+    def frames(self) -> Frames:
+        """What the frames of both passes show (final gradients, every caption), found once
+        by replaying the passes: `draw()` keeps room for all of it."""
+        if self._frames is None:
+            replay = Stepper(self.root, digits=self.digits)
+            captions = [self._caption(None)]
+            try:
+                while (step := replay.forward() or replay.backward()) is not None:
+                    captions.append(step.text)
+            except NonFiniteGradientError:
+                pass  # the frames stop where the gradient does
+            self._frames = Frames(dict(replay.grads), tuple(captions))
+        return self._frames
 
     def table(self) -> str:
         """The text view of the state so far ("—": not computed yet)."""
@@ -224,7 +248,7 @@ class Stepper:
 
         This stepper does not move: a fresh one replays the passes.
         """
-        directory = Path(directory)
+        directory, fmt = Path(directory), fmt.lstrip(".")  # "png" or ".png"
         image_format(f"step.{fmt}")  # an unknown format fails before anything is written
         replay = Stepper(self.root, digits=self.digits)
         width = len(str(self.n_forward + self.n_backward))
@@ -251,6 +275,10 @@ class Stepper:
         )
 
     # ---- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _caption(step: Step | None) -> str:
+        return step.text if step else "before the first step"
 
     def _number(self, x: float) -> str:
         return format_number(x, self.digits)

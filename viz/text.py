@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from micrograd_nndl import Value, format_columns
 
-from .fmt import check_digits, format_number
+from .fmt import DIGITS, check_digits, format_number
 from .graph import Graph, local_derivatives, shown_grad, shown_value
 
 HEADER = ("node", "op", "inputs", "value", "grad", "local derivatives")
@@ -21,7 +21,7 @@ def graph_rows(
     *,
     values: Mapping[Value, float] | None = None,
     grads: Mapping[Value, float] | None = None,
-    digits: int = 6,
+    digits: int = DIGITS,
 ) -> list[tuple[str, str, str, str, str, str]]:
     """One row (node, op, inputs, value, grad, local derivatives) per node, inputs first.
 
@@ -61,7 +61,7 @@ def format_graph(
     *,
     values: Mapping[Value, float] | None = None,
     grads: Mapping[Value, float] | None = None,
-    digits: int = 6,
+    digits: int = DIGITS,
 ) -> str:
     """The table of `graph_rows` as aligned text ("—": not computed yet)."""
     rows = [HEADER, *graph_rows(root, values=values, grads=grads, digits=digits)]
@@ -73,7 +73,7 @@ def print_graph(
     *,
     values: Mapping[Value, float] | None = None,
     grads: Mapping[Value, float] | None = None,
-    digits: int = 6,
+    digits: int = DIGITS,
 ) -> None:
     """Print `format_graph(root)`."""
     print(format_graph(root, values=values, grads=grads, digits=digits))
