@@ -268,7 +268,7 @@ def test_every_frame_of_both_passes_has_one_size_and_one_layout(graph):
     if graph == "sigmoid":
         root = sigmoid_graph(x=1.0, w=0.0, b=0.0)["h6"]
     else:
-        (root,) = MLP(2, [3, 1], seed=0)([0.5, -1.0])
+        root = MLP(2, [3, 1], seed=0)([0.5, -1.0])
     frames = still_frames(Stepper(root))
     ops = sum(not n.is_leaf for n in topological_order(root))
     assert len(frames) == 2 * ops + 2  # the start, a step per op each way, and ∂f/∂f = 1

@@ -26,7 +26,7 @@ from micrograd_nndl import NonFiniteGradientError, Value, write_atomic
 
 from .chain_rule import explain
 from .dot import draw_dot
-from .fmt import format_number
+from .fmt import DIGITS, format_number
 from .graph import Graph, local_derivatives
 from .stepper import FORWARD, Step, Stepper
 
@@ -41,7 +41,7 @@ def stepper_html(
     *,
     params: Iterable[Value] = (),
     title: str = "",
-    digits: int = 6,
+    digits: int = DIGITS,
 ) -> str:
     """The interactive page of both passes of `root_or_stepper`, as one HTML string.
 
@@ -73,7 +73,7 @@ def to_html(
     *,
     params: Iterable[Value] = (),
     title: str = "",
-    digits: int = 6,
+    digits: int = DIGITS,
 ) -> Path:
     """Write the page of `stepper_html` to `path` as one UTF-8 file, whole or not at all (a
     failure leaves the old file as it was); return the path."""
