@@ -174,6 +174,7 @@ class _LayerStep:
     rows: tuple[int, ...]
     saved: int  # the slot keeping (W, X) for the reverse pass
     unique: bool = True
+    views: tuple[tuple[int, int], ...] = ()  # (row, slot) of the rows read one by one
 
 
 @dataclass(eq=False)
@@ -185,6 +186,7 @@ class _MapStep:
     in_block: int
     block: int
     rows: tuple[int, ...]
+    views: tuple[tuple[int, int], ...] = ()  # (row, slot) of the rows read one by one
 
 
 @dataclass(eq=False)
@@ -209,6 +211,21 @@ class Program:
 
     def __post_init__(self) -> None:
         self.leaf_index = {id(v): i for i, v in enumerate(self.leaves)}
+        self._positions: dict[tuple[int, ...], np.ndarray] = {}
+
+    def positions(self, wrt: Sequence[Value]) -> np.ndarray:
+        """Each w's index among the leaves (len(leaves) for a w not in the graph), cached by
+        the Values' ids: a leaf's id names it while the program holds it."""
+        key = tuple(map(id, wrt))
+        found = self._positions.get(key)
+        if found is None:
+            for i, w in enumerate(wrt):
+                if not isinstance(w, Value):
+                    raise TypeError(f"grad: wrt[{i}] is a {type(w).__name__}, not a Value")
+            missing = len(self.leaves)
+            found = np.array([self.leaf_index.get(i, missing) for i in key], dtype=np.intp)
+            self._positions = {key: found}  # one entry: the parameters of the training loop
+        return found
 
     # ---- forward ----------------------------------------------------------------------------
 
@@ -235,12 +252,12 @@ class Program:
                     out = W @ X + leaf_values[step.bias][:, None]
                     env[step.saved] = (W, X)
                     env[step.block] = out
-                    for j, s in enumerate(step.rows):
+                    for j, s in step.views:
                         env[s] = out[j]
                 else:
                     out = _forward(step.op, [env[step.in_block]], step.k)
                     env[step.block] = out
-                    for j, s in enumerate(step.rows):
+                    for j, s in step.views:
                         env[s] = out[j]
                 if not np.isfinite(out).all():
                     self._forward_error(step, env)
@@ -275,7 +292,7 @@ class Program:
             if type(step) is not _Step:
                 block = np.zeros_like(env[step.block])
                 adj[step.block] = block
-                for j, s in enumerate(step.rows):
+                for j, s in step.views:
                     adj[s] = block[j]
         rows = self.row_of
         _add(adj, rows, self.outputs[output], seed)
@@ -467,8 +484,11 @@ def _build(inputs: list[Value], outs: list[Value], names: tuple[str, ...], many:
         check_array_form(op)
     labels = {s: (n.label or n.op or "leaf") for s, n in enumerate(slot_names) if n is not None}
     read = {i for st in steps if type(st) is _Step for i in st.ins}
-    read.update(i for st in steps if type(st) is _LayerStep for i in st.xs)
+    read.update(i for st in steps if type(st) is _LayerStep and st.x_block is None for i in st.xs)
     read.update(slot[id(o)] for o in outs)
+    for st in steps:
+        if type(st) is not _Step:
+            st.views = tuple((j, s) for j, s in enumerate(st.rows) if s in read)
     loose = tuple((i, s) for i, s in enumerate(leaf_slots) if s in read)
     return Program(
         names,
@@ -646,16 +666,10 @@ class Compiled:
         has_aux. Equal to summing `backward()` over the samples one by one."""
         if reduce not in ("mean", "sum"):
             raise ValueError(f'grad: reduce must be "mean" or "sum", not {reduce!r}')
-        wrt = list(wrt)
-        for i, w in enumerate(wrt):
-            if not isinstance(w, Value):
-                raise TypeError(f"grad: wrt[{i}] is a {type(w).__name__}, not a Value")
         program, env, batch = self._run(inputs)
         seed = np.full(batch, 1.0 / batch if reduce == "mean" else 1.0)
         leaf_grads = np.append(program.reverse(env, seed), 0.0)  # the last: w not in the graph
-        index, missing = program.leaf_index, len(program.leaves)
-        grads = leaf_grads[[index.get(id(w), missing) for w in wrt]]
-        return _outputs(program, env, batch), grads
+        return _outputs(program, env, batch), leaf_grads[program.positions(wrt)]
 
     def grad(self, *inputs: Any, wrt: Sequence[Value], reduce: str = "mean") -> np.ndarray:
         """The gradients of `value_and_grad`, without the outputs."""
