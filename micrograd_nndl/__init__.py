@@ -23,6 +23,7 @@ from .engine import (
     topological_order,
 )
 from .errors import (
+    ArityError,
     DivisionByZeroError,
     DomainError,
     MathError,
@@ -94,6 +95,7 @@ __all__ = [
     "neurons",
     "softmax_cross_entropy",
     "OPS",
+    "ArityError",
     "DivisionByZeroError",
     "DomainError",
     "Expression",

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from .errors import NonFiniteGradientError, NumericOverflowError
-from .ops import BINARY, NARY, OPS, UNARY, UNARY_PARAM, Op
+from .ops import BINARY, NARY, OPS, UNARY, UNARY_PARAM, Op, register_applier
 
 __all__ = [
     "Value",
@@ -43,7 +43,7 @@ _OP_SIGMOID, _OP_TANH, _OP_RELU, _OP_SOFTPLUS = (
     OPS["relu"],
     OPS["softplus"],
 )
-_OP_HARD_SIGMOID, _OP_HARD_TANH = OPS["hard_sigmoid"], OPS["hard_tanh"]
+_OP_HARD_SIGMOID, _OP_HARD_TANH, _OP_MISH = OPS["hard_sigmoid"], OPS["hard_tanh"], OPS["mish"]
 
 
 def _name(node: Value) -> str:
@@ -77,13 +77,13 @@ class Value:
     Comparisons (<, <=, >, >=) compare `data`; `==` is identity, so nodes can be dict keys.
     """
 
-    __slots__ = ("data", "_grad", "_op", "_a", "_b", "label", "_pending")
+    __slots__ = ("data", "_grad", "_made_by", "_a", "_b", "label", "_pending")
 
     def __init__(self, data: float, label: str = "") -> None:
         if type(data) is not float or data - data != 0.0:  # the common case costs one test
             data = _finite_float(data, f"Value(data) for {label!r}" if label else "Value(data)")
         self.data = data
-        self._grad = self._op = self._a = self._b = None
+        self._grad = self._made_by = self._a = self._b = None
         self.label = label if type(label) is str else str(label)
         self._pending = 0
 
@@ -107,18 +107,18 @@ class Value:
     @property
     def op(self) -> str:
         """The name of the op that made this node ("" for a leaf)."""
-        op = self._op
+        op = self._made_by
         return "" if op is None else op.name
 
     @property
     def op_info(self) -> Op | None:
         """The op-table entry that made this node (None for a leaf)."""
-        return self._op
+        return self._made_by
 
     @property
     def parents(self) -> tuple[Value, ...]:
         """The graph inputs of this node, in argument order (constants are not nodes)."""
-        op = self._op
+        op = self._made_by
         if op is None:
             return ()
         kind = op.kind
@@ -131,7 +131,7 @@ class Value:
     @property
     def constant(self) -> float | None:
         """The constant operand or parameter stored in the node (1.0001 in y * 1.0001), if any."""
-        op = self._op
+        op = self._made_by
         if op is None or op.kind not in (UNARY_PARAM, NARY):
             return None
         return self._b
@@ -139,18 +139,18 @@ class Value:
     @property
     def is_leaf(self) -> bool:
         """True for a node made by the user (an input or parameter), not by an op."""
-        return self._op is None
+        return self._made_by is None
 
     def local_grads(self) -> tuple[float, ...]:
         """∂self/∂parent_i for each parent, from the op table's rules (the edges of §4.5.3)."""
-        op = self._op
+        op = self._made_by
         if op is None:
             return ()
         return _local_grads(self, op)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        op = f", op={self.op!r}" if self._op is not None else ""
+        op = f", op={self.op!r}" if self._made_by is not None else ""
         grad = f", grad={self._grad!r}" if self._grad is not None else ""
         return f"Value(data={self.data!r}{grad}{label}{op})"
 
@@ -182,9 +182,9 @@ class Value:
             v.data = r
             v._grad = None
             if _recording:
-                v._op, v._a, v._b = _ADD, self, other
+                v._made_by, v._a, v._b = _ADD, self, other
             else:
-                v._op = v._a = v._b = None
+                v._made_by = v._a = v._b = None
             v.label = ""
             v._pending = 0
             return v
@@ -199,9 +199,9 @@ class Value:
         v.data = r
         v._grad = None
         if _recording:
-            v._op, v._a, v._b = _ADD_C, self, other
+            v._made_by, v._a, v._b = _ADD_C, self, other
         else:
-            v._op = v._a = v._b = None
+            v._made_by = v._a = v._b = None
         v.label = ""
         v._pending = 0
         return v
@@ -217,9 +217,9 @@ class Value:
             v.data = r
             v._grad = None
             if _recording:
-                v._op, v._a, v._b = _MUL, self, other
+                v._made_by, v._a, v._b = _MUL, self, other
             else:
-                v._op = v._a = v._b = None
+                v._made_by = v._a = v._b = None
             v.label = ""
             v._pending = 0
             return v
@@ -234,9 +234,9 @@ class Value:
         v.data = r
         v._grad = None
         if _recording:
-            v._op, v._a, v._b = _MUL_C, self, other
+            v._made_by, v._a, v._b = _MUL_C, self, other
         else:
-            v._op = v._a = v._b = None
+            v._made_by = v._a = v._b = None
         v.label = ""
         v._pending = 0
         return v
@@ -317,7 +317,7 @@ class Value:
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x if x > 0 else γx (γ = slope); derivative 1 or γ, and γ at 0."""
-        return apply(OPS["leaky_relu"], self, _finite_float(slope, "leaky_relu slope"))
+        return apply(OPS["leaky_relu"], self, slope)
 
     def prelu(self, slope: Value | float) -> Value:
         """x if x > 0 else γx with a learnable γ (a Value): ∂/∂x = 1 or γ, ∂/∂γ = min(0, x)."""
@@ -325,7 +325,11 @@ class Value:
 
     def elu(self, alpha: float = 1.0) -> Value:
         """x if x > 0 else α(exp(x) − 1); derivative 1 or α·exp(x), and α at 0."""
-        return apply(OPS["elu"], self, _finite_float(alpha, "elu alpha"))
+        return apply(OPS["elu"], self, alpha)
+
+    def mish(self) -> Value:
+        """x·tanh(softplus(x)), smooth and non-monotonic like swish; derivative in the table."""
+        return _unary(_OP_MISH, self)
 
     def softplus(self) -> Value:
         """log(1 + exp(x)), computed without overflow; derivative σ(x)."""
@@ -333,9 +337,7 @@ class Value:
 
     def swish(self, beta: Value | float = 1.0) -> Value:
         """x·σ(βx); β a number, or a Value to learn it (then ∂/∂β = x²σ(βx)(1 − σ(βx)))."""
-        if isinstance(beta, Value):
-            return apply(OPS["swish_learnable"], self, beta)
-        return apply(OPS["swish"], self, _finite_float(beta, "swish beta"))
+        return apply(OPS["swish"], self, beta)  # a Value β applies the twin, swish_learnable
 
     def gelu(self, approximate: str = "none") -> Value:
         """x·Φ(x) (exact, with erf); approximate="tanh" or "sigmoid" (x·σ(1.702x))."""
@@ -356,7 +358,7 @@ class Value:
         A gradient that turns inf or nan raises `NonFiniteGradientError` naming the edge where
         it appeared; the leaves' gradients are then restored to what they were.
         """
-        _backward(self)
+        _backprop(self)
 
     def zero_grad(self) -> None:
         """Reset the gradient of every node of this graph to not computed (reads as 0.0)."""
@@ -375,11 +377,11 @@ def _node(data: float, op: Op, a: Any, b: Any) -> Value:
     v.label = ""
     v._pending = 0
     if _recording:
-        v._op = op
+        v._made_by = op
         v._a = a
         v._b = b
     else:
-        v._op = v._a = v._b = None
+        v._made_by = v._a = v._b = None
     return v
 
 
@@ -434,21 +436,31 @@ def apply(op: Op, *args: Any) -> Value:
     """Apply a table op: apply(OPS["log"], x), apply(OPS["leaky_relu"], x, 0.1).
 
     Graph inputs are `Value`s (numbers are wrapped as leaves for BINARY and NARY ops); the
-    parameter of a UNARY_PARAM op is a number. Domain and overflow errors name op and nodes.
+    parameter of a UNARY_PARAM op is a number, its `default` when left out, or a Value, which
+    applies the op's learnable `twin` (leaky_relu -> prelu). A count of inputs the op does not
+    take raises ArityError. Domain and overflow errors name op and nodes.
     """
     kind = op.kind
+    if kind == UNARY_PARAM and len(args) == 1 and op.default is not None:
+        args = (*args, op.default)
+    elif kind == UNARY_PARAM and len(args) == 2 and isinstance(args[1], Value) and op.twin:
+        op, kind = OPS[op.twin], BINARY
+    op.check_arity(len(args) if kind != UNARY_PARAM else len(args) - 1)
+    if not isinstance(args[0], Value) and kind <= UNARY_PARAM:
+        raise TypeError(f"{op.name}: the input must be a Value, not {type(args[0]).__name__}")
     if kind == UNARY:
         (x,) = args
         inputs, fargs, a, b = (x,), (x.data,), x, None
     elif kind == UNARY_PARAM:
         x, k = args
+        if type(k) is not float or k - k != 0.0:
+            where = "the constant in" if op.constant_side else "the parameter of"
+            k = _finite_float(k, f"{where} {op.name} ({op.param_name or op.param})")
         inputs, fargs, a, b = (x,), (x.data, k), x, k
     elif kind == BINARY:
         x, y = (_as_value(v) for v in args)
         inputs, fargs, a, b = (x, y), (x.data, y.data), x, y
     else:
-        if not args:
-            raise ValueError(f"{op.name} needs at least one input")
         inputs = tuple(_as_value(v) for v in args)
         fargs, a, b = (tuple(v.data for v in inputs), None), inputs, None
     if op.check is not None:
@@ -468,6 +480,9 @@ def apply(op: Op, *args: Any) -> Value:
     if r - r != 0.0:
         _overflow(op, inputs, r, b)
     return _node(r, op, a, b)
+
+
+register_applier(Value, apply)
 
 
 def maxout(*values: Value | float) -> Value:
@@ -587,13 +602,13 @@ def _count_children(root: Value) -> tuple[list[Value], list[float | None]]:
     pop, push = stack.pop, stack.append
     while stack:
         node = pop()
-        kind = node._op.kind
+        kind = node._made_by.kind
         if kind <= UNARY_PARAM:  # one input: no tuple to build
             p = node._a
             n = p._pending + 1
             p._pending = n
             if n == 1:
-                if p._op is None:
+                if p._made_by is None:
                     leaves.append(p)
                     saved.append(p._grad)
                     if p._grad is None:
@@ -606,7 +621,7 @@ def _count_children(root: Value) -> tuple[list[Value], list[float | None]]:
             n = p._pending + 1
             p._pending = n
             if n == 1:
-                if p._op is None:
+                if p._made_by is None:
                     leaves.append(p)
                     saved.append(p._grad)
                     if p._grad is None:
@@ -617,14 +632,14 @@ def _count_children(root: Value) -> tuple[list[Value], list[float | None]]:
     return leaves, saved
 
 
-def _backward(root: Value) -> None:
+def _backprop(root: Value) -> None:
     """Pass 2 visits a node once all its children have been visited (a reverse topological
     order, found by counting, with no sort and no recursion) and adds local × node.grad to each
     input. Each node's gradient is checked once, when it is complete (leaves at the end).
 
     The accumulation is written out twice (one input; several) rather than called: this loop
     is the engine's hot path, and the one-input case inlined measures 40% faster."""
-    if root._op is None:  # a leaf: ∂x/∂x = 1
+    if root._made_by is None:  # a leaf: ∂x/∂x = 1
         root._grad = 1.0 if root._grad is None else root._grad + 1.0
         return
     leaves, saved = _count_children(root)
@@ -638,7 +653,7 @@ def _backward(root: Value) -> None:
             g = node._grad
             if g - g != 0.0:
                 raise _nonfinite(root, node)
-            op = node._op
+            op = node._made_by
             kind = op.kind
             if kind <= UNARY_PARAM:
                 p = node._a
@@ -648,7 +663,7 @@ def _backward(root: Value) -> None:
                     p._grad += op.rule(p.data, node._b, node.data) * g
                 n = p._pending - 1
                 p._pending = n
-                if n == 0 and p._op is not None:
+                if n == 0 and p._made_by is not None:
                     push(p)
                 continue
             if kind == BINARY:
@@ -663,7 +678,7 @@ def _backward(root: Value) -> None:
                 p._grad += d * g
                 n = p._pending - 1
                 p._pending = n
-                if n == 0 and p._op is not None:
+                if n == 0 and p._made_by is not None:
                     push(p)
         for node in leaves:
             if node._grad - node._grad != 0.0:
@@ -676,7 +691,7 @@ def _backward(root: Value) -> None:
             raise
         raise NonFiniteGradientError(
             f"backward: a local derivative of {_name(node)} ({node.op}, value {node.data!r}) "
-            f"is not finite ({e}); inputs: {_describe_inputs(node._op, node.parents)}"
+            f"is not finite ({e}); inputs: {_describe_inputs(node._made_by, node.parents)}"
         ) from None
 
 
@@ -685,10 +700,10 @@ def _nonfinite(root: Value, bad: Value) -> NonFiniteGradientError:
     the slow search runs only here, so the hot loop checks one number per node."""
     edge = ""
     for child in topological_order(root):
-        if child._op is None or bad not in child.parents:  # `in` is identity for Values
+        if child._made_by is None or bad not in child.parents:  # `in` is identity for Values
             continue
         try:
-            locals_ = _local_grads(child, child._op)
+            locals_ = _local_grads(child, child._made_by)
         except ArithmeticError:
             continue
         for p, d in zip(child.parents, locals_):
@@ -713,7 +728,7 @@ def _abort(root: Value, leaves: list[Value], saved: list) -> None:
         leaf._grad = g
         leaf._pending = 0
     for node in topological_order(root):
-        if node._op is not None:
+        if node._made_by is not None:
             node._grad = None
             node._pending = 0
 

@@ -1,6 +1,10 @@
 """The project's exceptions: one type per kind of trouble, each naming op, value and node."""
 
 
+class ArityError(ValueError):
+    """An op applied to a number of inputs it does not take, e.g. `neuron` with an even count."""
+
+
 class MathError(ArithmeticError):
     """Base of every numerical error the engine raises (catch this to catch them all)."""
 

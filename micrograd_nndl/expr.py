@@ -23,7 +23,6 @@ is stored in its op node (the book's h3 = h2 × (−1), NNDL §4.5.3), not drawn
 from __future__ import annotations
 
 import difflib
-import inspect
 import keyword
 import math
 import re
@@ -43,21 +42,11 @@ MAX_NODES = 2_000  # numbers, names, operators and calls
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
 
 
-def _method_default(name: str) -> float | None:
-    """The default parameter of the Value method `name` (Value.elu's alpha=1.0), if any."""
-    method = getattr(Value, name, None)
-    if method is None:
-        return None
-    params = list(inspect.signature(method).parameters.values())[1:2]  # after self
-    default = params[0].default if params else None
-    return default if isinstance(default, float) else None
-
-
-# elu(x), leaky_relu(x) and swish(x) take the parameter the Value methods take when left out
+# elu(x), leaky_relu(x) and swish(x) take the table's default parameter (as the Value methods)
 _DEFAULTS: dict[str, float] = {
-    name: default
+    name: op.default
     for name, op in OPS.items()
-    if op.kind == UNARY_PARAM and (default := _method_default(name)) is not None
+    if op.kind == UNARY_PARAM and op.default is not None
 }
 _BINARY_OPS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
@@ -320,7 +309,9 @@ class _Parser:
 
 def _check_arity(op: Op, given: int, text: str, pos: int) -> None:
     if op.kind == NARY:
-        return  # the grammar already requires one argument or more
+        if not op.inputs.accepts(given):
+            raise ExpressionError(f"{op.name} takes {op.inputs}; got {given}", text, pos)
+        return
     if op.kind == UNARY:
         expected, allowed = "1 argument (x)", (1,)
     elif op.kind == BINARY:
@@ -568,7 +559,7 @@ def _apply(node: _Node, args: list[float | Value], text: str) -> float | Value:
 
 def _learnable_twin(op: Op, text: str, pos: int) -> Op:
     """The table's two-input form of a one-parameter op (swish -> swish_learnable), if any."""
-    twin = OPS.get(f"{op.name}_learnable")
+    twin = OPS.get(op.twin)
     if twin is None:
         raise ExpressionError(
             f"the {op.param} of {op.name} must be a number, without variables", text, pos

@@ -16,26 +16,21 @@ import numpy as np
 from . import serialize
 from .engine import Value, neuron, neurons
 from .init import init_weights, make_rng
+from .ops import BINARY, OPS, UNARY, UNARY_PARAM, fn
 
-# name -> Value -> Value, for activations without a learnable parameter (NNDL §4.1)
+# Both lists come from the op table (an op marked `activation`), so a new activation is a
+# neuron's f at once. name -> Value -> Value, for one-input activations (NNDL §4.1): a
+# parameter, if any, takes its default (leaky_relu's slope 0.01).
 FIXED_ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "hard_sigmoid": Value.hard_sigmoid,
-    "hard_tanh": Value.hard_tanh,
-    "leaky_relu": Value.leaky_relu,
-    "elu": Value.elu,
-    "softplus": Value.softplus,
-    "swish": Value.swish,
-    "gelu": Value.gelu,
-    "gelu_tanh": lambda z: z.gelu("tanh"),
-    "gelu_sigmoid": lambda z: z.gelu("sigmoid"),
+    op.name: getattr(fn, op.name)
+    for op in OPS.values()
+    if op.activation and op.kind in (UNARY, UNARY_PARAM)
 }
-# name -> (parameter name, initial value, (z, parameter) -> Value)
+# name -> (parameter name, initial value, (z, parameter) -> Value): the learnable twins
 LEARNABLE_ACTIVATIONS: dict[str, tuple[str, float, Callable[[Value, Value], Value]]] = {
-    "prelu": ("gamma", 0.25, Value.prelu),
-    "swish_learnable": ("beta", 1.0, Value.swish),
+    op.name: (op.param_name, op.default, getattr(fn, op.name))
+    for op in OPS.values()
+    if op.activation and op.kind == BINARY
 }
 LINEAR = ("linear", None)
 

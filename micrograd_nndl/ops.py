@@ -16,11 +16,12 @@ import math
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
-from .errors import DivisionByZeroError, DomainError, MathError
+from .errors import ArityError, DivisionByZeroError, DomainError, MathError
 
 UNARY, UNARY_PARAM, BINARY, NARY = 1, 2, 3, 4
 
@@ -35,25 +36,23 @@ def _is_array(x: Any) -> bool:
 
 
 def _on(
-    float_fn: Callable[[float], float], method: str, array_fn: Callable[[Any], Any]
+    float_fn: Callable[[float], float], name: str, array_fn: Callable[[Any], Any]
 ) -> Callable[[Any], Any]:
-    """A function for forwards and derivative rules: float_fn on a float, the Value method on a
-    Value, array_fn (numpy's) on an array.
+    """A numeric function for forwards: float_fn on a float, array_fn (numpy's) on an array.
 
-    So one rule per op serves backward() on floats, `grad()`, which calls the same rules on
-    Values to build the derivative's own graph (higher-order derivatives), and the compiled
-    replay, which calls them on numpy arrays of samples (`micrograd_nndl.compile`).
+    Forwards see only numbers (floats, or arrays of samples in `micrograd_nndl.compile`);
+    derivative rules call ops through `fn` instead, which also builds graphs from Values, so
+    one rule serves backward() on floats, `grad()` on Values (higher-order derivatives) and
+    the compiled replay on arrays.
     """
 
-    def fn(x: Any) -> Any:
+    def numeric(x: Any) -> Any:
         if type(x) is float:
             return float_fn(x)
-        if _is_array(x):
-            return array_fn(x)
-        return float_fn(x) if isinstance(x, float) else getattr(x, method)()
+        return array_fn(x) if _is_array(x) else float_fn(x)
 
-    fn.__name__ = method
-    return fn
+    numeric.__name__ = name
+    return numeric
 
 
 def where(condition: Any, then: Any, otherwise: Any) -> Any:
@@ -108,16 +107,38 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 def normal_cdf(x: Any) -> Any:
     """Φ(x) = (1 + erf(x/√2))/2, the standard normal CDF, for a float or a Value."""
-    return 0.5 * (1.0 + d_erf(x * _INV_SQRT_2))
+    return 0.5 * (1.0 + fn.erf(x * _INV_SQRT_2))
 
 
 def normal_pdf(x: Any) -> Any:
     """φ(x) = exp(−x²/2)/√(2π), the standard normal density, for a float or a Value."""
-    return d_exp(-0.5 * x * x) * _INV_SQRT_2PI
+    return fn.exp(-0.5 * x * x) * _INV_SQRT_2PI
 
 
 def _is_integer(x: float) -> bool:
     return x == math.floor(x)
+
+
+@dataclass(frozen=True)
+class Arity:
+    """The input counts an op accepts: `least`, then every `step` more (step 0: exactly least).
+
+    `neuron` takes 2n + 1 inputs (w₁..wₙ, x₁..xₙ, b): Arity(3, 2, ...); `maxout` one or more.
+    """
+
+    least: int
+    step: int = 0
+    text: str = ""
+
+    def accepts(self, n: int) -> bool:
+        if n < self.least:
+            return False
+        return n == self.least if self.step == 0 else (n - self.least) % self.step == 0
+
+    def __str__(self) -> str:
+        if self.text:
+            return self.text
+        return f"{self.least} input{'s' if self.least > 1 else ''}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,6 +152,13 @@ class Op:
     `check` returns None when the inputs are in the domain, else (error class, reason).
     `sample` and `kinks` give, per forward argument, a range to test in and the points where
     the op is not smooth (hypothesis strategies keep away from them).
+
+    What the surfaces read: `activation` (an activation of NNDL §4.1: nn offers the one-input
+    ones by name, the expression language all), `param` (the parameter's symbol in drawings),
+    `param_name` and `default` (its keyword and default value in the `Value` method, nn and
+    the expression language; for a learnable twin, the parameter's name and initial value in
+    nn), `twin` (the op that learns this op's parameter: leaky_relu -> prelu) and `inputs`
+    (the input counts it accepts; from `kind` unless an n-ary op says more).
     """
 
     name: str
@@ -145,12 +173,21 @@ class Op:
     kinks: tuple[tuple[float, ...], ...] = ()
     param: str = ""
     constant_side: str = ""
+    activation: bool = False
+    param_name: str = ""
+    default: float | None = None
+    twin: str = ""
+    inputs: Arity = field(default=None)  # type: ignore[assignment]  # from kind when None
     _variants: dict = field(default_factory=dict, repr=False, compare=False)
     #: the first rule as a field of its own: backward reads it once per node
     rule: Callable[..., float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rule", self.rules[0])
+        if self.inputs is None:
+            least = 2 if self.kind == BINARY else 1
+            counts = Arity(1, 1, "at least one input") if self.kind == NARY else Arity(least)
+            object.__setattr__(self, "inputs", counts)
 
     def __repr__(self) -> str:
         return f"<Op {self.name}>"
@@ -161,8 +198,13 @@ class Op:
 
     @property
     def arity(self) -> int:
-        """How many graph inputs a node of this op has (-1: any number)."""
+        """How many graph inputs a node of this op has (-1: a number `inputs` says)."""
         return {UNARY: 1, UNARY_PARAM: 1, BINARY: 2, NARY: -1}[self.kind]
+
+    def check_arity(self, n: int) -> None:
+        """Raise ArityError naming the op and the count unless it takes `n` graph inputs."""
+        if not self.inputs.accepts(n):
+            raise ArityError(f"{self.name} takes {self.inputs}; got {n}")
 
     def local_derivatives(self, inputs: Sequence[Any], k: Any, out: Any) -> Sequence[Any]:
         """∂out/∂inputᵢ for every graph input, from this op's rules.
@@ -274,7 +316,7 @@ def _pow_d_base(a: float, b: float, out: float) -> float:
 
 def _pow_d_exponent(a: float, b: float, out: float) -> float:
     """∂(a^b)/∂b = a^b·ln a; 0 at a = 0 (the limit), undefined (nan) for a < 0."""
-    return where(a > 0.0, lambda: out * d_log(a), lambda: where(a == 0.0, 0.0, math.nan))
+    return where(a > 0.0, lambda: out * fn.log(a), lambda: where(a == 0.0, 0.0, math.nan))
 
 
 def _swish(x: float, beta: float) -> float:
@@ -283,13 +325,13 @@ def _swish(x: float, beta: float) -> float:
 
 def _swish_dx(x: float, beta: float, out: float) -> float:
     """σ(βx) + βx·σ(βx)(1 − σ(βx))."""
-    s = d_sigmoid(beta * x)
+    s = fn.sigmoid(beta * x)
     return s + beta * x * s * (1.0 - s)
 
 
 def _swish_dbeta(x: float, beta: float, out: float) -> float:
     """x²·σ(βx)(1 − σ(βx))."""
-    s = d_sigmoid(beta * x)
+    s = fn.sigmoid(beta * x)
     return x * x * s * (1.0 - s)
 
 
@@ -303,7 +345,7 @@ def _gelu_tanh(x: float) -> float:
 
 
 def _gelu_tanh_d(x: float, out: float) -> float:
-    t = d_tanh(_SQRT_2_OVER_PI * (x + _GELU_TANH_C * x**3))
+    t = fn.tanh(_SQRT_2_OVER_PI * (x + _GELU_TANH_C * x**3))
     du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_C * x * x)
     return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du
 
@@ -311,6 +353,16 @@ def _gelu_tanh_d(x: float, out: float) -> float:
 def _gelu_sigmoid_d(x: float, out: float) -> float:
     """GELU ≈ x·σ(1.702x) is swish with β = 1.702: the same derivative."""
     return _swish_dx(x, _GELU_SIGMOID_C, out)
+
+
+def _mish(x: Any) -> Any:
+    return x * d_tanh(_softplus(x))
+
+
+def _mish_d(x: Any, out: Any) -> Any:
+    """tanh(sp) + x·(1 − tanh²(sp))·σ(x) with sp = softplus(x)."""
+    t = fn.tanh(fn.softplus(x))
+    return t + x * (1.0 - t * t) * fn.sigmoid(x)
 
 
 def _maxout(xs: Sequence[Any], k: object) -> Any:
@@ -370,59 +422,119 @@ OPS: dict[str, Op] = {
            check=_check_log, sample=(_POS,)),
         Op("sqrt", UNARY, d_sqrt, (lambda x, o: 0.5 / o,), "sqrt", "√x", "1/(2√x)",
            check=_check_sqrt, sample=(_POS,)),
-        Op("erf", UNARY, d_erf, (lambda x, o: _TWO_OVER_SQRT_PI * d_exp(-x * x),), "erf",
+        Op("erf", UNARY, d_erf, (lambda x, o: _TWO_OVER_SQRT_PI * fn.exp(-x * x),), "erf",
            "(2/√π) ∫₀ˣ exp(−t²) dt", "(2/√π)·exp(−x²)", sample=(_ANY,)),
-        Op("sin", UNARY, d_sin, (lambda x, o: d_cos(x),), "sin", "sin x", "cos x",
+        Op("sin", UNARY, d_sin, (lambda x, o: fn.cos(x),), "sin", "sin x", "cos x",
            sample=(_ANY,)),
-        Op("cos", UNARY, d_cos, (lambda x, o: -d_sin(x),), "cos", "cos x", "−sin x",
+        Op("cos", UNARY, d_cos, (lambda x, o: -fn.sin(x),), "cos", "cos x", "−sin x",
            sample=(_ANY,)),
         # activation functions, NNDL §4.1
         Op("sigmoid", UNARY, logistic, (lambda x, o: o * (1.0 - o),), "σ",
-           "1 / (1 + exp(−x))", "σ(x)(1 − σ(x))", sample=(_ANY,)),
+           "1 / (1 + exp(−x))", "σ(x)(1 − σ(x))", sample=(_ANY,), activation=True),
         Op("tanh", UNARY, d_tanh, (lambda x, o: 1.0 - o * o,), "tanh",
-           "(eˣ − e⁻ˣ)/(eˣ + e⁻ˣ)", "1 − tanh²(x)", sample=(_ANY,)),
+           "(eˣ − e⁻ˣ)/(eˣ + e⁻ˣ)", "1 − tanh²(x)", sample=(_ANY,), activation=True),
         Op("hard_sigmoid", UNARY, lambda x: clip(0.25 * x + 0.5, 0.0, 1.0),
            (lambda x, o: where((x > -2.0) & (x < 2.0), 0.25, 0.0),), "hard_sigmoid",
            "max(min(0.25x + 0.5, 1), 0)", "0.25 on (−2, 2), else 0",
-           sample=(_ANY,), kinks=((-2.0, 2.0),)),
+           sample=(_ANY,), kinks=((-2.0, 2.0),), activation=True),
         Op("hard_tanh", UNARY, lambda x: clip(x, -1.0, 1.0),
            (lambda x, o: where((x > -1.0) & (x < 1.0), 1.0, 0.0),), "hard_tanh",
-           "max(min(x, 1), −1)", "1 on (−1, 1), else 0", sample=(_ANY,), kinks=((-1.0, 1.0),)),
+           "max(min(x, 1), −1)", "1 on (−1, 1), else 0", sample=(_ANY,), kinks=((-1.0, 1.0),),
+           activation=True),
         Op("relu", UNARY, lambda x: where(x > 0.0, x, 0.0),
            (lambda x, o: where(x > 0.0, 1.0, 0.0),), "ReLU", "max(0, x)", "1 if x > 0 else 0",
-           sample=(_ANY,), kinks=((0.0,),)),
+           sample=(_ANY,), kinks=((0.0,),), activation=True),
         Op("leaky_relu", UNARY_PARAM, lambda x, g: where(x > 0.0, x, g * x),
            (lambda x, g, o: where(x > 0.0, 1.0, g),), "leaky_relu", "x if x > 0 else γx",
-           "1 if x > 0 else γ", sample=(_ANY, (0.0, 0.5)), kinks=((0.0,), ()), param="γ"),
+           "1 if x > 0 else γ", sample=(_ANY, (0.0, 0.5)), kinks=((0.0,), ()), param="γ",
+           activation=True, param_name="slope", default=0.01, twin="prelu"),
         Op("prelu", BINARY, lambda x, g: where(x > 0.0, x, g * x),
            (lambda x, g, o: where(x > 0.0, 1.0, g), lambda x, g, o: where(x > 0.0, 0.0, x)),
            "PReLU", "x if x > 0 else γx (γ learnable)", "∂/∂x = 1 or γ, ∂/∂γ = min(0, x)",
-           sample=(_ANY, (0.0, 0.5)), kinks=((0.0,), ())),
+           sample=(_ANY, (0.0, 0.5)), kinks=((0.0,), ()),
+           param="γ", activation=True, param_name="gamma", default=0.25),
         Op("elu", UNARY_PARAM, lambda x, a: where(x > 0.0, x, lambda: a * d_expm1(x)),
-           (lambda x, a, o: where(x > 0.0, 1.0, lambda: a * d_exp(x)),), "ELU",
+           (lambda x, a, o: where(x > 0.0, 1.0, lambda: a * fn.exp(x)),), "ELU",
            "x if x > 0 else α(exp(x) − 1)", "1 if x > 0 else α·exp(x)",
-           sample=(_ANY, (0.1, 2.0)), kinks=((0.0,), ()), param="α"),
-        Op("softplus", UNARY, _softplus, (lambda x, o: d_sigmoid(x),), "softplus",
-           "log(1 + exp(x))", "σ(x)", sample=(_ANY,)),
+           sample=(_ANY, (0.1, 2.0)), kinks=((0.0,), ()), param="α",
+           activation=True, param_name="alpha", default=1.0),
+        Op("softplus", UNARY, _softplus, (lambda x, o: fn.sigmoid(x),), "softplus",
+           "log(1 + exp(x))", "σ(x)", sample=(_ANY,), activation=True),
         Op("swish", UNARY_PARAM, _swish, (_swish_dx,), "swish", "x·σ(βx)",
-           "σ(βx) + βx·σ(βx)(1 − σ(βx))", sample=(_ANY, (0.0, 3.0)), param="β"),
+           "σ(βx) + βx·σ(βx)(1 − σ(βx))", sample=(_ANY, (0.0, 3.0)), param="β",
+           activation=True, param_name="beta", default=1.0, twin="swish_learnable"),
         Op("swish_learnable", BINARY, _swish, (_swish_dx, _swish_dbeta), "swish",
            "x·σ(βx) (β learnable)", "∂/∂x = σ(βx) + βx·σ(βx)(1 − σ(βx)), ∂/∂β = x²σ(βx)(1 − σ(βx))",
-           sample=(_ANY, (0.0, 3.0))),
+           sample=(_ANY, (0.0, 3.0)), param="β", activation=True, param_name="beta", default=1.0),
         Op("gelu", UNARY, lambda x: x * normal_cdf(x),
            (lambda x, o: normal_cdf(x) + x * normal_pdf(x),), "GELU", "x·Φ(x)",
-           "Φ(x) + x·φ(x)", sample=(_ANY,)),
+           "Φ(x) + x·φ(x)", sample=(_ANY,), activation=True),
         Op("gelu_tanh", UNARY, _gelu_tanh, (_gelu_tanh_d,), "GELU~tanh",
            "0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))", "0.5(1 + t) + 0.5x(1 − t²)·u′",
-           sample=(_ANY,)),
+           sample=(_ANY,), activation=True),
         Op("gelu_sigmoid", UNARY, lambda x: _swish(x, _GELU_SIGMOID_C),
            (_gelu_sigmoid_d,), "GELU~σ", "x·σ(1.702x)", "σ(1.702x) + 1.702x·σ(1 − σ)",
-           sample=(_ANY,)),
+           sample=(_ANY,), activation=True),
+        Op("mish", UNARY, _mish, (_mish_d,), "mish", "x·tanh(softplus(x))",
+           "tanh(sp) + x·(1 − tanh²(sp))·σ(x), sp = softplus(x)", sample=(_ANY,),
+           activation=True),
         Op("maxout", NARY, _maxout, (_maxout_rules,), "max", "max_k z_k",
-           "1 for the arg-max, 0 for the others", sample=(_ANY,)),
+           "1 for the arg-max, 0 for the others", sample=(_ANY,), activation=True),
         Op("neuron", NARY, _neuron, (_neuron_rules,), "Σw·x+b",
            "Σᵢ wᵢxᵢ + b (inputs w₁..wₙ, x₁..xₙ, b)", "∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1",
-           sample=(_ANY,)),
+           sample=(_ANY,), inputs=Arity(3, 2, "2n + 1 inputs (w₁..wₙ, x₁..xₙ, b), n ≥ 1")),
     )
 }
 # fmt: on
+
+
+# ---- the table as functions --------------------------------------------------------------
+
+#: type -> applier(op, *args): how the table's functions build results of a graph type
+_APPLIERS: dict[type, Callable[..., Any]] = {}
+
+
+def register_applier(cls: type, applier: Callable[..., Any]) -> None:
+    """Make every function of `fn` build `cls` results: applier(op, *args) when an argument
+    is a `cls` (the engine registers Value -> apply; array forms may register ndarray)."""
+    _APPLIERS[cls] = applier
+
+
+def _on_numbers(op: Op, args: tuple) -> Any:
+    """op on plain numbers: its forward function (the parameter's default when left out)."""
+    if op.kind == NARY:
+        return op.forward(tuple(args), None)
+    if op.kind == UNARY_PARAM and len(args) == 1:
+        return op.forward(args[0], op.default)
+    return op.forward(*args)
+
+
+def _dispatch(op: Op, args: tuple) -> Any:
+    for a in args:
+        applier = _APPLIERS.get(type(a))
+        if applier is not None:
+            return applier(op, *args)
+    return _on_numbers(op, args)
+
+
+def _table_function(op: Op) -> Callable[..., Any]:
+    """One function for `op` on numbers or on any registered graph type (Value, arrays)."""
+    forward = op.forward
+    if op.kind == UNARY:
+
+        def function(x: Any) -> Any:
+            return forward(x) if type(x) is float else _dispatch(op, (x,))
+
+    else:
+
+        def function(*args: Any) -> Any:
+            return _dispatch(op, args)
+
+    function.__name__ = function.__qualname__ = op.name
+    function.__doc__ = f"{op.name}: {op.formula} on numbers, Values or registered arrays."
+    return function
+
+
+#: every op of the table as a function: fn.exp(x), fn.leaky_relu(x, 0.1), fn.maxout(a, b, c).
+#: Rules call other ops through it, so a rule given Values builds a graph (grad of grad).
+fn = SimpleNamespace(**{name: _table_function(op) for name, op in OPS.items()})

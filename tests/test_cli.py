@@ -144,6 +144,13 @@ def test_a_domain_error_exits_1_naming_the_op_in_one_line():
 # ---- the error paths, in-process ----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("command", ["grad", "step", "explain"])
+def test_a_neuron_with_an_even_count_of_inputs_exits_2_naming_the_count(capsys, command):
+    status, out, err = call(command, "neuron(x, y)", "--at", "x=0.5,y=2", capsys=capsys)
+    assert status == 2 and out == ""
+    assert "neuron takes 2n + 1 inputs (w₁..wₙ, x₁..xₙ, b), n ≥ 1; got 2" in err
+
+
 @pytest.mark.parametrize(
     "expr, caret",
     [

@@ -88,8 +88,9 @@ def call_of(name, children):
         args = st.tuples(children, numbers.map(num))
     elif kind == BINARY:
         args = st.tuples(children, children)
-    else:
-        args = st.lists(children, min_size=1, max_size=4).map(tuple)
+    else:  # as many inputs as the op takes (neuron: 2n + 1)
+        sizes = [n for n in range(1, 6) if OPS[name].inputs.accepts(n)]
+        args = st.sampled_from(sizes).flatmap(lambda n: st.tuples(*[children] * n))
     return args.map(lambda a: ("call", name, a))
 
 

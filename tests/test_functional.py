@@ -8,10 +8,8 @@ from hypothesis import strategies as st
 
 from micrograd_nndl import (
     MLP,
-    OPS,
     GradcheckError,
     Value,
-    apply,
     forward_tangents,
     grad,
     gradcheck,
@@ -20,10 +18,8 @@ from micrograd_nndl import (
     jvp,
 )
 from micrograd_nndl.book import sigmoid_graph
-from micrograd_nndl.ops import UNARY, logistic
-from micrograd_nndl.testing import expressions, op_inputs
-
-UNARY_OPS = [op for op in OPS.values() if op.kind == UNARY]
+from micrograd_nndl.ops import logistic
+from micrograd_nndl.testing import expressions
 
 
 def test_the_books_forward_mode_column():
@@ -77,13 +73,6 @@ def test_second_derivative_of_x_cubed_is_6x():
 @pytest.mark.parametrize("x", [0.3, 1.1, 2.4])
 def test_second_derivatives_match_analytic_forms(f, second, x):
     assert grad(grad(f))(x).data == pytest.approx(second(x), rel=1e-9, abs=1e-12)
-
-
-@pytest.mark.parametrize("op", UNARY_OPS, ids=lambda op: op.name)
-@given(data=st.data())
-def test_every_unary_op_has_a_correct_second_derivative(op, data):
-    (x,) = data.draw(op_inputs(op))
-    gradcheck(lambda v: apply(op, v), [x], atol=1e-5, rtol=1e-4, order=2)
 
 
 @given(expressions(n_inputs=2, max_steps=5))

@@ -1,13 +1,16 @@
 """Every op of the table against central differences and its analytic derivative (NNDL §4.1)."""
 
+import inspect
 import math
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from micrograd_nndl import OPS, Value, apply, gradcheck
-from micrograd_nndl.ops import BINARY, NARY, UNARY, UNARY_PARAM, logistic
+from micrograd_nndl import OPS, ExpressionError, Neuron, Value, apply, gradcheck, maxout, parse
+from micrograd_nndl.errors import ArityError
+from micrograd_nndl.nn import activation_names
+from micrograd_nndl.ops import BINARY, NARY, UNARY, UNARY_PARAM, fn, logistic
 from micrograd_nndl.testing import assert_grads_match, op_inputs
 
 # Binary ops are also checked with a constant on either side (x * 1.0001, 1 / x, ...).
@@ -61,6 +64,26 @@ def test_forward_matches_the_table(case, data):
     assert out.data == pytest.approx(expected, rel=1e-15, abs=1e-300)
 
 
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+@given(data=st.data())
+def test_every_op_of_every_kind_has_correct_second_derivatives(case, data):
+    """The rules called on Values (through the table's functions) are differentiable again:
+    the Hessian of every op, mixed partials included, against central differences."""
+    op, side = case
+    args = data.draw(_args_for(op, side).filter(lambda a: _far_from_kinks(op, a, 0.1)))
+    f, inputs = _function(op, side, args)
+    gradcheck(f, inputs, atol=1e-5, rtol=1e-4, order=2)
+
+
+def _far_from_kinks(op, args, margin):
+    """Differences of first derivatives need room: every input `margin` from a kink (a tie of
+    maxout's inputs is one)."""
+    if op.kind == NARY:
+        ordered = sorted(args)
+        return op.name != "maxout" or all(b - a > margin for a, b in zip(ordered, ordered[1:]))
+    return all(abs(x - k) > margin for x, kinks in zip(args, op.kinks) for k in kinks)
+
+
 # Analytic derivatives written independently of the table (NNDL §4.1's derivative column).
 ANALYTIC = {
     "sigmoid": lambda x: logistic(x) * (1 - logistic(x)),
@@ -81,6 +104,10 @@ ANALYTIC = {
     ),
     "gelu_sigmoid": lambda x: (
         logistic(1.702 * x) + 1.702 * x * logistic(1.702 * x) * (1 - logistic(1.702 * x))
+    ),
+    "mish": lambda x: (
+        math.tanh(math.log1p(math.exp(x)))
+        + x * (1 - math.tanh(math.log1p(math.exp(x))) ** 2) * logistic(x)
     ),
 }
 
@@ -180,3 +207,89 @@ def test_maxout_sends_the_gradient_to_the_first_arg_max():
     m.backward()
     assert m.data == 3.0
     assert (a.grad, b.grad, c.grad) == (0.0, 1.0, 0.0)
+
+
+# ---- the table is the one source: every surface offers every activation ---------------------
+
+ACTIVATIONS = [op for op in OPS.values() if op.activation]
+# the only activations whose Value method is not named like the op
+METHOD_FORMS = {
+    "gelu_tanh": lambda z: z.gelu("tanh"),
+    "gelu_sigmoid": lambda z: z.gelu("sigmoid"),
+    "swish_learnable": lambda z, beta: z.swish(beta),
+}
+
+
+def _method(op):
+    return METHOD_FORMS.get(op.name) or getattr(Value, op.name)
+
+
+@pytest.mark.parametrize("op", ACTIVATIONS, ids=lambda op: op.name)
+def test_every_activation_is_a_value_method_a_neuron_and_a_function_of_the_language(op):
+    x, p = -0.7, 0.3
+    if op.kind == NARY:  # maxout: a function of several inputs, not a neuron's f
+        assert maxout(Value(x), Value(p)).data == parse("maxout(x, p)", {"x": x, "p": p}).data
+        assert op.name not in activation_names()
+        return
+    args = (Value(p, "p"),) if op.kind == BINARY else ()
+    by_method = _method(op)(Value(x), *args)
+    by_table = apply(op, Value(x), *args)
+    assert by_method.op == by_table.op == op.name and by_method.data == by_table.data
+    text = f"{op.name}(x, p)" if op.kind == BINARY else f"{op.name}(x)"
+    assert parse(text, {"x": x, "p": p}).data == by_table.data
+    neuron = Neuron(1, activation=op.name, seed=0)
+    out = neuron([x])
+    assert out.op == op.name
+    z = out.parents[0]
+    assert z.op == "neuron"
+    if op.kind == BINARY:  # the learnable parameter starts at the twin's default
+        assert neuron.extra[op.param_name].data == op.default
+        assert out.data == apply(op, Value(z.data), Value(op.default)).data
+    else:
+        assert out.data == apply(op, Value(z.data)).data
+
+
+@pytest.mark.parametrize(
+    "op", [op for op in OPS.values() if op.kind == UNARY_PARAM], ids=lambda op: op.name
+)
+def test_a_parameter_has_one_name_and_default_in_the_table_and_the_method(op):
+    name, parameter = list(inspect.signature(getattr(Value, op.name)).parameters.values())
+    assert (parameter.name, parameter.default) == (op.param_name, op.default)
+    assert apply(op, Value(-2.0)).data == apply(op, Value(-2.0), op.default).data
+
+
+def test_a_learnable_twin_takes_the_parameter_as_a_value():
+    for op in OPS.values():
+        if op.twin:
+            twin = OPS[op.twin]
+            assert twin.kind == BINARY and twin.activation and twin.param == op.param
+            learned = apply(op, Value(-2.0), Value(0.2))
+            assert learned.op == twin.name and len(learned.parents) == 2
+
+
+@pytest.mark.parametrize(
+    ("op", "count"),
+    [("neuron", 2), ("neuron", 4), ("neuron", 1), ("exp", 2), ("mul", 3), ("maxout", 0)],
+)
+def test_a_wrong_number_of_inputs_is_an_error_naming_the_op_and_the_count(op, count):
+    with pytest.raises(ArityError, match=rf"{op} takes .*got {count}"):
+        apply(OPS[op], *[Value(1.0) for _ in range(count)])
+
+
+def test_neuron_takes_2n_plus_1_inputs_in_the_language_too():
+    with pytest.raises(ExpressionError, match=r"neuron takes 2n \+ 1 inputs.*got 2"):
+        parse("neuron(x, y)", {"x": 0.5, "y": 2.0})
+    f = parse("neuron(w, x, b)", {"w": 3.0, "x": 0.5, "b": 1.0})
+    f.backward()
+    assert f.data == 2.5 and [p.grad for p in f.parents] == [0.5, 3.0, 1.0]
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_the_table_functions_agree_on_floats_and_values(name):
+    op = OPS[name]
+    args = {1: (0.4,), 2: (0.4, 0.3), 3: (0.4, 0.3), 4: (0.4, 0.3, 0.2)}[op.kind]
+    on_floats = getattr(fn, name)(*args)
+    graph_args = args[:1] if op.kind == UNARY_PARAM else args
+    on_values = getattr(fn, name)(*(Value(a) for a in graph_args), *args[len(graph_args) :])
+    assert isinstance(on_values, Value) and on_values.op == name
+    assert on_values.data == on_floats
