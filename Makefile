@@ -3,16 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench docs clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,examples]'
+	$(PY) -m pip install -q -e '.[dev,examples,docs]'
 	touch $@
 
 $(VENV)/.bench: $(VENV)/.installed
-	$(PY) -m pip install -q -e '.[dev,examples,bench]'
+	$(PY) -m pip install -q -e '.[dev,examples,docs,bench]'
 	touch $@
 
 demo: $(VENV)/.installed
@@ -32,5 +32,8 @@ format: $(VENV)/.installed
 bench: $(VENV)/.bench
 	$(PY) -m benchmarks
 
+docs: $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict -d site
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis out
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis out site

@@ -1,0 +1,112 @@
+"""The ```micrograd fence: a block of statements becomes the graph after backward, drawn and
+tabled; a mistake names its line with a caret and fails the Markdown build (NNDL §4.5.3)."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+from pymdownx.superfences import SuperFencesException
+
+from viz.notes import (
+    NoteError,
+    build_note,
+    fence_micrograd,
+    note_html,
+    statements,
+    validate_micrograd,
+)
+
+BOOK = "x = 1; w = 0; b = 0\nf = 1/(exp(-1*(x*w + b)) + 1)\n"
+
+
+def render_markdown(text: str) -> str:
+    fence = {
+        "name": "micrograd",
+        "class": "micrograd",
+        "validator": validate_micrograd,
+        "format": fence_micrograd,
+    }
+    return markdown.markdown(
+        text,
+        extensions=["pymdownx.superfences"],
+        extension_configs={"pymdownx.superfences": {"custom_fences": [fence]}},
+    )
+
+
+def test_statements_split_at_newlines_and_semicolons_and_drop_comments():
+    found = [(s.text.strip(), s.line, s.column) for s in statements("x = 1; w = 0 # w\n\nf = x*w")]
+    assert found == [("x = 1", 1, 0), ("w = 0", 1, 6), ("f = x*w", 3, 0)]
+
+
+def test_the_books_block_gives_the_books_numbers():
+    note = build_note(BOOK, params="w b")
+    assert note.root.data == 0.5
+    assert (note.names["w"].grad, note.names["b"].grad, note.names["x"].grad) == (0.25, 0.25, 0.0)
+    assert note.root.label == "f" and note.params == (note.names["w"], note.names["b"])
+    h5 = note.root.parents[0]  # f = 1 / h5
+    assert h5.data == 2.0 and h5.grad == -0.25
+
+
+def test_named_steps_are_nodes_of_the_graph_with_their_names():
+    note = build_note("x = 1; w = 0; b = pi - pi\nz = w*x + b\nf = sigmoid(z)")
+    z = note.names["z"]
+    assert z.label == "z" and note.root.parents == (z,) and z.grad == 0.25
+    assert note.names["b"].data == 0.0  # a constant formula is a number
+
+
+def test_the_html_holds_the_svg_and_the_table():
+    page = note_html(BOOK, params="w b")
+    assert page.count("<svg") == 1 and "</svg>" in page
+    assert "<td>h5</td><td>+ 1</td><td>h4</td><td>2</td><td>-0.25</td>" in page
+    assert "<td>w</td><td>leaf</td><td></td><td>0</td><td>0.25</td>" in page
+
+
+@pytest.mark.parametrize(
+    ("block", "line", "column", "reason"),
+    [
+        ("x = 1; w = 0; b = 0\nf = sigmoid(w*x + )", 2, 19, "expected an expression"),
+        ("x = 1\nf = sigmoid(w*x)", 2, 13, "no value given for w"),
+        ("x = 1\n  f = x.__class__", 2, 8, "attributes are not part of the language"),
+        ("x = 1; x = 2\nf = x*x", 1, 8, "x is assigned twice"),
+        ("x = 1\nexp = x", 2, 1, "'exp' cannot be assigned"),
+        ("x = 1\ny = x\nf = y", 2, 5, "only renames"),
+        ("x = 1\nf = x*x\ny = 3", 3, 1, "the last statement must compute the output"),
+        ("x = 0\nf = 1 + log(x)", 2, 9, "DomainError: log: needs x > 0"),
+        ("x = 0\nf = 2 * sqrt(x)", 2, 9, "NonFiniteGradientError"),
+        ("x = 1\n2*3", 2, 1, "a number alone is not a graph"),
+    ],
+)
+def test_a_mistake_names_its_line_and_column_with_a_caret(block, line, column, reason):
+    with pytest.raises(NoteError) as raised:
+        note_html(block)
+    error = raised.value
+    assert (error.line, error.column) == (line, column) and reason in error.reason
+    shown, caret = str(error).splitlines()[1:3]
+    assert shown == "  " + block.splitlines()[line - 1]
+    assert caret == " " * (column + 1) + "^"
+
+
+def test_no_python_is_run():
+    with pytest.raises(NoteError, match="names may not start with '_'"):
+        build_note("x = __import__('os').system('echo hacked')\nf = x")
+
+
+def test_params_must_name_a_value_of_the_block():
+    with pytest.raises(NoteError, match="params names 'v'"):
+        build_note(BOOK, params="w v")
+
+
+def test_a_markdown_build_draws_the_block_and_leaves_other_code_alone():
+    page = render_markdown(f"# σ\n\n```micrograd\n{BOOK}```\n\n```python\nx = 1\n```\n")
+    assert page.count("<svg") == 1 and 'class="micrograd-note"' in page
+    assert '<span class="n">x</span> <span class="o">=</span>' in page  # still Python code
+
+
+def test_a_broken_block_fails_the_markdown_build_with_its_line():
+    with pytest.raises(SuperFencesException, match="line 2, column 19: expected an expression"):
+        render_markdown("```micrograd\nx = 1; w = 0; b = 0\nf = sigmoid(w*x + )\n```\n")
+
+
+def test_an_unknown_option_fails_the_build():
+    with pytest.raises(SuperFencesException, match="unknown option 'colour'"):
+        render_markdown('```micrograd colour="red"\nx = 1\nf = exp(x)\n```\n')
