@@ -8,23 +8,18 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+import viz.notes
+
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
-FENCE_CONFIG = """\
-site_name: notes
-markdown_extensions:
-  - pymdownx.superfences:
-      custom_fences:
-        - name: micrograd
-          class: micrograd
-          validator: !!python/name:viz.notes.validate_micrograd
-          format: !!python/name:viz.notes.fence_micrograd
-"""
+#: A note-writer's mkdocs.yml: the setup viz.notes documents, copied as its docstring shows it
+FENCE_CONFIG = "site_name: notes\n" + textwrap.dedent(viz.notes.__doc__.split("In mkdocs.yml:")[1])
 
 
 def mkdocs_build(config: Path, site: Path) -> subprocess.CompletedProcess:
