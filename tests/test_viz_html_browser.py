@@ -47,6 +47,7 @@ READ_PAGE = """() => {
     counter: document.getElementById('counter').textContent,
     slider: document.getElementById('slider').value,
     current: texts(document, '#graph g.current title').sort(),
+    sending: texts(document, '#graph g.sending title').sort(),
     receiving: texts(document, '#graph g.receiving title').sort(),
   };
 }"""
@@ -153,8 +154,10 @@ def assert_shows(page, graph: Graph, stepper: Stepper) -> None:
         else:
             arguments = [u.argument for u in step.updates]
         edges = [f"n{graph.index(step.node.parents[a])}->o{i}" for a in arguments]
-        current = [f"n{i}", f"o{i}", *edges, *([f"o{i}->n{i}"] if edges else [])]
-        assert shown["current"] == sorted(current)  # the node, its op and the edges it reads
+        edges += [f"o{i}->n{i}"] if edges else []
+        forward = step.direction == "forward"  # forward: the edges read are red (current)
+        assert shown["current"] == sorted([f"n{i}", f"o{i}", *(edges if forward else [])])
+        assert shown["sending"] == ([] if forward else sorted(edges))  # backward: blue, back
         receiving = {f"n{graph.index(u.parent)}" for u in step.updates}
         assert shown["receiving"] == sorted(receiving)  # the inputs whose grads it adds to
     else:
@@ -279,7 +282,8 @@ def test_without_scripts_the_page_is_the_finished_graph_and_every_step(open_page
     assert len(steps) == 13
     assert steps[7] == "backward 2/7: h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25"
     texts = page.eval_on_selector_all("#graph text", "ts => ts.map((t) => t.textContent)")
-    assert "grad 0.25" in texts and "—" not in " ".join(texts)
+    rows = [t for t in texts if t.startswith(("data ", "grad "))]
+    assert "grad 0.25" in rows and not [t for t in rows if t.endswith("—")]
 
 
 def test_a_notebooks_frame_runs_the_page(open_page):

@@ -25,7 +25,7 @@ from pathlib import Path
 from micrograd_nndl import NonFiniteGradientError, Value, write_atomic
 
 from .chain_rule import explain
-from .dot import draw_dot
+from .dot import Frames, draw_dot
 from .fmt import DIGITS, format_number
 from .graph import Graph, local_derivatives
 from .stepper import FORWARD, Step, Stepper
@@ -198,8 +198,8 @@ def _step_data(graph: Graph, step: Step, digits: int) -> dict[str, object]:
         edges = []
     else:
         sentence = (
-            f"{name} sends its gradient back to {inputs} by the chain rule: each input's grad "
-            f"gains the local derivative × {name}.grad."
+            f"The chain rule at {name}: each of its inputs ({inputs}) gains "
+            f"∂{name}/∂input × {name}.grad."
         )
         sets = [
             ["grad", graph.index(u.parent), format_number(u.after, digits)] for u in step.updates
@@ -216,10 +216,16 @@ def _step_data(graph: Graph, step: Step, digits: int) -> dict[str, object]:
 
 
 def _svg(done: Stepper, params: list[Value]) -> str:
-    """The graph drawn once, with every value and gradient (the widest the numbers get), so
-    the layout never moves; the script swaps each number for what the current step knows."""
+    """The graph drawn once, at the end of both passes, with room kept for every text a step
+    shows (`Frames`: "—" and each final number), so the layout never moves; the script swaps
+    each number for what the current step knows."""
     drawing = draw_dot(
-        done.root, params=params, values=done.values, grads=done.grads, digits=done.digits
+        done.root,
+        params=params,
+        values=done.values,
+        grads=done.grads,
+        digits=done.digits,
+        frames=Frames(dict(done.grads)),
     )
     svg = drawing.pipe(format="svg").decode("utf-8")
     return svg[svg.index("<svg") :]

@@ -84,17 +84,18 @@
     if (step) {
       const n = nodes[step.node];
       const backward = step.heading.startsWith("backward");
-      mark("current", [n.box, n.op, n.row, ...(step.edges.length ? [n.out] : []),
-                       ...step.edges.map((arg) => n.edges[arg].g)]);
-      mark("receiving", backward ? step.edges.map((arg) => nodes[n.node.inputs[arg]].box)
-                                    .concat(step.edges.map((arg) => nodes[n.node.inputs[arg]].row)) : []);
+      // forward: the edges read, red; backward: the edges the gradient is sent back along, blue
+      const edges = step.edges.length ? [n.out, ...step.edges.map((arg) => n.edges[arg].g)] : [];
+      const inputs = step.edges.map((arg) => nodes[n.node.inputs[arg]]);
+      mark("current", [n.box, n.op, n.row, ...(backward ? [] : edges)]);
+      mark("sending", backward ? edges : []);
+      mark("receiving", backward ? inputs.map((m) => m.box).concat(inputs.map((m) => m.row)) : []);
       if (n.box && !graph.classList.contains("fit")) n.box.scrollIntoView({ block: "nearest", inline: "center" });
       $("heading").textContent = step.heading;
       $("sentence").textContent = step.sentence;
       $("formula").textContent = step.formula;
     } else {
-      mark("current", []);
-      mark("receiving", []);
+      ["current", "sending", "receiving"].forEach((cls) => mark(cls, []));
       const known = data.nodes.filter((node) => node.value !== null).map((node) => node.name);
       $("heading").textContent = "before the first step";
       $("sentence").textContent = "Only the inputs " + known.join(", ") + " are known; every other value " +
@@ -182,6 +183,13 @@
     $("zoom").textContent = fit ? "reading size" : "fit";
   }
   if (svg) {
+    // A backward edge's arrow points back, from the node to its input (as the drawings' legend
+    // says): the drawn head is hidden and this marker put at the edge's start.
+    const defs = document.createElementNS("http://www.w3.org/2000/svg", "defs");
+    defs.innerHTML = '<marker id="back-arrow" viewBox="0 0 10 10" refX="9" refY="5" ' +
+      'markerWidth="4" markerHeight="4" orient="auto-start-reverse">' +
+      '<path d="M0,0 L10,5 L0,10 z" fill="#2563eb" stroke="none"/></marker>';
+    svg.prepend(defs);
     const box = svg.viewBox.baseVal;
     svg.setAttribute("width", String(Math.round(box.width * 0.85)));
     svg.setAttribute("height", String(Math.round(box.height * 0.85)));
