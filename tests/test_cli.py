@@ -6,6 +6,7 @@ the many error cases run `main()` in-process with the same exit codes and stream
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -202,8 +203,8 @@ def test_usage_errors_exit_2_with_a_message(capsys, args, words):
         (["grad", "x*sqrt(x)", "--at", "x=0"], "(float division by zero); inputs: 'x' = 0.0, in "),
         (["check", "relu(x)", "--at", "x=0"], "CheckFailed: backward disagrees"),
         (
-            ["render", "x*y", "--at", "x=1,y=2", "-o", "no/such/dir/g.svg"],
-            "FileNotFoundError: cannot write 'no/such/dir/g.svg': the directory 'no/such/dir'",
+            ["render", "x*y", "--at", "x=1,y=2", "-o", "/dev/null/g.svg"],
+            "NotADirectoryError: cannot write '/dev/null/g.svg': a part of '/dev/null' is a file",
         ),
     ],
 )
@@ -369,17 +370,50 @@ def test_render_without_grad_draws_the_forward_values_only(tmp_path, capsys):
     status, _, _ = call("render", *BOOK, "-o", str(out_file), "--no-grad", capsys=capsys)
     assert status == 0
     source = out_file.read_text()
-    assert "grad " not in source and "data 0.5" in source and 'label="∂' not in source
+    assert "grad " not in source and "data 0.5" in source
 
 
 def test_render_options_reach_the_drawing(tmp_path, capsys):
     out_file = tmp_path / "g.dot"
-    args = ["--params", "w,b", "--edge-derivatives", "--rankdir", "TB"]
+    args = ["--params", "w,b", "--rankdir", "TB", "--title", "σ(wx + b)", "--no-legend"]
     status, _, _ = call("render", *BOOK, "-o", str(out_file), *args, capsys=capsys)
     assert status == 0
     source = out_file.read_text()
-    assert "rankdir=TB" in source and "∂f/∂h2 = 0.25" in source
-    assert source.count('bgcolor="#fef3c7"') == 3  # w, b and the legend's parameter
+    assert "rankdir=TB" in source and "∂f/∂h2 = 0.25" in source  # on by default, as draw_dot
+    assert source.count('bgcolor="#fef3c7"') == 2  # w and b; no legend
+    assert 'label="σ(wx + b)\\l"' in source and "legend" not in source
+    status, _, _ = call("render", *BOOK, "-o", str(out_file), "--no-edge-derivatives")
+    assert status == 0 and 'label="∂' not in out_file.read_text()
+
+
+def test_render_caps_the_drawing_and_makes_missing_folders(tmp_path, capsys):
+    out_file = tmp_path / "new" / "folder" / "g.dot"
+    status, out, _ = call("render", *BOOK, "-o", str(out_file), "--max-nodes", "4")
+    assert status == 0 and out_file.exists()
+    assert "… 2 more nodes" in out_file.read_text()  # of x, w, h1, b, h2, f
+    status, _, err = call("render", *BOOK, "-o", str(out_file), "--max-nodes", "0", capsys=capsys)
+    assert status == 2 and "expected a positive integer, got '0'" in err
+
+
+NEGATIVE_ZERO = re.compile(r"(?<![\w.])[-−]0(?![\d.e])")
+
+
+def test_no_negative_zero_is_printed_or_drawn(tmp_path, capsys):
+    """IEEE arithmetic makes −0.0 (h3 = h2 × (−1) at h2 = 0); the book writes 0 (NNDL §4.5.3)."""
+    formula = ["-1*x*y + x*y*(-2)", "--at", "x=0,y=1"]  # f = -0, paths sum (-0) + (-0)
+    outputs = [
+        call("demo", "-o", str(tmp_path / "demo.svg"))[1],
+        (tmp_path / "demo.svg").read_text(),
+        call("grad", *formula)[1],
+        call("explain", *formula)[1],
+        call("step", *formula, stdin="\n" * 10)[1],
+        call("render", *formula, "-o", str(tmp_path / "f.dot"))[1],
+        (tmp_path / "f.dot").read_text(),
+    ]
+    assert "f = 0" in outputs[2] and "∂f/∂y = 0" in outputs[2]
+    for text in outputs:
+        assert not NEGATIVE_ZERO.findall(text), text
+    assert NEGATIVE_ZERO.findall("= -0 and (-0)") == ["-0", "-0"]  # the pattern does see one
 
 
 def test_help_shows_examples_for_every_subcommand(capsys):

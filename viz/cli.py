@@ -31,7 +31,7 @@ from micrograd_nndl import (
 
 from .chain_rule import explain
 from .demo import DEFAULT_IMAGE, PAGE_NAME, demo
-from .dot import render
+from .dot import MAX_NODES, render
 from .drawing import SUFFIXES, image_format
 from .fmt import DIGITS, check_digits, format_number
 from .html import to_html
@@ -127,7 +127,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         run_render,
         "Run forward and backward, and write the graph as an image (format from the suffix).",
         f'render "{BOOK_EXPR}" --at {BOOK_AT} -o graph.svg',
-        f'render "{BOOK_EXPR}" --at {BOOK_AT} -o graph.png --rankdir TB --edge-derivatives',
+        f'render "{BOOK_EXPR}" --at {BOOK_AT} -o graph.png --rankdir TB --no-edge-derivatives',
         f'render "{BOOK_EXPR}" --at {BOOK_AT} -o graph.png --params w,b',
         'render "log(1 + exp(x))" --at x=2 -o softplus.svg --no-grad',
     )
@@ -149,9 +149,18 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
     add("--no-grad", action="store_true", help="draw the forward values only, no backward pass")
     add(
         "--edge-derivatives",
-        action="store_true",
-        help="write each local derivative ∂out/∂input on its edge",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="write each local derivative ∂out/∂input on its edge (default: yes, as draw_dot)",
     )
+    add(
+        "--max-nodes",
+        type=_positive,
+        default=MAX_NODES,
+        help=f"draw at most this many value boxes, the rest summarised (default {MAX_NODES})",
+    )
+    add("--title", default="", help="a caption over the drawing")
+    add("--no-legend", action="store_true", help="leave out the legend")
     add(
         "--params",
         metavar="NAME,...",
@@ -292,6 +301,16 @@ def _option(arg: str, known: dict[str, bool]) -> bool | None:
     return None
 
 
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return number
+
+
 def _digits(text: str) -> int:
     try:
         return check_digits(int(text))
@@ -403,6 +422,9 @@ def run_render(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
             edge_labels=args.edge_derivatives,
             rankdir=args.rankdir,
             digits=args.digits,
+            max_nodes=args.max_nodes,
+            title=args.title,
+            legend=not args.no_legend,
         )
     print(f"wrote {path} ({path.stat().st_size} bytes)", file=out)
 

@@ -41,10 +41,18 @@ def image_format(path: str | os.PathLike[str]) -> str:
 
 def write_image(source: str, path: str | os.PathLike[str], format: str | None = None) -> Path:
     """Write DOT `source` to `path` as the image its suffix (or `format`) names, atomically
-    (`write_atomic`: a failure leaves the old image whole, a device or FIFO is refused)."""
+    (`write_atomic`: a failure leaves the old image whole, a device or FIFO is refused),
+    making any missing folders of the path."""
     path = Path(path)
     fmt = format or image_format(path)
-    write_atomic(path, source if fmt == "source" else run_graphviz(source, fmt))
+    data = source if fmt == "source" else run_graphviz(source, fmt)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # out/graphs/f.png: the folders are made
+    except FileExistsError:
+        raise NotADirectoryError(
+            f"cannot write {str(path)!r}: a part of {str(path.parent)!r} is a file, not a folder"
+        ) from None
+    write_atomic(path, data)
     return path
 
 
