@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import numbers
 import operator
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -30,7 +31,17 @@ __all__ = [
     "topological_order",
 ]
 
-_recording = True  # False inside `no_grad()`: results are leaves (no graph)
+
+class _GradMode(threading.local):
+    """Per thread, as PyTorch's: `no_grad()` in one thread never changes what another records."""
+
+    recording = True  # False inside `no_grad()`: results are leaves (no graph)
+
+    def __init__(self) -> None:
+        self.saved: list[bool] = []  # the modes that the open no_grad/enable_grad blocks replaced
+
+
+_mode = _GradMode()
 _new = object.__new__
 _Real = numbers.Real
 
@@ -77,7 +88,7 @@ class Value:
     Comparisons (<, <=, >, >=) compare `data`; `==` is identity, so nodes can be dict keys.
     """
 
-    __slots__ = ("data", "_grad", "_made_by", "_a", "_b", "label", "_pending")
+    __slots__ = ("data", "_grad", "_made_by", "_a", "_b", "label")
 
     def __init__(self, data: float, label: str = "") -> None:
         if type(data) is not float or data - data != 0.0:  # the common case costs one test
@@ -85,7 +96,6 @@ class Value:
         self.data = data
         self._grad = self._made_by = self._a = self._b = None
         self.label = label if type(label) is str else str(label)
-        self._pending = 0
 
     # ---- what a node is ---------------------------------------------------------------------
 
@@ -181,12 +191,11 @@ class Value:
             v = _new(Value)
             v.data = r
             v._grad = None
-            if _recording:
+            if _mode.recording:
                 v._made_by, v._a, v._b = _ADD, self, other
             else:
                 v._made_by = v._a = v._b = None
             v.label = ""
-            v._pending = 0
             return v
         if type(other) is not float:
             if not isinstance(other, _Real):
@@ -198,12 +207,11 @@ class Value:
         v = _new(Value)  # _node() written out: + and * are the hottest paths
         v.data = r
         v._grad = None
-        if _recording:
+        if _mode.recording:
             v._made_by, v._a, v._b = _ADD_C, self, other
         else:
             v._made_by = v._a = v._b = None
         v.label = ""
-        v._pending = 0
         return v
 
     __radd__ = __add__
@@ -216,12 +224,11 @@ class Value:
             v = _new(Value)
             v.data = r
             v._grad = None
-            if _recording:
+            if _mode.recording:
                 v._made_by, v._a, v._b = _MUL, self, other
             else:
                 v._made_by = v._a = v._b = None
             v.label = ""
-            v._pending = 0
             return v
         if type(other) is not float:
             if not isinstance(other, _Real):
@@ -233,12 +240,11 @@ class Value:
         v = _new(Value)  # _node() written out: + and * are the hottest paths
         v.data = r
         v._grad = None
-        if _recording:
+        if _mode.recording:
             v._made_by, v._a, v._b = _MUL_C, self, other
         else:
             v._made_by = v._a = v._b = None
         v.label = ""
-        v._pending = 0
         return v
 
     __rmul__ = __mul__
@@ -354,9 +360,10 @@ class Value:
         """Back-propagate ∂self/∂node into every node's `grad` (NNDL §4.5.3, reverse mode).
 
         Leaves' gradients *accumulate* across calls, as in PyTorch: call `zero_grad()` (here or
-        on a model) between steps. Intermediate nodes hold the gradient of the latest call.
-        A gradient that turns inf or nan raises `NonFiniteGradientError` naming the edge where
-        it appeared; the leaves' gradients are then restored to what they were.
+        on a model) between steps; each leaf adds this call's sum once the pass is complete.
+        Intermediate nodes hold the gradient of the latest call. A gradient that turns inf or
+        nan raises `NonFiniteGradientError` naming the edge where it appeared, and no leaf's
+        gradient changes. Interrupted anywhere, a leaf holds its old gradient or the new one.
         """
         _backprop(self)
 
@@ -375,8 +382,7 @@ def _node(data: float, op: Op, a: Any, b: Any) -> Value:
     v.data = data
     v._grad = None
     v.label = ""
-    v._pending = 0
-    if _recording:
+    if _mode.recording:
         v._made_by = op
         v._a = a
         v._b = b
@@ -401,12 +407,19 @@ def _describe_inputs(op: Op, inputs: tuple, k: Any = None, most: int = 6) -> str
     return ", ".join(parts)
 
 
+def _largest(inputs: Sequence[Value]) -> Value:
+    """The input an overflow is laid to: the one of largest magnitude."""
+    return max(inputs, key=lambda v: abs(v.data))
+
+
 def _overflow(op: Op, inputs: tuple, result: float, k: Any = None) -> None:
     """A forward result is inf or nan: a non-finite constant is named as such, else overflow."""
     if op.kind == UNARY_PARAM:
         _finite_float(k, f"the constant in {op.name}")
     raise NumericOverflowError(
-        f"{op.name}: result {result!r} is not finite (inputs: {_describe_inputs(op, inputs, k)})"
+        f"{op.name}: result {result!r} is not finite (inputs: {_describe_inputs(op, inputs, k)})",
+        node=_largest(inputs),
+        op=op,
     )
 
 
@@ -425,7 +438,9 @@ def _unary(op: Op, x: Value) -> Value:
     except (OverflowError, ValueError):
         raise NumericOverflowError(
             f"{op.name}: the result is outside the floating-point range "
-            f"(input: {_name(x)} = {x.data!r})"
+            f"(input: {_name(x)} = {x.data!r})",
+            node=x,
+            op=op,
         ) from None
     if r - r != 0.0:
         _overflow(op, (x,), r)
@@ -465,15 +480,22 @@ def apply(op: Op, *args: Any) -> Value:
         fargs, a, b = (tuple(v.data for v in inputs), None), inputs, None
     if op.check is not None:
         problem = op.check(*fargs)
-        if problem is not None:
-            error, reason = problem
-            raise error(f"{op.name}: {reason} (inputs: {_describe_inputs(op, inputs, b)})")
+        if problem is not None:  # (error class, reason[, index of the argument at fault])
+            error, reason = problem[0], problem[1]
+            at_fault = inputs[problem[2] if len(problem) > 2 and len(inputs) > 1 else 0]
+            raise error(
+                f"{op.name}: {reason} (inputs: {_describe_inputs(op, inputs, b)})",
+                node=at_fault,
+                op=op,
+            )
     try:
         r = op.forward(*fargs)
     except (OverflowError, ZeroDivisionError, ValueError):
         raise NumericOverflowError(
             f"{op.name}: the result is outside the floating-point range "
-            f"(inputs: {_describe_inputs(op, inputs, b)})"
+            f"(inputs: {_describe_inputs(op, inputs, b)})",
+            node=_largest(inputs),
+            op=op,
         ) from None
     if type(r) is not float:
         r = float(r)  # e.g. int ** int, or abs() of an int-valued float stays float anyway
@@ -499,17 +521,18 @@ class no_grad:
     """Context manager and decorator: operations inside record no graph (results are leaves).
 
     Used for updates and evaluation, where building a graph only costs time and memory. The
-    mode is process-wide, like a global switch; nesting works.
+    mode belongs to the thread that enters the block, as in PyTorch: other threads keep
+    recording. Nesting works, and one instance may be entered by several threads at once.
     """
 
+    _records = False
+
     def __enter__(self) -> None:
-        global _recording
-        self._previous = _recording
-        _recording = False
+        _mode.saved.append(_mode.recording)
+        _mode.recording = self._records
 
     def __exit__(self, *exc: object) -> None:
-        global _recording
-        _recording = self._previous
+        _mode.recording = _mode.saved.pop()
 
     def __call__(self, fn: F) -> F:
         @functools.wraps(fn)
@@ -524,15 +547,12 @@ class enable_grad(no_grad):
     """Record the graph again inside a `no_grad()` block (grad() uses it: derivatives that
     are graphs must be recorded wherever grad() is called)."""
 
-    def __enter__(self) -> None:
-        global _recording
-        self._previous = _recording
-        _recording = True
+    _records = True
 
 
 def is_grad_enabled() -> bool:
-    """False inside `no_grad()`."""
-    return _recording
+    """False inside `no_grad()` (of this thread)."""
+    return _mode.recording
 
 
 # ---- traversal and backward ------------------------------------------------------------------
@@ -560,9 +580,9 @@ def backward_order(root: Value) -> list[Value]:
     """The nodes made by ops, in the exact order `backward()` visits them (root first).
 
     Each visited node adds local × node.grad into its parents in argument order, as
-    `parent.grad = parent.grad + local * node.grad`, where interior gradients start at 0.0 and
-    leaves at their gradient before the call (0.0 if none): a step-through that follows this
-    order and formula reproduces backward's floats bit for bit.
+    `parent.grad = parent.grad + local * node.grad`, where every gradient starts at 0.0 (a
+    leaf's sum is then added to its gradient from before the call, if it had one): a
+    step-through that follows this order and formula reproduces backward's floats bit for bit.
     """
     if root.is_leaf:
         return []
@@ -592,12 +612,12 @@ def _local_grads(node: Value, op: Op) -> tuple[float, ...]:
     return tuple(op.local_derivatives(inputs, node.constant, node.data))
 
 
-def _count_children(root: Value) -> tuple[list[Value], list[float | None]]:
-    """Pass 1: set `_pending` of every node below root to its number of children in the graph
-    and start interior gradients at 0.0; return the leaves (each once) and their gradients
-    before this pass (leaves without one start at 0.0 too)."""
-    leaves: list[Value] = []
-    saved: list[float | None] = []
+def _count_children(root: Value) -> tuple[dict[Value, int], dict[Value, float]]:
+    """Pass 1: this call's count of children per interior node below root (interior gradients
+    start at 0.0 here), and a sum starting at 0.0 per leaf. Everything the pass counts lives
+    in these two dicts, which die with the call: nothing on a node can mislead a later call."""
+    pending: dict[Value, int] = {}
+    leaf_sums: dict[Value, float] = {}
     stack = [root]
     pop, push = stack.pop, stack.append
     while stack:
@@ -605,31 +625,27 @@ def _count_children(root: Value) -> tuple[list[Value], list[float | None]]:
         kind = node._made_by.kind
         if kind <= UNARY_PARAM:  # one input: no tuple to build
             p = node._a
-            n = p._pending + 1
-            p._pending = n
-            if n == 1:
-                if p._made_by is None:
-                    leaves.append(p)
-                    saved.append(p._grad)
-                    if p._grad is None:
-                        p._grad = 0.0
-                else:
-                    p._grad = 0.0
-                    push(p)
+            if p._made_by is None:
+                leaf_sums[p] = 0.0
+            elif p in pending:
+                pending[p] += 1
+            else:
+                pending[p] = 1
+                p._grad = 0.0
+                push(p)
             continue
         for p in (node._a, node._b) if kind == BINARY else node._a:
-            n = p._pending + 1
-            p._pending = n
-            if n == 1:
-                if p._made_by is None:
-                    leaves.append(p)
-                    saved.append(p._grad)
-                    if p._grad is None:
-                        p._grad = 0.0
-                else:
-                    p._grad = 0.0
-                    push(p)
-    return leaves, saved
+            if p._made_by is None:
+                leaf_sums[p] = 0.0
+                continue
+            n = pending.get(p)
+            if n is None:
+                pending[p] = 1
+                p._grad = 0.0
+                push(p)
+            else:
+                pending[p] = n + 1
+    return pending, leaf_sums
 
 
 def _backprop(root: Value) -> None:
@@ -637,12 +653,14 @@ def _backprop(root: Value) -> None:
     order, found by counting, with no sort and no recursion) and adds local × node.grad to each
     input. Each node's gradient is checked once, when it is complete (leaves at the end).
 
-    The accumulation is written out twice (one input; several) rather than called: this loop
-    is the engine's hot path, and the one-input case inlined measures 40% faster."""
+    The leaves' sums are committed only when the pass has finished and checked them, each leaf
+    by one store: whatever stops the pass (Ctrl-C at any bytecode, an error in a rule), a leaf
+    holds its gradient from before the call or the completed call's, never a part.
+    """
     if root._made_by is None:  # a leaf: ∂x/∂x = 1
         root._grad = 1.0 if root._grad is None else root._grad + 1.0
         return
-    leaves, saved = _count_children(root)
+    pending, leaf_sums = _count_children(root)
     root._grad = 1.0
     stack = [root]
     pop, push = stack.pop, stack.append
@@ -652,53 +670,64 @@ def _backprop(root: Value) -> None:
             node = pop()
             g = node._grad
             if g - g != 0.0:
-                raise _nonfinite(root, node)
+                raise _nonfinite(root, node, g)
             op = node._made_by
             kind = op.kind
-            if kind <= UNARY_PARAM:
+            if kind <= UNARY_PARAM:  # written out: the one-input case inlined measures 40% faster
                 p = node._a
                 if kind == UNARY:
-                    p._grad += op.rule(p.data, node.data) * g
+                    d = op.rule(p.data, node.data)
                 else:
-                    p._grad += op.rule(p.data, node._b, node.data) * g
-                n = p._pending - 1
-                p._pending = n
-                if n == 0 and p._made_by is not None:
+                    d = op.rule(p.data, node._b, node.data)
+                if p._made_by is None:
+                    leaf_sums[p] += d * g
+                    continue
+                p._grad += d * g
+                n = pending[p] - 1
+                if n:
+                    pending[p] = n
+                else:
                     push(p)
                 continue
             if kind == BINARY:
                 a, b = node._a, node._b
                 ad, bd, out = a.data, b.data, node.data
-                ps: Any = (a, b)
-                ds: Any = (op.rule(ad, bd, out), op.rules[1](ad, bd, out))
+                inputs: Any = (a, b)
+                locals_: Any = (op.rule(ad, bd, out), op.rules[1](ad, bd, out))
             else:
-                ps = node._a
-                ds = op.rule([q.data for q in ps], node._b, node.data)
-            for p, d in zip(ps, ds):  # inputs in argument order, as backward_order says
+                inputs = node._a
+                locals_ = op.rule([q.data for q in inputs], node._b, node.data)
+            for p, d in zip(inputs, locals_):  # inputs in argument order, as backward_order says
+                if p._made_by is None:
+                    leaf_sums[p] += d * g
+                    continue
                 p._grad += d * g
-                n = p._pending - 1
-                p._pending = n
-                if n == 0 and p._made_by is not None:
+                n = pending[p] - 1
+                if n:
+                    pending[p] = n
+                else:
                     push(p)
-        for node in leaves:
-            if node._grad - node._grad != 0.0:
-                raise _nonfinite(root, node)
-    except BaseException as e:  # Ctrl-C included: no half-counted graph may stay behind
-        _abort(root, leaves, saved)
-        if isinstance(e, NonFiniteGradientError) or not isinstance(
-            e, (ArithmeticError, ValueError)
-        ):
+        for leaf, total in leaf_sums.items():
+            if total - total != 0.0:
+                raise _nonfinite(root, leaf, total)
+    except (ArithmeticError, ValueError) as e:  # a rule could not compute its derivative
+        _forget_interior(root)
+        if isinstance(e, NonFiniteGradientError):
             raise
         raise NonFiniteGradientError(
             f"backward: a local derivative of {_name(node)} ({node.op}, value {node.data!r}) "
-            f"is not finite ({e}); inputs: {_describe_inputs(node._made_by, node.parents)}"
+            f"is not finite ({e}); inputs: {_describe_inputs(node._made_by, node.parents)}",
+            node=node,
+            op=node._made_by,
         ) from None
+    for leaf, total in leaf_sums.items():  # the commit: one store per leaf
+        before = leaf._grad
+        leaf._grad = total if before is None else before + total
 
 
-def _nonfinite(root: Value, bad: Value) -> NonFiniteGradientError:
+def _nonfinite(root: Value, bad: Value, grad: float) -> NonFiniteGradientError:
     """The error for a node whose complete gradient is inf or nan, naming the edge it came by:
     the slow search runs only here, so the hot loop checks one number per node."""
-    edge = ""
     for child in topological_order(root):
         if child._made_by is None or bad not in child.parents:  # `in` is identity for Values
             continue
@@ -710,27 +739,27 @@ def _nonfinite(root: Value, bad: Value) -> NonFiniteGradientError:
             c = d * child._grad
             if p is bad and c - c != 0.0:
                 name = child.label or child.op
-                edge = (
-                    f" at the edge from {_name(child)} ({child.op}): ∂{name}/∂"
-                    f"{bad.label or 'input'} = {d!r} times {name}.grad = {child._grad!r}"
+                return NonFiniteGradientError(
+                    f"backward: the gradient of {_name(bad)} (value {bad.data!r}) became "
+                    f"{grad!r} at the edge from {_name(child)} ({child.op}): ∂{name}/∂"
+                    f"{bad.label or 'input'} = {d!r} times {name}.grad = {child._grad!r}",
+                    node=bad,
+                    op=child._made_by,
+                    edge=child,
                 )
-                break
-        if edge:
-            break
     return NonFiniteGradientError(
-        f"backward: the gradient of {_name(bad)} (value {bad.data!r}) became {bad._grad!r}{edge}"
+        f"backward: the gradient of {_name(bad)} (value {bad.data!r}) became {grad!r}",
+        node=bad,
+        op=bad._made_by,
     )
 
 
-def _abort(root: Value, leaves: list[Value], saved: list) -> None:
-    """After a failed backward: restore the leaves' gradients and clear the interior ones."""
-    for leaf, g in zip(leaves, saved):
-        leaf._grad = g
-        leaf._pending = 0
+def _forget_interior(root: Value) -> None:
+    """After a failed backward: the interior gradients read as not computed again (the leaves
+    were never touched). Only tidiness: the next call recomputes them either way."""
     for node in topological_order(root):
         if node._made_by is not None:
             node._grad = None
-            node._pending = 0
 
 
 # ---- the fused neuron (NNDL §4.2): one node for Σ wᵢxᵢ + b --------------------------------------

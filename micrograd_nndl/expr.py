@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from .engine import Value, apply, backward_order, no_grad, topological_order
+from .engine import Value, apply, no_grad
 from .errors import MathError
 from .ops import BINARY, NARY, OPS, UNARY, UNARY_PARAM, Op
 
@@ -400,18 +400,19 @@ class Expression:
         except MathError as e:
             raise self.placed(e, root) from None
 
-    def placed(self, error: MathError, root: Value, wrt: Value | None = None) -> MathError:
+    def placed(self, error: MathError, root: Value) -> MathError:
         """`error`, raised while differentiating `root` (built by `evaluate`), with its place.
 
-        The place is the subexpression of the first op, in backward's order, whose local
-        derivative is undefined or whose gradient is not finite; with `wrt`, of the first op
-        on a path to `wrt` whose local derivative is undefined or not finite (what the chain
-        rule reads, in forward order). The whole text if no op is.
+        The place is the subexpression of the op the error names: the edge a non-finite
+        gradient came by, else the node whose local derivatives failed (`error.edge`,
+        `error.node`, set where the engine or a viewer raised it); the whole text if that is
+        no op of this formula.
         """
-        at_fault = _at_fault(root) if wrt is None else _at_fault_on_paths(root, wrt)
-        places = _places(self._tree, root)
-        node = places.get(id(at_fault), self._tree) if at_fault is not None else self._tree
-        return type(error)(f"{error}{_where(self.text, node)}")
+        at_fault = error.edge if error.edge is not None else error.node
+        node = self._tree
+        if at_fault is not None and not at_fault.is_leaf:
+            node = _places(self._tree, root).get(id(at_fault), self._tree)
+        return error.placed(_where(self.text, node))
 
 
 def parse(text: str, values: Mapping[str, float | Value] | None = None) -> Value:
@@ -475,43 +476,6 @@ def _places(tree: _Node, root: Value) -> dict[int, _Node]:
     return places
 
 
-def _at_fault(root: Value) -> Value | None:
-    """The first op node, in backward's order, whose local derivatives cannot be computed or
-    send a gradient that is not finite: backward replayed on the public API, as it adds up."""
-    grads: dict[int, float] = {id(root): 1.0}
-    for node in backward_order(root):
-        g = grads.get(id(node), 0.0)
-        try:
-            local = node.local_grads()
-        except (ArithmeticError, ValueError):
-            return node
-        for parent, d in zip(node.parents, local):
-            start = parent.grad if parent.is_leaf else 0.0
-            total = grads.get(id(parent), start) + d * g
-            if not math.isfinite(total):
-                return node
-            grads[id(parent)] = total
-    return None
-
-
-def _at_fault_on_paths(root: Value, wrt: Value) -> Value | None:
-    """The first op node, in forward order, on a path from `wrt` to `root` with a local
-    derivative along the path that cannot be computed or is not finite."""
-    depends = {id(wrt)}
-    for node in topological_order(root):
-        on_path = [id(p) in depends for p in node.parents]
-        if node is wrt or not any(on_path):
-            continue
-        depends.add(id(node))
-        try:
-            local = node.local_grads()
-        except (ArithmeticError, ValueError):
-            return node
-        if any(on and not math.isfinite(d) for on, d in zip(on_path, local)):
-            return node
-    return None
-
-
 def _evaluate(tree: _Node, leaves: dict[str, Value], text: str) -> float | Value:
     """Post-order evaluation with an explicit stack: each result is a float or a Value."""
     results: list[float | Value] = []
@@ -554,7 +518,7 @@ def _apply(node: _Node, args: list[float | Value], text: str) -> float | Value:
             return apply(op.with_constant("left"), b, a)
         return apply(op, *args)
     except MathError as e:
-        raise type(e)(f"{e}{_where(text, node)}") from None
+        raise e.placed(_where(text, node)) from None
 
 
 def _learnable_twin(op: Op, text: str, pos: int) -> Op:

@@ -149,7 +149,8 @@ class Op:
     parameter k that is not a graph node), BINARY (a, b) or NARY (a tuple of inputs).
     Rules take the forward arguments followed by the output: rule(x, out), rule(x, k, out),
     rule(a, b, out); an NARY rule(xs, k, out) returns the list of all local derivatives.
-    `check` returns None when the inputs are in the domain, else (error class, reason).
+    `check` returns None when the inputs are in the domain, else (error class, reason), or
+    (error class, reason, index of the argument at fault) where it is not the first.
     `sample` and `kinks` give, per forward argument, a range to test in and the points where
     the op is not smooth (hypothesis strategies keep away from them).
 
@@ -287,7 +288,7 @@ def _num(k: object) -> str:
 
 
 def _check_div(a: float, b: float):
-    return (DivisionByZeroError, "division by zero") if b == 0.0 else None
+    return (DivisionByZeroError, "division by zero", 1) if b == 0.0 else None
 
 
 def _check_log(x: float):

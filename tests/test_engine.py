@@ -2,12 +2,14 @@
 
 import math
 import sys
+import threading
 
 import numpy as np
 import pytest
 from hypothesis import given
 
 from micrograd_nndl import (
+    OPS,
     DivisionByZeroError,
     DomainError,
     MathError,
@@ -16,9 +18,12 @@ from micrograd_nndl import (
     Value,
     apply,
     backward_order,
+    engine,
     is_grad_enabled,
     maxout,
+    neuron,
     no_grad,
+    ops,
     topological_order,
 )
 from micrograd_nndl.testing import assert_grads_match, expressions
@@ -298,3 +303,180 @@ def test_overflow_messages_are_short_and_plain():
 
     with pytest.raises(NumericOverflowError, match="and 35 more"):
         neuron(many, [1e300] * 20, Value(0.0))
+
+
+# ---- no state outlives a call: interrupts anywhere, errors in rules, threads -----------------
+
+ENGINE_FILES = {engine.__file__, ops.__file__}
+
+
+def shared_graph():
+    """One-input, two-input and n-ary ops (maxout, a fused neuron) over shared leaves, and a
+    second root sharing interior nodes with the first."""
+    a, b, c = Value(0.3, "a"), Value(-1.2, "b"), Value(0.8, "c")
+    u = (a * b).tanh()
+    v = maxout(u, a * 2.0, c)
+    w = neuron([a, b], [u, v], c)
+    root = (w * u + v.sigmoid() - a / c).exp() * 0.5
+    other = (u + w).sin()
+    return [a, b, c], root, other
+
+
+def reference_grads(backward_calls: int) -> tuple[list[float], list[float]]:
+    """The gradients of a graph built anew: every node's after one backward() of `root`, and
+    the leaves' after `backward_calls` of them (leaves accumulate)."""
+    leaves, root, _ = shared_graph()
+    for _ in range(backward_calls):
+        root.backward()
+    return [n.grad for n in topological_order(root)], [x.grad for x in leaves]
+
+
+def raise_at_line(k: int, error: type[BaseException], files: set[str]):
+    """A trace function raising `error` at the k-th line executed in `files`."""
+    count = 0
+
+    def trace(frame, event, arg):
+        nonlocal count
+        if frame.f_code.co_filename not in files:
+            return None
+        if event == "line":
+            count += 1
+            if count == k:
+                raise error(f"at line event {k}")
+        return trace
+
+    return trace
+
+
+def interrupted_runs(error: type[BaseException], files: set[str]):
+    """(leaves, root, other) of a fresh graph whose backward() was stopped by `error` at the
+    k-th line in `files`, for k = 1, 2, ... until a backward() runs through."""
+    k = 0
+    while True:
+        k += 1
+        leaves, root, other = shared_graph()
+        sys.settrace(raise_at_line(k, error, files))
+        try:
+            root.backward()
+            return
+        except (error, NonFiniteGradientError):
+            pass
+        finally:
+            sys.settrace(None)
+        yield leaves, root, other
+
+
+def assert_exact_after_interruption(leaves, root, other):
+    """Each leaf holds what it had (nothing) or the completed call's gradient, bit for bit;
+    then a fresh backward() of either root equals the same graph built anew."""
+    once_nodes, once = reference_grads(1)
+    _, twice = reference_grads(2)
+    committed = [x.has_grad for x in leaves]
+    assert all(x.grad == g for x, g, done in zip(leaves, once, committed) if done)
+    other_leaves, _, fresh_other = shared_graph()
+    fresh_other.backward()
+    other.backward()  # shares u and w with the interrupted graph: counts must be fresh
+    assert [n.grad for n in topological_order(other) if not n.is_leaf] == [
+        n.grad for n in topological_order(fresh_other) if not n.is_leaf
+    ]
+    for x in leaves:
+        x.zero_grad()
+    root.backward()
+    assert [n.grad for n in topological_order(root)] == once_nodes
+    root.backward()
+    assert [x.grad for x in leaves] == twice
+
+
+def test_keyboard_interrupt_at_every_line_of_backward_leaves_no_trace():
+    """Ctrl-C may land on any line (a loop's back-jump included): whatever it stops, nothing
+    counted on the nodes makes the next backward() wrong, and no leaf holds a partial sum."""
+    runs = 0
+    for leaves, root, other in interrupted_runs(KeyboardInterrupt, ENGINE_FILES):
+        assert_exact_after_interruption(leaves, root, other)
+        runs += 1
+    assert runs > 100  # every line of both passes and of the commit
+
+
+@pytest.mark.parametrize("error", [RuntimeError, ZeroDivisionError, KeyboardInterrupt])
+def test_an_exception_at_every_line_of_a_rule_leaves_no_trace(error):
+    """A rule that raises (a bug: RuntimeError; undefined math: ZeroDivisionError, reported as
+    NonFiniteGradientError; Ctrl-C inside a rule) at any of its lines leaves nothing behind."""
+    runs = 0
+    for leaves, root, other in interrupted_runs(error, {ops.__file__}):
+        assert_exact_after_interruption(leaves, root, other)
+        runs += 1
+    assert runs >= 10  # every rule line the graph runs
+
+
+def test_grad_mode_is_per_thread():
+    """One thread loops under no_grad() while others build and back-propagate: every
+    gradient exact (a process-wide switch gave x.grad == 0 in 300 of 300 tries)."""
+    stop = threading.Event()
+    shared = no_grad()  # one instance entered by several threads at once
+    wrong: list[tuple[float, float]] = []
+
+    def evaluate_without_graph():
+        while not stop.is_set():
+            with shared:
+                assert (Value(2.0) * Value(3.0)).is_leaf
+
+    def train(seed: float):
+        for i in range(300):
+            x = Value(seed + i * 1e-3)
+            y = x * x + x
+            y.backward()
+            if x.grad != 2 * x.data + 1:
+                wrong.append((x.data, x.grad))
+
+    evaluator = threading.Thread(target=evaluate_without_graph)
+    evaluator.start()
+    trainers = [threading.Thread(target=train, args=(s,)) for s in (0.5, -1.5)]
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as CPython allows
+    try:
+        for t in trainers:
+            t.start()
+        for t in trainers:
+            t.join()
+    finally:
+        stop.set()
+        evaluator.join()
+        sys.setswitchinterval(old_interval)
+    assert wrong == []
+    assert is_grad_enabled()
+
+
+# ---- errors carry their place ------------------------------------------------------------------
+
+
+def test_forward_errors_name_their_node_and_op():
+    x, zero = Value(-1.0, "x"), Value(0.0, "zero")
+    with pytest.raises(DomainError) as info:
+        x.log()
+    assert info.value.node is x and info.value.op is OPS["log"] and info.value.edge is None
+    with pytest.raises(DivisionByZeroError) as info:
+        x / zero  # the divisor is at fault
+    assert info.value.node is zero and info.value.op is OPS["div"]
+    big = Value(1000.0, "big")
+    with pytest.raises(NumericOverflowError) as info:
+        big.exp()
+    assert info.value.node is big and info.value.op is OPS["exp"]
+    huge = Value(1e308, "huge")
+    with pytest.raises(NumericOverflowError) as info:
+        Value(2.0) * huge  # laid to the input of the largest magnitude
+    assert info.value.node is huge and info.value.op is OPS["mul"]
+
+
+def test_gradient_errors_name_the_node_the_op_and_the_edge():
+    x = Value(0.0, "x")
+    s = x.sqrt()  # sqrt'(0) = 0.5 / 0: the rule itself fails, at the sqrt node
+    with pytest.raises(NonFiniteGradientError) as info:
+        (s * 2.0).backward()
+    assert info.value.node is s and info.value.op is OPS["sqrt"] and info.value.edge is None
+    tiny = Value(1e-300, "tiny")
+    h = tiny * 1e300
+    f = h * 1e300  # ∂f/∂tiny = 1e600: the edge from h to tiny
+    with pytest.raises(NonFiniteGradientError) as info:
+        f.backward()
+    assert info.value.node is tiny and info.value.edge is h
+    assert info.value.op is h.op_info and not tiny.has_grad

@@ -106,10 +106,17 @@ def _path_counts(graph: Graph, wrt: Value, locals_: dict[int, tuple[float, ...]]
         try:
             derivatives = node.local_grads()
         except (ArithmeticError, ValueError) as e:
-            raise NonFiniteGradientError(graph.undefined(node, None, str(e))) from None
+            raise NonFiniteGradientError(
+                graph.undefined(node, None, str(e)), node=node, op=node.op_info
+            ) from None
         for arg, (parent, d) in enumerate(zip(node.parents, derivatives)):
             if id(parent) in counts and not math.isfinite(d):
-                raise NonFiniteGradientError(graph.undefined(node, arg, f"it is {d!r}"))
+                raise NonFiniteGradientError(
+                    graph.undefined(node, arg, f"it is {d!r}"),
+                    node=parent,
+                    op=node.op_info,
+                    edge=node,
+                )
         locals_[id(node)] = derivatives
     return counts
 

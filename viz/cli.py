@@ -386,13 +386,13 @@ def build_graph(args: argparse.Namespace) -> tuple[Expression, Value, dict[str, 
 
 
 @contextmanager
-def placing(expression: Expression, root: Value, wrt: Value | None = None) -> Iterator[None]:
+def placing(expression: Expression, root: Value) -> Iterator[None]:
     """A math error while differentiating (backward, a step, the chain rule) gets the place of
     the op at fault in the formula, as a forward error has: ", in `sqrt(x)` (column 1)"."""
     try:
         yield
     except MathError as e:
-        raise expression.placed(e, root, wrt) from None
+        raise expression.placed(e, root) from None
 
 
 def _partials(root: Value, leaves: dict[str, Value], digits: int, name: str) -> list[str]:
@@ -480,7 +480,7 @@ def run_explain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     for i, name in enumerate(names):
         if i:
             print(file=out)
-        with placing(expression, root, leaves[name]):
+        with placing(expression, root):
             rule = explain(root, leaves[name], max_paths=args.max_paths, digits=args.digits)
         print(rule.text, file=out)
 

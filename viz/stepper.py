@@ -300,7 +300,9 @@ class Stepper:
             locals_ = node.local_grads()
         except (ArithmeticError, ValueError) as e:
             reason = graph.undefined(node, None, str(e))
-            raise NonFiniteGradientError(f"backward step {number}: {reason}") from None
+            raise NonFiniteGradientError(
+                f"backward step {number}: {reason}", node=node, op=node.op_info
+            ) from None
         so_far: dict[Value, float] = {}
         updates = []
         for arg, (parent, local) in enumerate(zip(node.parents, locals_)):
@@ -310,7 +312,10 @@ class Stepper:
                 raise NonFiniteGradientError(
                     f"backward step {number}: {graph.name(parent)}.grad became {after!r}: "
                     f"{graph.edge(node, arg)} = {local!r} times "
-                    f"{graph.name(node)}.grad = {upstream!r}"
+                    f"{graph.name(node)}.grad = {upstream!r}",
+                    node=parent,
+                    op=node.op_info,
+                    edge=node,
                 )
             so_far[parent] = after
             updates.append(Update(node, arg, local, upstream, before, after))
