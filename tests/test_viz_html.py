@@ -9,7 +9,7 @@ import pytest
 
 from micrograd_nndl import Value
 from micrograd_nndl.book import sigmoid_graph
-from viz import Stepper, stepper_html, to_html
+from viz import Stepper, VizError, stepper_html, to_html
 from viz.cli import main
 from viz.fmt import format_number
 from viz.graph import Graph
@@ -112,6 +112,19 @@ def test_jupyter_shows_a_stepper_as_the_page_in_a_sandboxed_frame():
     page = html.unescape(match[1])
     assert page == stepper_html(Stepper(f))
     assert re.search(r"height: (\d+)px", frame)
+
+
+def test_a_graph_too_large_to_step_through_is_refused_by_name(tmp_path):
+    x = Value(1.0, "x")
+    y = x
+    for _ in range(30):
+        y = y * 1.5
+    with pytest.raises(
+        VizError, match=r"a page of 31 nodes is too large to step through \(at most 20"
+    ):
+        to_html(y, tmp_path / "page.html", max_nodes=20)
+    assert not (tmp_path / "page.html").exists()
+    assert len(page_json(stepper_html(y))["steps"]) == 30 + 31
 
 
 def test_not_a_value_is_a_clear_type_error(tmp_path):

@@ -308,3 +308,23 @@ def png_pixels(png: bytes) -> bytes:
             data += png[at + 8 : at + 8 + length]
         at += 12 + length
     return zlib.decompress(data)
+
+
+def test_a_graph_larger_than_its_picture_steps_in_the_table(open_page, tmp_path):
+    """draw_dot draws the 60 nodes nearest the output; the table and the steps have them all."""
+    x = Value(0.3, "x")
+    y = x
+    for _ in range(40):
+        y = (y * 1.1).tanh()
+    graph = Graph(y)
+    page = open_page(to_html(y, tmp_path / "long.html"))
+    drawn = page.evaluate(READ_PAGE)["svg"]
+    assert len(graph) == 81 and sum(t.startswith("n") for t in drawn) == 60
+    for k in (3, 50, 81, 162):  # forward steps of nodes drawn and not, then backward
+        page.fill("#slider", str(k))
+        stepper = Stepper(y)
+        for _ in range(k):
+            stepper.forward() or stepper.backward()
+        shown = page.evaluate(READ_PAGE)
+        assert shown["rows"] == expected(graph, stepper)["rows"]
+        assert shown["formula"] == stepper.history[-1].text.split(": ", 1)[1]

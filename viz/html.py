@@ -26,12 +26,14 @@ from micrograd_nndl import NonFiniteGradientError, Value, write_atomic
 
 from .chain_rule import explain
 from .dot import Frames, draw_dot
+from .errors import VizError
 from .fmt import DIGITS, format_number
 from .graph import Graph, local_derivatives
 from .stepper import FORWARD, Step, Stepper
 
 PAGE_TITLE = "Back-propagation step by step"
 IFRAME_MAX_HEIGHT = 900  # px: a taller notebook output scrolls inside its frame
+MAX_PAGE_NODES = 5_000  # an MLP's loss on ten samples has ~2,000 nodes: a 2 MB page, 4 s to make
 PANEL_HEIGHT = 420  # px: the controls, the step's text and the explainer around the graph
 _ASSETS = files("viz") / "assets"
 
@@ -42,14 +44,22 @@ def stepper_html(
     params: Iterable[Value] = (),
     title: str = "",
     digits: int = DIGITS,
+    max_nodes: int = MAX_PAGE_NODES,
 ) -> str:
     """The interactive page of both passes of `root_or_stepper`, as one HTML string.
 
     A `Stepper` keeps its `digits` and the page opens at the step it has reached; a `Value`
     gets a fresh stepper with `digits`. `params` are drawn as learnable parameters (as in
-    `draw_dot`); `title` heads the page (default: names the output).
+    `draw_dot`); `title` heads the page (default: names the output). A graph of more than
+    `max_nodes` nodes is refused (VizError): its page would be too large to step through.
     """
     stepper = _stepper(root_or_stepper, digits)
+    if len(stepper.graph) > max_nodes:
+        raise VizError(
+            f"a page of {len(stepper.graph):,} nodes is too large to step through (at most "
+            f"{max_nodes:,}; max_nodes= raises the limit): step a smaller graph, such as the "
+            "loss of one sample"
+        )
     params = list(params)
     steps, done = _walk(stepper)
     data = page_data(stepper, steps, params=params, title=title)
@@ -74,10 +84,13 @@ def to_html(
     params: Iterable[Value] = (),
     title: str = "",
     digits: int = DIGITS,
+    max_nodes: int = MAX_PAGE_NODES,
 ) -> Path:
     """Write the page of `stepper_html` to `path` as one UTF-8 file, whole or not at all (a
     failure leaves the old file as it was); return the path."""
-    page = stepper_html(root_or_stepper, params=params, title=title, digits=digits)
+    page = stepper_html(
+        root_or_stepper, params=params, title=title, digits=digits, max_nodes=max_nodes
+    )
     write_atomic(path, page)
     return Path(path)
 
