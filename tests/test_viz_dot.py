@@ -42,6 +42,16 @@ def test_the_drawing_is_a_graphviz_digraph():
     assert "rankdir=LR" in drawing.source
 
 
+def test_micrograds_trace_graph_call_format_then_rankdir(tmp_path):
+    """micrograd's trace_graph notebook: draw_dot(root, format='svg', rankdir='LR'), render."""
+    drawing = draw_dot(book()["h6"], "png", "TB")
+    assert drawing.format == "png" and "rankdir=TB" in drawing.source
+    assert drawing.pipe().startswith(b"\x89PNG")
+    written = drawing.render(str(tmp_path / "gout"))  # the notebook's dot.render('gout')
+    assert written.endswith("gout.png") and (tmp_path / "gout.png").read_bytes()[:4] == b"\x89PNG"
+    assert draw_dot(book()["h6"], format="svg", rankdir="LR").pipe().lstrip().startswith(b"<")
+
+
 def test_edges_carry_the_books_local_derivatives():
     assert edge_labels(draw_dot(book()["h6"]).source) == [
         "∂h1/∂x = 0",  # ∂h1/∂x = w
@@ -110,7 +120,7 @@ def test_show_grad_false_draws_the_forward_values_only():
 
 
 def test_edge_labels_can_be_hidden_and_the_direction_changed():
-    source = draw_dot(book()["h6"], "TB", edge_labels=False).source
+    source = draw_dot(book()["h6"], rankdir="TB", edge_labels=False).source
     assert edge_labels(source) == [] and "rankdir=TB" in source
 
 
@@ -218,6 +228,8 @@ def test_bad_options_are_named():
         draw_dot(f, params=[0.5])
     with pytest.raises(ValueError, match="rankdir must be one of LR, TB, RL, BT"):
         draw_dot(f, rankdir="sideways")
+    with pytest.raises(ValueError, match=r"got .LR. \(rankdir comes after format"):
+        draw_dot(f, "LR")  # rankdir given where micrograd's format goes
     with pytest.raises(ValueError, match="max_nodes must be a positive integer, got '10'"):
         draw_dot(f, max_nodes="10")
     with pytest.raises(TypeError, match="root must be a micrograd_nndl.Value, not NoneType"):

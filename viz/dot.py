@@ -29,6 +29,7 @@ from .drawing import Drawing
 from .fmt import DIGITS, check_digits, format_number
 from .graph import Graph, local_derivatives, require_value, shown_grad, shown_value
 from .measure import text_width
+from .program import SYSTEM_FORMATS
 
 MAX_NODES = 60  # value boxes in one picture; the book's graph has 9, a 2-4-1 MLP 28
 RANKDIRS = ("LR", "TB", "RL", "BT")
@@ -65,6 +66,7 @@ class Frames:
 
 def draw_dot(
     root: Value,
+    format: str = "svg",
     rankdir: str = "LR",
     *,
     params: Iterable[Value] = (),
@@ -84,7 +86,9 @@ def draw_dot(
 ) -> Drawing:
     """Draw the graph that computes `root`: a `graphviz.Digraph` a notebook shows inline.
 
-    rankdir: "LR" (left to right, as the book) or "TB" (top down), also "RL", "BT".
+    format: what a notebook shows and `render()` writes ("svg", "png", "jpeg", "pdf"), and
+    rankdir: "LR" (left to right, as the book) or "TB" (top down), also "RL", "BT" — in the
+    order of micrograd's trace_graph `draw_dot(root, format='svg', rankdir='LR')`.
     params: the learnable parameters, drawn apart from the inputs (e.g. model.parameters()).
     edge_labels: write ∂out/∂input = value on each edge. show_grad: a grad line in each box.
     highlight: nodes to mark in red, and every edge between two of them: give a path's nodes
@@ -102,6 +106,9 @@ def draw_dot(
     """
     graph = Graph(root)
     digits = check_digits(digits)
+    if format not in SYSTEM_FORMATS:
+        hint = " (rankdir comes after format, as in micrograd)" if format in RANKDIRS else ""
+        raise ValueError(f"format must be one of {', '.join(SYSTEM_FORMATS)}, got {format!r}{hint}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     if flow not in FLOWS:
@@ -115,7 +122,7 @@ def draw_dot(
     colour = FLOWS[flow][1]
 
     dot = Drawing(
-        format="svg",
+        format=format,
         graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "12", "dpi": "96"},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10"},
