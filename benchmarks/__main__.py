@@ -1,4 +1,5 @@
-"""`make bench`: every benchmarks/bench_*.py, ours beside micrograd 0.1.0, as a ratio table."""
+"""`make bench`: every benchmarks/bench_*.py, ours beside a reference engine (micrograd 0.1.0
+unless a row's note names another), as a ratio table."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def collect() -> list[Row]:
 
 
 def format_rows(rows: list[Row]) -> str:
-    header = ("benchmark", "micrograd-nndl", "micrograd 0.1.0", "ratio", "target", "note")
+    header = ("benchmark", "micrograd-nndl", "reference", "ratio", "target", "note")
     lines = [header]
     for r in rows:
         fmt = "{:.3f} s" if r.unit == "s" else "{:.0f} " + r.unit
@@ -40,7 +41,10 @@ def format_rows(rows: list[Row]) -> str:
 
 
 def main() -> None:
-    print(f"Python {sys.version.split()[0]}, gc on; ratio = micrograd / ours (higher is better)\n")
+    print(
+        f"Python {sys.version.split()[0]}, gc on; ratio = reference / ours (higher is better); "
+        "the reference is micrograd 0.1.0 unless the note names another\n"
+    )
     print(format_rows(collect()))
 
 

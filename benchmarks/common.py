@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import gc
+import importlib
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 
 
 @dataclass
@@ -33,3 +37,14 @@ def best_time(fn: Callable[[], object], repeat: int = 3) -> float:
         fn()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def load_example(name: str) -> ModuleType:
+    """examples/NAME.py as a module, so a benchmark times the example's own code (the examples
+    import their shared `common` from their folder, which goes on sys.path for that)."""
+    if str(EXAMPLES) not in sys.path:
+        sys.path.insert(0, str(EXAMPLES))
+    return importlib.import_module(name)
