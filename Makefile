@@ -8,11 +8,11 @@ PY := $(VENV)/bin/python
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,examples,docs,test]'
+	$(PY) -m pip install -q -e '.[dev,examples,docs,test,torch]'
 	touch $@
 
 $(VENV)/.bench: $(VENV)/.installed
-	$(PY) -m pip install -q -e '.[dev,examples,docs,test,bench]'
+	$(PY) -m pip install -q -e '.[dev,examples,docs,test,torch,bench]'
 	touch $@
 
 demo: $(VENV)/.installed
