@@ -111,6 +111,7 @@ MODULES: dict[str, Callable[[list[float]], nn.Module]] = {
     "gelu": lambda _: nn.GELU(),
     "gelu_tanh": lambda _: nn.GELU(approximate="tanh"),
     "gelu_sigmoid": lambda _: _Formula("x·σ(1.702x)", lambda x: _gelu(x, "sigmoid")),
+    "mish": lambda _: nn.Mish(),
     "prelu": _prelu_module,
     "swish_learnable": _LearnableSwish,
 }
@@ -173,6 +174,9 @@ class _TorchScalar(torch.Tensor):
 
     def gelu(self, approximate: str = "none") -> torch.Tensor:
         return _gelu(self, approximate)
+
+    def mish(self) -> torch.Tensor:
+        return F.mish(self)
 
 
 class TorchMismatchError(AssertionError):

@@ -17,7 +17,7 @@ from micrograd_nndl.interop import (  # noqa: E402
     compare_with_torch,
     to_torch,
 )
-from micrograd_nndl.nn import activation_names  # noqa: E402
+from micrograd_nndl.nn import FIXED_ACTIVATIONS, activation_names  # noqa: E402
 
 # activations torch ships a module for, and the module to_torch must use
 TORCH_HAS = {
@@ -33,6 +33,7 @@ TORCH_HAS = {
     "gelu": torch.nn.GELU,
     "gelu_tanh": torch.nn.GELU,
     "prelu": torch.nn.PReLU,
+    "mish": torch.nn.Mish,
 }
 X = np.array([[0.5, -1.5, 2.0], [-0.3, 0.8, -2.5], [3.0, 0.1, -0.7], [-1.2, -2.2, 0.4]])
 Y = [0.3, -0.4, 1.1, 0.0]
@@ -114,11 +115,15 @@ def test_micrograds_own_sanity_check_against_torch() -> None:
     assert report.largest_difference == 0.0
 
 
-@pytest.mark.parametrize(
-    "method",
-    ["sigmoid", "tanh", "relu", "exp", "hard_sigmoid", "hard_tanh", "leaky_relu", "elu",
-     "softplus", "swish", "gelu", "sin", "cos", "erf"],
-)  # fmt: skip
+METHODS = ["sigmoid", "tanh", "relu", "exp", "hard_sigmoid", "hard_tanh", "leaky_relu", "elu",
+           "softplus", "swish", "gelu", "mish", "sin", "cos", "erf"]  # fmt: skip
+
+
+def test_the_methods_checked_are_every_activation_method_of_value() -> None:
+    assert {name for name in FIXED_ACTIVATIONS if hasattr(Value, name)} <= set(METHODS)
+
+
+@pytest.mark.parametrize("method", METHODS)
 def test_compare_with_torch_knows_every_activation_method(method: str) -> None:
     def f(x, y):
         return getattr(x * y + 0.3, method)() * y + (y * y).log()
