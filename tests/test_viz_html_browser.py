@@ -295,6 +295,8 @@ def test_a_notebooks_frame_runs_the_page(open_page):
     assert frame.locator("#counter").text_content() == "step 1 / 13"  # where the stepper is
     frame.locator("#next").click()
     assert frame.locator("#formula").text_content() == "h2 = h1 + b = 0 + 0 = 0"
+    # the graph is wider than the frame: it keeps reading size (chosen once the frame has a width)
+    assert frame.locator("#zoom").text_content() == "fit"
 
 
 def png_pixels(png: bytes) -> bytes:

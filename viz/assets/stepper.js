@@ -203,5 +203,16 @@
   $("details").hidden = false;
   $("all-steps").open = false;
   render();
-  if (svg) zoom(graph.clientWidth >= svg.getBoundingClientRect().width);
+  // Fit a graph narrower than the page; a wider one keeps reading size and scrolls. A frame
+  // not laid out yet (a notebook's iframe) has no width: decide once it has one.
+  function autoZoom() {
+    if (!graph.clientWidth) return false;
+    zoom(graph.clientWidth >= Number(svg.getAttribute("width")));
+    return true;
+  }
+  if (svg && !autoZoom()) {
+    const later = () => { if (autoZoom()) window.removeEventListener("resize", later); };
+    window.addEventListener("resize", later);
+    window.addEventListener("load", later);
+  }
 })();
