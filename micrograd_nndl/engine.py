@@ -13,14 +13,17 @@ import numbers
 import operator
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from .errors import NonFiniteGradientError, NumericOverflowError
 from .ops import BINARY, NARY, OPS, UNARY, UNARY_PARAM, Op, register_applier
 
 __all__ = [
+    "Edge",
     "Value",
     "apply",
+    "backward_edges",
+    "edges_of",
     "backward_order",
     "enable_grad",
     "maxout",
@@ -605,6 +608,44 @@ def backward_order(root: Value) -> list[Value]:
                 if pending[id(p)] == 0:
                     stack.append(p)
     return order
+
+
+class Edge(NamedTuple):
+    """One term of the chain rule: `node` sends `local` × node.grad to its input `parent`,
+    the input at `position` (x * x has two edges to x)."""
+
+    node: Value
+    position: int
+    parent: Value
+    local: Any  # ∂node/∂parent: a float, or a Value with a graph of its own (as_values=True)
+
+
+def backward_edges(root: Value, *, as_values: bool = False) -> Iterator[Edge]:
+    """The backward pass as edges, in the exact order `backward()` adds along them: the nodes
+    of `backward_order`, each node's inputs in argument order, all edges of a node together.
+
+    Every reader of the chain rule reads this walk (the stepper, `grad`, error placement)
+    rather than a copy of it; `backward()` itself runs the same order with its float rules
+    inlined (see `_backprop`). With as_values=True the rules are called on the nodes, so each
+    local derivative is a Value that can be differentiated again (higher-order derivatives).
+    A rule that cannot compute raises its own error (ArithmeticError or ValueError: sqrt'(0)
+    divides by zero), which each reader reports in its own words.
+    """
+    for node in backward_order(root):
+        yield from edges_of(node, as_values=as_values)
+
+
+def edges_of(node: Value, *, as_values: bool = False) -> list[Edge]:
+    """The edges one step of `backward_edges` adds along: node's inputs in argument order
+    (a step-through computes one node's at a time, before it changes anything)."""
+    op = node._made_by
+    if op is None:
+        return []
+    if as_values:
+        locals_ = op.local_derivatives(node.parents, node.constant, node)
+    else:
+        locals_ = _local_grads(node, op)
+    return [Edge(node, i, p, d) for i, (p, d) in enumerate(zip(node.parents, locals_))]
 
 
 def _local_grads(node: Value, op: Op) -> tuple[float, ...]:

@@ -14,16 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from .engine import Value, backward_order, enable_grad, topological_order
+from .engine import Value, backward_edges, edges_of, enable_grad, topological_order
 
 Number = float | Value
 
 __all__ = ["evaluate", "forward_tangents", "grad", "grad_values", "hessian", "hvp", "jvp"]
-
-
-def _local_derivatives(node: Value) -> Sequence[Number]:
-    """∂node/∂parent_i as Values: the op table's rules called on the nodes themselves."""
-    return node.op_info.local_derivatives(node.parents, node.constant, node)
 
 
 def grad_values(root: Value, wrt: Sequence[Value]) -> list[Value]:
@@ -43,12 +38,11 @@ def grad_values(root: Value, wrt: Sequence[Value]) -> list[Value]:
 
 
 def _accumulate(root: Value, grads: dict[int, Number]) -> None:
-    for node in backward_order(root):
-        g = grads[id(node)]
-        for parent, local in zip(node.parents, _local_derivatives(node)):
-            contribution = local * g
-            previous = grads.get(id(parent))
-            grads[id(parent)] = contribution if previous is None else previous + contribution
+    """backward()'s walk with the rules called on the nodes: each local derivative a Value."""
+    for edge in backward_edges(root, as_values=True):
+        contribution = edge.local * grads[id(edge.node)]
+        previous = grads.get(id(edge.parent))
+        grads[id(edge.parent)] = contribution if previous is None else previous + contribution
 
 
 def _leaves(args: Sequence[float | Value]) -> list[Value]:
@@ -90,25 +84,32 @@ def grad(f: Callable[..., Value], argnums: int | Sequence[int] = 0) -> Callable[
 
 
 def forward_tangents(root: Value, seeds: Mapping[Value, float]) -> dict[Value, float]:
-    """Forward mode: the tangent ṫ(h) = Σᵢ ∂h/∂parentᵢ · ṫ(parentᵢ) of every node, in
-    evaluation order (NNDL §4.5.3: ∂h1/∂w, ∂h2/∂w, …). Leaves not in `seeds` have tangent 0.
+    """Forward mode, the one forward walk: the tangent ṫ(h) = Σᵢ ∂h/∂parentᵢ · ṫ(parentᵢ) of
+    every node, in evaluation order (NNDL §4.5.3: ∂h1/∂w, ∂h2/∂w, …), the sum over the
+    parents a seeded input reaches. Leaves not in `seeds` have tangent 0.
 
     With seeds {w: 1.0} the tangents are the ∂h/∂w column of the book's forward-mode table.
-    Nodes no seeded input reaches get 0 without evaluating their local derivatives, so an
-    undefined derivative elsewhere in the graph (√y at y = 0) does not matter.
+    Inputs no seeded path reaches are left out of the sum, not multiplied by 0, so an undefined
+    local derivative off the paths (√y at y = 0, ∂(a^b)/∂b at a < 0) does not matter; nodes
+    no seeded path reaches get 0 without evaluating their local derivatives.
     """
     tangents: dict[Value, float] = {}
+    reached: set[Value] = set()
     for node in topological_order(root):
         if node.is_leaf:
             tangents[node] = float(seeds.get(node, 0.0))
+            if node in seeds:
+                reached.add(node)
             continue
-        incoming = [tangents[parent] for parent in node.parents]
-        if not any(incoming):  # off every seeded path: 0, and no local derivative is needed
+        on_path = [parent in reached for parent in node.parents]
+        if not any(on_path):
             tangents[node] = 0.0
             continue
+        reached.add(node)
         total = 0.0
-        for local, tangent in zip(node.local_grads(), incoming):
-            total += local * tangent
+        for edge, on in zip(edges_of(node), on_path):
+            if on:
+                total += edge.local * tangents[edge.parent]
         tangents[node] = total
     return tangents
 

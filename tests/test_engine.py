@@ -17,8 +17,10 @@ from micrograd_nndl import (
     NumericOverflowError,
     Value,
     apply,
+    backward_edges,
     backward_order,
     engine,
+    forward_tangents,
     is_grad_enabled,
     maxout,
     neuron,
@@ -480,3 +482,27 @@ def test_gradient_errors_name_the_node_the_op_and_the_edge():
         f.backward()
     assert info.value.node is tiny and info.value.edge is h
     assert info.value.op is h.op_info and not tiny.has_grad
+
+
+# ---- one walk, many readers -----------------------------------------------------------------
+
+
+@given(expressions(n_inputs=3, max_steps=8))
+def test_the_backward_edges_replayed_are_backward_bit_for_bit(expr):
+    leaves = [Value(x) for x in expr.inputs]
+    root = expr(*leaves)
+    sums = {root: 1.0}
+    for node, position, parent, local in backward_edges(root):
+        assert parent is node.parents[position]
+        sums[parent] = sums.get(parent, 0.0) + local * sums[node]
+    root.backward()
+    assert all(n.grad == sums[n] for n in topological_order(root) if n in sums)
+    assert [e.node for e in backward_edges(root)] == [
+        n for n in backward_order(root) for _ in n.parents
+    ]
+
+
+def test_forward_mode_leaves_inputs_off_the_seeded_paths_out_of_the_sum():
+    a, b = Value(-2.0, "a"), Value(3.0, "b")  # ∂(a^b)/∂b = a^b·ln a is undefined for a < 0
+    y = a**b
+    assert forward_tangents(y, {a: 1.0})[y] == 3.0 * 4.0  # b·a^(b−1), no nan from the b edge

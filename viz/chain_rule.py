@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from micrograd_nndl import NonFiniteGradientError, Value
+from micrograd_nndl import NonFiniteGradientError, Value, forward_tangents
 
 from .fmt import DIGITS, check_digits, format_factor, format_number
 from .graph import Graph, require_value
@@ -83,7 +83,7 @@ def explain(root: Value, wrt: Value, *, max_paths: int = 20, digits: int = DIGIT
         for path in paths:
             total += path.product
     else:
-        total = _forward_mode(graph, wrt, counts, locals_)
+        total = forward_tangents(root, {wrt: 1.0})[root]  # too many paths to add one by one
     if not math.isfinite(total):
         raise NonFiniteGradientError(
             f"∂{graph.name(root)}/∂{graph.name(wrt)} is {total!r}: the sum over paths overflows"
@@ -144,20 +144,6 @@ def _paths(root: Value, wrt: Value, counts: dict) -> Iterator[tuple[tuple, tuple
         nodes.append(parents[i])
         arguments.append(i)
         next_argument.append(0)
-
-
-def _forward_mode(graph: Graph, wrt: Value, counts: dict, locals_: dict) -> float:
-    """∂node/∂wrt for every node in evaluation order: Σ_i ∂node/∂p_i · ∂p_i/∂wrt."""
-    tangent = {id(wrt): 1.0}
-    for node in graph.nodes:
-        if node is wrt or id(node) not in counts:
-            continue
-        total = 0.0
-        for p, d in zip(node.parents, locals_[id(node)]):
-            if id(p) in tangent:
-                total += d * tangent[id(p)]
-        tangent[id(node)] = total
-    return tangent[id(graph.root)]
 
 
 def _write(

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from micrograd_nndl import NonFiniteGradientError, Value, backward_order
+from micrograd_nndl import NonFiniteGradientError, Value, backward_order, edges_of
 
 from .dot import Frames, draw_dot
 from .drawing import Drawing, image_format
@@ -297,7 +297,7 @@ class Stepper:
         An input used twice (x * x) gets two updates, the second adding to the first."""
         graph, upstream = self.graph, self._grads[node]
         try:
-            locals_ = node.local_grads()
+            edges = edges_of(node)  # the very edges backward() adds along, in its order
         except (ArithmeticError, ValueError) as e:
             reason = graph.undefined(node, None, str(e))
             raise NonFiniteGradientError(
@@ -305,7 +305,7 @@ class Stepper:
             ) from None
         so_far: dict[Value, float] = {}
         updates = []
-        for arg, (parent, local) in enumerate(zip(node.parents, locals_)):
+        for _, arg, parent, local in edges:
             before = so_far[parent] if parent in so_far else self._grads.get(parent)
             after = (0.0 if before is None else before) + local * upstream
             if not math.isfinite(after):
