@@ -23,6 +23,7 @@ WRITES = {
         "sigmoid_fused.svg",
         "sigmoid_fused.png",
     ],
+    "neuron_and_network": ["neuron.svg", "neuron.png", "network.svg", "network.png"],
     "activations": ["activations.png"],
     "universal_approximation": ["universal_approximation.png"],
     "nonconvex_loss": ["nonconvex_loss.png"],
@@ -152,3 +153,13 @@ def test_readme_gallery() -> None:
     assert len(pictures) == 9
     for picture in pictures:
         assert (TESTS.parent / picture).stat().st_size < 150_000
+
+
+def test_the_neurons_gradients_are_the_inputs_times_tanhs_slope(run) -> None:
+    """∂a/∂wᵢ = xᵢ(1 − a²) for a = tanh(w·x + b) (NNDL §4.1), as backward() printed it."""
+    printed, _ = run("neuron_and_network")
+    slope = float(re.search(r"1 − a² = (\S+)$", printed, re.M).group(1))
+    rows = re.findall(r"^∂a/∂w\d = x\d\(1 − a²\) = (\S+) × \S+ = (\S+)$", printed, re.M)
+    assert [float(x) for x, _ in rows] == [1.0, -2.0, 0.5]
+    for x, grad in rows:
+        assert float(grad) == pytest.approx(float(x) * slope, rel=1e-3)

@@ -17,6 +17,7 @@ from .demo import demo
 from .dot import draw_dot, render
 from .drawing import Drawing
 from .errors import RenderError, VizError
+from .figures import draw_network, draw_neuron
 from .html import stepper_html, to_html
 from .stepper import Step, Stepper, Update
 from .text import format_graph, graph_rows, print_graph
@@ -32,6 +33,8 @@ __all__ = [
     "VizError",
     "demo",
     "draw_dot",
+    "draw_network",
+    "draw_neuron",
     "explain",
     "format_graph",
     "graph_rows",

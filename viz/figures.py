@@ -1,0 +1,178 @@
+"""The book's two pictures of a network as functions: one neuron (NNDL §4.1, figure 4.1) and a
+feed-forward network (NNDL §4.3, figure 4.5), drawn with the numbers of a real model.
+
+`draw_neuron(neuron, x)`: the inputs x₁..xₙ, each weight on its edge, the bias, the sum
+z = Σᵢ wᵢxᵢ + b, the activation f and the output a = f(z); after a backward pass each weight,
+the bias and each input also show their gradient.
+
+`draw_network(mlp, x)`: one circle per neuron with its activation on the sample x, layer by
+layer (input, hidden, output); one edge per weight, its width the weight's size (or, with
+`by="grad"`, its gradient's) and its colour the sign, as the legend says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from micrograd_nndl import MLP, Neuron, Value
+
+from .drawing import Drawing
+from .fmt import DIGITS, check_digits, format_number
+
+POSITIVE, NEGATIVE = "#2563eb", "#dc2626"  # blue > 0, red < 0
+MUTED = "#6b7280"
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SUPERSCRIPTS = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+WIDTHS = (0.6, 5.0)  # the thinnest and the thickest edge, in points
+
+
+def draw_neuron(
+    neuron: Neuron, x: Sequence[Value | float], *, digits: int = DIGITS, title: str = ""
+) -> Drawing:
+    """The neuron a = f(Σᵢ wᵢxᵢ + b) on the inputs `x`, as NNDL's figure 4.1 draws it, with
+    the values computed by the engine; gradients are shown where a backward pass reached."""
+    digits = check_digits(digits)
+    if not isinstance(neuron, Neuron):
+        raise TypeError(f"draw_neuron needs a Neuron, not {type(neuron).__name__}")
+    xs = [
+        v if isinstance(v, Value) else Value(float(v))
+        for v in _inputs(x, neuron.nin, "draw_neuron")
+    ]
+    a = neuron(xs)
+    z = a if neuron.activation == "linear" else a.parents[0]
+
+    def number(v: float) -> str:
+        return format_number(v, digits)
+
+    def grad(v: Value) -> str:
+        return f"<br/>grad {number(v.grad)}" if v.has_grad else ""
+
+    dot = _drawing(title)
+    for i, (xi, wi) in enumerate(zip(xs, neuron.w), 1):
+        sub = str(i).translate(SUBSCRIPTS)
+        dot.node(f"x{i}", f"<x{sub}<br/>{number(xi.data)}{grad(xi)}>", shape="ellipse")
+        label = f"<w{sub} = {number(wi.data)}{grad(wi)}>"
+        dot.edge(f"x{i}", "sum", label=label, color=_sign_colour(wi.data))
+    dot.node("b", f"<b<br/>{number(neuron.b.data)}{grad(neuron.b)}>", shape="box", style="rounded")
+    dot.edge("b", "sum", color=MUTED)
+    dot.node(
+        "sum", f"<Σ<br/>z = {number(z.data)}>", shape="circle", style="filled", fillcolor="#f3f4f6"
+    )
+    dot.node("f", f"<f = {neuron.activation}>", shape="box", style="filled", fillcolor="#fef3c7")
+    dot.edge("sum", "f")
+    dot.node("a", f"<a = {number(a.data)}>", shape="plaintext")
+    dot.edge("f", "a")
+    return dot
+
+
+def draw_network(
+    mlp: MLP,
+    x: Sequence[Value | float],
+    *,
+    by: str = "weight",
+    digits: int = DIGITS,
+    title: str = "",
+) -> Drawing:
+    """The feed-forward network `mlp` on the sample `x`, as NNDL's figure 4.5: layers left to
+    right, each neuron a circle with its activation; each weight an edge whose width says its
+    size |w| (by="weight") or its gradient's |∂L/∂w| (by="grad", after a backward pass) and
+    whose colour says its sign. Weights are named as the book does: w⁽ˡ⁾ᵢⱼ from neuron j of
+    layer l − 1 to neuron i of layer l."""
+    digits = check_digits(digits)
+    if not isinstance(mlp, MLP):
+        raise TypeError(f"draw_network needs an MLP, not {type(mlp).__name__}")
+    if by not in ("weight", "grad"):
+        raise ValueError(f'by must be "weight" or "grad", got {by!r}')
+    given = _inputs(x, mlp.nin, "draw_network")
+    activations = [[v.data if isinstance(v, Value) else float(v) for v in given]]
+    values: list[Value] = [Value(v) for v in activations[0]]
+    for layer in mlp.layers:
+        out = layer(values)
+        values = [out] if isinstance(out, Value) else list(out)
+        activations.append([v.data for v in values])
+
+    def size(w: Value) -> float:
+        return (w.grad if w.has_grad else 0.0) if by == "grad" else w.data
+
+    weights = [w for layer in mlp.layers for n in layer.neurons for w in n.w]
+    largest = max((abs(size(w)) for w in weights), default=0.0) or 1.0
+    dot = _drawing(title)
+    dot.attr(ranksep="1.4", nodesep="0.25", splines="line")
+    last = len(mlp.layers)
+    for depth, column in enumerate(activations):
+        name = (
+            "input layer"
+            if depth == 0
+            else "output layer"
+            if depth == last
+            else f"hidden layer {depth}"
+        )
+        with dot.subgraph(name=f"cluster_layer{depth}") as layer:
+            layer.attr(label=f"{name} (l = {depth})", style="dashed", color=MUTED, fontcolor=MUTED)
+            for i, value in reversed(list(enumerate(column, 1))):  # LR draws the last on top
+                symbol = "x" if depth == 0 else "a"
+                sub = str(i).translate(SUBSCRIPTS)
+                sup = "" if depth == 0 else f"({depth})".translate(SUPERSCRIPTS)
+                layer.node(
+                    f"l{depth}n{i}",
+                    f"<{symbol}{sup}{sub}<br/>{format_number(value, digits)}>",
+                    shape="circle",
+                    width="0.8",
+                    fixedsize="true",
+                    style="filled",
+                    fillcolor="#dcfce7"
+                    if depth == 0
+                    else "#dbeafe"
+                    if depth == last
+                    else "#ffffff",
+                )
+    for depth, layer in enumerate(mlp.layers, 1):
+        for i, neuron in enumerate(layer.neurons, 1):
+            for j, w in enumerate(neuron.w, 1):
+                s = size(w)
+                name = f"w{f'({depth})'.translate(SUPERSCRIPTS)}{i}{j}".translate(SUBSCRIPTS)
+                dot.edge(
+                    f"l{depth - 1}n{j}",
+                    f"l{depth}n{i}",
+                    color=_sign_colour(s),
+                    penwidth=f"{WIDTHS[0] + (WIDTHS[1] - WIDTHS[0]) * abs(s) / largest:.2f}",
+                    arrowsize="0.5",
+                    tooltip=f"{name} = {format_number(w.data, digits)}"
+                    + (f", grad {format_number(w.grad, digits)}" if w.has_grad else ""),
+                )
+    what = "|w|" if by == "weight" else "|∂L/∂w|"
+    dot.node(
+        "legend",
+        f"edge width: {what} (largest {format_number(largest, digits)})\\l"
+        f"blue: {'w' if by == 'weight' else '∂L/∂w'} > 0, red: < 0\\l"
+        "circle: the neuron's activation on x\\l",
+        shape="note",
+        color=MUTED,
+        fontcolor=MUTED,
+        fontsize="10",
+    )
+    return dot
+
+
+def _inputs(x: Sequence[Value | float], nin: int, where: str) -> list[Value | float]:
+    """The sample as a list of the model's input count (a numpy array is read as a list)."""
+    x = list(x.tolist() if hasattr(x, "tolist") else x)
+    if len(x) != nin:
+        raise ValueError(f"{where}: the model takes {nin} inputs, got {len(x)}")
+    return x
+
+
+def _sign_colour(x: float) -> str:
+    return NEGATIVE if x < 0 else POSITIVE
+
+
+def _drawing(title: str) -> Drawing:
+    dot = Drawing(
+        format="svg",
+        graph_attr={"rankdir": "LR", "fontname": "Helvetica", "fontsize": "12", "dpi": "96"},
+        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        edge_attr={"fontname": "Helvetica", "fontsize": "10"},
+    )
+    if title:
+        dot.attr(label=title, labelloc="t", labeljust="l")
+    return dot
