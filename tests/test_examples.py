@@ -150,7 +150,7 @@ def test_readme_gallery() -> None:
     for name in set(WRITES) - {"train_moons"}:
         assert f".venv/bin/python examples/{name}.py" in gallery
     pictures = re.findall(r"\]\((docs/images/[^)]+)\)", gallery)
-    assert len(pictures) == 9
+    assert len(pictures) == 11
     for picture in pictures:
         assert (TESTS.parent / picture).stat().st_size < 150_000
 
