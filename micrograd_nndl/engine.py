@@ -93,12 +93,29 @@ class Value:
 
     __slots__ = ("data", "_grad", "_made_by", "_a", "_b", "label")
 
-    def __init__(self, data: float, label: str = "") -> None:
+    def __init__(
+        self,
+        data: float,
+        _children: Sequence[Value] | str = (),
+        _op: str = "",
+        label: str = "",
+    ) -> None:
+        """Value(2.0, "x") or Value(2.0, label="x"): a leaf. micrograd's positional form
+        Value(data, (a, b), '+') builds the node that op makes of those inputs (see
+        `_from_micrograd`)."""
+        if type(_children) is str:  # Value(2.0, "x"): the label, second as it always was here
+            if _op or label:
+                raise TypeError(f"Value({data!r}, {_children!r}, ...): the label is given twice")
+            _children, label = (), _children
+        if type(label) is not str:
+            raise TypeError(f"Value label must be a string, not {type(label).__name__}")
         if type(data) is not float or data - data != 0.0:  # the common case costs one test
             data = _finite_float(data, f"Value(data) for {label!r}" if label else "Value(data)")
         self.data = data
         self._grad = self._made_by = self._a = self._b = None
-        self.label = label if type(label) is str else str(label)
+        self.label = label
+        if _children or _op:
+            _from_micrograd(self, _children, _op)
 
     # ---- what a node is ---------------------------------------------------------------------
 
@@ -160,6 +177,35 @@ class Value:
         if op is None:
             return ()
         return _local_grads(self, op)
+
+    # ---- micrograd's names, for the code of its notebooks and lecture -------------------------
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's set of this node's inputs (`parents` keeps their order)."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's op string: '+', '*', '**2', 'ReLU', 'tanh', 'exp', else the table's
+        symbol ('σ', '÷', ...); '' for a leaf."""
+        op = self._made_by
+        if op is None:
+            return ""
+        if op.name == "pow" and op.constant_side == "right":
+            k = self._b
+            return f"**{int(k) if k.is_integer() else k!r}"
+        return MICROGRAD_SYMBOLS.get(op.name, op.symbol)
+
+    def _backward(self) -> None:
+        """One step of the chain rule, as micrograd's lecture does by hand: add
+        ∂self/∂input × self.grad into each input's grad (nothing for a leaf)."""
+        for parent, local in zip(self.parents, self.local_grads()):
+            parent.grad = parent.grad + local * self.grad
+
+    def __format__(self, spec: str) -> str:
+        """f"{v:.4f}" formats v.data; f"{v}" is str(v)."""
+        return format(self.data, spec) if spec else str(self)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -377,6 +423,64 @@ class Value:
 
 
 # ---- building nodes -------------------------------------------------------------------------
+
+#: micrograd's op strings for the ops it has (ASCII '-' and '/' for the two it builds from
+#: others); `Value._op` shows them and micrograd's constructor form reads them.
+MICROGRAD_SYMBOLS = {"add": "+", "mul": "*", "sub": "-", "div": "/", "neg": "-"}
+
+
+def _micrograd_op(symbol: str, n: int) -> tuple[Op, float | None]:
+    """The table op a micrograd op string names for n inputs, and its constant (x**k)."""
+    if symbol.startswith("**") and n == 1:
+        return OPS["pow"].with_constant("right"), _finite_float(
+            _number(symbol[2:]), f"the exponent in {symbol!r}"
+        )
+    kind = BINARY if n == 2 else UNARY
+    names = {v: k for k, v in MICROGRAD_SYMBOLS.items() if OPS[k].kind == kind}
+    for op in OPS.values():
+        if op.kind == kind:
+            names.setdefault(op.symbol, op.name)
+    op = OPS.get(names.get(symbol, symbol))
+    if op is None or op.kind != kind:
+        raise ValueError(
+            f"Value(data, children, {symbol!r}): no op {symbol!r} of {n} input(s); micrograd's "
+            f"form takes '+', '*', '-', '/' with two inputs, or '**k', 'ReLU', 'tanh', 'exp' "
+            f"and the other one-input ops with one"
+        )
+    return op, None
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"Value(data, children, '**{text}'): {text!r} is not a number") from None
+
+
+def _from_micrograd(node: Value, children: Sequence[Value], symbol: str) -> None:
+    """Make `node` the node `symbol` makes of `children` (micrograd's Value(data, (a, b), '+')).
+
+    Its derivatives come from the op table, so backward is right; the data must be what the
+    op computes from the children (to 1e-12), since a node whose value disagrees with its
+    inputs would give wrong gradients silently."""
+    if not isinstance(children, (tuple, list)) or not all(type(c) is Value for c in children):
+        raise TypeError(
+            f"Value(data, children, {symbol!r}): children must be a tuple of Values in "
+            f"argument order, not {type(children).__name__}"
+        )
+    if not symbol or not children:
+        raise ValueError(
+            f"Value({node.data!r}, children, {symbol!r}): give both the inputs and the op "
+            f"that made the node from them (e.g. Value(a.data + b.data, (a, b), '+'))"
+        )
+    op, k = _micrograd_op(symbol, len(children))
+    made = apply(op, *children, *(() if k is None else (k,)))
+    if abs(made.data - node.data) > 1e-12 * max(1.0, abs(made.data)):
+        raise ValueError(
+            f"Value({node.data!r}, children, {symbol!r}): {symbol!r} of the children is "
+            f"{made.data!r}, not {node.data!r}; the gradients would not match the value"
+        )
+    node.data, node._made_by, node._a, node._b = made.data, made._made_by, made._a, made._b
 
 
 def _node(data: float, op: Op, a: Any, b: Any) -> Value:

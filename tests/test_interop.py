@@ -123,6 +123,26 @@ def test_the_methods_checked_are_every_activation_method_of_value() -> None:
     assert {name for name in FIXED_ACTIVATIONS if hasattr(Value, name)} <= set(METHODS)
 
 
+def test_micrograds_more_ops_against_torch() -> None:
+    """micrograd's test_more_ops expression, written here: value and both gradients."""
+
+    def f(a, b):
+        c = a + b
+        d = a * b + b**3
+        c = c + c + 1
+        c = c + 1 + c + (-a)
+        d = d + d * 2 + (b + a).relu()
+        d = d + 3 * d + (b - a).relu()
+        e = c - d
+        g = e**2 / 2.0
+        return g + 10.0 / e**2
+
+    report = compare_with_torch(f, [-4.0, 2.0])
+    assert report.value == pytest.approx(24.70408163265306, rel=1e-15)
+    assert report.grads == pytest.approx((138.83381924198252, 645.5772594752186), rel=1e-14)
+    assert report.largest_difference < 1e-12
+
+
 @pytest.mark.parametrize("method", METHODS)
 def test_compare_with_torch_knows_every_activation_method(method: str) -> None:
     def f(x, y):
