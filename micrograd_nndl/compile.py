@@ -314,11 +314,12 @@ class Program:
                     self._check_grad(dZ, step.rows[0], "a layer")
                     W, X = env[step.saved]
                     dW = dZ @ X.T
-                    if step.unique:
+                    if step.unique:  # no leaf twice: fancy-index addition is exact
                         leaf_grads[step.weights] += dW
+                        leaf_grads[step.bias] += dZ.sum(axis=1)
                     else:
                         np.add.at(leaf_grads, step.weights, dW)
-                    np.add.at(leaf_grads, step.bias, dZ.sum(axis=1))
+                        np.add.at(leaf_grads, step.bias, dZ.sum(axis=1))
                     dX = W.T @ dZ
                     if step.x_block is not None:
                         adj[step.x_block][step.x_rows] += dX
@@ -537,7 +538,7 @@ def _layer_step(group, slot, row_of, leaf_index, new_slot) -> _LayerStep:
     rows = tuple(new_slot(z) for z in group)
     for j, s in enumerate(rows):
         row_of[s] = (block, j)
-    unique = len(np.unique(weights)) == weights.size
+    unique = len(np.unique(np.append(weights, bias))) == weights.size + bias.size
     return _LayerStep(weights, bias, xs, x_block, x_rows, block, rows, saved, unique)
 
 
@@ -720,6 +721,8 @@ def _batch(inputs: Sequence[Any]) -> list[np.ndarray]:
         arrays.append(a)
     if not arrays:
         return arrays
+    if arrays[0].ndim == 1 and len(arrays[0]) and all(a.shape == arrays[0].shape for a in arrays):
+        return arrays  # the common case: columns of one batch
     shape = np.broadcast_shapes(*(a.shape for a in arrays))
     if shape == () or shape[0] == 0:
         if shape == ():
@@ -731,6 +734,9 @@ def _batch(inputs: Sequence[Any]) -> list[np.ndarray]:
 
 def _outputs(program: Program, env: list[Any], batch: int) -> Any:
     outs = [
-        np.broadcast_to(np.asarray(env[s], dtype=float), (batch,)).copy() for s in program.outputs
+        env[s].copy()
+        if np.shape(env[s]) == (batch,)
+        else np.broadcast_to(np.asarray(env[s], dtype=float), (batch,)).copy()
+        for s in program.outputs
     ]
     return tuple(outs) if program.many else outs[0]

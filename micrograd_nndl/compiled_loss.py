@@ -53,15 +53,15 @@ class CompiledLoss:
             self.programs[target] = compile(per_sample)
         return self.programs[target]
 
-    def _groups(self, y: np.ndarray) -> list[tuple[object, np.ndarray]]:
+    def _groups(self, y: np.ndarray) -> list[tuple[object, np.ndarray | slice]]:
         if not self.constant_targets:
-            return [(None, np.arange(len(y)))]
+            return [(None, slice(None))]
         return [(value, np.flatnonzero(y == value)) for value in np.unique(y).tolist()]
 
     def _terms(self, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray, list]:
         """Σ of the per-sample losses, Σ of their gradients, and each sample's outputs."""
         total, grads = 0.0, np.zeros(len(self.params))
-        outputs: list = [None] * len(y)
+        outputs: np.ndarray | None = None
         for target, index in self._groups(y):
             columns = [X[index, j] for j in range(X.shape[1])]
             if target is None:
@@ -71,9 +71,11 @@ class CompiledLoss:
             )
             total += float(terms.sum())
             grads += g
-            for i, row in zip(index.tolist(), np.stack(outs, axis=1).tolist()):
-                outputs[i] = row if self.many_outputs else row[0]
-        return total, grads, outputs
+            if outputs is None:
+                outputs = np.empty((len(y), len(outs)))
+            outputs[index] = np.stack(outs, axis=1)
+        assert outputs is not None
+        return total, grads, (outputs if self.many_outputs else outputs[:, 0]).tolist()
 
     def __call__(self, X: np.ndarray, y: np.ndarray) -> tuple[float, list]:
         if not self.checked:
