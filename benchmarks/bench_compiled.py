@@ -2,12 +2,13 @@
 and against PyTorch vectorised, in one run.
 
 Two moons, MLP(2, [16, 16, 1]), mean hinge loss + 1e-4·Σθ², SGD lr 0.1: forward, backward and
-update. The compiled step is the one `fit(compiled=True)` takes: one traced program per label
-value run on the whole batch, the gradients written into the parameters, `SGD.step()`. PyTorch
-runs the same step on tensors (X @ Wᵀ per layer, autograd, an in-place update), one thread. All
-three start from micrograd's weights and must agree on the first step's loss before timing.
-At n = 10,000 the compiled step is compared with micrograd's n = 100 step scaled by 100 (its
-time is linear in n). The trace is timed apart: it happens once, at the first step.
+update. The compiled step is the one `fit(compiled=True)` takes: one traced program (the
+model, and the loss for each label value) run on the whole batch, the gradients written into
+the parameters, `SGD.step()`. PyTorch runs the same step on tensors (X @ Wᵀ per layer,
+autograd, an in-place update), one thread. All three start from micrograd's weights and must
+agree on the first step's loss before timing. At n = 10,000 the compiled step is compared
+with micrograd's n = 100 step scaled by 100 (its time is linear in n). The trace is timed
+apart: it happens once, at the first step.
 """
 
 from __future__ import annotations
@@ -74,10 +75,10 @@ def _setup(n: int):
 def run() -> list[Row]:
     X, y, ours, ref, params = _setup(100)
     start = time.perf_counter()
-    batch_loss = CompiledLoss(ours, hinge, params, ALPHA, constant_targets=True)
+    batch_loss = CompiledLoss(ours, hinge, params, ALPHA, labels=[-1, 1])
     opt = SGD(params, lr=LR)
     first = compiled_step(batch_loss, opt, X, y)
-    trace_time = time.perf_counter() - start  # traces both label programs, runs one step
+    trace_time = time.perf_counter() - start  # traces the program, runs one step
     theirs = reference_step(ref, X.tolist(), y.tolist())
     if abs(first - theirs) > 1e-12 * abs(theirs):
         raise AssertionError(f"compiled step: loss {first!r} vs micrograd {theirs!r}")
@@ -96,10 +97,10 @@ def run() -> list[Row]:
     rows.append(_large_row(ref_time))
     rows.append(
         Row(
-            "trace: 2 label programs + first step (once)",
+            "trace + first step (once)",
             trace_time,
             ref_time,
-            note="tracing runs the model once per label value on one sample, eagerly",
+            note="the trace runs the model once, eagerly, on one sample",
         )
     )
     return rows
@@ -131,7 +132,7 @@ def _torch_row(step_time: float, first_loss: float) -> Row:
 
 def _large_row(ref_time_100: float) -> Row:
     X, y, ours, _, params = _setup(10_000)
-    batch_loss = CompiledLoss(ours, hinge, params, ALPHA, constant_targets=True)
+    batch_loss = CompiledLoss(ours, hinge, params, ALPHA, labels=[-1, 1])
     opt = SGD(params, lr=LR)
     compiled_step(batch_loss, opt, X, y)
     big = best_time(lambda: compiled_step(batch_loss, opt, X, y), repeat=5)

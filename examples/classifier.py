@@ -2,7 +2,9 @@
 
 An MLP with two hidden ReLU layers of 16 units ends in one score z for two classes, trained
 with the cross-entropy of σ(z), or in one score per class, trained with the softmax
-cross-entropy (§3.3). Each step: forward on a mini-batch, loss, backward(), an Adam update.
+cross-entropy (§3.3). Each step: forward on a mini-batch, loss, backward(), an Adam update,
+compiled (`fit(..., compiled=True)`: the graph of one sample traced once and replayed on each
+mini-batch as matrix products, with the same history as eager `fit`).
 The picture shows the decision regions the network learned and its loss falling, epoch by epoch.
 
     python examples/classifier.py [--out DIR] [--quick]
@@ -21,12 +23,11 @@ from micrograd_nndl import (
     MLP,
     Adam,
     History,
-    Value,
+    compile,
     fit,
     linear_decay,
     make_moons,
     make_spirals,
-    no_grad,
 )
 
 COLORS = ["#c0392b", "#2e63b8", "#27ae60"]  # one per class
@@ -43,7 +44,7 @@ def train(X: np.ndarray, y: np.ndarray, classes: int, epochs: int) -> tuple[MLP,
     model = MLP(2, [16, 16, scores], seed=0)
     steps = epochs * -(-len(y) // BATCH)  # ⌈n / BATCH⌉ updates per epoch
     adam = Adam(model.parameters(), lr=0.02, schedule=linear_decay(0.02, 0.002, steps))
-    history = fit(model, X, y, loss, adam, epochs, batch_size=BATCH, progress=False)
+    history = fit(model, X, y, loss, adam, epochs, batch_size=BATCH, progress=False, compiled=True)
     return model, history
 
 
@@ -51,8 +52,8 @@ def margins(model: MLP, points: np.ndarray) -> np.ndarray:
     """margins[i, c] = score of class c − the best other score at point i: c wins where > 0.
 
     One score z is the logit of class 1 against class 0, so the scores are (0, z)."""
-    with no_grad():
-        scores = np.array([[s.data for s in model.forward(list(map(Value, p)))] for p in points])
+    scores = compile(lambda x1, x2: model.forward([x1, x2]))(points[:, 0], points[:, 1])
+    scores = np.column_stack(scores)  # one column per output
     if scores.shape[1] == 1:
         scores = np.column_stack([np.zeros(len(scores)), scores[:, 0]])
     best_other = [np.delete(scores, c, axis=1).max(axis=1) for c in range(scores.shape[1])]

@@ -2,7 +2,9 @@
 
 MLP(2, [16, 16, 1]) (ReLU hidden, linear output), mean hinge loss + 1e-4·Σθ², full-batch SGD
 with the learning rate decayed linearly from 1.0 to 0.1 over 100 steps, as in micrograd's demo
-notebook. Writes OUT/moons_boundary.png, drawn as `classifier.py` draws decision regions.
+notebook, compiled (`fit(..., compiled=True)`: one traced program per step on the whole batch,
+the same history as eager `fit`). Writes OUT/moons_boundary.png, drawn as `classifier.py` draws
+decision regions.
 
     python examples/train_moons.py [--out DIR] [--quick]
 """
@@ -18,7 +20,7 @@ import numpy as np
 from classifier import draw_regions
 from common import parse_args, save_figure
 
-from micrograd_nndl import MLP, SGD, accuracy, fit, linear_decay, make_moons, no_grad
+from micrograd_nndl import MLP, SGD, accuracy, compile, fit, linear_decay, make_moons
 
 
 def train(epochs: int) -> tuple[MLP, np.ndarray, np.ndarray, float]:
@@ -27,9 +29,10 @@ def train(epochs: int) -> tuple[MLP, np.ndarray, np.ndarray, float]:
     X, y = make_moons(100, noise=0.1, seed=1)
     model = MLP(2, [16, 16, 1], seed=0)
     opt = SGD(model.parameters(), lr=1.0, schedule=linear_decay(1.0, 0.1, epochs))
-    fit(model, X, 2 * y - 1, loss="hinge", optimizer=opt, epochs=epochs, l2=1e-4)
-    with no_grad():
-        final = accuracy([model(row) for row in X.tolist()], (2 * y - 1).tolist())
+    # compiled: each step is one traced program run on the whole batch (the same history)
+    fit(model, X, 2 * y - 1, loss="hinge", optimizer=opt, epochs=epochs, l2=1e-4, compiled=True)
+    scores = compile(lambda x1, x2: model([x1, x2]))(X[:, 0], X[:, 1])
+    final = accuracy(scores.tolist(), (2 * y - 1).tolist())
     return model, X, y, final
 
 

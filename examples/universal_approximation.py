@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from common import parse_args, save_figure
 
-from micrograd_nndl import MLP, Adam, fit, linear_decay, no_grad
+from micrograd_nndl import MLP, Adam, compile, fit, linear_decay
 
 LOW, HIGH = -math.pi, math.pi
 WIDTHS = (1, 2, 4, 8, 16)
@@ -48,9 +48,8 @@ def staircase(width: int) -> MLP:
 
 
 def predict(model: MLP, xs: np.ndarray) -> np.ndarray:
-    """F(x) at every x (evaluation only: no graph is recorded)."""
-    with no_grad():
-        return np.array([model([x]).data for x in xs.tolist()])
+    """F(x) at every x at once: the model's graph traced once, replayed on the array."""
+    return compile(lambda x: model([x]))(xs)
 
 
 def sup_error(model: MLP, xs: np.ndarray) -> float:
@@ -94,7 +93,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         model = staircase(width)
         start = sup_error(model, xs)
         adam = Adam(model.parameters(), lr=0.05, schedule=linear_decay(0.05, 0.005, steps))
-        fit(model, X, target(X[:, 0]), "mse", adam, steps, track_accuracy=False, progress=False)
+        fit(
+            model,
+            X,
+            target(X[:, 0]),
+            "mse",
+            adam,
+            steps,
+            track_accuracy=False,
+            progress=False,
+            compiled=True,
+        )  # each step one traced program on the whole batch
         fits[width], errors[width] = predict(model, xs), (start, sup_error(model, xs))
         print(
             f"M = {width:2}: max error {start:.3f} as a staircase, {errors[width][1]:.4f} trained"

@@ -285,8 +285,14 @@ class Program:
 
     # ---- reverse ----------------------------------------------------------------------------
 
-    def reverse(self, env: list[Any], seed: np.ndarray, output: int = 0) -> np.ndarray:
-        """∂(Σ seed·output)/∂leaf for every leaf: the reverse pass on the batch."""
+    def reverse(
+        self, env: list[Any], seeds: dict[int, np.ndarray], find_fault: bool = False
+    ) -> np.ndarray:
+        """∂(Σₖ Σᵢ seedsₖ[i]·outputₖ[i])/∂leaf for every leaf: the reverse pass on the batch.
+
+        A non-finite gradient reaches the leaves (nan and inf propagate through products and
+        sums), so only they are checked; then the pass runs again with `find_fault`, checking
+        every node's gradient, to name the first that went wrong."""
         adj: list[Any] = [None] * self.n_slots
         for step in self.steps:
             if type(step) is not _Step:
@@ -295,7 +301,8 @@ class Program:
                 for j, s in step.views:
                     adj[s] = block[j]
         rows = self.row_of
-        _add(adj, rows, self.outputs[output], seed)
+        for output, seed in seeds.items():
+            _add(adj, rows, self.outputs[output], seed)
         leaf_grads = np.zeros(len(self.leaves))
         with np.errstate(all="ignore"):
             for step in reversed(self.steps):
@@ -303,7 +310,8 @@ class Program:
                     g = adj[step.out]
                     if g is None:
                         continue
-                    self._check_grad(g, step.out, step.op.name)
+                    if find_fault:
+                        self._check_grad(g, step.out, step.op.name)
                     locals_ = step.op.local_derivatives(
                         [env[i] for i in step.ins], step.k, env[step.out]
                     )
@@ -311,7 +319,8 @@ class Program:
                         _add(adj, rows, i, d * g)
                 elif type(step) is _LayerStep:
                     dZ = adj[step.block]
-                    self._check_grad(dZ, step.rows[0], "a layer")
+                    if find_fault:
+                        self._check_grad(dZ, step.rows[0], "a layer")
                     W, X = env[step.saved]
                     dW = dZ @ X.T
                     if step.unique:  # no leaf twice: fancy-index addition is exact
@@ -328,7 +337,8 @@ class Program:
                             _add(adj, rows, s, dX[i])
                 else:
                     dA = adj[step.block]
-                    self._check_grad(dA, step.rows[0], step.op.name)
+                    if find_fault:
+                        self._check_grad(dA, step.rows[0], step.op.name)
                     (d,) = step.op.local_derivatives([env[step.in_block]], step.k, env[step.block])
                     adj[step.in_block] += d * dA
         for i, s in self.loose:
@@ -336,6 +346,8 @@ class Program:
                 leaf_grads[i] += np.sum(adj[s])
         bad = np.flatnonzero(~np.isfinite(leaf_grads))
         if len(bad):
+            if not find_fault:
+                self.reverse(env, seeds, find_fault=True)  # raises at the first bad node
             leaf = self.leaves[bad[0]]
             raise NonFiniteGradientError(
                 f"compiled program: the gradient of {leaf.label or 'a leaf'!r} "
@@ -660,16 +672,27 @@ class Compiled:
         return _outputs(program, env, batch)
 
     def value_and_grad(
-        self, *inputs: Any, wrt: Sequence[Value], reduce: str = "mean"
+        self,
+        *inputs: Any,
+        wrt: Sequence[Value],
+        reduce: str = "mean",
+        select: np.ndarray | None = None,
     ) -> tuple[Any, np.ndarray]:
         """(outputs, gradients): ∂/∂w of the first output, summed or averaged over the batch
         (`reduce`), for each w in `wrt`, as an array; other outputs ride along, as jax's
-        has_aux. Equal to summing `backward()` over the samples one by one."""
+        has_aux. Equal to summing `backward()` over the samples one by one.
+
+        select: for each sample, the index of the output to differentiate (outputs that are
+        alternatives, e.g. one loss per label value: sample i counts output select[i])."""
         if reduce not in ("mean", "sum"):
             raise ValueError(f'grad: reduce must be "mean" or "sum", not {reduce!r}')
         program, env, batch = self._run(inputs)
-        seed = np.full(batch, 1.0 / batch if reduce == "mean" else 1.0)
-        leaf_grads = np.append(program.reverse(env, seed), 0.0)  # the last: w not in the graph
+        scale = 1.0 / batch if reduce == "mean" else 1.0
+        if select is None:
+            seeds = {0: np.full(batch, scale)}
+        else:
+            seeds = {int(k): (select == k) * scale for k in np.unique(select)}
+        leaf_grads = np.append(program.reverse(env, seeds), 0.0)  # the last: w not in the graph
         return _outputs(program, env, batch), leaf_grads[program.positions(wrt)]
 
     def grad(self, *inputs: Any, wrt: Sequence[Value], reduce: str = "mean") -> np.ndarray:

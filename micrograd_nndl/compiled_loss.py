@@ -4,8 +4,9 @@ Every built-in loss is the mean of one term per sample, so the loss of a batch i
 the loss of each sample alone: one program, traced once on a sample, computes the terms of a
 whole batch and their gradients (`compile`). A loss reads its target as a Python number (hinge
 checks y ∈ {−1, +1}, softmax indexes the logits with it), so class labels are constants of the
-trace: one program per label value, each run on the samples with that label. Other targets
-(regression) are an input of the program like the features.
+trace: the program holds the model once and its loss for each label value, and each sample's
+gradient is taken of its own label's loss. Other targets (regression) are an input of the
+program like the features.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ import numpy as np
 
 from .compile import Compiled, compile
 from .engine import Value
+from .errors import MathError
 from .nn import Module
 
 
 class CompiledLoss:
     """loss(X_b, y_b) -> (mean loss + l2·Σθ², per-sample outputs); sets the parameters' grads.
 
-    `constant_targets`: class labels (one program per value) rather than a traced input.
+    `labels`: the class labels (constants of the trace), or None for targets that are a traced
+    input (regression).
     """
 
     def __init__(
@@ -31,42 +34,63 @@ class CompiledLoss:
         loss_fn: Callable[..., Value],
         params: list[Value],
         l2: float,
-        constant_targets: bool,
+        labels: list | None,
     ) -> None:
         self.model, self.loss_fn, self.params, self.l2 = model, loss_fn, params, l2
-        self.constant_targets = constant_targets
+        self.labels = labels
         self.programs: dict[object, Compiled] = {}
         self.many_outputs = False
         self.checked = False
 
-    def _program(self, target: object) -> Compiled:
-        """The program of one label value (or, target None, of the traced target)."""
-        if target not in self.programs:
+    def _program(self, targets: tuple | None) -> Compiled:
+        """The program of the model and its loss for each of `targets` (label values), as
+        alternative outputs; for None, of the loss against a traced target."""
+        if targets not in self.programs:
             model, loss_fn = self.model, self.loss_fn
 
             def per_sample(*inputs: Value) -> list[Value]:
-                xs, t = (inputs, target) if target is not None else (inputs[:-1], inputs[-1])
+                xs = inputs if targets is not None else inputs[:-1]
                 out = model(list(xs))
                 self.many_outputs = isinstance(out, (list, tuple))
-                return [loss_fn([out], [t]), *(out if self.many_outputs else [out])]
+                losses = [loss_fn([out], [t]) for t in (targets or [inputs[-1]])]
+                return [*losses, *(out if self.many_outputs else [out])]
 
-            self.programs[target] = compile(per_sample)
-        return self.programs[target]
-
-    def _groups(self, y: np.ndarray) -> list[tuple[object, np.ndarray | slice]]:
-        if not self.constant_targets:
-            return [(None, slice(None))]
-        return [(value, np.flatnonzero(y == value)) for value in np.unique(y).tolist()]
+            self.programs[targets] = compile(per_sample)
+        return self.programs[targets]
 
     def _terms(self, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray, list]:
-        """Σ of the per-sample losses, Σ of their gradients, and each sample's outputs."""
+        """Σ of the per-sample losses, Σ of their gradients, and each sample's outputs.
+
+        With labels: one program computes the loss of every label value for every sample (the
+        model's part once), and each sample's own label's loss is differentiated (`select`).
+        Should another label's loss leave its domain (log 0 of a saturated probability), the
+        batch is run again one program per label, each on its own samples only.
+        """
+        columns = [X[:, j] for j in range(X.shape[1])]
+        if self.labels is None:
+            (terms, *outs), g = self._program(None).value_and_grad(
+                *columns, y.astype(float), wrt=self.params, reduce="sum"
+            )
+            return float(terms.sum()), g, self._outputs(outs)
+        labels = tuple(self.labels)
+        select = np.searchsorted(labels, y)
+        try:
+            outs, g = self._program(labels).value_and_grad(
+                *columns, wrt=self.params, reduce="sum", select=select
+            )
+        except MathError:
+            return self._terms_by_label(X, y)
+        k = len(labels)
+        terms = np.choose(select, outs[:k])
+        return float(terms.sum()), g, self._outputs(outs[k:])
+
+    def _terms_by_label(self, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray, list]:
         total, grads = 0.0, np.zeros(len(self.params))
         outputs: np.ndarray | None = None
-        for target, index in self._groups(y):
+        for label in np.unique(y).tolist():
+            index = np.flatnonzero(y == label)
             columns = [X[index, j] for j in range(X.shape[1])]
-            if target is None:
-                columns.append(y[index].astype(float))
-            (terms, *outs), g = self._program(target).value_and_grad(
+            (terms, *outs), g = self._program((label,)).value_and_grad(
                 *columns, wrt=self.params, reduce="sum"
             )
             total += float(terms.sum())
@@ -75,7 +99,11 @@ class CompiledLoss:
                 outputs = np.empty((len(y), len(outs)))
             outputs[index] = np.stack(outs, axis=1)
         assert outputs is not None
-        return total, grads, (outputs if self.many_outputs else outputs[:, 0]).tolist()
+        return total, grads, self._outputs(list(outputs.T))
+
+    def _outputs(self, outs: list[np.ndarray]) -> list:
+        """Each sample's model outputs: a list of floats per sample, or one float."""
+        return np.stack(outs, axis=1).tolist() if self.many_outputs else outs[0].tolist()
 
     def __call__(self, X: np.ndarray, y: np.ndarray) -> tuple[float, list]:
         if not self.checked:

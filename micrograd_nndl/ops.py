@@ -87,7 +87,12 @@ def logistic_float(x: float) -> float:
 def _logistic_array(x: np.ndarray) -> np.ndarray:
     """σ elementwise, by the same two formulas as `logistic_float`, chosen per element."""
     with np.errstate(over="ignore"):
-        return np.where(x > -700.0, 1.0 / (np.exp(-x) + 1.0), np.exp(x) / (1.0 + np.exp(x)))
+        out = 1.0 / (np.exp(-x) + 1.0)
+        low = x <= -700.0
+        if low.any():
+            e = np.exp(x[low])
+            out[low] = e / (1.0 + e)
+        return out
 
 
 d_exp = _on(_exp, "exp", np.exp)

@@ -128,7 +128,10 @@ def fit(
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}")
     labels = _label_kind(y)
-    batch_loss = CompiledLoss(model, loss_fn, params, l2, labels is not None) if compiled else None
+    batch_loss = None
+    if compiled:  # class labels are constants of the trace; other targets a traced input
+        classes = np.unique(y).tolist() if labels is not None else None
+        batch_loss = CompiledLoss(model, loss_fn, params, l2, classes)
     history = History()
     scoring = None  # how outputs are scored against labels: "argmax", "threshold" or None
     bar = ProgressBar(epochs, progress)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from micrograd_nndl import MLP, OPS, DomainError, Value, apply
+from micrograd_nndl import MLP, OPS, DomainError, NonFiniteGradientError, Value, apply
 from micrograd_nndl.compile import NoArrayFormError, TracingError, compile
 from micrograd_nndl.nn import activation_names
 from micrograd_nndl.ops import UNARY, Op
@@ -194,3 +194,12 @@ def test_show_prints_other_graphs_as_the_op_list(capsys):
     text = capsys.readouterr().out
     assert "t1 = w × x\n  t2 = exp(t1)\n  t3 = t2 + x\n  output: t3" in text
     assert "δ" not in text
+
+
+def test_a_non_finite_gradient_names_the_node_and_sample():
+    """√x at x = 0 has an infinite derivative: eager backward() refuses it, so does the replay."""
+    w = Value(1.0, "w")
+    f = compile(lambda x: (w * x).sqrt())
+    assert f(np.array([4.0, 0.0])).tolist() == [2.0, 0.0]
+    with pytest.raises(NonFiniteGradientError, match=r"sample 1: the gradient of a mul node"):
+        f.grad(np.array([4.0, 0.0]), wrt=[w])

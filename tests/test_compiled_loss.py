@@ -81,3 +81,30 @@ def test_a_loss_that_is_not_a_mean_of_terms_is_refused():
     with pytest.raises(ValueError, match="mean of one term per sample"):
         fit(model, X, y, summed, epochs=1, progress=False, compiled=True)
     assert isinstance(model.parameters()[0], Value)
+
+
+def test_another_labels_loss_outside_its_domain_falls_back_to_one_program_per_label():
+    """A probability of exactly 1 has no log(1 − p): the label-0 loss of a label-1 sample
+    fails in the program of all labels, so that batch runs label by label, as eager does."""
+
+    def log_loss(outputs, targets):
+        terms = [-(o.log() if t == 1 else (1 - o).log()) for o, t in zip(outputs, targets)]
+        return sum(terms[1:], terms[0]) * (1.0 / len(terms))
+
+    X, y = np.array([[4.0], [-0.5], [0.3]]), np.array([1, 0, 1])
+    runs = []
+    for compiled in (False, True):
+        model = MLP(1, [1], output_activation="hard_sigmoid", seed=0)
+        model.layers[0].neurons[0].w[0].data = 1.0  # hard_sigmoid(4) = 1.0 exactly
+        h = fit(
+            model,
+            X,
+            y,
+            log_loss,
+            SGD(model.parameters(), lr=0.01),
+            3,
+            progress=False,
+            compiled=compiled,
+        )
+        runs.append(h.loss)
+    np.testing.assert_allclose(runs[1], runs[0], rtol=1e-9)
