@@ -47,7 +47,6 @@ import numpy as np
 
 from .engine import Value, apply, enable_grad, topological_order
 from .errors import MathError, NonFiniteGradientError, NumericOverflowError
-from .nn import FIXED_ACTIVATIONS
 from .ops import BINARY, NARY, UNARY, UNARY_PARAM, Op
 
 __all__ = ["Compiled", "NoArrayFormError", "Program", "TracingError", "compile"]
@@ -570,7 +569,7 @@ def _map_group(
     """If `node` is an activation of a neuron of a layer and every neuron of that layer has
     the same activation (op and constant), those activation nodes, one per row in row order."""
     op = node.op_info
-    if op.kind not in (UNARY, UNARY_PARAM) or op.name not in FIXED_ACTIVATIONS:
+    if op.kind not in (UNARY, UNARY_PARAM) or not op.activation:
         return None
     parent_slot = slot[id(node.parents[0])]
     if parent_slot not in row_of or row_of[parent_slot][0] not in block_rows:

@@ -541,6 +541,14 @@ def _table_function(op: Op) -> Callable[..., Any]:
     return function
 
 
+def _on_arrays(op: Op, *args: Any) -> Any:
+    """op on numpy arrays of samples (the compiled replay): its own forward, which is written
+    to accept arrays too, so fn.tanh(array) is tanh elementwise from the same code."""
+    return _on_numbers(op, args)
+
+
+register_applier(np.ndarray, _on_arrays)
+
 #: every op of the table as a function: fn.exp(x), fn.leaky_relu(x, 0.1), fn.maxout(a, b, c).
 #: Rules call other ops through it, so a rule given Values builds a graph (grad of grad).
 fn = SimpleNamespace(**{name: _table_function(op) for name, op in OPS.items()})

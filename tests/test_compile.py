@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from micrograd_nndl import MLP, OPS, DomainError, NonFiniteGradientError, Value, apply
 from micrograd_nndl.compile import NoArrayFormError, TracingError, compile
 from micrograd_nndl.nn import activation_names
-from micrograd_nndl.ops import UNARY, Op
+from micrograd_nndl.ops import UNARY, Op, fn
 from micrograd_nndl.testing import expressions
 
 # per sample and input, a shift small beside the op table's kink margin (1e-3)
@@ -203,3 +203,16 @@ def test_a_non_finite_gradient_names_the_node_and_sample():
     assert f(np.array([4.0, 0.0])).tolist() == [2.0, 0.0]
     with pytest.raises(NonFiniteGradientError, match=r"sample 1: the gradient of a mul node"):
         f.grad(np.array([4.0, 0.0]), wrt=[w])
+
+
+@pytest.mark.parametrize("op", [op for op in OPS.values() if op.kind == UNARY], ids=str)
+def test_the_tables_functions_run_elementwise_on_arrays(op):
+    """ops.fn, the table as functions (what rules call), on an array: each element as on its
+    float, from the same forward (to 1e-12: numpy's exp, log, tanh may differ in the last bit)."""
+    lo, hi = op.sample[0]
+    xs = np.linspace(lo, hi, 7)
+    got = getattr(fn, op.name)(xs)
+    assert isinstance(got, np.ndarray) and got.shape == (7,)
+    np.testing.assert_allclose(
+        got, [getattr(fn, op.name)(float(x)) for x in xs], rtol=1e-12, atol=1e-15
+    )
