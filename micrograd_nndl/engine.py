@@ -92,6 +92,15 @@ class Value:
     """
 
     __slots__ = ("data", "_grad", "_made_by", "_a", "_b", "label")
+    # The private slots are Any to the type checker: the walks read them unchecked in their
+    # hot loops, where the graph's shape (not a type) says which case holds. The public
+    # properties (grad, op_info, parents) have the precise types.
+    data: float
+    label: str
+    _grad: Any  # float, or None while no backward pass has reached the node
+    _made_by: Any  # the Op, or None for a leaf
+    _a: Any  # the inputs as the op's kind stores them: a Value, a constant, a tuple or None
+    _b: Any
 
     def __init__(
         self,
@@ -570,6 +579,9 @@ def apply(op: Op, *args: Any) -> Value:
     op.check_arity(len(args) if kind != UNARY_PARAM else len(args) - 1)
     if not isinstance(args[0], Value) and kind <= UNARY_PARAM:
         raise TypeError(f"{op.name}: the input must be a Value, not {type(args[0]).__name__}")
+    inputs: tuple[Value, ...]
+    fargs: tuple[Any, ...]  # what the op's forward function takes
+    b: Any  # the second slot: an input, a constant or None
     if kind == UNARY:
         (x,) = args
         inputs, fargs, a, b = (x,), (x.data,), x, None
@@ -933,7 +945,7 @@ def neurons(
     """
     if len(weight_rows) != len(biases):
         raise ValueError(f"neurons: {len(weight_rows)} weight rows but {len(biases)} biases")
-    xs = tuple(inputs)
+    xs: tuple[Any, ...] = tuple(inputs)  # Values once checked below
     if not _ONLY_VALUES.issuperset(map(type, xs)):
         xs = tuple(x if type(x) is Value else _as_value(x, "x") for x in xs)
     n = len(xs)
