@@ -33,7 +33,9 @@ def derivative_table(nodes: dict[str, Value]) -> list[tuple[str, str, str, str]]
         locals_ = ", ".join(
             f"∂{name}/∂{p.label} = {d:g}" for p, d in zip(node.parents, node.local_grads())
         )
-        rows.append((name, node.op_info.describe(node.constant), locals_, f"{node.data:g}"))
+        op = node.op_info
+        assert op is not None, "a primitive of the book's graph is never a leaf"
+        rows.append((name, op.describe(node.constant), locals_, f"{node.data:g}"))
     return rows
 
 

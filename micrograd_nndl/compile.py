@@ -470,7 +470,8 @@ def _build(inputs: list[Value], outs: list[Value], names: tuple[str, ...], many:
     block_rows: dict[int, tuple[int, ...]] = {}
     done: set[int] = set()
     for node in order:
-        if node.is_leaf or id(node) in done:
+        op = node.op_info
+        if op is None or id(node) in done:  # a leaf, or a member of a group already stepped
             continue
         group = layers.get(id(node))
         if group is not None:
@@ -485,11 +486,11 @@ def _build(inputs: list[Value], outs: list[Value], names: tuple[str, ...], many:
             rows = tuple(new_slot(m) for m in members)
             for j, s in enumerate(rows):
                 row_of[s] = (block, j)
-            steps.append(_MapStep(node.op_info, node.constant, in_block, block, rows))
+            steps.append(_MapStep(op, node.constant, in_block, block, rows))
             done.update(map(id, members))
             continue
         steps.append(
-            _Step(node.op_info, tuple(slot[id(p)] for p in node.parents), node.constant, -1)
+            _Step(op, tuple(slot[id(p)] for p in node.parents), node.constant, -1)
         )
         steps[-1].out = new_slot(node)
     for op in {id(s.op): s.op for s in steps if type(s) is not _LayerStep}.values():

@@ -123,7 +123,8 @@ def _path_counts(graph: Graph, wrt: Value, locals_: dict[int, tuple[float, ...]]
 
 def _paths(root: Value, wrt: Value, counts: dict) -> Iterator[tuple[tuple, tuple]]:
     """Every path root → wrt as (nodes, arguments), depth first in argument order (iterative)."""
-    nodes, arguments, next_argument = [root], [], [0]
+    nodes, next_argument = [root], [0]
+    arguments: list[int] = []
     while nodes:
         node = nodes[-1]
         if node is wrt:

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from micrograd_nndl import (
     Expression,
@@ -241,7 +241,7 @@ def _record(options: dict[str, bool], action: argparse.Action) -> None:
 def _recorder(sub: argparse.ArgumentParser, options: dict[str, bool]) -> Callable:
     """`sub.add_argument`, remembering the option strings it adds in `options`."""
 
-    def add(*names: str, **kwargs: object) -> argparse.Action:
+    def add(*names: str, **kwargs: Any) -> argparse.Action:
         action = sub.add_argument(*names, **kwargs)
         _record(options, action)
         return action

@@ -20,6 +20,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeGuard
 
 import graphviz
 
@@ -170,7 +171,7 @@ def draw_dot(
     return dot
 
 
-def render(root: Value, path: str | os.PathLike[str], **options: object) -> Path:
+def render(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
     """Draw `root` (options as `draw_dot`) and write it to `path`: .svg, .png, .jpg, .pdf
     (PDF needs a system Graphviz) or .dot (the DOT text). Returns the path written."""
     return draw_dot(root, **options).write_image(path)
@@ -201,11 +202,13 @@ class _Room:
         self.caption_lines = max((len(c.splitlines()) for c in captions), default=1)
 
 
-def _highlighted(graph: Graph, items: Iterable[Highlight]) -> tuple[set[int], set[tuple[int, int]]]:
+def _highlighted(
+    graph: Graph, items: Highlight | Iterable[Highlight]
+) -> tuple[set[int], set[tuple[int, int]]]:
     """The ids of the nodes to mark, and the edges (id of node, argument) to mark: each one
     given as a pair (with the nodes at its ends), and every edge between two nodes given."""
-    if isinstance(items, Value) or _is_edge(items):
-        items = (items,)
+    if isinstance(items, Value) or _is_edge(items):  # one node or one edge, not in a list
+        items = [items]
     nodes: list[Value] = []
     edges: set[tuple[int, int]] = set()
     ends: set[int] = set()
@@ -224,15 +227,16 @@ def _highlighted(graph: Graph, items: Iterable[Highlight]) -> tuple[set[int], se
             edges.add((id(node), arg))
             ends.update((id(node), id(node.parents[arg])))
         else:
-            graph.index(require_value(item, "each of highlight"))
-            nodes.append(item)
+            node = require_value(item, "each of highlight")
+            graph.index(node)
+            nodes.append(node)
     ids = {id(node) for node in nodes}
     for node in nodes:
         edges.update((id(node), a) for a, p in enumerate(node.parents) if id(p) in ids)
     return ids | ends, edges
 
 
-def _is_edge(item: object) -> bool:
+def _is_edge(item: object) -> TypeGuard[tuple[Value, int]]:
     return (
         isinstance(item, tuple)
         and len(item) == 2
@@ -284,6 +288,7 @@ def _draw_op(
     labelled ∂node/∂input (= its value, once the node is computed). Returns how many inputs
     are not drawn (a capped large graph)."""
     i, op = graph.index(node), node.op_info
+    assert op is not None, "only an op node is drawn as an op"
     symbol = op.describe(node.constant) or op.name  # a custom op without a symbol: its name
     dot.node(
         f"o{i}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
@@ -118,7 +119,7 @@ class Drawing(graphviz.Digraph):
         format: str | None = None,
         *,
         outfile: str | os.PathLike[str] | None = None,
-        **options: object,
+        **options: Any,
     ) -> str:
         """As graphviz's render(): save the DOT source, write the image beside it (name.gv.svg,
         or `outfile`), return the image's path. Other graphviz options need a system `dot`."""
@@ -148,3 +149,8 @@ class Drawing(graphviz.Digraph):
     def write_image(self, path: str | os.PathLike[str]) -> Path:
         """Write the picture to `path` in the format of its suffix (.svg .png .jpg .pdf .dot)."""
         return write_image(self.source, path)
+
+    def svg_element(self) -> str:
+        """The picture as an `<svg>` element, without the XML prolog: for a page to inline."""
+        svg = run_graphviz(self.source, "svg").decode("utf-8")
+        return svg[svg.index("<svg") :]

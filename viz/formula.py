@@ -20,6 +20,7 @@ def forward_formula(
     value) and a constant by `number`; negative operands of + × … in parentheses, as the book
     writes h2 × (−1)."""
     op = node.op_info
+    assert op is not None, "a leaf computes nothing"
     symbol, args = op.symbol, [write(p) for p in node.parents]
     if op.name == "neuron":  # Σᵢ wᵢxᵢ + b over inputs (w₁..wₙ, x₁..xₙ, b), NNDL §4.2
         n = len(args) // 2

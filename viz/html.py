@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from micrograd_nndl import NonFiniteGradientError, Value, write_atomic
 
@@ -116,7 +117,7 @@ def script_json(data: object) -> str:
 
 def page_data(
     stepper: Stepper, steps: list[Step], *, params: Iterable[Value] = (), title: str = ""
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """What the page shows, JSON-ready: each node (name, role, value before any step, local
     derivatives, a leaf's chain rule) and each step of `_walk` (its text and the numbers it
     reveals), all as the engine wrote them."""
@@ -165,7 +166,7 @@ def _node_data(graph: Graph, node: Value, is_param: bool, digits: int) -> dict[s
         role = "parameter" if is_param else "input"
     else:
         role = "computed value"
-    entry: dict[str, object] = {
+    entry: dict[str, Any] = {
         "name": graph.name(node),
         "role": role,
         "inputs": [graph.index(p) for p in node.parents],
@@ -175,6 +176,7 @@ def _node_data(graph: Graph, node: Value, is_param: bool, digits: int) -> dict[s
         entry["chain"] = _chain_text(graph, node, digits)
         return entry
     op = node.op_info
+    assert op is not None  # a leaf returned above
     locals_ = local_derivatives(node)
     entry["op"] = f"{op.name}: {op.formula}; {op.derivative}"
     entry["locals"] = []
@@ -232,16 +234,14 @@ def _svg(done: Stepper, params: list[Value]) -> str:
     """The graph drawn once, at the end of both passes, with room kept for every text a step
     shows (`Frames`: "—" and each final number), so the layout never moves; the script swaps
     each number for what the current step knows."""
-    drawing = draw_dot(
+    return draw_dot(
         done.root,
         params=params,
         values=done.values,
         grads=done.grads,
         digits=done.digits,
         frames=Frames(dict(done.grads)),
-    )
-    svg = drawing.pipe(format="svg").decode("utf-8")
-    return svg[svg.index("<svg") :]
+    ).svg_element()
 
 
 def _svg_height(page: str) -> int:

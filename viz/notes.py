@@ -158,14 +158,10 @@ def note_html(source: str, *, params: str = "", rankdir: str = "LR", stepper: bo
     if rankdir not in RANKDIRS:
         raise NoteError(f"rankdir must be one of {', '.join(RANKDIRS)}", source or " ", 1, 1)
     note = build_note(source, params)
-    svg = str(
-        draw_dot(note.root, rankdir=rankdir, params=note.params).pipe(
-            format="svg", encoding="utf-8"
-        )
-    )
+    svg = draw_dot(note.root, rankdir=rankdir, params=note.params).svg_element()
     parts = [
         '<div class="micrograd-note">',
-        f'<figure class="micrograd-graph">{svg[svg.index("<svg") :]}</figure>',
+        f'<figure class="micrograd-graph">{svg}</figure>',
         _table(note.root),
     ]
     if stepper:

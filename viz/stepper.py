@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from micrograd_nndl import NonFiniteGradientError, Value, backward_order, edges_of
 
@@ -202,7 +203,7 @@ class Stepper:
 
     # ---- seeing -----------------------------------------------------------------------------
 
-    def draw(self, **options: object) -> Drawing:
+    def draw(self, **options: Any) -> Drawing:
         """The graph as computed so far (the rest "—"), its text as the caption. A forward step
         marks its node and the inputs it read in red; a backward step marks in blue the edges
         it sent gradients along, pointing back from the node to its inputs. Every frame has the
@@ -241,7 +242,7 @@ class Stepper:
         return format_graph(self.root, values=self.values, grads=self.grads, digits=self.digits)
 
     def save_steps(
-        self, directory: str | os.PathLike[str], fmt: str = "png", **options: object
+        self, directory: str | os.PathLike[str], fmt: str = "png", **options: Any
     ) -> list[Path]:
         """Write one picture per step of both passes, from the start, as directory/step-00.png,
         step-01.png, … (slides for a lecture); options as `draw_dot`. Returns the paths.
@@ -253,7 +254,7 @@ class Stepper:
         replay = Stepper(self.root, digits=self.digits)
         width = len(str(self.n_forward + self.n_backward))
         directory.mkdir(parents=True, exist_ok=True)
-        paths = []
+        paths: list[Path] = []
         while True:
             path = directory / f"step-{len(paths):0{width}d}.{fmt}"
             paths.append(replay.draw(**options).write_image(path))

@@ -36,7 +36,7 @@ def graph_rows(
         rows.append(
             (
                 graph.name(node),
-                "leaf" if node.is_leaf else node.op_info.describe(node.constant),
+                "leaf" if (op := node.op_info) is None else op.describe(node.constant),
                 ", ".join(graph.name(p) for p in node.parents),
                 format_number(value, digits),
                 format_number(shown_grad(node, grads), digits),
