@@ -489,9 +489,7 @@ def _build(inputs: list[Value], outs: list[Value], names: tuple[str, ...], many:
             steps.append(_MapStep(op, node.constant, in_block, block, rows))
             done.update(map(id, members))
             continue
-        steps.append(
-            _Step(op, tuple(slot[id(p)] for p in node.parents), node.constant, -1)
-        )
+        steps.append(_Step(op, tuple(slot[id(p)] for p in node.parents), node.constant, -1))
         steps[-1].out = new_slot(node)
     for op in {id(s.op): s.op for s in steps if type(s) is not _LayerStep}.values():
         check_array_form(op)

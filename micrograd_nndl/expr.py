@@ -27,7 +27,7 @@ import keyword
 import math
 import re
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .engine import Value, apply, no_grad
 from .errors import MathError
@@ -130,10 +130,12 @@ def _tokenize(text: str) -> list[_Token]:
             pos = space.end()
             continue
         if c in _DIGITS or (c == "." and text[pos + 1 : pos + 2] in _DIGITS):
-            m = _NUMBER.match(text, pos)
-            end = m.end()
+            number = _NUMBER.match(text, pos)
+            assert number is not None  # a digit, or "." and a digit, starts a number
+            end = number.end()
             if text[end : end + 1] == ".":
-                whole = re.match(r"[0-9.eE]*", text[pos:]).group()
+                rest = text[pos:]
+                whole = rest[: len(rest) - len(rest.lstrip("0123456789.eE"))]  # all of it
                 raise ExpressionError(
                     f"malformed number {whole!r}: a number has one '.' at most, as in 1.5 or .5",
                     text,
@@ -141,12 +143,12 @@ def _tokenize(text: str) -> list[_Token]:
                 )
             if end < n and (text[end].isalnum() or text[end] == "_"):
                 raise ExpressionError(
-                    f"unexpected '{_shown(text[end])}' after the number {m.group()}; "
+                    f"unexpected '{_shown(text[end])}' after the number {number.group()}; "
                     "write 2*x for a product, 1e-3 for a small number",
                     text,
                     end,
                 )
-            tokens.append(_Token("number", m.group(), pos))
+            tokens.append(_Token("number", number.group(), pos))
             pos = end
         elif m := _NAME.match(text, pos):
             word = m.group()
@@ -205,7 +207,7 @@ class _Parser:
             raise self.error(what)
         return self.take()
 
-    def node(self, *args: object, **kwargs: object) -> _Node:
+    def node(self, *args: Any, **kwargs: Any) -> _Node:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise self.error(f"the expression is too large (more than {MAX_NODES} nodes)")
@@ -312,6 +314,7 @@ def _check_arity(op: Op, given: int, text: str, pos: int) -> None:
         if not op.inputs.accepts(given):
             raise ExpressionError(f"{op.name} takes {op.inputs}; got {given}", text, pos)
         return
+    allowed: tuple[int, ...]
     if op.kind == UNARY:
         expected, allowed = "1 argument (x)", (1,)
     elif op.kind == BINARY:
@@ -325,7 +328,7 @@ def _check_arity(op: Op, given: int, text: str, pos: int) -> None:
         raise ExpressionError(f"{op.name} takes {expected}; got {given}", text, pos)
 
 
-def _nearest(word: str, names: object) -> str:
+def _nearest(word: str, names: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, sorted(names), n=3, cutoff=0.6)
     return f"; did you mean {', '.join(close)}?" if close else ""
 
@@ -500,13 +503,14 @@ def _apply(node: _Node, args: list[float | Value], text: str) -> float | Value:
     """Apply the node's op; numbers with numbers fold to a number, through the engine."""
     op = OPS[node.name]
     try:
-        if not any(isinstance(a, Value) for a in args):
+        numbers = [a for a in args if not isinstance(a, Value)]
+        if len(numbers) == len(args):
             with no_grad():
                 if op.kind == UNARY_PARAM:
-                    return apply(op, Value(args[0]), args[1]).data
+                    return apply(op, Value(numbers[0]), numbers[1]).data
                 if op.kind == BINARY:  # so an error names the second number as a constant
-                    return apply(op.with_constant("right"), Value(args[0]), args[1]).data
-                return apply(op, *(Value(a) for a in args)).data
+                    return apply(op.with_constant("right"), Value(numbers[0]), numbers[1]).data
+                return apply(op, *(Value(a) for a in numbers)).data
         if op.kind == UNARY_PARAM and isinstance(args[1], Value):
             op = _learnable_twin(op, text, node.args[1].start)
         elif op.kind == UNARY_PARAM:
