@@ -16,13 +16,14 @@ from .engine import Value
 Output = Value | float | Sequence[Value | float]
 
 
-def _scalar(out: Output, i: int, loss: str) -> Value | float:
-    """A per-sample output as one scalar: a Value, a number, or a list of exactly one."""
-    if isinstance(out, (Value, int, float, np.floating, np.integer)):
-        return out
-    if len(out) != 1:
-        raise ValueError(f"{loss}: sample {i} has {len(out)} outputs, expected one scalar")
-    return out[0]
+def _scalar(out: Output, i: int, loss: str) -> Value:
+    """A per-sample output as one Value: a Value, a number, or a list of exactly one (a plain
+    number becomes a constant Value, so log, exp and relu apply to it as to a model's output)."""
+    if not isinstance(out, (Value, int, float, np.floating, np.integer)):
+        if len(out) != 1:
+            raise ValueError(f"{loss}: sample {i} has {len(out)} outputs, expected one scalar")
+        out = out[0]
+    return out if isinstance(out, Value) else Value(float(out))
 
 
 def _number(x: Value | float) -> float:
@@ -117,11 +118,11 @@ def softmax_cross_entropy(
                 f"softmax_cross_entropy: label {i} is {y!r}, "
                 f"expected a class index 0..{len(zs) - 1}"
             )
-        zs = [z if isinstance(z, Value) else Value(z) for z in zs]
-        m = max(z.data for z in zs)
-        exps = [(z - m).exp() for z in zs]
+        values = [z if isinstance(z, Value) else Value(z) for z in zs]
+        m = max(z.data for z in values)
+        exps = [(z - m).exp() for z in values]
         lse = sum(exps[1:], exps[0]).log() + m
-        terms.append(lse - zs[y])
+        terms.append(lse - values[y])
     return _mean(terms)
 
 

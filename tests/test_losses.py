@@ -96,3 +96,10 @@ def test_accuracy():
     assert accuracy([Value(0.5), [Value(-2.0)], 3.0, -1.0], [1, -1, -1, -1]) == 0.75
     assert accuracy([0.7, 0.2], [1, 0], threshold=0.5) == 1.0
     assert accuracy([[0.1, 0.9, 0.0], [2.0, 1.0, 0.0]], [1, 2]) == 0.5
+
+
+def test_plain_numbers_are_outputs_too():
+    # a float probability, score or output is a constant: the loss is computed, not refused
+    assert binary_cross_entropy([0.5], [1]).data == pytest.approx(math.log(2))
+    assert hinge([0.5], [1]).data == 0.5
+    assert mse([0.5], [1.0]).data == 0.25
