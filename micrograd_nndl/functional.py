@@ -13,6 +13,7 @@ give derivatives that are graphs themselves, so they can be differentiated again
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any, overload
 
 from .engine import Value, backward_edges, edges_of, enable_grad, topological_order
 
@@ -63,14 +64,22 @@ def evaluate(f: Callable[..., Value], leaves: Sequence[Value]) -> Value:
     return out
 
 
-def grad(f: Callable[..., Value], argnums: int | Sequence[int] = 0) -> Callable[..., Value]:
+@overload
+def grad(f: Callable[..., Value], argnums: int = 0) -> Callable[..., Value]: ...
+
+
+@overload
+def grad(f: Callable[..., Value], argnums: Sequence[int]) -> Callable[..., tuple[Value, ...]]: ...
+
+
+def grad(f: Callable[..., Value], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
     """The derivative of f as a function, as in JAX: grad(f)(x) is ∂f/∂x as a Value.
 
     Its result has a graph, so grad(grad(f)) is the second derivative. With a sequence of
     argnums the function returns a tuple of Values. Inputs may be floats or Values.
     """
     many = not isinstance(argnums, int)
-    indices = tuple(argnums) if many else (argnums,)
+    indices = (argnums,) if isinstance(argnums, int) else tuple(argnums)
 
     def derivative(*args: float | Value) -> Value | tuple[Value, ...]:
         for i in indices:
