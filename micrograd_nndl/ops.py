@@ -170,7 +170,7 @@ class Op:
     name: str
     kind: int
     forward: Callable[..., float]
-    rules: tuple[Callable[..., float], ...]
+    rules: tuple[Callable[..., Any], ...]  # each a float; an n-ary op's one rule gives a list
     symbol: str = ""
     formula: str = ""
     derivative: str = ""
@@ -186,7 +186,7 @@ class Op:
     inputs: Arity = field(default=None)  # type: ignore[assignment]  # from kind when None
     _variants: dict = field(default_factory=dict, repr=False, compare=False)
     #: the first rule as a field of its own: backward reads it once per node
-    rule: Callable[..., float] = field(init=False, repr=False, compare=False)
+    rule: Callable[..., Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rule", self.rules[0])
@@ -401,6 +401,8 @@ def _neuron_rules(xs: tuple[float, ...], k: object, out: float) -> list[float]:
 _ANY = (-5.0, 5.0)
 _POS = (0.05, 5.0)
 
+fn: SimpleNamespace  # every op as a function, made from the table below: the rules call it
+
 # fmt: off
 # One op per entry, laid out by hand: the table is meant to be read.
 OPS: dict[str, Op] = {
@@ -526,16 +528,14 @@ def _dispatch(op: Op, args: tuple) -> Any:
 def _table_function(op: Op) -> Callable[..., Any]:
     """One function for `op` on numbers or on any registered graph type (Value, arrays)."""
     forward = op.forward
-    if op.kind == UNARY:
 
-        def function(x: Any) -> Any:
-            return forward(x) if type(x) is float else _dispatch(op, (x,))
+    def unary(x: Any) -> Any:
+        return forward(x) if type(x) is float else _dispatch(op, (x,))
 
-    else:
+    def general(*args: Any) -> Any:
+        return _dispatch(op, args)
 
-        def function(*args: Any) -> Any:
-            return _dispatch(op, args)
-
+    function: Callable[..., Any] = unary if op.kind == UNARY else general
     function.__name__ = function.__qualname__ = op.name
     function.__doc__ = f"{op.name}: {op.formula} on numbers, Values or registered arrays."
     return function
