@@ -41,6 +41,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -77,7 +78,9 @@ def _user_frame() -> Any:
     """The frame of the user's code that called a `_TracedFloat` method, or None when the
     library did: the engine computing a node, a loss reading its inputs, or an op's own forward
     (user code that the library calls back)."""
-    frame = sys._getframe(3)  # _user_frame ← _refuse ← the guarded method ← its caller
+    frame: FrameType | None = sys._getframe(
+        3
+    )  # _user_frame ← _refuse ← the guarded method ← its caller
     while frame is not None and frame.f_code in _VALUE_COMPARISONS:
         frame = frame.f_back  # x > 0 on a Value: the caller of Value.__gt__ decides
     if frame is None or _is_library(frame):

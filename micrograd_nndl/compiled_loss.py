@@ -53,7 +53,7 @@ class CompiledLoss:
                 out = model(list(xs))
                 self.many_outputs = isinstance(out, (list, tuple))
                 losses = [loss_fn([out], [t]) for t in (targets or [inputs[-1]])]
-                return [*losses, *(out if self.many_outputs else [out])]
+                return [*losses, *(out if isinstance(out, (list, tuple)) else [out])]
 
             self.programs[targets] = compile(per_sample)
         return self.programs[targets]

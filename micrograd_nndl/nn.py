@@ -30,7 +30,7 @@ FIXED_ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 LEARNABLE_ACTIVATIONS: dict[str, tuple[str, float, Callable[[Value, Value], Value]]] = {
     op.name: (op.param_name, op.default, getattr(fn, op.name))
     for op in OPS.values()
-    if op.activation and op.kind == BINARY
+    if op.activation and op.kind == BINARY and op.default is not None
 }
 LINEAR = ("linear", None)
 
@@ -89,11 +89,15 @@ def _as_inputs(x: Sequence[Value | float], nin: int, where: str) -> list[Value]:
         )
     if len(x) != nin:
         raise ValueError(f"{where} expects {nin} inputs, got {len(x)}")
-    return [v if type(v) is Value else Value(v) for v in x]
+    return [v if isinstance(v, Value) else Value(v) for v in x]
 
 
 class Module:
     """Anything with parameters: `parameters()`, `named_parameters()`, `zero_grad()`, save/load."""
+
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        """The module's output for one sample `x`: each kind of module defines it."""
+        raise NotImplementedError
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
         """(dotted name, parameter) pairs, e.g. ("layers.0.neurons.3.w.1", Value)."""

@@ -53,14 +53,14 @@ def describe(program: Any) -> str:
             layers.append((number, step, None))
             _name_rows(names, step, f"z{_sup(number)}")
         elif type(step) is _MapStep:
-            number = layer_of_block.get(step.in_block)
+            layer = layer_of_block.get(step.in_block)
             source = block_name[step.in_block]
-            target = f"a{_sup(number)}" if number is not None else f"{step.op.name}({source})"
+            target = f"a{_sup(layer)}" if layer is not None else f"{step.op.name}({source})"
             lines.append(f"{target} = {_fn(step.op, step.k)}({source})")
             block_name[step.block] = target
-            if number is not None and layers[number - 1][2] is None:
-                layers[number - 1] = (number, layers[number - 1][1], step)
-                layer_of_block[step.block] = number
+            if layer is not None and layers[layer - 1][2] is None:
+                layers[layer - 1] = (layer, layers[layer - 1][1], step)
+                layer_of_block[step.block] = layer
             _name_rows(names, step, target)
         else:
             temp += 1

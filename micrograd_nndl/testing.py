@@ -101,16 +101,17 @@ def _smooth_at(x: float, lo: float, hi: float, kinks: Sequence[float]) -> bool:
 def op_inputs(op: Op) -> st.SearchStrategy[tuple[float, ...]]:
     """Forward arguments for `op` from its declaration: inside its `sample` ranges, off its
     `kinks` by KINK_MARGIN, and passing its domain `check`."""
+    check = op.check
     if op.kind == NARY:
         lo, hi = op.sample[0]
         drawn = st.lists(scalars(lo, hi), min_size=1, max_size=4).filter(_apart).map(tuple)
-        return drawn if op.check is None else drawn.filter(lambda xs: op.check(xs, None) is None)
+        return drawn if check is None else drawn.filter(lambda xs: check(xs, None) is None)
     parts = [
         scalars(lo, hi, avoid=op.kinks[i] if i < len(op.kinks) else ())
         for i, (lo, hi) in enumerate(op.sample)
     ]
     drawn = st.tuples(*parts)
-    return drawn if op.check is None else drawn.filter(lambda args: op.check(*args) is None)
+    return drawn if check is None else drawn.filter(lambda args: check(*args) is None)
 
 
 class _ReadableInFailures:

@@ -169,7 +169,7 @@ def fit(
             acc = None
             if scoring == "argmax":
                 acc = accuracy(outputs, targets)
-            elif scoring == "threshold":
+            elif scoring == "threshold" and history.threshold is not None:  # set at epoch 0
                 acc = accuracy(outputs, targets, history.threshold)
             history.accuracy.append(acc)
             bar.update(
