@@ -69,9 +69,9 @@ def scalars(
     gaps = []  # (start, stop, open at start, open at stop): open at an avoided point's edge
     start, start_open = lo, False
     for p in points:
-        stop = min(p - distance, hi)
-        if start < stop:
-            gaps.append((start, stop, start_open, p - distance <= hi))
+        stop, stop_open = min(p - distance, hi), p - distance <= hi
+        if start < stop or (start == stop and not start_open and not stop_open):  # [x, x] too
+            gaps.append((start, stop, start_open, stop_open))
         if p + distance >= start:
             start, start_open = p + distance, True
     if start < hi or (start == hi and not start_open):

@@ -128,6 +128,11 @@ def test_scalars_keep_the_stated_distance_from_avoided_points(x):
     assert all(abs(x - p) > 0.1 for p in (0.0, 0.5, -1.0))
 
 
+@given(scalars(-0.5, -0.5, avoid=[0.0], distance=0.0))
+def test_scalars_of_a_one_point_range_clear_of_the_avoided_points(x):
+    assert x == -0.5  # [lo, lo] is a gap of its own when no avoided point is near it
+
+
 @given(st.data())
 def test_scalars_avoid_any_points_at_any_distance(data):
     lo = data.draw(st.floats(-10, 10))
