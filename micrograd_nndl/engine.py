@@ -112,10 +112,13 @@ class Value:
         """Value(2.0, "x") or Value(2.0, label="x"): a leaf. micrograd's positional form
         Value(data, (a, b), '+') builds the node that op makes of those inputs (see
         `_from_micrograd`)."""
-        if type(_children) is str:  # Value(2.0, "x"): the label, second as it always was here
+        children: Sequence[Value] = ()
+        if isinstance(_children, str):  # Value(2.0, "x"): the label, second as it always was
             if _op or label:
                 raise TypeError(f"Value({data!r}, {_children!r}, ...): the label is given twice")
-            _children, label = (), _children
+            label = _children
+        else:
+            children = _children
         if type(label) is not str:
             raise TypeError(f"Value label must be a string, not {type(label).__name__}")
         if type(data) is not float or data - data != 0.0:  # the common case costs one test
@@ -123,8 +126,8 @@ class Value:
         self.data = data
         self._grad = self._made_by = self._a = self._b = None
         self.label = label
-        if _children or _op:
-            _from_micrograd(self, _children, _op)
+        if children or _op:
+            _from_micrograd(self, children, _op)
 
     # ---- what a node is ---------------------------------------------------------------------
 
@@ -449,14 +452,14 @@ def _micrograd_op(symbol: str, n: int) -> tuple[Op, float | None]:
     for op in OPS.values():
         if op.kind == kind:
             names.setdefault(op.symbol, op.name)
-    op = OPS.get(names.get(symbol, symbol))
-    if op is None or op.kind != kind:
+    found = OPS.get(names.get(symbol, symbol))
+    if found is None or found.kind != kind:
         raise ValueError(
             f"Value(data, children, {symbol!r}): no op {symbol!r} of {n} input(s); micrograd's "
             f"form takes '+', '*', '-', '/' with two inputs, or '**k', 'ReLU', 'tanh', 'exp' "
             f"and the other one-input ops with one"
         )
-    return op, None
+    return found, None
 
 
 def _number(text: str) -> float:
