@@ -180,7 +180,7 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
     finally:
         os.close(fd)
     if size > limit:
-        raise ValueError(f"{path}: larger than {_megabytes(limit)}, the most that is read")
+        raise ValueError(f"{path}: larger than {_megabytes(limit)}, the most that is read here")
     return b"".join(chunks)
 
 

@@ -14,10 +14,11 @@ import math
 import os
 from typing import Any, Protocol
 
-from .files import write_atomic
+from .files import read_regular, write_atomic
 
 FORMAT = "micrograd-nndl model"
 VERSION = 1
+MAX_BYTES = 64 * 2**20  # a million parameters take about 25 MB
 
 
 class ModelFileError(ValueError):
@@ -55,22 +56,19 @@ def save(model: _Model, path: str | os.PathLike) -> None:
 
 
 def load(model: _Model, path: str | os.PathLike) -> None:
-    """Assign the parameters saved in `path` to `model`; raise ModelFileError on any mismatch."""
+    """Assign the parameters saved in `path` to `model`; raise ModelFileError on any mismatch.
+
+    Reads a regular file only (a FIFO or a device raises NotARegularFileError without being
+    waited on) of at most MAX_BYTES.
+    """
     path = os.fspath(path)
-    try:
-        with open(path, encoding="utf-8") as f:
-            document = json.load(f)
-    except json.JSONDecodeError as e:
-        raise ModelFileError(f"{path}: not a valid model file (JSON error: {e})") from None
-    except UnicodeDecodeError as e:
-        raise ModelFileError(f"{path}: not a valid model file (not UTF-8 text: {e})") from None
-    except (ValueError, RecursionError) as e:  # an integer of > 4300 digits, deep nesting
-        raise ModelFileError(f"{path}: not a valid model file ({e})") from None
+    document = _read(path)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ModelFileError(f"{path}: not a {FORMAT} file (no 'format': {FORMAT!r} entry)")
-    if document.get("version") != VERSION:
+    version = document.get("version")
+    if type(version) is not int or version != VERSION:  # True == 1 in Python, not in JSON
         raise ModelFileError(
-            f"{path}: file format version {document.get('version')!r}, this library reads {VERSION}"
+            f"{path}: file format version {_brief(version)}, this library reads {VERSION}"
         )
     _check_architecture(path, document.get("architecture"), model.architecture())
     saved = document.get("parameters")
@@ -87,7 +85,9 @@ def load(model: _Model, path: str | os.PathLike) -> None:
     values = {}
     for name, value in saved.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ModelFileError(f"{path}: parameter {name!r} is {value!r}, not a finite number")
+            raise ModelFileError(
+                f"{path}: parameter {name!r} is {_brief(value)}, not a finite number"
+            )
         try:
             number = float(value)
         except OverflowError:
@@ -102,6 +102,45 @@ def load(model: _Model, path: str | os.PathLike) -> None:
         p.data = values[name]
 
 
+class _DuplicateKey(Exception):
+    """A key twice in one JSON object (json keeps the last silently)."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in document:
+            raise _DuplicateKey(key)
+        document[key] = value
+    return document
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _read(path: str) -> object:
+    """The JSON document in `path`: a regular file of at most MAX_BYTES, UTF-8, no key twice."""
+    try:
+        data = read_regular(path, MAX_BYTES)  # a FIFO or device: NotARegularFileError
+    except ValueError as e:  # larger than MAX_BYTES, which the message states
+        raise ModelFileError(str(e)) from None
+    try:
+        return json.loads(
+            data.decode("utf-8"), object_pairs_hook=_object, parse_constant=_no_constant
+        )
+    except json.JSONDecodeError as e:
+        raise ModelFileError(f"{path}: not a valid model file (JSON error: {e})") from None
+    except UnicodeDecodeError as e:
+        raise ModelFileError(f"{path}: not a valid model file (not UTF-8 text: {e})") from None
+    except _DuplicateKey as e:
+        raise ModelFileError(
+            f"{path}: not a valid model file (the key {_brief(str(e))} is twice in one object)"
+        ) from None
+    except (ValueError, RecursionError, MemoryError) as e:  # > 4300 digits, deep nesting, NaN
+        raise ModelFileError(f"{path}: not a valid model file ({e or type(e).__name__})") from None
+
+
 def _check_architecture(path: str, saved: object, expected: dict) -> None:
     """The model type first (another type's fields would mismatch confusingly), then the rest."""
     if not isinstance(saved, dict):
@@ -112,11 +151,22 @@ def _check_architecture(path: str, saved: object, expected: dict) -> None:
     if kind != wanted:
         raise ModelFileError(f"{path}: the file holds {_a(kind)}, this model is {_a(str(wanted))}")
     for key in sorted(set(saved) | set(expected)):
-        if saved.get(key) != expected.get(key):
+        if _json(saved.get(key)) != _json(expected.get(key)):  # "nin": true is not 1
             raise ModelFileError(
-                f"{path}: architecture mismatch in {key!r}: the file has {saved.get(key)!r}, "
-                f"the model has {expected.get(key)!r}"
+                f"{path}: architecture mismatch in {key!r}: the file has "
+                f"{_brief(saved.get(key))}, the model has {_brief(expected.get(key))}"
             )
+
+
+def _json(value: object) -> str:
+    """`value` as JSON spells it (true, 2.0, "relu"): equal spellings are equal fields."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _brief(value: object, width: int = 60) -> str:
+    """`value` as JSON, cut to `width` characters: a message stays one short line."""
+    text = _json(value)
+    return text if len(text) <= width else f"{text[: width - 1]}…"
 
 
 def _a(name: str) -> str:

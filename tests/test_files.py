@@ -190,5 +190,5 @@ def test_a_file_over_the_limit_is_refused_stating_the_limit(tmp_path):
     path = tmp_path / "big.json"
     path.write_bytes(b" " * (2**20 + 1))
     assert read_regular(path, 2**20 + 1) == b" " * (2**20 + 1)
-    with pytest.raises(ValueError, match=r"big.json: larger than 1 MB, the most that is read"):
+    with pytest.raises(ValueError, match=r"big.json: larger than 1 MB, the most that is read here"):
         read_regular(path, 2**20)

@@ -1,13 +1,17 @@
 """save/load: exact round trip, atomic write, and refused files that change nothing."""
 
 import json
+import math
 import os
 import re
 import stat
+import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from micrograd_nndl import MLP, Layer, ModelFileError, Neuron
+from micrograd_nndl import MLP, Layer, ModelFileError, Neuron, NotARegularFileError
 
 
 def _data(model):
@@ -60,7 +64,7 @@ def test_a_different_architecture_is_refused_naming_the_mismatch(tmp_path):
         ),
         (
             lambda text: text.replace('"layers.1.neurons.0.b": 0.0', '"layers.1.neurons.0.b": "x"'),
-            "'x'",
+            '"x", not a finite number',
         ),
         (
             lambda text: text.replace(
@@ -187,3 +191,139 @@ def test_a_directory_is_refused_and_nothing_is_written_beside_it(tmp_path, trail
     with pytest.raises(IsADirectoryError, match="it is a directory; give a file name, e.g."):
         MLP(2, [1], seed=0).save(str(tmp_path / "out") + trailing)
     assert sorted(os.listdir(tmp_path)) == before and os.listdir(tmp_path / "out") == []
+
+
+# ---- hostile files: special files, sizes, duplicate keys, wrong types ---------------------------
+
+
+def _in_time(function, seconds=5.0):
+    """What `function` raised, from a thread; fail (rather than hang the suite) if it blocks."""
+    outcome = {}
+
+    def run():
+        try:
+            function()
+        except BaseException as e:  # noqa: BLE001 - handed to the test
+            outcome["error"] = e
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still blocked after {seconds} s"
+    return outcome.get("error")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs are POSIX")
+def test_loading_a_fifo_is_refused_at_once(tmp_path):
+    """It used to wait forever for a writer."""
+    fifo = tmp_path / "model.json"
+    os.mkfifo(fifo)
+    error = _in_time(lambda: MLP(2, [1], seed=0).load(fifo))
+    assert isinstance(error, NotARegularFileError) and "a FIFO (named pipe)" in str(error)
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_loading_a_device_is_refused_without_reading_it(device):
+    """/dev/zero used to raise MemoryError after filling the memory."""
+    if not os.path.exists(device):
+        pytest.skip(f"no {device}")
+    error = _in_time(lambda: MLP(2, [1], seed=0).load(device))
+    assert isinstance(error, NotARegularFileError) and "a character device" in str(error)
+
+
+def test_a_file_over_64_mb_is_refused_stating_the_limit(tmp_path):
+    path = tmp_path / "model.json"
+    with open(path, "wb") as f:
+        f.truncate(64 * 2**20 + 1)  # sparse: costs no disk
+    with pytest.raises(ModelFileError, match="model.json: larger than 64 MB"):
+        MLP(2, [1], seed=0).load(path)
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ('"version": 1', '"version": true', "format version true, this library reads 1"),
+        ('"version": 1', '"version": 1.0', "format version 1.0"),
+        ('"nin": 2', '"nin": true', "mismatch in 'nin': the file has true, the model has 2"),
+        ('"nin": 2', '"nin": 2.0', "mismatch in 'nin': the file has 2.0"),
+        ('"version": 1', '"version": 1, "version": 1', 'the key "version" is twice'),
+        (
+            '"layers.0.neurons.0.b": 0.0',
+            '"layers.0.neurons.0.b": 0.0, "layers.0.neurons.0.b": 5.0',
+            'the key "layers.0.neurons.0.b" is twice in one object',
+        ),
+        ('"layers.0.neurons.0.b": 0.0', '"layers.0.neurons.0.b": NaN', "NaN is not a JSON number"),
+        (
+            '"layers.0.neurons.0.b": 0.0',
+            '"layers.0.neurons.0.b": [' + "0, " * 1000 + "0]",
+            r"is \[0, 0, 0, .{40,60}…, not a finite number$",
+        ),
+    ],
+)
+def test_duplicate_keys_and_wrongly_typed_fields_are_refused(tmp_path, old, new, message):
+    """json.load keeps the last of two equal keys, and True == 1, 2.0 == 2 in Python: all were
+    accepted before."""
+    path = tmp_path / "model.json"
+    MLP(2, [3, 1], seed=0).save(path)
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    model = MLP(2, [3, 1], seed=1)
+    before = _data(model)
+    with pytest.raises(ModelFileError, match=message):
+        model.load(path)
+    assert _data(model) == before
+
+
+def test_a_nan_parameter_is_refused_by_name_when_saving(tmp_path):
+    """json said "Out of range float values are not JSON compliant", naming no parameter."""
+    model = MLP(2, [3, 1], seed=0)
+    dict(model.named_parameters())["layers.1.neurons.0.w.2"].data = float("nan")
+    path = tmp_path / "model.json"
+    with pytest.raises(ValueError, match=r"parameter layers.1.neurons.0.w.2 is nan; a model file"):
+        model.save(path)
+    assert not path.exists()
+
+
+_VALID = MLP(2, [2, 1], seed=0)
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=400))
+def test_fuzz_random_bytes_only_ever_raise_model_file_error(tmp_path_factory, data):
+    _refused_or_loaded(tmp_path_factory, data)
+
+
+@settings(max_examples=300)
+@given(st.data())
+def test_fuzz_mutated_model_files_only_ever_raise_model_file_error(tmp_path_factory, data):
+    """Flip, drop and insert bytes of a valid file: a loaded file or a ModelFileError, nothing
+    else (no KeyError, TypeError, MemoryError, RecursionError), and a refusal changes nothing."""
+    path = tmp_path_factory.mktemp("valid") / "model.json"
+    _VALID.save(path)
+    text = bytearray(path.read_bytes())
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(text) - 1))
+        action = data.draw(st.sampled_from(["flip", "drop", "insert"]))
+        byte = data.draw(st.sampled_from(b'{}[]",:0123456789.eE-+ntfaluri\\\xff\x00'))
+        if action == "flip":
+            text[at] = byte
+        elif action == "drop":
+            del text[at]
+        else:
+            text.insert(at, byte)
+    _refused_or_loaded(tmp_path_factory, bytes(text))
+
+
+def _refused_or_loaded(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("fuzz") / "model.json"
+    path.write_bytes(data)
+    model = MLP(2, [2, 1], seed=1)
+    before = _data(model)
+    try:
+        model.load(path)
+    except ModelFileError as e:
+        assert str(path) in str(e) and "\n" not in str(e)
+        assert _data(model) == before
+    else:
+        assert all(math.isfinite(x) for x in _data(model))
