@@ -442,3 +442,26 @@ def test_an_output_that_is_a_fifo_is_refused_and_left_alone(tmp_path, capsys, co
     status, _, err = call(*command, "-o", str(fifo), capsys=capsys)
     assert status == 1 and f"cannot write {str(fifo)!r}: it is a FIFO" in err
     assert err.count("\n") == 1 and os.listdir(tmp_path) == ["graph.svg"]
+
+
+def test_explain_at_the_languages_limit_of_1000_variables_writes_a_bounded_text(capsys):
+    """explain "x0 + x1 + … + x999" wrote 11.8 MB: every path in full, 999 factors long."""
+    names = [f"x{i}" for i in range(1000)]
+    at = ",".join(f"{name}=1" for name in names)
+    status, out, _ = call("explain", " + ".join(names), "--at", at, capsys=capsys)
+    assert status == 0 and len(out) < 1000 * 600
+    assert (
+        out.count("∂f/∂x0 = 1\n") == 1 and out.count("… (983 more) …") == 4
+    )  # x0, x1: 999 factors
+    status, out, _ = call(
+        "explain",
+        " + ".join(names),
+        "--at",
+        at,
+        "--wrt",
+        "x0",
+        "--max-factors",
+        "0",
+        capsys=capsys,
+    )
+    assert status == 0 and out.splitlines()[1].count("∂") == 2 * 999

@@ -5,10 +5,17 @@ import math
 import pytest
 from hypothesis import given
 
-from micrograd_nndl import NonFiniteGradientError, Value, numeric_grads, topological_order
+from micrograd_nndl import (
+    NonFiniteGradientError,
+    Value,
+    maxout,
+    numeric_grads,
+    topological_order,
+)
 from micrograd_nndl.book import sigmoid_graph
 from micrograd_nndl.testing import expressions
 from viz import VizError, explain
+from viz.chain_rule import MAX_COUNTED
 
 
 def test_the_books_product_for_df_dw():
@@ -120,3 +127,57 @@ def test_max_paths_must_be_a_positive_integer(max_paths):
     nodes = sigmoid_graph()
     with pytest.raises(ValueError, match="max_paths must be a positive integer"):
         explain(nodes["h6"], nodes["w"], max_paths=max_paths)
+
+
+# ---- hostile sizes: more paths than a number can say, paths longer than a line -----------------
+
+
+def test_more_than_10_to_the_4300_paths_are_counted_without_overflow():
+    """explain() used to raise ValueError: Exceeds the limit (4300 digits) for integer string
+    conversion. maxout(h, h, …, h) of 100 copies multiplies the paths by 100 and passes h on:
+    2200 of them make 10^4400 paths and ∂f/∂x = 1."""
+    x = Value(0.5, "x")
+    h = x
+    for _ in range(2200):
+        h = maxout(*[h] * 100)
+    rule = explain(h, x, max_paths=3)
+    lines = rule.text.splitlines()
+    assert lines[0].endswith(": more than 10^18 paths, each a product of local derivatives")
+    assert "  … and more than 10^18 others (not listed)" in lines
+    assert (
+        lines[-1]
+        == f"∂{lines[0][1:].split('/')[0]}/∂x = 1 (all paths, summed node by node: forward mode)"
+    )
+    assert rule.path_count == MAX_COUNTED + 1 and rule.total == 1.0 and len(rule.paths) == 3
+    assert all(len(path.factors) == 2200 and path.product in (0.0, 1.0) for path in rule.paths)
+
+
+def test_an_exact_count_up_to_the_limit_is_stated_exactly():
+    x = Value(0.5, "x")
+    h = x
+    for _ in range(59):  # 2^59 < 10^18 paths: stated as they are
+        h = h + h
+    assert (
+        explain(h, x, max_paths=1)
+        .text.splitlines()[0]
+        .endswith(f": {2**59} paths, each a product of local derivatives")
+    )
+
+
+def test_a_long_path_shows_its_first_and_last_factors_and_says_how_to_see_all():
+    """A chain of 10^4 nodes wrote 10^4 factors on one line; the product is still every one."""
+    x = Value(1.0, "x")
+    h = x
+    for _ in range(10_000):
+        h = h * 1.0001
+    rule = explain(h, x)
+    path_line, values_line, note, result = rule.text.splitlines()[1:]
+    assert path_line.count("∂") == 2 * 16 and "… (9984 more) …" in path_line
+    assert values_line.count(" × ") == 16 and "… (9984 more) …" in values_line
+    assert "max_factors=None, or --max-factors 0 on the command line, shows every one" in note
+    assert math.isclose(rule.total, 1.0001**10_000, rel_tol=1e-9)
+    assert result == f"∂h10000/∂x = {rule.total:.6g}"
+    everything = explain(h, x, max_factors=None).text
+    assert everything.splitlines()[1].count("∂") == 2 * 10_000 and "more) …" not in everything
+    with pytest.raises(ValueError, match="max_factors must be a positive integer, got 0"):
+        explain(h, x, max_factors=0)

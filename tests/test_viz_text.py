@@ -2,7 +2,7 @@
 
 import pytest
 
-from micrograd_nndl import Value
+from micrograd_nndl import MLP, Value, maxout
 from micrograd_nndl.book import sigmoid_graph
 from viz import format_graph, graph_rows, print_graph
 
@@ -91,3 +91,46 @@ def test_bad_arguments_name_themselves():
         format_graph([1, 2])
     with pytest.raises(ValueError, match="digits"):
         format_graph(Value(1.0), digits=0)
+
+
+# ---- hostile sizes: wide nodes, many nodes ------------------------------------------------------
+
+
+def test_a_maxout_of_8000_inputs_gives_a_bounded_table_that_says_what_it_left_out():
+    """It took 7.5 s (every edge's name counted the node's inputs again) and padded 8001 rows
+    to a 180,000-character cell."""
+    xs = [Value(i / 8000, f"x{i}") for i in range(8000)]
+    m = maxout(*xs)
+    m.backward()
+    lines = format_graph(m).splitlines()
+    assert len(lines) == 2 + 200 + 1 + 1  # header, rule, rows, "… more rows", the note
+    assert lines[102] == "… 7801 more rows"
+    assert lines[-1] == (
+        "(200 of 8001 nodes shown and cells cut at 80 characters: "
+        "max_rows=None, max_width=None show everything)"
+    )
+    assert max(len(line) for line in lines[:-1]) < 6 * 82
+    last = lines[-2].split()
+    assert last[:4] == ["h1", "max", "x0,", "x1,"] and "…" in lines[-2]
+    assert lines[2].split() == ["x0", "leaf", "0", "0"]
+    assert lines[-3].split() == ["x7999", "leaf", "0.999875", "1"]  # the arg-max gets it all
+    everything = format_graph(m, max_rows=None, max_width=None).splitlines()
+    assert len(everything) == 2 + 8001 and ", ".join(f"x{i}" for i in range(8000)) in everything[-1]
+
+
+def test_a_784_input_mlp_loss_prints_a_bounded_table():
+    """print_graph of a 784-16-1 MLP's loss wrote 345 MB, every row padded to 25,727 characters."""
+    model = MLP(784, [16, 1], seed=0)
+    loss = (model([0.5] * 784) - 1.0) ** 2
+    loss.backward()
+    text = format_graph(loss)
+    assert len(text) < 200 * 6 * 82 and "nodes shown and cells cut at 80 characters" in text
+
+
+@pytest.mark.parametrize(
+    "option, value, error",
+    [("max_rows", 1, ValueError), ("max_width", 7, ValueError), ("max_rows", 2.5, TypeError)],
+)
+def test_the_limits_are_checked(option, value, error):
+    with pytest.raises(error, match=option):
+        format_graph(Value(1.0, "x"), **{option: value})

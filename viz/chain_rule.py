@@ -18,6 +18,10 @@ from micrograd_nndl import NonFiniteGradientError, Value, forward_tangents
 from .fmt import DIGITS, check_digits, format_factor, format_number
 from .graph import Graph, require_value
 
+#: Paths are counted exactly up to this many; beyond it the count stops growing and the text
+#: says "more than 10^18 paths" (the exact count of a deep graph has thousands of digits).
+MAX_COUNTED = 10**18
+
 
 @dataclass(frozen=True, repr=False)
 class ChainPath:
@@ -42,7 +46,7 @@ class ChainRule:
 
     `total` is the sum of every path's product: added path by path when all are listed, else
     accumulated node by node from wrt to root (forward mode, NNDL §4.5.3), as there are too many
-    paths to list.
+    paths to list. `path_count` is exact up to MAX_COUNTED; MAX_COUNTED + 1 means "more".
     """
 
     root: Value
@@ -56,8 +60,18 @@ class ChainRule:
         return self.text
 
 
-def explain(root: Value, wrt: Value, *, max_paths: int = 20, digits: int = DIGITS) -> ChainRule:
+def explain(
+    root: Value,
+    wrt: Value,
+    *,
+    max_paths: int = 20,
+    max_factors: int | None = 16,
+    digits: int = DIGITS,
+) -> ChainRule:
     """Write ∂root/∂wrt as the sum over paths of products of local derivatives.
+
+    The text lists at most `max_paths` paths, each with at most `max_factors` factors (its
+    first and last halves; None: all): time and output grow with the graph, not its paths.
 
     Raises VizError if `wrt` is not in the graph of `root`, and NonFiniteGradientError if a
     local derivative on the way is not finite (e.g. √x at x = 0).
@@ -66,8 +80,11 @@ def explain(root: Value, wrt: Value, *, max_paths: int = 20, digits: int = DIGIT
     require_value(wrt, "wrt")
     graph.index(wrt)  # a VizError naming wrt if it is not in the graph
     digits = check_digits(digits)
-    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
-        raise ValueError(f"max_paths must be a positive integer, got {max_paths!r}")
+    for option, value in (("max_paths", max_paths), ("max_factors", max_factors)):
+        if value is None and option == "max_factors":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{option} must be a positive integer, got {value!r}")
 
     locals_: dict[int, tuple[float, ...]] = {}
     counts = _path_counts(graph, wrt, locals_)
@@ -88,7 +105,7 @@ def explain(root: Value, wrt: Value, *, max_paths: int = 20, digits: int = DIGIT
         raise NonFiniteGradientError(
             f"∂{graph.name(root)}/∂{graph.name(wrt)} is {total!r}: the sum over paths overflows"
         )
-    text = _write(graph, wrt, paths, path_count, total, digits)
+    text = _write(graph, wrt, paths, path_count, total, digits, max_factors)
     return ChainRule(root, wrt, tuple(paths), path_count, total, text)
 
 
@@ -102,7 +119,7 @@ def _path_counts(graph: Graph, wrt: Value, locals_: dict[int, tuple[float, ...]]
         count = sum(counts.get(id(p), 0) for p in node.parents)
         if not count:
             continue
-        counts[id(node)] = count
+        counts[id(node)] = min(count, MAX_COUNTED + 1)  # saturates: no number of 10^4300
         try:
             derivatives = node.local_grads()
         except (ArithmeticError, ValueError) as e:
@@ -148,23 +165,40 @@ def _paths(root: Value, wrt: Value, counts: dict) -> Iterator[tuple[tuple, tuple
 
 
 def _write(
-    graph: Graph, wrt: Value, paths: list, path_count: int, total: float, digits: int
+    graph: Graph,
+    wrt: Value,
+    paths: list,
+    path_count: int,
+    total: float,
+    digits: int,
+    max_factors: int | None,
 ) -> str:
     root_name, wrt_name = graph.name(graph.root), graph.name(wrt)
     result = f"∂{root_name}/∂{wrt_name} = {format_number(total, digits)}"
     if graph.root is wrt:
         return f"{result} (the output itself: the empty product)"
-    kind = "1 path" if path_count == 1 else f"{path_count} paths"
+    kind = "1 path" if path_count == 1 else f"{_count(path_count)} paths"
     lines = [f"∂{root_name}/∂{wrt_name}: {kind}, each a product of local derivatives"]
+    cut = False
     for k, path in enumerate(paths, 1):
-        symbols = " · ".join(graph.edge(n, a) for n, a in zip(path.nodes, path.arguments))
-        values = " × ".join(format_factor(f, digits) for f in path.factors)
+        shown = _shown(len(path.factors), max_factors)
+        cut = cut or len(shown) < len(path.factors)
+        edges = [graph.edge(path.nodes[i], path.arguments[i]) for i in shown]
+        symbols = _joined(shown, edges, " · ")
+        values = _joined(shown, [format_factor(path.factors[i], digits) for i in shown], " × ")
         if len(path.factors) > 1:
             values += f" = {format_number(path.product, digits)}"
         lines.append(f"  path {k}: {symbols}")
         lines.append(f"        = {values}")
+    if cut:
+        lines.append(
+            f"  (each path shows its first and last factors, {max_factors} in all: "
+            "max_factors=None, or --max-factors 0 on the command line, shows every one)"
+        )
     if path_count > len(paths):
-        lines.append(f"  … and {path_count - len(paths)} more paths (not listed)")
+        others = path_count - len(paths)
+        more = "more than 10^18 others" if path_count > MAX_COUNTED else f"{others} more paths"
+        lines.append(f"  … and {more} (not listed)")
         lines.append(f"{result} (all paths, summed node by node: forward mode)")
     elif path_count > 1:
         products = " + ".join(format_factor(p.product, digits) for p in paths)
@@ -172,3 +206,28 @@ def _write(
     else:
         lines.append(result)
     return "\n".join(lines)
+
+
+def _count(count: int) -> str:
+    """A path count as the text states it: exact, or "more than 10^18" once it saturates."""
+    return "more than 10^18" if count > MAX_COUNTED else str(count)
+
+
+def _shown(length: int, limit: int | None) -> list[int]:
+    """The indices of a path's factors that are written: all, or the first and last halves."""
+    if limit is None or length <= limit:
+        return list(range(length))
+    head = (limit + 1) // 2
+    return [*range(head), *range(length - (limit - head), length)]
+
+
+def _joined(shown: list[int], texts: list[str], sep: str) -> str:
+    """The texts of the factors `shown` joined by `sep`, "… (k more) …" where some are left
+    out."""
+    parts, previous = [], -1
+    for i, text in zip(shown, texts):
+        if i != previous + 1:
+            parts.append(f"… ({i - previous - 1} more) …")
+        parts.append(text)
+        previous = i
+    return sep.join(parts)

@@ -185,6 +185,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
     add = _recorder(explain_, options["explain"])
     add("--wrt", metavar="NAME", help="the variable to differentiate by (default: every one)")
     add("--max-paths", type=int, default=20, help="list at most this many paths (default 20)")
+    add(
+        "--max-factors",
+        type=int,
+        default=16,
+        help="write at most this many factors of a path, its first and last (default 16; 0: all)",
+    )
     command(
         "step",
         run_step,
@@ -470,6 +476,8 @@ def run_grad(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
 def run_explain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     if args.max_paths < 1:
         raise UsageError(f"--max-paths must be at least 1, got {args.max_paths}")
+    if args.max_factors < 0:
+        raise UsageError(f"--max-factors must be at least 0 (0: all), got {args.max_factors}")
     expression, root, leaves = build_graph(args)
     if args.wrt is not None and args.wrt not in leaves:
         raise UsageError(
@@ -481,7 +489,13 @@ def run_explain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
         if i:
             print(file=out)
         with placing(expression, root):
-            rule = explain(root, leaves[name], max_paths=args.max_paths, digits=args.digits)
+            rule = explain(
+                root,
+                leaves[name],
+                max_paths=args.max_paths,
+                max_factors=args.max_factors or None,
+                digits=args.digits,
+            )
         print(rule.text, file=out)
 
 

@@ -387,7 +387,8 @@ def _summarise(
         dot.edge("more", f"o{i}", style="dashed", color=MUTED, fontcolor=MUTED, label=label)
     return (
         f"The {shown} nodes nearest the output {graph.name(graph.root)}, of {len(graph):,}. "
-        f"viz.print_graph(root) lists them all; draw_dot(root, max_nodes=...) draws more."
+        "viz.print_graph(root, max_rows=None) lists them all; "
+        "draw_dot(root, max_nodes=...) draws more."
     )
 
 

@@ -16,6 +16,12 @@ from .graph import Graph, local_derivatives, shown_grad, shown_value
 HEADER = ("node", "op", "inputs", "value", "grad", "local derivatives")
 
 
+#: What a text view shows by default: enough for any graph one reads row by row, and a
+#: bounded output for a graph of a million nodes (None for either shows everything).
+MAX_ROWS = 200
+MAX_WIDTH = 80
+
+
 def graph_rows(
     root: Value,
     *,
@@ -30,20 +36,25 @@ def graph_rows(
     """
     graph = Graph(root)
     digits = check_digits(digits)
-    rows = []
-    for node in graph.nodes:
-        value = shown_value(node, values)
-        rows.append(
-            (
-                graph.name(node),
-                "leaf" if (op := node.op_info) is None else op.describe(node.constant),
-                ", ".join(graph.name(p) for p in node.parents),
-                format_number(value, digits),
-                format_number(shown_grad(node, grads), digits),
-                "" if value is None else _local_text(graph, node, digits),
-            )
-        )
-    return rows
+    return [_row(graph, node, values, grads, digits) for node in graph.nodes]
+
+
+def _row(
+    graph: Graph,
+    node: Value,
+    values: Mapping[Value, float] | None,
+    grads: Mapping[Value, float] | None,
+    digits: int,
+) -> tuple[str, str, str, str, str, str]:
+    value = shown_value(node, values)
+    return (
+        graph.name(node),
+        "leaf" if (op := node.op_info) is None else op.describe(node.constant),
+        ", ".join(graph.name(p) for p in node.parents),
+        format_number(value, digits),
+        format_number(shown_grad(node, grads), digits),
+        "" if value is None else _local_text(graph, node, digits),
+    )
 
 
 def _local_text(graph: Graph, node: Value, digits: int) -> str:
@@ -62,10 +73,51 @@ def format_graph(
     values: Mapping[Value, float] | None = None,
     grads: Mapping[Value, float] | None = None,
     digits: int = DIGITS,
+    max_rows: int | None = MAX_ROWS,
+    max_width: int | None = MAX_WIDTH,
 ) -> str:
-    """The table of `graph_rows` as aligned text ("—": not computed yet)."""
-    rows = [HEADER, *graph_rows(root, values=values, grads=grads, digits=digits)]
-    return format_columns(rows)
+    """The table of `graph_rows` as aligned text ("—": not computed yet).
+
+    At most `max_rows` rows (the first and last halves, the nodes between counted in one "…"
+    row) and cells of at most `max_width` characters ("…" ends a cut cell), so the text grows
+    with the graph only up to a bound (a 784-input neuron's inputs make a 25,000-character
+    cell); a last line says what was left out and how to see everything. None: no limit.
+    """
+    _check_limit("max_rows", max_rows, 2)
+    _check_limit("max_width", max_width, 8)
+    graph = Graph(root)
+    digits = check_digits(digits)
+    nodes = graph.nodes
+    left_out = 0 if max_rows is None else max(0, len(nodes) - max_rows)
+    head = len(nodes) if not left_out else max_rows // 2
+    shown = nodes[:head] + nodes[head + left_out :]
+    rows = [_row(graph, node, values, grads, digits) for node in shown]
+    cut = max_width is not None and any(len(cell) > max_width for row in rows for cell in row)
+    if cut:
+        rows = [tuple(_cut(cell, max_width) for cell in row) for row in rows]
+    lines = format_columns([HEADER, *rows]).split("\n")
+    notes = []
+    if left_out:
+        lines.insert(2 + head, f"… {left_out} more rows")
+        notes.append(f"{len(shown)} of {len(nodes)} nodes shown")
+    if cut:
+        notes.append(f"cells cut at {max_width} characters")
+    if notes:
+        lines.append(f"({' and '.join(notes)}: max_rows=None, max_width=None show everything)")
+    return "\n".join(lines)
+
+
+def _check_limit(option: str, limit: int | None, least: int) -> None:
+    if limit is None:
+        return
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise TypeError(f"{option} must be an integer or None, got {limit!r}")
+    if limit < least:
+        raise ValueError(f"{option} must be at least {least} (or None: no limit), got {limit}")
+
+
+def _cut(cell: str, width: int | None) -> str:
+    return cell if width is None or len(cell) <= width else f"{cell[: width - 1]}…"
 
 
 def print_graph(
@@ -74,6 +126,17 @@ def print_graph(
     values: Mapping[Value, float] | None = None,
     grads: Mapping[Value, float] | None = None,
     digits: int = DIGITS,
+    max_rows: int | None = MAX_ROWS,
+    max_width: int | None = MAX_WIDTH,
 ) -> None:
-    """Print `format_graph(root)`."""
-    print(format_graph(root, values=values, grads=grads, digits=digits))
+    """Print `format_graph(root)` (options as there)."""
+    print(
+        format_graph(
+            root,
+            values=values,
+            grads=grads,
+            digits=digits,
+            max_rows=max_rows,
+            max_width=max_width,
+        )
+    )
