@@ -16,6 +16,7 @@ from micrograd_nndl.book import sigmoid_graph
 from micrograd_nndl.testing import expressions
 from viz import VizError, explain
 from viz.chain_rule import MAX_COUNTED
+from viz.fmt import DIGITS, format_number
 
 
 def test_the_books_product_for_df_dw():
@@ -176,7 +177,7 @@ def test_a_long_path_shows_its_first_and_last_factors_and_says_how_to_see_all():
     assert values_line.count(" × ") == 16 and "… (9984 more) …" in values_line
     assert "max_factors=None, or --max-factors 0 on the command line, shows every one" in note
     assert math.isclose(rule.total, 1.0001**10_000, rel_tol=1e-9)
-    assert result == f"∂h10000/∂x = {rule.total:.6g}"
+    assert result == f"∂h10000/∂x = {format_number(rule.total, DIGITS)}"
     everything = explain(h, x, max_factors=None).text
     assert everything.splitlines()[1].count("∂") == 2 * 10_000 and "more) …" not in everything
     with pytest.raises(ValueError, match="max_factors must be a positive integer, got 0"):
