@@ -7,6 +7,7 @@ the many error cases run `main()` in-process with the same exit codes and stream
 import io
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -465,3 +466,135 @@ def test_explain_at_the_languages_limit_of_1000_variables_writes_a_bounded_text(
         capsys=capsys,
     )
     assert status == 0 and out.splitlines()[1].count("∂") == 2 * 999
+
+
+# ---- a terminal that cannot be trusted: Ctrl-C, closed stdin, ASCII only, escape sequences ------
+
+INTERRUPT_DURING_IMPORT = """
+import importlib.abc, os, signal, sys
+
+class CtrlC(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == {module!r}:  # as a user's Ctrl-C lands in the slow imports of start-up
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+from viz.__main__ import main
+raise SystemExit(main({argv!r}))
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT")
+@pytest.mark.parametrize("module", ["numpy", "graphviz", "micrograd_nndl.engine", "viz.cli"])
+def test_ctrl_c_during_start_up_ends_with_130_and_one_line(module):
+    """13 of 40 Ctrl-Cs during the start-up imports printed a raw traceback."""
+    code = INTERRUPT_DURING_IMPORT.format(module=module, argv=["grad", "x*y", "--at", "x=1,y=2"])
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr, done.stdout) == (130, "micrograd-nndl: interrupted\n", "")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT")
+def test_ctrl_c_while_step_waits_for_a_key_ends_with_130_and_one_line():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "viz", "step", *BOOK],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        assert process.stdout.readline().startswith("forward pass done")  # now waiting
+        process.send_signal(signal.SIGINT)
+        status = process.wait(timeout=30)
+    finally:
+        process.kill()
+    assert status == 130 and process.stderr.read() == "micrograd-nndl step: interrupted\n"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell closes the descriptor")
+def test_step_with_stdin_closed_shows_the_table_and_stops():
+    """sys.stdin is None then: it raised AttributeError: 'NoneType' object has no attribute
+    'isatty'."""
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$0" -m viz step "$@" 0<&-', sys.executable, *BOOK],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.startswith("forward pass done; backward has 4 steps")
+    assert done.stdout.endswith("f     σ     h2      0.5    —     ∂f/∂h2 = 0.25\n")  # no grad yet
+
+
+def test_an_ascii_terminal_gets_ascii_spellings_instead_of_a_unicode_error(tmp_path):
+    """It printed "f = 0.5" and died with UnicodeEncodeError on ∂."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "ascii"}
+    grad = subprocess.run(
+        [sys.executable, "-m", "viz", "grad", *BOOK],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+    assert (grad.returncode, grad.stderr) == (0, "")
+    assert grad.stdout == "f = 0.5\ndf/dx = 0\ndf/dw = 0.25\ndf/db = 0.25\n"
+    demo = subprocess.run(
+        [sys.executable, "-m", "viz", "demo", "-o", str(tmp_path / "g.svg")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+    assert demo.returncode == 0 and demo.stdout.isascii()
+    assert demo.stdout.startswith("f(x; w, b) = sigma(wx + b) = 1 / (exp(-(wx + b)) + 1)")
+    assert "  path 1: dh6/dh5 * dh5/dh4 * dh4/dh3 * dh3/dh2 * dh2/dh1 * dh1/dw\n" in demo.stdout
+    assert "        = (-0.25) * 1 * 1 * (-1) * 1 * 1 = 0.25\n" in demo.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "viz", "grad", "sqrt(x)", "--at", "x=-1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+    assert bad.returncode == 1 and bad.stderr.isascii() and bad.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [*BOOK, "--wrt", "\x1b]0;pwned\x07"],
+        ["x*w", "--at", "x=1,w=2", "--max-paths", "1", "--wrt", "w\u202ex\ud800"],
+    ],
+)
+def test_an_echoed_wrt_cannot_send_escape_sequences_to_the_terminal(capsys, args):
+    """An escape sequence in --wrt set the terminal's title."""
+    status, _, err = call("explain", *args, capsys=capsys)
+    assert status == 2 and "not a variable of the formula" in err
+    assert err.isprintable() or err[:-1].isprintable()
+    assert "\\x1b]0;pwned\\x07" in err or "\\u202e" in err and "\\ud800" in err
+
+
+def test_echoed_params_and_output_paths_are_escaped(tmp_path, capsys):
+    status, _, err = call(
+        "render", *BOOK, "-o", str(tmp_path / "g.svg"), "--params", "w,\x1b[2J", capsys=capsys
+    )
+    assert status == 2 and "--params \\x1b[2J: not a variable" in err
+    odd = tmp_path / "g\x1b[31m.svg"
+    status, out, _ = call("render", *BOOK, "-o", str(odd), capsys=capsys)
+    assert status == 0 and odd.exists()
+    assert out.startswith(f"wrote {tmp_path}/g\\x1b[31m.svg (") and "\x1b" not in out

@@ -12,15 +12,46 @@ and the chain rule written out path by path.
     to_html(f, "sigmoid.html")       # one offline page: click through both passes
 """
 
-from .chain_rule import ChainPath, ChainRule, explain
-from .demo import demo
-from .dot import draw_dot, render
-from .drawing import Drawing
-from .errors import RenderError, VizError
-from .figures import draw_network, draw_neuron
-from .html import stepper_html, to_html
-from .stepper import Step, Stepper, Update
-from .text import format_graph, graph_rows, print_graph
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+#: Each public name and the module that defines it. They are imported on first use (PEP 562),
+#: so `python -m viz` and the `micrograd-nndl` command can catch Ctrl-C before numpy, graphviz
+#: and the engine load, and `import viz.cli` does not load the drawing modules first.
+_HOMES = {
+    "ChainPath": "chain_rule",
+    "ChainRule": "chain_rule",
+    "explain": "chain_rule",
+    "demo": "demo",
+    "draw_dot": "dot",
+    "render": "dot",
+    "Drawing": "drawing",
+    "draw_network": "figures",
+    "draw_neuron": "figures",
+    "RenderError": "errors",
+    "VizError": "errors",
+    "stepper_html": "html",
+    "to_html": "html",
+    "Step": "stepper",
+    "Stepper": "stepper",
+    "Update": "stepper",
+    "format_graph": "text",
+    "graph_rows": "text",
+    "print_graph": "text",
+}
+
+if TYPE_CHECKING:  # what type checkers and editors read
+    from .chain_rule import ChainPath, ChainRule, explain
+    from .demo import demo
+    from .dot import draw_dot, render
+    from .drawing import Drawing
+    from .errors import RenderError, VizError
+    from .figures import draw_network, draw_neuron
+    from .html import stepper_html, to_html
+    from .stepper import Step, Stepper, Update
+    from .text import format_graph, graph_rows, print_graph
 
 __all__ = [
     "ChainPath",
@@ -43,3 +74,15 @@ __all__ = [
     "stepper_html",
     "to_html",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'viz' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
+    globals()[name] = value  # the next access is a plain lookup
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

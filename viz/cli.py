@@ -30,6 +30,7 @@ from micrograd_nndl import (
 )
 
 from .chain_rule import explain
+from .console import fall_back_to_ascii, is_terminal, printable, read_line, shown
 from .demo import DEFAULT_IMAGE, PAGE_NAME, demo
 from .dot import MAX_NODES, render
 from .drawing import SUFFIXES, image_format
@@ -432,7 +433,7 @@ def run_render(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
             title=args.title,
             legend=not args.no_legend,
         )
-    print(f"wrote {path} ({path.stat().st_size} bytes)", file=out)
+    print(f"wrote {shown(str(path))} ({path.stat().st_size} bytes)", file=out)
 
 
 def _params(args: argparse.Namespace, leaves: dict[str, Value]) -> list[Value]:
@@ -441,7 +442,7 @@ def _params(args: argparse.Namespace, leaves: dict[str, Value]) -> list[Value]:
     unknown = [name for name in names if name not in leaves]
     if unknown:
         raise UsageError(
-            f"--params {','.join(unknown)}: not a variable of the formula "
+            f"--params {shown(','.join(unknown))}: not a variable of the formula "
             f"(its variables: {', '.join(leaves) or 'none'})"
         )
     return [leaves[name] for name in names]
@@ -481,7 +482,7 @@ def run_explain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     expression, root, leaves = build_graph(args)
     if args.wrt is not None and args.wrt not in leaves:
         raise UsageError(
-            f"--wrt {args.wrt}: not a variable of the formula "
+            f"--wrt {shown(args.wrt)}: not a variable of the formula "
             f"(its variables: {', '.join(leaves) or 'none'})"
         )
     names = [args.wrt] if args.wrt is not None else list(leaves)
@@ -516,15 +517,15 @@ def _step(
     stepper = Stepper(root, digits=args.digits)
     while stepper.forward() is not None:  # the command line steps backward only
         pass
-    interactive = inp.isatty()
+    interactive = is_terminal(inp)
     steps = f"{stepper.n_backward} step{'s' if stepper.n_backward > 1 else ''}"
     print(f"forward pass done; backward has {steps} ({STEP_KEYS})", file=out)
     print(stepper.table(), file=out)
     while not stepper.done:
         if interactive:
             print("> ", end="", file=out, flush=True)
-        line = inp.readline()
-        if not line:  # end of the piped commands
+        line = read_line(inp)
+        if not line:  # end of the piped commands, or no standard input at all
             break
         key = line.strip().lower()
         if key == "":
@@ -591,6 +592,8 @@ def main(
     """Run the command line; return the exit status (0 ok, 2 usage or expression, 1 failure,
     130 interrupted)."""
     out, inp, err = stdout or sys.stdout, stdin or sys.stdin, sys.stderr
+    for stream in (out, err):
+        fall_back_to_ascii(stream)  # PYTHONIOENCODING=ascii: df/dx rather than a traceback
     parser, options = build_parser()
     typed = list(sys.argv[1:] if argv is None else argv)
     shielded, k = shield_formula(typed, options)
@@ -601,12 +604,12 @@ def main(
         args.run(args, out, inp)
     except ExpressionError as e:
         if e.position is None:  # no place in the formula: a value given to pi or e
-            print(f"{PROG} {args.command}: error: {e}", file=err)
+            print(f"{PROG} {args.command}: error: {printable(str(e))}", file=err)
         else:
-            print(f"{PROG} {args.command}: bad formula:\n{e}", file=err)
+            print(f"{PROG} {args.command}: bad formula:\n{printable(str(e))}", file=err)
         return 2
     except UsageError as e:
-        print(f"{PROG} {args.command}: error: {e}", file=err)
+        print(f"{PROG} {args.command}: error: {printable(str(e))}", file=err)
         return 2
     except MathError as e:
         print(f"{PROG} {args.command}: {type(e).__name__}: {_one_line(e)}", file=err)
@@ -626,4 +629,4 @@ def main(
 
 def _one_line(error: BaseException) -> str:
     lines = str(error).strip().splitlines() or [type(error).__name__]
-    return lines[0] if len(lines) == 1 else f"{lines[0]} (...)"
+    return printable(lines[0] if len(lines) == 1 else f"{lines[0]} (...)")
