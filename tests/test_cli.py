@@ -470,6 +470,12 @@ def test_explain_at_the_languages_limit_of_1000_variables_writes_a_bounded_text(
 
 # ---- a terminal that cannot be trusted: Ctrl-C, closed stdin, ASCII only, escape sequences ------
 
+def _ctrl_c_reaches_it() -> None:
+    """In the child, before Python starts: Ctrl-C as at a terminal. A shell running the tests
+    in the background makes its children ignore SIGINT, and Python keeps it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 INTERRUPT_DURING_IMPORT = """
 import importlib.abc, os, signal, sys
 
@@ -492,6 +498,7 @@ def test_ctrl_c_during_start_up_ends_with_130_and_one_line(module):
     code = INTERRUPT_DURING_IMPORT.format(module=module, argv=["grad", "x*y", "--at", "x=1,y=2"])
     done = subprocess.run(
         [sys.executable, "-c", code],
+        preexec_fn=_ctrl_c_reaches_it,
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -505,6 +512,7 @@ def test_ctrl_c_during_start_up_ends_with_130_and_one_line(module):
 def test_ctrl_c_while_step_waits_for_a_key_ends_with_130_and_one_line():
     process = subprocess.Popen(
         [sys.executable, "-m", "viz", "step", *BOOK],
+        preexec_fn=_ctrl_c_reaches_it,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
