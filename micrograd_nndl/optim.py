@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 
+from .checks import finite_number
 from .engine import Value
 from .errors import NonFiniteGradientError
 
@@ -22,8 +23,10 @@ Schedule = Callable[[int], float]
 
 def linear_decay(start: float, end: float, steps: int) -> Schedule:
     """lr(t) = start + (end − start)·t/steps for t < steps, then end (micrograd: 1.0 → 0.1)."""
-    if steps < 1:
-        raise ValueError(f"linear_decay needs steps >= 1, got {steps}")
+    start = finite_number("linear_decay", "start", start, at_least=0.0)
+    end = finite_number("linear_decay", "end", end, at_least=0.0)
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"linear_decay: steps must be an integer >= 1, got {steps!r}")
     return lambda t: start + (end - start) * min(t, steps) / steps
 
 
@@ -37,15 +40,21 @@ class Optimizer:
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"{type(self).__name__}: parameter {i} is not a Value")
-        if not (isinstance(lr, (int, float)) and lr > 0 and math.isfinite(lr)):
-            raise ValueError(f"{type(self).__name__}: lr must be a positive number, got {lr!r}")
-        self.lr = float(lr)
+        self.lr = finite_number(type(self).__name__, "lr", lr, above=0.0)
+        if schedule is not None and not callable(schedule):
+            raise TypeError(
+                f"{type(self).__name__}: schedule must be a function of the step, got {schedule!r}"
+            )
         self.schedule = schedule
         self.steps = 0
 
     def current_lr(self) -> float:
-        """The learning rate the next `step()` uses."""
-        return self.lr if self.schedule is None else float(self.schedule(self.steps))
+        """The learning rate the next `step()` uses; a schedule's is checked each step (a
+        negative or nan rate would climb the loss or poison every parameter silently)."""
+        if self.schedule is None:
+            return self.lr
+        where = f"{type(self).__name__} schedule({self.steps})"
+        return finite_number(where, "the learning rate", self.schedule(self.steps), at_least=0.0)
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (gradients accumulate across backward calls)."""
@@ -91,12 +100,8 @@ class SGD(Optimizer):
         schedule: Schedule | None = None,
     ) -> None:
         super().__init__(params, lr, schedule)
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"SGD momentum must be in [0, 1), got {momentum!r}")
-        if weight_decay < 0.0:
-            raise ValueError(f"SGD weight_decay must be >= 0, got {weight_decay!r}")
-        self.momentum = float(momentum)
-        self.weight_decay = float(weight_decay)
+        self.momentum = finite_number("SGD", "momentum", momentum, at_least=0.0, below=1.0)
+        self.weight_decay = finite_number("SGD", "weight_decay", weight_decay, at_least=0.0)
         self.velocity: list[float] = [0.0] * len(self.params)
 
     def update(self, lr: float, grads: list[float]) -> tuple[list[float], object]:
@@ -129,16 +134,16 @@ class Adam(Optimizer):
         schedule: Schedule | None = None,
     ) -> None:
         super().__init__(params, lr, schedule)
-        b1, b2 = betas
-        if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
-            raise ValueError(f"Adam betas must be in [0, 1), got {betas!r}")
-        if eps <= 0.0 or weight_decay < 0.0:
-            raise ValueError(
-                f"Adam needs eps > 0 and weight_decay >= 0, got {eps!r}, {weight_decay!r}"
-            )
-        self.betas = (float(b1), float(b2))
-        self.eps = float(eps)
-        self.weight_decay = float(weight_decay)
+        try:
+            b1, b2 = betas
+        except (TypeError, ValueError):
+            raise TypeError(f"Adam: betas must be a pair (β₁, β₂), got {betas!r}") from None
+        self.betas = (
+            finite_number("Adam", "betas[0]", b1, at_least=0.0, below=1.0),
+            finite_number("Adam", "betas[1]", b2, at_least=0.0, below=1.0),
+        )
+        self.eps = finite_number("Adam", "eps", eps, above=0.0)
+        self.weight_decay = finite_number("Adam", "weight_decay", weight_decay, at_least=0.0)
         n = len(self.params)
         self.moments: tuple[list[float], list[float]] = ([0.0] * n, [0.0] * n)
 

@@ -9,13 +9,17 @@ leaves the model as it was after the last finished step.
 
 from __future__ import annotations
 
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TextIO
 
 import numpy as np
 
+from .checks import finite_number
 from .compiled_loss import CompiledLoss
 from .data import batches
 from .engine import Value
@@ -122,6 +126,9 @@ def fit(
     the epoch and the step; the model keeps the parameters of the last finished step.
     """
     loss_fn = get_loss(loss)
+    l2 = finite_number("fit", "l2", l2, at_least=0.0)
+    if threshold is not None:
+        threshold = finite_number("fit", "threshold", threshold)
     params = model.parameters()
     opt = SGD(params, lr=0.1) if optimizer is None else optimizer
     X, y = _check_data(X, y)
@@ -177,13 +184,14 @@ def fit(
                 f"loss {history.loss[-1]:.4f}" + (f" acc {acc:.3f}" if acc is not None else ""),
             )
     except KeyboardInterrupt:
-        history.interrupted = True
-        bar.close()
-        print(
-            f"fit: interrupted after {len(history.loss)} epochs; "
-            "the model keeps the parameters of the last finished step",
-            file=sys.stderr,
-        )
+        with _interrupts_held():  # a second Ctrl-C now would print a traceback
+            history.interrupted = True
+            bar.close()
+            print(
+                f"fit: interrupted after {len(history.loss)} epochs; "
+                "the model keeps the parameters of the last finished step",
+                file=sys.stderr,
+            )
         return history
     bar.close()
     return history
@@ -297,6 +305,22 @@ def _step_or_undo(opt: Optimizer) -> None:
     try:
         opt.step()
     except BaseException:
-        for p, x in zip(opt.params, before):
-            p.data = x
+        with _interrupts_held():  # a Ctrl-C now would leave the model half put back
+            for p, x in zip(opt.params, before):
+                p.data = x
         raise
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ignore Ctrl-C while fit puts the model back and reports an interruption: the user has
+    already stopped it, and a second KeyboardInterrupt there would break the clean-up. (Only
+    the main thread can take signals; elsewhere this does nothing.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

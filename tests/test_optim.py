@@ -77,11 +77,68 @@ def test_a_non_finite_step_is_refused_and_changes_nothing():
 
 
 def test_bad_settings():
-    with pytest.raises(ValueError, match="lr must be a positive number"):
+    with pytest.raises(ValueError, match="SGD: lr must be a finite number > 0, got -1"):
         SGD([Value(1.0)], lr=-1)
-    with pytest.raises(ValueError, match="momentum must be in"):
+    with pytest.raises(ValueError, match="momentum must be a finite number >= 0 and < 1, got 1.5"):
         SGD([Value(1.0)], momentum=1.5)
     with pytest.raises(ValueError, match="no parameters"):
         Adam([])
     with pytest.raises(TypeError, match="parameter 0 is not a Value"):
         SGD([1.0])
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (
+            lambda p: Adam(p, eps=float("nan")),
+            ValueError,
+            "Adam: eps must be a finite number > 0, got nan",
+        ),
+        (lambda p: Adam(p, eps=0.0), ValueError, "Adam: eps must be a finite number > 0, got 0.0"),
+        (lambda p: Adam(p, betas=(0.9, float("nan"))), ValueError, r"Adam: betas\[1\] must be"),
+        (lambda p: Adam(p, betas=0.9), TypeError, r"betas must be a pair"),
+        (
+            lambda p: Adam(p, weight_decay=-1e-4),
+            ValueError,
+            "weight_decay must be a finite number >= 0",
+        ),
+        (
+            lambda p: SGD(p, lr=float("nan")),
+            ValueError,
+            "SGD: lr must be a finite number > 0, got nan",
+        ),
+        (
+            lambda p: SGD(p, lr="0.1"),
+            TypeError,
+            r"lr must be a finite number > 0, got '0.1' \(str\)",
+        ),
+        (lambda p: SGD(p, lr=True), TypeError, "got True"),
+        (lambda p: SGD(p, weight_decay=float("nan")), ValueError, "weight_decay must be"),
+        (lambda p: SGD(p, momentum=float("nan")), ValueError, "momentum must be"),
+        (lambda p: SGD(p, schedule=0.1), TypeError, "schedule must be a function of the step"),
+        (lambda p: linear_decay(1.0, float("nan"), 10), ValueError, "linear_decay: end must be"),
+        (lambda p: linear_decay(-1.0, 0.1, 10), ValueError, "linear_decay: start must be"),
+        (lambda p: linear_decay(1.0, 0.1, 2.5), ValueError, "steps must be an integer >= 1"),
+    ],
+)
+def test_every_numeric_setting_is_checked_where_it_is_given(make, error, message):
+    """Adam(eps=nan) and a nan weight decay were accepted: nan <= 0 is False."""
+    with pytest.raises(error, match=message):
+        make([Value(1.0, "w")])
+
+
+@pytest.mark.parametrize("bad", [-0.1, float("nan"), float("inf"), "fast"])
+def test_a_schedule_giving_a_bad_rate_fails_at_that_step_and_changes_nothing(bad):
+    """A schedule returning a negative or nan rate made gradient ascent or nan parameters."""
+    p = _with_grads([1.0], [0.5])
+    opt = SGD(p, lr=0.1, schedule=lambda t: 0.1 if t < 2 else bad)
+    opt.step()
+    opt.step()
+    before = [q.data for q in p]
+    with pytest.raises(
+        (ValueError, TypeError),
+        match=r"SGD schedule\(2\): the learning rate must be a finite number >= 0",
+    ):
+        opt.step()
+    assert [q.data for q in p] == before and opt.steps == 2

@@ -1,7 +1,9 @@
 """fit: XOR and moons reach 100% with a fixed seed; Ctrl-C keeps the last finished step."""
 
 import io
+import os
 import re
+import signal
 import typing
 
 import pytest
@@ -264,3 +266,46 @@ def test_an_overflow_before_any_update_points_at_the_data():
 def test_progress_bar_init_is_fully_annotated():
     hints = typing.get_type_hints(ProgressBar.__init__)
     assert set(hints) == {"total", "enabled", "stream", "return"}
+
+
+@pytest.mark.parametrize(
+    "options, error, message",
+    [
+        ({"l2": -1e-4}, ValueError, "fit: l2 must be a finite number >= 0, got -0.0001"),
+        ({"l2": float("nan")}, ValueError, "fit: l2 must be a finite number >= 0, got nan"),
+        (
+            {"threshold": float("nan")},
+            ValueError,
+            "fit: threshold must be a finite number, got nan",
+        ),
+        ({"threshold": "0.5"}, TypeError, r"fit: threshold must be a finite number, got '0.5'"),
+    ],
+)
+def test_fits_numeric_options_are_checked_before_training(options, error, message):
+    """l2 < 0 (the regulariser rewarding large weights) and threshold=nan (every output class
+    0) were accepted."""
+    X, y = make_xor()
+    model = MLP(2, [2, 1], seed=0)
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(error, match=message):
+        fit(model, X, y, **options)
+    assert [p.data for p in model.parameters()] == before
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix", reason="SIGINT")
+def test_a_second_ctrl_c_while_fit_cleans_up_is_ignored(monkeypatch, capsys):
+    """A second Ctrl-C while fit closed its progress bar and printed its message raised a
+    KeyboardInterrupt out of the except clause: a traceback."""
+    X, y = make_moons(20, seed=1)
+    model = MLP(2, [4, 1], seed=3)
+    second = []
+
+    def close(self):
+        os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C again, now
+        second.append(True)
+
+    monkeypatch.setattr(ProgressBar, "close", close)
+    history = fit(model, X, 2 * y - 1, optimizer=_InterruptingSGD(model.parameters(), 3), epochs=9)
+    assert second and history.interrupted and len(history.loss) == 2
+    assert "interrupted after 2 epochs" in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # as it was before

@@ -11,9 +11,9 @@ import time
 import pytest
 
 import viz.program
-from micrograd_nndl import MLP, NotARegularFileError
+from micrograd_nndl import MLP, NotARegularFileError, Value
 from micrograd_nndl.book import sigmoid_graph
-from viz import RenderError, draw_dot, render
+from viz import RenderError, draw_dot, format_graph, render
 from viz.program import find_program, run_graphviz
 
 needs_a_shell = pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands in")
@@ -157,3 +157,23 @@ def test_graphvizs_save_and_render_refuse_a_fifo_as_they_write_atomically(tmp_pa
     with pytest.raises(NotARegularFileError, match="a FIFO"):
         draw_dot(book_root()).render(fifo)  # the source first, then graph.gv.svg
     assert stat.S_ISFIFO(fifo.lstat().st_mode) and os.listdir(tmp_path) == ["graph.gv"]
+
+
+@pytest.mark.parametrize(
+    "label, named, in_svg",
+    [
+        ("a\ud800b", "a\\ud800b", "a\\ud800b"),  # lone surrogate: UnicodeEncodeError before
+        ("n\x00ul", "n\\x00ul", "n\\x00ul"),  # NUL: "syntax error in line 9 near 'n0'" before
+        ("esc\x1b[31m", "esc\\x1b[31m", "esc\\x1b[31m"),
+        ("two\nlines", "two\\nlines", "two\\nlines"),
+        ("w⁽¹⁾₁₂ & <b>", "w⁽¹⁾₁₂ & <b>", "w⁽¹⁾₁₂ &amp; &lt;b&gt;"),  # printable: as it is
+    ],
+)
+def test_any_label_is_drawable(tmp_path, label, named, in_svg):
+    x = Value(2.0, label)
+    f = (x * 3.0).tanh()
+    f.backward()
+    title = "title " + label.replace("\n", " ")  # a newline in a title breaks the line
+    svg = render(f, tmp_path / "g.svg", title=title).read_text(encoding="utf-8")
+    assert in_svg in svg and "title " + in_svg.replace("two\\n", "two ") in svg
+    assert format_graph(f).splitlines()[2].startswith(f"{named}  leaf")

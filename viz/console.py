@@ -10,6 +10,8 @@ import codecs
 import unicodedata
 from typing import TextIO
 
+from .graph import drawable
+
 #: ASCII spellings of the symbols the views write, for a stream that cannot encode them
 #: (PYTHONIOENCODING=ascii, an old Windows console): ∂f/∂x reads df/dx, σ reads sigma.
 ASCII_SPELLINGS = {
@@ -85,7 +87,7 @@ def shown(text: str, limit: int = SHOWN) -> str:
     """User text as a message may echo it: printable characters as they are, control
     characters, escape sequences and lone surrogates escaped (\\x1b, \\ud800), cut to `limit`
     characters with "...", so an argument cannot retitle or clear the terminal."""
-    safe = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+    safe = drawable(text)
     return safe if len(safe) <= limit else f"{safe[: limit - 3]}..."
 
 

@@ -28,7 +28,7 @@ from micrograd_nndl import Value
 
 from .drawing import Drawing
 from .fmt import DIGITS, check_digits, format_number
-from .graph import Graph, local_derivatives, require_value, shown_grad, shown_value
+from .graph import Graph, drawable, local_derivatives, require_value, shown_grad, shown_value
 from .measure import text_width
 from .program import SYSTEM_FORMATS
 
@@ -157,7 +157,7 @@ def draw_dot(
             )
             if cut:
                 cut_inputs[i] = cut
-    caption = title.splitlines() if title else []
+    caption = [drawable(line) for line in title.splitlines()] if title else []
     if cut_inputs:
         caption.append(_summarise(dot, graph, len(shown), cut_inputs, edge_labels))
     if caption:

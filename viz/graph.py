@@ -118,15 +118,26 @@ def local_derivatives(node: Value) -> tuple[float, ...] | None:
         return None
 
 
+def drawable(text: str) -> str:
+    """`text` as every view can show it: control characters (NUL, ESC, a newline) as their
+    escapes (\\x00, \\x1b, \\n) and a lone surrogate, which UTF-8 cannot encode, as its
+    escape (\\ud800). Graphviz fails on the former ("syntax error in line 9") and the encoder
+    on the latter; a terminal would obey an escape sequence. Printable text is left as it is."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 def node_names(nodes: list[Value]) -> list[str]:
     """Unique names for `nodes` (in forward order): the one naming rule every view uses.
 
     A label unique in the graph is the name; a label shared by k nodes becomes label#1 ..
     label#k; an unlabelled node made by an op is h1, h2, … in forward order, as the book
     numbers its primitives (NNDL §4.5.3), and an unlabelled leaf (an input) is x1, x2, ….
-    Generated names skip any name a label already takes.
+    Generated names skip any name a label already takes. A label is shown `drawable`.
     """
-    labels = Counter(node.label for node in nodes if node.label)
+    shown = [drawable(node.label) if node.label else "" for node in nodes]
+    labels = Counter(label for label in shown if label)
     taken = set(labels)
     counters: Counter[str] = Counter()
 
@@ -139,11 +150,11 @@ def node_names(nodes: list[Value]) -> list[str]:
                 return name
 
     names = []
-    for node in nodes:
-        if not node.label:
+    for node, label in zip(nodes, shown):
+        if not label:
             names.append(fresh("x" if node.is_leaf else "h"))
-        elif labels[node.label] == 1:
-            names.append(node.label)
+        elif labels[label] == 1:
+            names.append(label)
         else:
-            names.append(fresh(f"{node.label}#"))
+            names.append(fresh(f"{label}#"))
     return names
