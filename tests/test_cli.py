@@ -470,6 +470,7 @@ def test_explain_at_the_languages_limit_of_1000_variables_writes_a_bounded_text(
 
 # ---- a terminal that cannot be trusted: Ctrl-C, closed stdin, ASCII only, escape sequences ------
 
+
 def _ctrl_c_reaches_it() -> None:
     """In the child, before Python starts: Ctrl-C as at a terminal. A shell running the tests
     in the background makes its children ignore SIGINT, and Python keeps it ignored."""
