@@ -30,15 +30,18 @@ def _as_float(x: float | Value) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
-def _leaves(xs: Sequence[float]) -> list[Value]:
-    return [Value(x, f"x{i + 1}") for i, x in enumerate(xs)]
+def _leaves(xs: Sequence[float], names: Sequence[str] | None = None) -> list[Value]:
+    names = [f"x{i + 1}" for i in range(len(xs))] if names is None else names
+    return [Value(x, name) for x, name in zip(xs, names)]
 
 
-def _value_at(f: Callable[..., Value], xs: list[float], i: int, step: float) -> float:
-    """f at x + step·eᵢ, with no graph."""
+def _value_at(
+    f: Callable[..., Value], xs: list[float], i: int, step: float, names: Sequence[str]
+) -> float:
+    """f at x + step·eᵢ, with no graph; an error names the input by `names`."""
     shifted = list(xs)
     shifted[i] += step
-    return _stepped(lambda: _output_data(f, _leaves(shifted)), f"x{i + 1}", step)
+    return _stepped(lambda: _output_data(f, _leaves(shifted, names)), names[i], step)
 
 
 def _stepped(value: Callable[[], float], name: str, step: float) -> float:
@@ -65,12 +68,18 @@ def _result(out: object, what: str) -> Value:
 
 
 def numeric_grads(
-    f: Callable[..., Value], inputs: Sequence[float | Value], eps: float = 1e-6
+    f: Callable[..., Value],
+    inputs: Sequence[float | Value],
+    eps: float = 1e-6,
+    names: Sequence[str] | None = None,
 ) -> list[float]:
-    """Central differences (f(x + eps·eᵢ) − f(x − eps·eᵢ)) / 2eps for each input i."""
+    """Central differences (f(x + eps·eᵢ) − f(x − eps·eᵢ)) / 2eps for each input i; `names`
+    label the inputs in an error (x1, x2, … by default)."""
     xs = [_as_float(x) for x in inputs]
+    names = [f"x{i + 1}" for i in range(len(xs))] if names is None else list(names)
     return [
-        (_value_at(f, xs, i, eps) - _value_at(f, xs, i, -eps)) / (2 * eps) for i in range(len(xs))
+        (_value_at(f, xs, i, eps, names) - _value_at(f, xs, i, -eps, names)) / (2 * eps)
+        for i in range(len(xs))
     ]
 
 
@@ -211,7 +220,7 @@ def gradcheck_report(
         rows = [f"∂{output}/∂{n}" for n in names]
         at = values
         backward = analytic_grads(f, xs)
-        central = numeric_grads(f, xs, eps)
+        central = numeric_grads(f, xs, eps, names)
         formula = None if expected is None else [float(g) for g in expected(*xs)]
     elif order == 2:
         if expected is not None:

@@ -607,3 +607,41 @@ def test_echoed_params_and_output_paths_are_escaped(tmp_path, capsys):
     status, out, _ = call("render", *BOOK, "-o", str(odd), capsys=capsys)
     assert status == 0 and odd.exists()
     assert out.startswith(f"wrote {tmp_path}/g\\x1b[31m.svg (") and "\x1b" not in out
+
+
+# ---- check: the user's names, --eps, a pole told from a kink ------------------------------------
+
+
+def test_check_names_the_users_variable_and_offers_its_eps_option(capsys):
+    """It named gradcheck's internal x1 and suggested an eps option the CLI did not have."""
+    status, _, err = call("check", "sqrt(x)", "--at", "x=1e-7", capsys=capsys)
+    assert status == 1 and "'x' = -9e-07" in err and "while evaluating f at x − 1e-06" in err
+    assert "x1" not in err and "pass a smaller eps) with --eps (now 1e-06)" in err
+    status, out, _ = call("check", "sqrt(x)", "--at", "x=1e-7", "--eps", "1e-9", capsys=capsys)
+    assert status == 0 and out.endswith("ok: backward agrees with central differences\n")
+    assert "∂f/∂x       1e-07  1581.13883" in out
+
+
+def test_check_tells_a_pole_within_the_step_from_a_kink(capsys):
+    """x/y at y = 1e-7: the step ±1e-6 crosses y = 0, so the central difference is wrong, not
+    backward; it was blamed on backward and a kink."""
+    status, out, err = call("check", "x/y", "--at", "x=1,y=1e-7", capsys=capsys)
+    assert status == 1 and err.endswith(
+        "disagrees with the central differences above: a step too large\n"
+    )
+    assert "y: the step crosses a pole within ±1e-06 of y = 1e-07" in out
+    assert "with --eps 1e-09 the central difference agrees" in out
+    status, out, _ = call("check", "x/y", "--at", "x=1,y=1e-7", "--eps", "1e-9", capsys=capsys)
+    assert status == 0
+    status, out, err = call("check", "relu(x)", "--at", "x=0", capsys=capsys)
+    assert status == 1 and err.endswith("above: a kink\n")
+    assert (
+        "x: a kink at x = 0: the slope is 0 on the left and 1 on the right, and backward takes 0"
+        in out
+    )
+
+
+@pytest.mark.parametrize("eps", ["0", "-1e-6", "nan", "inf", "small"])
+def test_check_refuses_a_step_that_is_not_a_positive_number(capsys, eps):
+    status, _, err = call("check", "x*x", "--at", "x=1", f"--eps={eps}", capsys=capsys)
+    assert status == 2 and "expected a positive number such as 1e-8" in err

@@ -13,6 +13,7 @@ error or an overflow, named by op and place) or any other failure, 130 when inte
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -27,6 +28,7 @@ from micrograd_nndl import (
     Value,
     __version__,
     gradcheck_report,
+    no_grad,
 )
 
 from .chain_rule import explain
@@ -43,6 +45,7 @@ BOOK_EXPR = "sigmoid(w*x + b)"
 BOOK_AT = "x=1,w=0,b=0"
 STEP_KEYS = "Enter: next step, b: back one step, t: the table, q: quit"
 OUTPUT_NAMES = ("f", "y", "out")  # the output's name: the first that is not a variable
+EPS = 1e-6  # check's default step, gradcheck's
 HELP = {"-h": False, "--help": False}  # argparse's own option on every parser (add_help)
 
 Options = dict[str, dict[str, bool]]  # subcommand -> its option strings -> takes a value
@@ -215,12 +218,20 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         default="",
         help="variables to draw as learnable parameters, apart from the inputs (e.g. w,b)",
     )
-    command(
+    check = command(
         "check",
         run_check,
-        "Check backward's gradients against central differences (NNDL §4.5.1).",
+        "Check backward's gradients against central differences (NNDL §4.5.1); a mismatch is "
+        "told apart as a kink (the slopes either side differ) or a step too large (a pole).",
         f'check "{BOOK_EXPR}" --at {BOOK_AT}',
         'check "gelu(x) * tanh(y)" --at x=0.3,y=-1',
+        'check "x/y" --at x=1,y=1e-7 --eps 1e-11',
+    )
+    _recorder(check, options["check"])(
+        "--eps",
+        type=_step_size,
+        default=EPS,
+        help=f"the step of the central differences (f(x+eps) - f(x-eps)) / 2eps (default {EPS:g})",
     )
     demo_ = command(
         "demo",
@@ -316,6 +327,16 @@ def _positive(text: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
     return number
+
+
+def _step_size(text: str) -> float:
+    try:
+        eps = float(text)
+    except ValueError:
+        eps = math.nan
+    if not (math.isfinite(eps) and eps > 0):
+        raise argparse.ArgumentTypeError(f"expected a positive number such as 1e-8, got {text!r}")
+    return eps
 
 
 def _digits(text: str) -> int:
@@ -548,6 +569,10 @@ def _step(
             print(text, file=out)
 
 
+def _values(*values: float | None) -> str:
+    return ", ".join("undefined" if v is None else f"{v:.6g}" for v in values)
+
+
 def _last_backward_step(stepper: Stepper) -> Step | None:
     history = stepper.history
     return history[-1] if history and history[-1].direction == "backward" else None
@@ -565,14 +590,84 @@ def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
 
     leaves = [Value(x, name) for name, x in given.items()]
     expression.backward(f(*leaves))  # a math error names its place in the formula
-    report = gradcheck_report(f, inputs, names=names, output=output_name(expression))
+    try:
+        report = gradcheck_report(
+            f, inputs, eps=args.eps, names=names, output=output_name(expression)
+        )
+    except MathError as e:  # a step left the domain: gradcheck's message asks for a smaller eps
+        raise type(e)(f"{e} with --eps (now {args.eps:g})") from None
     print(report.table(), file=out)
     if not report.passed:
+        verdicts = [
+            _diagnose(f, inputs, i, row.backward, report)
+            for i, row in enumerate(report.rows)
+            if not row.passed
+        ]
+        for _, text in verdicts:
+            print(text, file=out)
+        kinds = sorted({kind for kind, _ in verdicts})
         raise CheckFailed(
-            "backward disagrees with the central differences above "
-            "(at a kink such as relu at 0 the two may differ)"
+            "backward disagrees with the central differences above: " + ", ".join(kinds)
         )
     print("ok: backward agrees with central differences", file=out)
+
+
+def _diagnose(
+    f: Callable[..., Value], inputs: list[float], i: int, backward: float, report: object
+) -> tuple[str, str]:
+    """Why input i failed: ("a step too large", ...) when a smaller step confirms backward
+    (a pole or a steep change within ±eps: x/y at y = 1e-7), ("a kink", ...) when the slopes
+    left and right of the point differ (relu at 0), else ("a wrong gradient", ...)."""
+    eps, atol, rtol = report.eps, report.atol, report.rtol  # type: ignore[attr-defined]
+    name = report.rows[i].derivative.split("/∂", 1)[1]  # type: ignore[attr-defined]
+
+    def at(step: float) -> float | None:
+        moved = list(inputs)
+        moved[i] += step
+        try:
+            with no_grad():
+                return f(*[Value(x) for x in moved]).data
+        except MathError:
+            return None
+
+    mid, left, right = at(0.0), at(-eps), at(eps)
+    smaller = None  # the largest smaller step whose central difference agrees with backward
+    for k in range(1, 7):
+        h = eps / 10**k
+        up, down = at(h), at(-h)
+        if up is not None and down is not None:
+            central = (up - down) / (2 * h)
+            if abs(backward - central) <= atol + rtol * abs(central):
+                smaller = h
+                break
+    if None in (mid, left, right):
+        crosses = "the step leaves the domain" if smaller else None
+    elif left * right < 0 and abs(mid) > max(abs(left), abs(right)):  # type: ignore[operator]
+        crosses = "the step crosses a pole"  # the sign flips across a peak in |f|
+    else:
+        crosses = "f changes too fast for the step" if smaller else None
+    if crosses:
+        fix = (
+            f"with --eps {smaller:g} the central difference agrees"
+            if smaller
+            else ("a smaller --eps may help")
+        )
+        return "a step too large", (
+            f"{name}: {crosses} within ±{eps:g} of {name} = {inputs[i]:g} "
+            f"(f there: {_values(left, mid, right)}); {fix}"
+        )
+    if None not in (mid, left, right):
+        slope_left = (mid - left) / eps  # type: ignore[operator]
+        slope_right = (right - mid) / eps  # type: ignore[operator]
+        if abs(slope_left - slope_right) > atol + rtol * max(abs(slope_left), abs(slope_right)):
+            return "a kink", (
+                f"{name}: a kink at {name} = {inputs[i]:g}: the slope is {slope_left:.6g} on the "
+                f"left and {slope_right:.6g} on the right, and backward takes {backward:.6g} "
+                "(the op's choice at the kink); no step size makes them agree"
+            )
+    return "a wrong gradient", (
+        f"{name}: backward gives {backward:.10g}, and no smaller step, nor a kink, explains it"
+    )
 
 
 def run_demo(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
