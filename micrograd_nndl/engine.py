@@ -139,7 +139,7 @@ class Value:
 
     @grad.setter
     def grad(self, value: float) -> None:
-        self._grad = _finite_float(value, "grad")
+        self._grad = _finite_float(value, f"the grad of {_name(self)}")
 
     @property
     def has_grad(self) -> bool:
@@ -532,9 +532,19 @@ def _largest(inputs: Sequence[Value]) -> Value:
 
 
 def _overflow(op: Op, inputs: tuple, result: float, k: Any = None) -> None:
-    """A forward result is inf or nan: a non-finite constant is named as such, else overflow."""
+    """A forward result is inf or nan: a non-finite constant or input data (set by hand: the
+    data slot is not checked on assignment, to keep reads fast) is named as such, else
+    overflow."""
     if op.kind == UNARY_PARAM:
         _finite_float(k, f"the constant in {op.name}")
+    for x in inputs:
+        if isinstance(x, Value) and x.data - x.data != 0.0:
+            raise NumericOverflowError(
+                f"{op.name}: input {_name(x)} holds {x.data!r}, not a finite number "
+                "(a Value's data must be finite: was it set by hand?)",
+                node=x,
+                op=op,
+            )
     raise NumericOverflowError(
         f"{op.name}: result {result!r} is not finite (inputs: {_describe_inputs(op, inputs, k)})",
         node=_largest(inputs),

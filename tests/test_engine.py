@@ -506,3 +506,19 @@ def test_forward_mode_leaves_inputs_off_the_seeded_paths_out_of_the_sum():
     a, b = Value(-2.0, "a"), Value(3.0, "b")  # ∂(a^b)/∂b = a^b·ln a is undefined for a < 0
     y = a**b
     assert forward_tangents(y, {a: 1.0})[y] == 3.0 * 4.0  # b·a^(b−1), no nan from the b edge
+
+
+@pytest.mark.parametrize("make", [lambda x: x * 2.0, lambda x: x + x, lambda x: x.tanh()])
+def test_a_nan_set_by_hand_is_named_by_the_next_op_not_called_an_overflow(make):
+    """x.data = nan was reported as "mul: result nan is not finite", as if it overflowed."""
+    x = Value(1.0, "x")
+    x.data = float("nan")
+    with pytest.raises(NumericOverflowError, match=r"input 'x' holds nan, not a finite number"):
+        make(x)
+
+
+def test_a_non_finite_grad_set_by_hand_names_the_node():
+    with pytest.raises(ValueError, match=r"the grad of 'w' must be finite, got nan"):
+        Value(1.0, "w").grad = float("nan")
+    with pytest.raises(TypeError, match=r"the grad of 'w' must be a real number"):
+        Value(1.0, "w").grad = "abc"
