@@ -1,7 +1,9 @@
 """Hypothesis runs with a fixed, derandomized profile so CI is reproducible and bounded."""
 
 import os
+import threading
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -14,3 +16,26 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=200)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def raised_in_time():
+    """`raised_in_time(function)`: what `function` raised (None if it returned), run in a
+    thread; the test fails, rather than the suite hanging, if it blocks for 5 s (a FIFO)."""
+
+    def run_in_time(function, seconds=5.0):
+        outcome = {}
+
+        def run():
+            try:
+                function()
+            except BaseException as e:  # noqa: BLE001 - handed to the test
+                outcome["error"] = e
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        thread.join(seconds)
+        assert not thread.is_alive(), f"still blocked after {seconds} s"
+        return outcome.get("error")
+
+    return run_in_time

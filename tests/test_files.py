@@ -6,7 +6,6 @@ import os
 import socket
 import stat
 import subprocess
-import threading
 
 import pytest
 from hypothesis import given
@@ -153,37 +152,19 @@ def test_a_really_full_disk_leaves_the_old_file_whole(tiny_tmpfs):
 # ---- reading ---------------------------------------------------------------------------------
 
 
-def _in_time(function, seconds=5.0):
-    """Run `function` in a thread; fail (rather than hang the suite) if it does not return."""
-    result = {}
-
-    def run():
-        try:
-            result["value"] = function()
-        except BaseException as e:  # noqa: BLE001 - handed to the test
-            result["error"] = e
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still blocked after {seconds} s"
-    return result
-
-
 @posix
-def test_reading_a_fifo_is_refused_without_blocking(tmp_path):
+def test_reading_a_fifo_is_refused_without_blocking(tmp_path, raised_in_time):
     fifo = tmp_path / "model.json"
     os.mkfifo(fifo)
-    result = _in_time(lambda: read_regular(fifo, 100))
-    assert isinstance(result.get("error"), NotARegularFileError)
-    assert "a FIFO" in str(result["error"]) and repr(str(fifo)) in str(result["error"])
+    error = raised_in_time(lambda: read_regular(fifo, 100))
+    assert isinstance(error, NotARegularFileError)
+    assert "a FIFO" in str(error) and repr(str(fifo)) in str(error)
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
-def test_dev_zero_is_refused_before_it_is_read():
-    result = _in_time(lambda: read_regular("/dev/zero", 100))
-    assert isinstance(result.get("error"), NotARegularFileError)
-    assert "a character device" in str(result["error"])
+def test_dev_zero_is_refused_before_it_is_read(raised_in_time):
+    error = raised_in_time(lambda: read_regular("/dev/zero", 100))
+    assert isinstance(error, NotARegularFileError) and "a character device" in str(error)
 
 
 def test_a_file_over_the_limit_is_refused_stating_the_limit(tmp_path):

@@ -5,7 +5,6 @@ import math
 import os
 import re
 import stat
-import threading
 
 import pytest
 from hypothesis import given, settings
@@ -196,38 +195,21 @@ def test_a_directory_is_refused_and_nothing_is_written_beside_it(tmp_path, trail
 # ---- hostile files: special files, sizes, duplicate keys, wrong types ---------------------------
 
 
-def _in_time(function, seconds=5.0):
-    """What `function` raised, from a thread; fail (rather than hang the suite) if it blocks."""
-    outcome = {}
-
-    def run():
-        try:
-            function()
-        except BaseException as e:  # noqa: BLE001 - handed to the test
-            outcome["error"] = e
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still blocked after {seconds} s"
-    return outcome.get("error")
-
-
 @pytest.mark.skipif(os.name != "posix", reason="FIFOs are POSIX")
-def test_loading_a_fifo_is_refused_at_once(tmp_path):
+def test_loading_a_fifo_is_refused_at_once(tmp_path, raised_in_time):
     """It used to wait forever for a writer."""
     fifo = tmp_path / "model.json"
     os.mkfifo(fifo)
-    error = _in_time(lambda: MLP(2, [1], seed=0).load(fifo))
+    error = raised_in_time(lambda: MLP(2, [1], seed=0).load(fifo))
     assert isinstance(error, NotARegularFileError) and "a FIFO (named pipe)" in str(error)
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
-def test_loading_a_device_is_refused_without_reading_it(device):
+def test_loading_a_device_is_refused_without_reading_it(device, raised_in_time):
     """/dev/zero used to raise MemoryError after filling the memory."""
     if not os.path.exists(device):
         pytest.skip(f"no {device}")
-    error = _in_time(lambda: MLP(2, [1], seed=0).load(device))
+    error = raised_in_time(lambda: MLP(2, [1], seed=0).load(device))
     assert isinstance(error, NotARegularFileError) and "a character device" in str(error)
 
 
