@@ -14,7 +14,7 @@ from micrograd_nndl import (
 )
 from micrograd_nndl.book import sigmoid_graph
 from micrograd_nndl.testing import expressions
-from viz import VizError, explain
+from viz import VizError, explain, explain_each
 from viz.chain_rule import MAX_COUNTED
 from viz.fmt import DIGITS, format_number
 
@@ -182,3 +182,14 @@ def test_a_long_path_shows_its_first_and_last_factors_and_says_how_to_see_all():
     assert everything.splitlines()[1].count("∂") == 2 * 10_000 and "more) …" not in everything
     with pytest.raises(ValueError, match="max_factors must be a positive integer, got 0"):
         explain(h, x, max_factors=0)
+
+
+def test_explain_each_is_explain_for_every_variable_with_one_walk():
+    nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
+    f = nodes["h6"]
+    wrts = [nodes["w"], nodes["b"], nodes["x"], f]
+    rules = explain_each(f, wrts, max_paths=1)
+    assert [r.text for r in rules] == [explain(f, v, max_paths=1).text for v in wrts]
+    assert [r.total for r in rules] == [0.25, 0.25, 0.0, 1.0]
+    with pytest.raises(VizError, match="is not in the graph"):
+        explain_each(f, [nodes["w"], Value(1.0, "stranger")])

@@ -101,3 +101,15 @@ def test_numbers_are_short_and_zero_has_no_sign():
 def test_bad_digits_are_refused(digits):
     with pytest.raises(ValueError, match="digits must be an integer from 1 to 17"):
         check_digits(digits)
+
+
+def test_every_public_name_of_viz_loads_on_first_use():
+    """viz imports its modules lazily (so the CLI can catch Ctrl-C before numpy loads): each
+    name of __all__ is found where the table says, and nothing else is."""
+    import viz
+
+    assert sorted(viz.__all__) == sorted(viz._HOMES)
+    for name in viz.__all__:
+        assert getattr(viz, name).__module__.startswith(f"viz.{viz._HOMES[name]}")
+    with pytest.raises(AttributeError, match="module 'viz' has no attribute 'nope'"):
+        viz.nope  # noqa: B018

@@ -24,6 +24,7 @@ _HOMES = {
     "ChainPath": "chain_rule",
     "ChainRule": "chain_rule",
     "explain": "chain_rule",
+    "explain_each": "chain_rule",
     "demo": "demo",
     "draw_dot": "dot",
     "render": "dot",
@@ -43,7 +44,7 @@ _HOMES = {
 }
 
 if TYPE_CHECKING:  # what type checkers and editors read
-    from .chain_rule import ChainPath, ChainRule, explain
+    from .chain_rule import ChainPath, ChainRule, explain, explain_each
     from .demo import demo
     from .dot import draw_dot, render
     from .drawing import Drawing
@@ -67,6 +68,7 @@ __all__ = [
     "draw_network",
     "draw_neuron",
     "explain",
+    "explain_each",
     "format_graph",
     "graph_rows",
     "print_graph",

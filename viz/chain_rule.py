@@ -10,7 +10,7 @@ lead from x to the root, their products add up; that sum is what backward() comp
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from micrograd_nndl import NonFiniteGradientError, Value, forward_tangents
@@ -76,17 +76,42 @@ def explain(
     Raises VizError if `wrt` is not in the graph of `root`, and NonFiniteGradientError if a
     local derivative on the way is not finite (e.g. √x at x = 0).
     """
+    return explain_each(root, [wrt], max_paths=max_paths, max_factors=max_factors, digits=digits)[0]
+
+
+def explain_each(
+    root: Value,
+    wrts: Sequence[Value],
+    *,
+    max_paths: int = 20,
+    max_factors: int | None = 16,
+    digits: int = DIGITS,
+) -> list[ChainRule]:
+    """`explain(root, wrt)` for each of `wrts`, sharing one walk of the graph and its local
+    derivatives: the command line's explain of every variable of a 1000-variable formula."""
     graph = Graph(root)
-    require_value(wrt, "wrt")
-    graph.index(wrt)  # a VizError naming wrt if it is not in the graph
+    for wrt in wrts:
+        require_value(wrt, "wrt")
+        graph.index(wrt)  # a VizError naming wrt if it is not in the graph
     digits = check_digits(digits)
     for option, value in (("max_paths", max_paths), ("max_factors", max_factors)):
         if value is None and option == "max_factors":
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{option} must be a positive integer, got {value!r}")
+    locals_: dict[int, tuple[float, ...]] = {}  # filled as paths reach nodes, for every wrt
+    return [_rule(graph, wrt, max_paths, max_factors, digits, locals_) for wrt in wrts]
 
-    locals_: dict[int, tuple[float, ...]] = {}
+
+def _rule(
+    graph: Graph,
+    wrt: Value,
+    max_paths: int,
+    max_factors: int | None,
+    digits: int,
+    locals_: dict[int, tuple[float, ...]],
+) -> ChainRule:
+    root = graph.root
     counts = _path_counts(graph, wrt, locals_)
     paths = []
     for nodes, arguments in _paths(root, wrt, counts):
@@ -111,7 +136,8 @@ def explain(
 
 def _path_counts(graph: Graph, wrt: Value, locals_: dict[int, tuple[float, ...]]) -> dict:
     """id(node) → number of paths from node down to wrt, for the nodes that depend on wrt;
-    fills `locals_` with their local derivatives (those on a path to wrt checked finite)."""
+    fills `locals_` with their local derivatives, once per node however many wrts share it
+    (those on a path to wrt checked finite)."""
     counts = {id(wrt): 1}
     for node in graph.nodes:
         if node is wrt or node.is_leaf:
@@ -120,12 +146,14 @@ def _path_counts(graph: Graph, wrt: Value, locals_: dict[int, tuple[float, ...]]
         if not count:
             continue
         counts[id(node)] = min(count, MAX_COUNTED + 1)  # saturates: no number of 10^4300
-        try:
-            derivatives = node.local_grads()
-        except (ArithmeticError, ValueError) as e:
-            raise NonFiniteGradientError(
-                graph.undefined(node, None, str(e)), node=node, op=node.op_info
-            ) from None
+        derivatives = locals_.get(id(node))
+        if derivatives is None:
+            try:
+                derivatives = node.local_grads()
+            except (ArithmeticError, ValueError) as e:
+                raise NonFiniteGradientError(
+                    graph.undefined(node, None, str(e)), node=node, op=node.op_info
+                ) from None
         for arg, (parent, d) in enumerate(zip(node.parents, derivatives)):
             if id(parent) in counts and not math.isfinite(d):
                 raise NonFiniteGradientError(

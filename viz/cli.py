@@ -31,7 +31,7 @@ from micrograd_nndl import (
     no_grad,
 )
 
-from .chain_rule import explain
+from .chain_rule import explain_each
 from .console import fall_back_to_ascii, is_terminal, printable, read_line, shown
 from .demo import DEFAULT_IMAGE, PAGE_NAME, demo
 from .dot import MAX_NODES, render
@@ -507,18 +507,15 @@ def run_explain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
             f"(its variables: {', '.join(leaves) or 'none'})"
         )
     names = [args.wrt] if args.wrt is not None else list(leaves)
-    for i, name in enumerate(names):
-        if i:
-            print(file=out)
-        with placing(expression, root):
-            rule = explain(
-                root,
-                leaves[name],
-                max_paths=args.max_paths,
-                max_factors=args.max_factors or None,
-                digits=args.digits,
-            )
-        print(rule.text, file=out)
+    with placing(expression, root):
+        rules = explain_each(  # one walk of the graph for every variable
+            root,
+            [leaves[name] for name in names],
+            max_paths=args.max_paths,
+            max_factors=args.max_factors or None,
+            digits=args.digits,
+        )
+    print("\n\n".join(rule.text for rule in rules), file=out)
 
 
 def run_step(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
