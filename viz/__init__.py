@@ -25,7 +25,7 @@ _HOMES = {
     "ChainRule": "chain_rule",
     "explain": "chain_rule",
     "explain_each": "chain_rule",
-    "demo": "demo",
+    "demo": "book_demo",  # not viz/demo.py: importing a module named demo would rebind viz.demo
     "draw_dot": "dot",
     "render": "dot",
     "Drawing": "drawing",
@@ -44,8 +44,8 @@ _HOMES = {
 }
 
 if TYPE_CHECKING:  # what type checkers and editors read
+    from .book_demo import demo
     from .chain_rule import ChainPath, ChainRule, explain, explain_each
-    from .demo import demo
     from .dot import draw_dot, render
     from .drawing import Drawing
     from .errors import RenderError, VizError

@@ -31,9 +31,9 @@ from micrograd_nndl import (
     no_grad,
 )
 
+from .book_demo import DEFAULT_IMAGE, PAGE_NAME, demo
 from .chain_rule import explain_each
 from .console import fall_back_to_ascii, is_terminal, printable, read_line, shown
-from .demo import DEFAULT_IMAGE, PAGE_NAME, demo
 from .dot import MAX_NODES, render
 from .drawing import SUFFIXES, image_format
 from .fmt import DIGITS, check_digits, format_number
