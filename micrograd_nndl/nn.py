@@ -67,6 +67,12 @@ def _one_or_list(outputs: list[Value]) -> Value | list[Value]:
     return outputs[0] if len(outputs) == 1 else outputs
 
 
+def _check_fused(fused: object, where: str) -> bool:
+    if not isinstance(fused, bool):
+        raise TypeError(f"{where}: fused must be True or False, not {fused!r}")
+    return fused
+
+
 def _check_size(n: object, what: str) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"{what} must be a positive integer, got {n!r}")
@@ -133,7 +139,9 @@ class Module:
 class Neuron(Module):
     """a = f(Σᵢ wᵢxᵢ + b) (NNDL §4.2): weights from `init`, bias 0, activation f by name.
 
-    `Neuron(nin, nonlin=False)` is micrograd's spelling of activation="linear".
+    `Neuron(nin, nonlin=False)` is micrograd's spelling of activation="linear". `fused=False`
+    builds z as the lecture draws it, products and sums ((b + w₁x₁) + w₂x₂) + …, instead of
+    one fused node: the same values and gradients, a graph with every product to see.
     """
 
     def __init__(
@@ -145,8 +153,10 @@ class Neuron(Module):
         seed: int | np.random.Generator | None = None,
         *,
         nonlin: bool | None = None,
+        fused: bool = True,
     ) -> None:
         self.nin = _check_size(nin, "Neuron nin")
+        self.fused = _check_fused(fused, "Neuron")
         self.activation = _check_activation(_nonlin(activation, nonlin, "Neuron"), "Neuron")
         weights = init_weights(init, self.nin, fan_out, make_rng(seed), self.activation)
         self.w = [Value(wi) for wi in weights]
@@ -173,7 +183,9 @@ class Neuron(Module):
 
     def forward(self, xs: list[Value]) -> Value:
         """The neuron on inputs that are already Values of the right count (the fast path)."""
-        return self.activate(neuron(self.w, xs, self.b))
+        if self.fused:
+            return self.activate(neuron(self.w, xs, self.b))
+        return self.activate(sum((w * x for w, x in zip(self.w, xs)), self.b))
 
     def activate(self, z: Value) -> Value:
         """a = f(z): this neuron's activation applied to its net input z."""
@@ -206,12 +218,16 @@ class Layer(Module):
         seed: int | np.random.Generator | None = None,
         *,
         nonlin: bool | None = None,
+        fused: bool = True,
     ) -> None:
         self.nin = _check_size(nin, "Layer nin")
         self.nout = _check_size(nout, "Layer nout")
+        self.fused = _check_fused(fused, "Layer")
         activation = _nonlin(activation, nonlin, "Layer")
         rng = make_rng(seed)
-        self.neurons = [Neuron(nin, activation, init, self.nout, rng) for _ in range(self.nout)]
+        self.neurons = [
+            Neuron(nin, activation, init, self.nout, rng, fused=fused) for _ in range(self.nout)
+        ]
         self.activation = self.neurons[0].activation
         self._label("")
 
@@ -223,6 +239,8 @@ class Layer(Module):
     def forward(self, xs: list[Value]) -> list[Value]:
         """The layer on inputs that are already Values of the right count (the fast path);
         always a list, even of one."""
+        if not self.fused:
+            return [n.forward(xs) for n in self.neurons]
         zs = neurons([n.w for n in self.neurons], xs, [n.b for n in self.neurons])
         return [n.activate(z) for n, z in zip(self.neurons, zs)]
 
@@ -243,6 +261,7 @@ class MLP(Module):
     another scheme of NNDL §7.3 ("xavier_uniform", "he_normal", ...), `seed` makes it repeatable.
     Calling it on nin numbers or Values returns the last layer's outputs: a list, or the one
     Value when the last layer has one neuron (as micrograd); `forward` always returns a list.
+    `fused=False`: every neuron as products and sums (see `Neuron`).
     """
 
     def __init__(
@@ -253,8 +272,11 @@ class MLP(Module):
         output_activation: str | None = None,
         init: str = "uniform",
         seed: int | np.random.Generator | None = None,
+        *,
+        fused: bool = True,
     ) -> None:
         self.nin = _check_size(nin, "MLP nin")
+        self.fused = _check_fused(fused, "MLP")
         if isinstance(nouts, (int, np.integer)) or not len(nouts):
             raise ValueError(f"MLP nouts must be a non-empty list of layer sizes, got {nouts!r}")
         self.nouts = [_check_size(n, f"MLP layer size nouts[{i}]") for i, n in enumerate(nouts)]
@@ -271,6 +293,7 @@ class MLP(Module):
                 self.output_activation if i == last else self.activation,
                 init,
                 rng,
+                fused=fused,
             )
             for i in range(len(self.nouts))
         ]

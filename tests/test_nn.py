@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from micrograd_nndl import MLP, Layer, Neuron, Value, gradcheck, neuron
+from micrograd_nndl import MLP, Layer, Neuron, Value, gradcheck, neuron, topological_order
 from micrograd_nndl.nn import activation_names
 
 
@@ -220,3 +220,28 @@ def test_unordered_inputs_are_refused(inputs):
         with pytest.raises(TypeError, match="needs its inputs in order"):
             module(inputs)
     assert isinstance(MLP(2, [3, 1], seed=0)((1.0, 2.0)), Value)  # a tuple is in order
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "prelu"])
+def test_an_unfused_model_has_the_fused_models_values_and_gradients(activation):
+    """fused=False builds z = ((b + w₁x₁) + w₂x₂) + … as the lecture draws it: the same
+    numbers as the one fused node (NNDL §4.2), up to the order of the float additions."""
+    sample, target = [0.5, -1.5, 2.0], 0.25
+    models = [MLP(3, [4, 4, 1], activation, seed=3, fused=f) for f in (True, False)]
+    outputs = []
+    for model in models:
+        y = model(sample)
+        ((y - target) ** 2).backward()
+        outputs.append(y)
+    fused, unfused = outputs
+    assert unfused.data == pytest.approx(fused.data, rel=1e-12)
+    for p, q in zip(models[0].parameters(), models[1].parameters()):
+        assert q.grad == pytest.approx(p.grad, rel=1e-9, abs=1e-12)
+    ops = {node.op for node in topological_order(unfused)}
+    assert "neuron" not in ops and {"mul", "add"} <= ops
+    assert "neuron" in {node.op for node in topological_order(fused)}
+
+
+def test_fused_must_be_a_bool():
+    with pytest.raises(TypeError, match="MLP: fused must be True or False, not 'no'"):
+        MLP(2, [1], fused="no")

@@ -11,6 +11,7 @@ from micrograd_nndl import MLP, Value, maxout, topological_order
 from micrograd_nndl.book import sigmoid_graph
 from micrograd_nndl.testing import expressions
 from viz import Drawing, VizError, draw_dot, explain
+from viz.dot import MAX_NODES
 
 
 def book(backward=True):
@@ -177,8 +178,20 @@ def test_an_mlp_draws_each_fused_neuron_as_one_op_with_its_weights_as_parameters
     neurons = re.findall(r'^\to(\d+) \[label="Σw·x\+b"', source, re.M)
     assert len(neurons) == 3  # two hidden neurons and the output neuron, each one node
     assert source.count('bgcolor="#fef3c7"') == len(model.parameters()) + 1  # and the legend
-    assert "∂h1/∂layers.0.neurons.0.w.0 = 1" in edge_labels(source)  # ∂z/∂w₀ = x₀ = 1
-    assert "∂h1/∂x1 = " in source and "∂h1/∂layers.0.neurons.0.b = 1" in source
+    assert "∂h1/∂w⁽¹⁾₁₁ = 1" in edge_labels(source)  # ∂z/∂w₁ = x₁ = 1, named as the book
+    assert "∂h1/∂x1 = " in source and "∂h1/∂b⁽¹⁾₁ = 1" in source
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_the_lectures_mlp_on_one_sample_draws_whole_at_the_default_cap(fused):
+    model = MLP(3, [4, 4, 1], seed=0, fused=fused)
+    y = model([2.0, 3.0, -1.0])
+    y.backward()
+    source = draw_dot(y, params=model.parameters()).source
+    assert "more nodes" not in source
+    assert len(boxes(source)) == len(topological_order(y)) == (61 if fused else 116)
+    assert "<b>w⁽²⁾₄₃</b>" in source and "<b>b⁽³⁾₁</b>" in source  # no dotted paths
+    assert "layers." not in source
 
 
 def test_user_text_is_escaped():
@@ -213,7 +226,7 @@ def test_the_default_cap_keeps_small_graphs_whole_and_caps_an_mlp_loss():
     start = time.perf_counter()
     source = draw_dot(loss, params=model.parameters()).source
     assert time.perf_counter() - start < 2.0
-    assert len(boxes(source)) == 60 and "more nodes" in source
+    assert len(boxes(source)) == MAX_NODES and "more nodes" in source
     assert "more nodes" not in draw_dot(book()["h6"]).source
 
 

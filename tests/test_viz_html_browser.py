@@ -17,6 +17,7 @@ import pytest
 from micrograd_nndl import Value
 from micrograd_nndl.book import sigmoid_graph
 from viz import Stepper, explain, to_html
+from viz.dot import MAX_NODES
 from viz.fmt import format_number
 from viz.graph import Graph
 
@@ -313,16 +314,17 @@ def png_pixels(png: bytes) -> bytes:
 
 
 def test_a_graph_larger_than_its_picture_steps_in_the_table(open_page, tmp_path):
-    """draw_dot draws the 60 nodes nearest the output; the table and the steps have them all."""
+    """draw_dot draws the MAX_NODES nodes nearest the output; the table and the steps have
+    them all."""
     x = Value(0.3, "x")
     y = x
-    for _ in range(40):
+    for _ in range(80):
         y = (y * 1.1).tanh()
     graph = Graph(y)
     page = open_page(to_html(y, tmp_path / "long.html"))
     drawn = page.evaluate(READ_PAGE)["svg"]
-    assert len(graph) == 81 and sum(t.startswith("n") for t in drawn) == 60
-    for k in (3, 50, 81, 162):  # forward steps of nodes drawn and not, then backward
+    assert len(graph) == 161 and sum(t.startswith("n") for t in drawn) == MAX_NODES
+    for k in (3, 100, 161, 322):  # forward steps of nodes drawn and not, then backward
         page.fill("#slider", str(k))
         stepper = Stepper(y)
         for _ in range(k):

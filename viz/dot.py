@@ -32,7 +32,8 @@ from .graph import Graph, drawable, local_derivatives, require_value, shown_grad
 from .measure import text_width
 from .program import SYSTEM_FORMATS
 
-MAX_NODES = 60  # value boxes in one picture; the book's graph has 9, a 2-4-1 MLP 28
+MAX_NODES = 120  # value boxes in one picture: the lecture's MLP(3, [4, 4, 1]) on one sample
+# has 61 (116 with fused=False), the book's graph 9
 RANKDIRS = ("LR", "TB", "RL", "BT")
 
 #: role: (legend text, fill colour, border width, corners) — shape and colour both tell roles apart

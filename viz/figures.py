@@ -18,11 +18,10 @@ from micrograd_nndl import MLP, Neuron, Value
 
 from .drawing import Drawing
 from .fmt import DIGITS, check_digits, format_number
+from .graph import SUBSCRIPTS, SUPERSCRIPTS, book_name
 
 POSITIVE, NEGATIVE = "#2563eb", "#dc2626"  # blue > 0, red < 0
 MUTED = "#6b7280"
-SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-SUPERSCRIPTS = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
 WIDTHS = (0.6, 5.0)  # the thinnest and the thickest edge, in points
 
 
@@ -130,7 +129,7 @@ def draw_network(
         for i, neuron in enumerate(layer.neurons, 1):
             for j, w in enumerate(neuron.w, 1):
                 s = size(w)
-                name = f"w{f'({depth})'.translate(SUPERSCRIPTS)}{i}{j}".translate(SUBSCRIPTS)
+                name = book_name(f"layers.{depth - 1}.neurons.{i - 1}.w.{j - 1}")
                 dot.edge(
                     f"l{depth - 1}n{j}",
                     f"l{depth}n{i}",

@@ -7,6 +7,7 @@ unlabelled node made by an op gets the book's name h1, h2, … in forward order 
 
 from __future__ import annotations
 
+import re
 from collections import Counter, deque
 from collections.abc import Mapping
 
@@ -128,15 +129,38 @@ def drawable(text: str) -> str:
     return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
+_MODEL_PATH = re.compile(r"(?:layers\.(\d+)\.)?(?:neurons\.(\d+)\.)?(w\.(\d+)|b|gamma|beta)")
+_SYMBOLS = {"gamma": "γ", "beta": "β"}
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SUPERSCRIPTS = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+
+
+def book_name(label: str) -> str:
+    """A model parameter's dotted path as the book writes it (NNDL §4.3): the weight from
+    input j to neuron i of layer l, "layers.{l-1}.neurons.{i-1}.w.{j-1}", is w⁽ˡ⁾ᵢⱼ and that
+    neuron's bias b⁽ˡ⁾ᵢ; a lone neuron's "w.0" is w₁. Any other label is kept as it is."""
+    match = _MODEL_PATH.fullmatch(label)
+    if not match or match.group(0) in ("b", *_SYMBOLS):
+        return label
+    layer, neuron, kind, weight = match.groups()
+    indices = [int(k) + 1 for k in (neuron, weight) if k is not None]
+    sep = "," if any(k > 9 for k in indices) else ""
+    name = "w" if weight is not None else _SYMBOLS.get(kind, kind)
+    if layer is not None:
+        name += f"({int(layer) + 1})".translate(SUPERSCRIPTS)
+    return name + sep.join(str(k) for k in indices).translate(SUBSCRIPTS)
+
+
 def node_names(nodes: list[Value]) -> list[str]:
     """Unique names for `nodes` (in forward order): the one naming rule every view uses.
 
+    A model's parameters are named as the book does (`book_name`: w⁽¹⁾₂₃, b⁽²⁾₁).
     A label unique in the graph is the name; a label shared by k nodes becomes label#1 ..
     label#k; an unlabelled node made by an op is h1, h2, … in forward order, as the book
     numbers its primitives (NNDL §4.5.3), and an unlabelled leaf (an input) is x1, x2, ….
     Generated names skip any name a label already takes. A label is shown `drawable`.
     """
-    shown = [drawable(node.label) if node.label else "" for node in nodes]
+    shown = [drawable(book_name(node.label)) if node.label else "" for node in nodes]
     labels = Counter(label for label in shown if label)
     taken = set(labels)
     counters: Counter[str] = Counter()
