@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import inspect
 import linecache
+import math
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -472,6 +473,7 @@ def _build(inputs: list[Value], outs: list[Value], names: tuple[str, ...], many:
     row_of: dict[int, tuple[int, int]] = {}
     block_rows: dict[int, tuple[int, ...]] = {}
     done: set[int] = set()
+    computed: dict[tuple, int] = {}  # (op, input slots, constant) -> the slot that holds it
     for node in order:
         op = node.op_info
         if op is None or id(node) in done:  # a leaf, or a member of a group already stepped
@@ -492,8 +494,14 @@ def _build(inputs: list[Value], outs: list[Value], names: tuple[str, ...], many:
             steps.append(_MapStep(op, node.constant, in_block, block, rows))
             done.update(map(id, members))
             continue
-        steps.append(_Step(op, tuple(slot[id(p)] for p in node.parents), node.constant, -1))
-        steps[-1].out = new_slot(node)
+        ins = tuple(slot[id(p)] for p in node.parents)
+        k = node.constant
+        key = (id(op), ins, (k, math.copysign(1.0, k)) if type(k) is float else k)
+        if key in computed:  # the same op on the same slots: the same numbers (ops are pure)
+            slot[id(node)] = computed[key]
+            continue
+        steps.append(_Step(op, ins, k, new_slot(node)))
+        computed[key] = steps[-1].out
     for op in {id(s.op): s.op for s in steps if type(s) is not _LayerStep}.values():
         check_array_form(op)
     labels = {s: (n.label or n.op or "leaf") for s, n in enumerate(slot_names) if n is not None}

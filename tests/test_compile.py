@@ -216,3 +216,10 @@ def test_the_tables_functions_run_elementwise_on_arrays(op):
     np.testing.assert_allclose(
         got, [getattr(fn, op.name)(float(x)) for x in xs], rtol=1e-12, atol=1e-15
     )
+
+
+def test_the_same_op_on_the_same_slots_runs_once():
+    """Two traces of one expression (softmax's log-sum-exp for every label) are one step."""
+    f = compile(lambda x: x.exp() * 2.0 + x.exp() * 2.0)
+    assert f(np.array([0.0, 1.0])).tolist() == [4.0, 4 * np.e]
+    assert [s.op.name for s in f.program.steps] == ["exp", "mul", "add"]
