@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from micrograd_nndl import (
+    CheckReport,
     Expression,
     ExpressionError,
     MathError,
@@ -610,13 +611,13 @@ def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
 
 
 def _diagnose(
-    f: Callable[..., Value], inputs: list[float], i: int, backward: float, report: object
+    f: Callable[..., Value], inputs: list[float], i: int, backward: float, report: CheckReport
 ) -> tuple[str, str]:
     """Why input i failed: ("a step too large", ...) when a smaller step confirms backward
     (a pole or a steep change within ±eps: x/y at y = 1e-7), ("a kink", ...) when the slopes
     left and right of the point differ (relu at 0), else ("a wrong gradient", ...)."""
-    eps, atol, rtol = report.eps, report.atol, report.rtol  # type: ignore[attr-defined]
-    name = report.rows[i].derivative.split("/∂", 1)[1]  # type: ignore[attr-defined]
+    eps, atol, rtol = report.eps, report.atol, report.rtol
+    name = report.rows[i].derivative.split("/∂", 1)[1]
 
     def at(step: float) -> float | None:
         moved = list(inputs)
@@ -637,9 +638,9 @@ def _diagnose(
             if abs(backward - central) <= atol + rtol * abs(central):
                 smaller = h
                 break
-    if None in (mid, left, right):
+    if mid is None or left is None or right is None:
         crosses = "the step leaves the domain" if smaller else None
-    elif left * right < 0 and abs(mid) > max(abs(left), abs(right)):  # type: ignore[operator]
+    elif left * right < 0 and abs(mid) > max(abs(left), abs(right)):
         crosses = "the step crosses a pole"  # the sign flips across a peak in |f|
     else:
         crosses = "f changes too fast for the step" if smaller else None
@@ -653,9 +654,9 @@ def _diagnose(
             f"{name}: {crosses} within ±{eps:g} of {name} = {inputs[i]:g} "
             f"(f there: {_values(left, mid, right)}); {fix}"
         )
-    if None not in (mid, left, right):
-        slope_left = (mid - left) / eps  # type: ignore[operator]
-        slope_right = (right - mid) / eps  # type: ignore[operator]
+    if mid is not None and left is not None and right is not None:
+        slope_left = (mid - left) / eps
+        slope_right = (right - mid) / eps
         if abs(slope_left - slope_right) > atol + rtol * max(abs(slope_left), abs(slope_right)):
             return "a kink", (
                 f"{name}: a kink at {name} = {inputs[i]:g}: the slope is {slope_left:.6g} on the "

@@ -89,9 +89,9 @@ def format_graph(
     digits = check_digits(digits)
     nodes = graph.nodes
     left_out = 0 if max_rows is None else max(0, len(nodes) - max_rows)
-    head = len(nodes) if not left_out else max_rows // 2
+    head = len(nodes) if max_rows is None or not left_out else max_rows // 2
     shown = nodes[:head] + nodes[head + left_out :]
-    rows = [_row(graph, node, values, grads, digits) for node in shown]
+    rows: list[tuple[str, ...]] = [_row(graph, node, values, grads, digits) for node in shown]
     cut = max_width is not None and any(len(cell) > max_width for row in rows for cell in row)
     if cut:
         rows = [tuple(_cut(cell, max_width) for cell in row) for row in rows]
