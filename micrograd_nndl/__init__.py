@@ -2,6 +2,7 @@
 
 from .columns import format_columns
 from .compile import Compiled, NoArrayFormError, Program, TracingError, compile
+from .custom import custom_op, register_op, unregister_op
 from .data import (
     batches,
     make_circles,
@@ -54,7 +55,7 @@ from .losses import (
     softmax_cross_entropy,
 )
 from .nn import MLP, Layer, Module, Neuron
-from .ops import OPS, Op
+from .ops import OPS, Op, fn
 from .optim import SGD, Adam, linear_decay
 from .serialize import ModelFileError
 from .train import History, fit
@@ -78,7 +79,9 @@ __all__ = [
     "batches",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "custom_op",
     "fit",
+    "fn",
     "format_columns",
     "forward_tangents",
     "grad",
@@ -125,6 +128,8 @@ __all__ = [
     "no_grad",
     "numeric_grads",
     "parse",
+    "register_op",
+    "unregister_op",
     "read_regular",
     "topological_order",
     "write_atomic",

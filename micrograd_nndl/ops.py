@@ -190,10 +190,16 @@ class Op:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rule", self.rules[0])
+        if not self.symbol:  # drawn by its name, as a custom op that names no symbol
+            object.__setattr__(self, "symbol", self.name)
         if self.inputs is None:
             least = 2 if self.kind == BINARY else 1
             counts = Arity(1, 1, "at least one input") if self.kind == NARY else Arity(least)
             object.__setattr__(self, "inputs", counts)
+
+    def __call__(self, *args: Any) -> Any:
+        """The op on numbers (its forward) or on Values (a node of the graph), like `fn`'s."""
+        return _dispatch(self, args)
 
     def __repr__(self) -> str:
         return f"<Op {self.name}>"

@@ -18,11 +18,14 @@ are a fair judge.
 
 from __future__ import annotations
 
+import inspect
+import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 try:
+    from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import strategies as st
 except ModuleNotFoundError as missing:  # a wheel user without the extra: say how to get it
     raise ModuleNotFoundError(
@@ -32,7 +35,7 @@ except ModuleNotFoundError as missing:  # a wheel user without the extra: say ho
 
 from .engine import Value, apply
 from .gradcheck import gradcheck_report
-from .ops import NARY, OPS, UNARY_PARAM, Op
+from .ops import BINARY, NARY, OPS, UNARY_PARAM, Op
 
 #: How far a drawn input keeps from a kink (relu at 0, hard_tanh at ±1, ...).
 KINK_MARGIN = 1e-3
@@ -42,7 +45,9 @@ MAX_MAGNITUDE = 50.0
 __all__ = [
     "RandomExpression",
     "KINK_MARGIN",
+    "OpCheck",
     "assert_grads_match",
+    "check_op",
     "expressions",
     "op_inputs",
     "scalars",
@@ -104,7 +109,9 @@ def op_inputs(op: Op) -> st.SearchStrategy[tuple[float, ...]]:
     check = op.check
     if op.kind == NARY:
         lo, hi = op.sample[0]
-        drawn = st.lists(scalars(lo, hi), min_size=1, max_size=4).filter(_apart).map(tuple)
+        least, most = op.inputs.least, op.inputs.least + 3 * max(op.inputs.step, 1)
+        drawn = st.lists(scalars(lo, hi), min_size=least, max_size=most)
+        drawn = drawn.filter(lambda xs: op.inputs.accepts(len(xs)) and _apart(xs)).map(tuple)
         return drawn if check is None else drawn.filter(lambda xs: check(xs, None) is None)
     parts = [
         scalars(lo, hi, avoid=op.kinks[i] if i < len(op.kinks) else ())
@@ -231,3 +238,126 @@ def assert_grads_match(
     """
     xs = [float(x) for x in inputs]
     gradcheck_report(f, xs, eps, atol, rtol, expected=expected).raise_for_failures()
+
+
+@dataclass(frozen=True)
+class OpCheck:
+    """What `check_op` checked: at how many points, and whether second derivatives too."""
+
+    op: str
+    examples: int
+    second_order: bool
+
+    def __str__(self) -> str:
+        second = (
+            "second derivatives too"
+            if self.second_order
+            else "second derivatives not checked (its rules take floats only: write them with "
+            "`fn`'s functions to differentiate them again)"
+        )
+        return (
+            f"{self.op}: values and first derivatives agree with central differences at "
+            f"{self.examples} points; {second}"
+        )
+
+
+def check_op(
+    op: Op,
+    max_examples: int = 50,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    second_order: bool | None = None,
+) -> OpCheck:
+    """Property-test an op (yours from `custom_op`, or the table's) in one call.
+
+    At up to `max_examples` points drawn by `op_inputs` (its sample ranges, off its kinks, in
+    its domain): the op on Values has its forward's value on floats; every rule agrees with a
+    central difference (`gradcheck` with eps, atol, rtol); and, where the rules work on Values
+    (second_order=None finds out; True requires it), the second derivatives agree with central
+    differences of backward's first ones. A failure raises GradcheckError with the table
+    (hypothesis adds the falsifying point). The draws are derandomized: a check is repeatable.
+    """
+    names = _argument_names(op)
+    state: dict[str, Any] = {"examples": 0, "second": None}
+
+    def property_of(args: tuple[float, ...]) -> None:
+        inputs, f = _as_function(op, args)
+        _check_value(op, args, f(*[Value(x) for x in inputs]))
+        where = names if op.kind != NARY else [f"x{i + 1}" for i in range(len(inputs))]
+        first = gradcheck_report(f, inputs, eps, atol, rtol, names=where, output=op.name)
+        replace(first, title=f"check_op {op.name}: first derivatives").raise_for_failures()
+        if state["second"] is None:
+            takes = second_order is not False and _rules_take_values(op, f, inputs)
+            if second_order and not takes:
+                raise TypeError(
+                    f"check_op {op.name}: second_order=True, but its rules take floats only "
+                    "(write them with `fn`'s functions to differentiate them again)"
+                )
+            state["second"] = takes
+        if state["second"]:
+            # the difference step of backward's derivatives shrinks near a kink or a pole
+            step = min(1e-4, _distance_to_kinks(op, args) / 100)
+            second = gradcheck_report(
+                f, inputs, step, 100 * atol, 10 * rtol, order=2, names=where, output=op.name
+            )
+            replace(second, title=f"check_op {op.name}: second derivatives").raise_for_failures()
+        state["examples"] += 1
+
+    property_of.__name__ = property_of.__qualname__ = f"check_op_{op.name}"  # in its reports
+    property_of = settings(
+        max_examples=max_examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+    )(given(op_inputs(op))(property_of))
+    property_of()
+    return OpCheck(op.name, state["examples"], bool(state["second"]))
+
+
+def _argument_names(op: Op) -> list[str]:
+    """The graph inputs' names from the forward's signature (x, or a and b), else x1, x2."""
+    count = 2 if op.kind == BINARY else 1
+    try:
+        names = list(inspect.signature(op.forward).parameters)[:count]
+    except (TypeError, ValueError):
+        names = []
+    return names if len(names) == count else [f"x{i + 1}" for i in range(count)]
+
+
+def _distance_to_kinks(op: Op, args: tuple[float, ...]) -> float:
+    if op.kind == NARY:  # maxout's kinks are ties
+        ordered = sorted(args)
+        return min((b - a for a, b in zip(ordered, ordered[1:])), default=math.inf)
+    kinks = [(x, k) for x, ks in zip(args, op.kinks) for k in ks]
+    return min((abs(x - k) for x, k in kinks), default=math.inf)
+
+
+def _as_function(op: Op, args: tuple[float, ...]) -> tuple[list[float], Callable[..., Value]]:
+    """The graph inputs among `args` and a function of them (a parameter k stays constant)."""
+    if op.kind == UNARY_PARAM:
+        x, k = args
+        return [x], lambda v: apply(op, v, k)
+    return list(args), lambda *vs: apply(op, *vs)
+
+
+def _check_value(op: Op, args: tuple[float, ...], node: Value) -> None:
+    expected = op.forward(tuple(args), None) if op.kind == NARY else op.forward(*args)
+    if not node.data == float(expected):
+        raise AssertionError(
+            f"check_op {op.name}: on Values the value is {node.data!r}, the forward on floats "
+            f"gives {expected!r} (at {args})"
+        )
+
+
+def _rules_take_values(op: Op, f: Callable[..., Value], inputs: Sequence[float]) -> bool:
+    """Whether the rules run on Values (so `grad` can differentiate them again)."""
+    leaves = [Value(x) for x in inputs]
+    out = f(*leaves)
+    try:
+        out.op_info.local_derivatives(out.parents, out.constant, out)
+    except TypeError:
+        return False
+    return True

@@ -11,7 +11,7 @@ from micrograd_nndl import OPS, ExpressionError, Neuron, Value, apply, gradcheck
 from micrograd_nndl.errors import ArityError
 from micrograd_nndl.nn import activation_names
 from micrograd_nndl.ops import BINARY, NARY, UNARY, UNARY_PARAM, fn, logistic
-from micrograd_nndl.testing import assert_grads_match, op_inputs
+from micrograd_nndl.testing import assert_grads_match, check_op, op_inputs
 
 # Binary ops are also checked with a constant on either side (x * 1.0001, 1 / x, ...).
 CASES = [(op, None) for op in OPS.values()] + [
@@ -293,3 +293,10 @@ def test_the_table_functions_agree_on_floats_and_values(name):
     on_values = getattr(fn, name)(*(Value(a) for a in graph_args), *args[len(graph_args) :])
     assert isinstance(on_values, Value) and on_values.op == name
     assert on_values.data == on_floats
+
+
+@pytest.mark.parametrize("name", list(OPS))
+def test_check_op_passes_every_op_of_the_table(name):
+    """The one-call property test a user runs on a custom op passes every built-in op."""
+    result = check_op(OPS[name], max_examples=10)
+    assert result.examples == 10 and result.second_order  # every rule also runs on Values
