@@ -42,12 +42,6 @@ MAX_NODES = 2_000  # numbers, names, operators and calls
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
 
 
-# elu(x), leaky_relu(x) and swish(x) take the table's default parameter (as the Value methods)
-_DEFAULTS: dict[str, float] = {
-    name: op.default
-    for name, op in OPS.items()
-    if op.kind == UNARY_PARAM and op.default is not None
-}
 _BINARY_OPS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
 _NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -303,9 +297,10 @@ class _Parser:
             args.append(self.binary(1))
         close = self.expect(")", f"expected ',' or ')' in the call of {word}")
         self.depth -= 1
-        _check_arity(OPS[word], len(args), self.text, token.pos)
-        if len(args) == 1 and word in _DEFAULTS:  # elu(x) is elu(x, 1.0), as Value.elu
-            args.append(self.node("number", close.pos, close.pos, number=_DEFAULTS[word]))
+        op = OPS[word]  # read at parse time: an op added by register_op is a function too
+        _check_arity(op, len(args), self.text, token.pos)
+        if len(args) == 1 and op.kind == UNARY_PARAM:  # elu(x) is elu(x, 1.0), as Value.elu
+            args.append(self.node("number", close.pos, close.pos, number=op.default))
         return self.node("call", token.pos, close.pos + 1, word, tuple(args))
 
 
@@ -319,9 +314,9 @@ def _check_arity(op: Op, given: int, text: str, pos: int) -> None:
         expected, allowed = "1 argument (x)", (1,)
     elif op.kind == BINARY:
         expected, allowed = "2 arguments (a, b)", (2,)
-    elif op.name in _DEFAULTS:
-        default = _DEFAULTS[op.name]
-        expected, allowed = f"1 or 2 arguments (x, {op.param} = {default:g} if left out)", (1, 2)
+    elif op.default is not None:  # the table's default parameter, as the Value methods take
+        expected = f"1 or 2 arguments (x, {op.param} = {op.default:g} if left out)"
+        allowed = (1, 2)
     else:
         expected, allowed = f"2 arguments (x, {op.param}), e.g. {op.name}(x, 0.1)", (2,)
     if given not in allowed:

@@ -148,6 +148,13 @@ def test_two_inputs_a_domain_and_a_parameter():
     assert exp_scaled.kind == UNARY_PARAM and exp_scaled.default == 2.0
     assert apply(exp_scaled, Value(0.5), 3.0).data == math.exp(1.5)
     assert check_op(exp_scaled, max_examples=10).examples == 10
+    register_op(exp_scaled)
+    try:  # in a formula the parameter may be left out: it takes the op's default
+        x = Value(0.5, "x")
+        assert Expression("exp_scaled(x)").evaluate({"x": x}).data == math.exp(1.0)
+        assert Expression("exp_scaled(x, 3)").evaluate({"x": x}).data == math.exp(1.5)
+    finally:
+        unregister_op(exp_scaled)
 
 
 def test_op_inputs_follow_a_custom_ops_declaration():
