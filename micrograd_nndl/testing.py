@@ -68,29 +68,36 @@ def scalars(
     """
     if not lo <= hi:
         raise ValueError(f"scalars: needs lo <= hi, got [{lo!r}, {hi!r}]")
-    if not distance >= 0.0:
-        raise ValueError(f"scalars: distance must be >= 0, got {distance!r}")
+    if not 0.0 <= distance < math.inf:
+        raise ValueError(f"scalars: distance must be finite and >= 0, got {distance!r}")
     points = sorted(float(p) for p in avoid)
-    gaps = []  # (start, stop, open at start, open at stop): open at an avoided point's edge
-    start, start_open = lo, False
+    if not all(math.isfinite(p) for p in points):
+        raise ValueError(f"scalars: the points to avoid must be finite, got {points}")
+    gaps = []  # closed [start, stop]: every float in one is farther than distance from all
+    start = lo
     for p in points:
-        stop, stop_open = min(p - distance, hi), p - distance <= hi
-        if start < stop or (start == stop and not start_open and not stop_open):  # [x, x] too
-            gaps.append((start, stop, start_open, stop_open))
+        stop = _step_away(min(p - distance, hi), p, distance, -1.0)
+        if start <= stop:
+            gaps.append((start, stop))
         if p + distance >= start:
-            start, start_open = p + distance, True
-    if start < hi or (start == hi and not start_open):
-        gaps.append((start, hi, start_open, False))
+            start = _step_away(p + distance, p, distance, 1.0)
+    if start <= hi:
+        gaps.append((start, hi))
     if not gaps:
         raise ValueError(f"scalars: no point of [{lo!r}, {hi!r}] is {distance:g} from {points}")
-    return st.one_of(
-        [
-            st.floats(
-                a, b, allow_nan=False, allow_infinity=False, exclude_min=a_open, exclude_max=b_open
-            )
-            for a, b, a_open, b_open in gaps
-        ]
-    ).filter(lambda x: all(abs(x - p) > distance for p in points))
+    # Float subtraction is monotone, so ends that keep their distance make every point between
+    # keep it from every avoided point: nothing is filtered out.
+    return st.one_of([st.floats(a, b, allow_nan=False, allow_infinity=False) for a, b in gaps])
+
+
+def _step_away(x: float, p: float, distance: float, direction: float) -> float:
+    """x moved in `direction` by steps that double from the rounding error's size until
+    |x − p| > distance holds in floating point (a few steps: the error is an ulp or so)."""
+    step = math.ulp(max(abs(p), abs(x), distance))
+    while not abs(x - p) > distance:
+        x += direction * step
+        step *= 2.0
+    return x
 
 
 def _apart(xs: Sequence[float]) -> bool:

@@ -133,6 +133,19 @@ def test_scalars_of_a_one_point_range_clear_of_the_avoided_points(x):
     assert x == -0.5  # [lo, lo] is a gap of its own when no avoided point is near it
 
 
+@pytest.mark.parametrize(
+    "lo, hi, avoid, distance",
+    [(-1.0, -1.0, [0.0], 0.0), (-1.0, 4.5, [-1.0], 1.0), (-7.0, 0.0, [-6.744634922136701], 0.0)],
+)
+def test_scalars_at_the_edges_of_float_rounding(lo, hi, avoid, distance):
+    """A one-point range, an end that rounds onto the avoided distance (−1 + 1 = 0, and the
+    next floats up still read as 1 away) and an avoided point a float apart from the next."""
+    strategy = scalars(lo, hi, avoid=avoid, distance=distance)
+    for _ in range(20):
+        x = strategy.example()
+        assert lo <= x <= hi and all(abs(x - p) > distance for p in avoid)
+
+
 @given(st.data())
 def test_scalars_avoid_any_points_at_any_distance(data):
     lo = data.draw(st.floats(-10, 10))
