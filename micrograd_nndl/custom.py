@@ -25,7 +25,7 @@ from __future__ import annotations
 import inspect
 import keyword
 from collections.abc import Callable, Sequence
-from typing import Any, overload
+from typing import Any
 
 from .errors import DomainError, MathError
 from .ops import BINARY, OPS, UNARY, UNARY_PARAM, Op, fn
@@ -37,12 +37,6 @@ Rule = Callable[..., Any]
 DEFAULT_SAMPLE = (-5.0, 5.0)
 
 _registered: set[str] = set()  # names register_op added to the table (the only ones it removes)
-
-
-@overload
-def custom_op(forward: Callable[..., float], **options: Any) -> Op: ...
-@overload
-def custom_op(forward: None = None, **options: Any) -> Callable[[Callable[..., float]], Op]: ...
 
 
 def custom_op(
@@ -78,7 +72,7 @@ def custom_op(
     """
 
     def make(forward: Callable[..., float]) -> Op:
-        op_name = name or getattr(forward, "__name__", "")
+        op_name = name or str(getattr(forward, "__name__", ""))
         if not op_name.isidentifier() or keyword.iskeyword(op_name):
             raise ValueError(f"custom_op: the name {op_name!r} must be a Python identifier")
         where = f"custom_op {op_name}"
@@ -100,7 +94,7 @@ def custom_op(
             formula=formula,
             derivative=derivative,
             check=None if domain is None else _domain_check(domain, op_name),
-            sample=_per_input(sample, n_args, "sample", where)
+            sample=_ranges(sample, n_args, where)
             if sample is not None
             else (DEFAULT_SAMPLE,) * n_args,
             kinks=_per_input(kinks, n_args, "kinks", where) if kinks else (),
@@ -169,9 +163,15 @@ def _per_input(
     per_input = tuple(tuple(float(v) for v in part) for part in given)
     if len(per_input) != n_args:
         raise ValueError(f"{where}: {what} needs one entry per argument ({n_args})")
-    if what == "sample" and not all(len(r) == 2 and r[0] < r[1] for r in per_input):
-        raise ValueError(f"{where}: each sample range is (lo, hi) with lo < hi")
     return per_input
+
+
+def _ranges(given: Sequence[Any], n_args: int, where: str) -> tuple[tuple[float, float], ...]:
+    """`sample`: one range (lo, hi) with lo < hi per forward argument."""
+    ranges = _per_input(given, n_args, "sample", where)
+    if not all(len(r) == 2 and r[0] < r[1] for r in ranges):
+        raise ValueError(f"{where}: each sample range is (lo, hi) with lo < hi")
+    return tuple((r[0], r[1]) for r in ranges)
 
 
 def register_op(op: Op) -> Op:

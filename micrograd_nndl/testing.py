@@ -117,9 +117,10 @@ def op_inputs(op: Op) -> st.SearchStrategy[tuple[float, ...]]:
     if op.kind == NARY:
         lo, hi = op.sample[0]
         least, most = op.inputs.least, op.inputs.least + 3 * max(op.inputs.step, 1)
-        drawn = st.lists(scalars(lo, hi), min_size=least, max_size=most)
-        drawn = drawn.filter(lambda xs: op.inputs.accepts(len(xs)) and _apart(xs)).map(tuple)
-        return drawn if check is None else drawn.filter(lambda xs: check(xs, None) is None)
+        lists = st.lists(scalars(lo, hi), min_size=least, max_size=most)
+        fitting = lists.filter(lambda xs: op.inputs.accepts(len(xs)) and _apart(xs))
+        many = fitting.map(lambda xs: tuple(xs))
+        return many if check is None else many.filter(lambda xs: check(xs, None) is None)
     parts = [
         scalars(lo, hi, avoid=op.kinks[i] if i < len(op.kinks) else ())
         for i, (lo, hi) in enumerate(op.sample)
@@ -365,7 +366,7 @@ def _rules_take_values(op: Op, f: Callable[..., Value], inputs: Sequence[float])
     leaves = [Value(x) for x in inputs]
     out = f(*leaves)
     try:
-        out.op_info.local_derivatives(out.parents, out.constant, out)
+        op.local_derivatives(out.parents, out.constant, out)
     except TypeError:
         return False
     return True
