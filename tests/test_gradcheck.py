@@ -140,10 +140,12 @@ def test_scalars_of_a_one_point_range_clear_of_the_avoided_points(x):
 def test_scalars_at_the_edges_of_float_rounding(lo, hi, avoid, distance):
     """A one-point range, an end that rounds onto the avoided distance (−1 + 1 = 0, and the
     next floats up still read as 1 away) and an avoided point a float apart from the next."""
-    strategy = scalars(lo, hi, avoid=avoid, distance=distance)
-    for _ in range(20):
-        x = strategy.example()
+
+    @given(scalars(lo, hi, avoid=avoid, distance=distance))
+    def keeps_away(x):
         assert lo <= x <= hi and all(abs(x - p) > distance for p in avoid)
+
+    keeps_away()
 
 
 @given(st.data())
