@@ -30,6 +30,7 @@ from .drawing import Drawing
 from .fmt import DIGITS, check_digits, format_number
 from .graph import Graph, drawable, local_derivatives, require_value, shown_grad, shown_value
 from .measure import text_width
+from .neurons import neuron_groups
 from .program import SYSTEM_FORMATS
 
 MAX_NODES = 120  # value boxes in one picture: the lecture's MLP(3, [4, 4, 1]) on one sample
@@ -85,6 +86,7 @@ def draw_dot(
     max_nodes: int = MAX_NODES,
     digits: int = DIGITS,
     frames: Frames | None = None,
+    group_neurons: bool = True,
 ) -> Drawing:
     """Draw the graph that computes `root`: a `graphviz.Digraph` a notebook shows inline.
 
@@ -105,6 +107,8 @@ def draw_dot(
     `forward_tangents(f, {w: 1.0})` with tangent_name="∂/∂w" (NNDL §4.5.3, forward mode).
     title: a caption. max_nodes: the most value boxes drawn (see the module's note).
     frames: what a whole step sequence shows (see `Frames`): room is kept for all of it.
+    group_neurons: box each pass through a model's neuron (its parameters are labelled by nn)
+    as "layer l, neuron i"; a capped drawing keeps or summarises whole neurons.
     """
     graph = Graph(root)
     digits = check_digits(digits)
@@ -120,6 +124,9 @@ def draw_dot(
     param_ids = _ids_in(graph, params, "params")
     marked, marked_edges = _highlighted(graph, highlight)
     shown = graph.nodes if len(graph) <= max_nodes else graph.nearest_to_root(max_nodes)
+    groups = neuron_groups(graph) if group_neurons else []
+    if len(shown) < len(graph):
+        shown = _whole_neurons(graph, shown, groups)
     shown_ids = {id(node) for node in shown}
     colour = FLOWS[flow][1]
 
@@ -139,6 +146,15 @@ def draw_dot(
         return lines
 
     room = None if frames is None else _Room(graph, shown, rows, frames, title, digits)
+    home: dict[int, graphviz.Digraph] = {}  # node id → the neuron box it is drawn in
+    boxes = []
+    for k, group in enumerate(groups):
+        members = [m for m in group.members if m in shown_ids]
+        if members:
+            box = graphviz.Digraph(name=f"cluster_neuron{k}")
+            box.attr(label=group.label, style="rounded,dashed", color=MUTED, fontcolor=MUTED)
+            boxes.append(box)
+            home.update(dict.fromkeys(members, box))
     roles_used: set[str] = set()
     cut_inputs: dict[int, int] = {}  # op node index → how many of its inputs are not drawn
     any_not_computed = False
@@ -151,13 +167,17 @@ def draw_dot(
         any_not_computed = any_not_computed or any(r.endswith(NOT_COMPUTED) for r in lines)
         mark = colour if id(node) in marked else None
         width = room.box if room else None
-        dot.node(f"n{i}", _box(graph.name(node), lines, role, mark, width), shape="plaintext")
+        where = home.get(id(node), dot)
+        where.node(f"n{i}", _box(graph.name(node), lines, role, mark, width), shape="plaintext")
         if not node.is_leaf:
             cut = _draw_op(
-                dot, graph, node, shown_ids, marked_edges, edge_labels, value, digits, flow, room
-            )
+                dot, where, graph, node, shown_ids, marked_edges, edge_labels, value, digits,
+                flow, room,
+            )  # fmt: skip
             if cut:
                 cut_inputs[i] = cut
+    for box in boxes:
+        dot.subgraph(box)
     caption = [drawable(line) for line in title.splitlines()] if title else []
     if cut_inputs:
         caption.append(_summarise(dot, graph, len(shown), cut_inputs, edge_labels))
@@ -201,6 +221,20 @@ class _Room:
         self.caption_width = max((text_width(t, FONT_SIZES["graph"]) for t in lines), default=0)
         self.caption_width += 8
         self.caption_lines = max((len(c.splitlines()) for c in captions), default=1)
+
+
+def _whole_neurons(graph: Graph, shown: list[Value], groups: list) -> list[Value]:
+    """`shown` without the neurons it cuts in two (they join the summary), and without the
+    inputs left with nothing drawn to feed."""
+    ids = {id(node) for node in shown}
+    cut = set()
+    for group in groups:
+        inside = [m in ids for m in group.members]
+        if any(inside) and not all(inside):
+            cut.update(group.members)
+    kept = [n for n in shown if id(n) not in cut or n is graph.root]
+    fed = {id(p) for n in kept if not n.is_leaf for p in n.parents}
+    return [n for n in kept if not n.is_leaf or id(n) in fed or n is graph.root]
 
 
 def _highlighted(
@@ -275,6 +309,7 @@ def _marked(colour: str, flow: str) -> dict[str, str]:
 
 def _draw_op(
     dot: Drawing,
+    where: graphviz.Digraph,
     graph: Graph,
     node: Value,
     shown_ids: set[int],
@@ -286,12 +321,13 @@ def _draw_op(
     room: _Room | None,
 ) -> int:
     """The op of `node` as its own small node, fed by its inputs in argument order, each edge
-    labelled ∂node/∂input (= its value, once the node is computed). Returns how many inputs
-    are not drawn (a capped large graph)."""
+    labelled ∂node/∂input (= its value, once the node is computed); the op node is drawn in
+    `where` (its neuron's box, or the drawing). Returns how many inputs are not drawn (a
+    capped large graph)."""
     i, op = graph.index(node), node.op_info
     assert op is not None, "only an op node is drawn as an op"
     symbol = op.describe(node.constant) or op.name  # a custom op without a symbol: its name
-    dot.node(
+    where.node(
         f"o{i}",
         graphviz.escape(symbol),
         shape="circle" if len(symbol) <= 2 else "ellipse",
