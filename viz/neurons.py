@@ -90,7 +90,8 @@ def _join(
     if key is None:
         key = (open_groups[0].layer, open_groups[0].neuron)
     complete = [g for g in open_groups if len(g.params) == sizes[key]]
-    activation = node.op_info.activation and len(open_groups) == 1 and complete
+    op = node.op_info
+    activation = op is not None and op.activation and len(open_groups) == 1 and bool(complete)
     if complete and not activation:
         return None  # a finished sum read by something else: a loss, the next layer
     if not params and not activation and node.op != "add":
