@@ -49,6 +49,8 @@ _DIGITS = frozenset("0123456789")  # str.isdigit() would accept "²" and "٣"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPACE = re.compile(r"[ \t\r\n]+")
 _SHOWN = 72  # characters of source shown around the caret
+#: the symbols the views print, read back as the ASCII operators (a printed formula pastes back)
+_PRINTED = {"×": "*", "·": "*", "−": "-", "÷": "/"}
 _HINTS = {
     "^": "use ** for powers",
     ".": "attributes are not part of the language",
@@ -161,6 +163,12 @@ def _tokenize(text: str) -> list[_Token]:
             pos += 2
         elif c in "+-*/(),":
             tokens.append(_Token("op", c, pos))
+            pos += 1
+        elif c in _PRINTED:
+            tokens.append(_Token("op", _PRINTED[c], pos))
+            pos += 1
+        elif c == "σ" and text[pos + 1 :].lstrip().startswith("("):  # σ(z), as printed
+            tokens.append(_Token("name", "sigmoid", pos))
             pos += 1
         else:
             hint = _HINTS.get(c, "not part of the expression language")

@@ -238,7 +238,7 @@ def test_multi_line_text_says_the_line_and_column():
         ("1_000", "unexpected '_' after the number 1"),
         ("exp(x); 1", "unexpected character ';'"),
         ("\x1b[2J", "unexpected character '\\x1b'"),
-        ("σ(x)", "unexpected character '\\u03c3'"),
+        ("σ + x", "unexpected character '\\u03c3'"),  # σ alone is no name: only σ( is
     ],
 )
 def test_what_is_not_in_the_grammar_is_refused(text, words):
@@ -381,3 +381,17 @@ def test_backward_without_trouble_is_plain_backward():
 def test_text_must_be_a_string():
     with pytest.raises(TypeError, match="must be a str"):
         parse(b"x")  # type: ignore[arg-type]
+
+
+def test_the_symbols_the_views_print_paste_back():
+    """× · − ÷ and σ( as the step-through and the drawings print them (NNDL §4.5.3)."""
+    values = {"x": 1.0, "w": 0.5, "b": -2.0}
+    for printed, ascii_form in [
+        ("σ(w × x + b)", "sigmoid(w*x + b)"),
+        ("1 ÷ (1 + exp(−(w·x + b)))", "1 / (1 + exp(-(w*x + b)))"),
+        ("x × (−1) − b ÷ 2", "x*(-1) - b/2"),
+    ]:
+        assert (
+            Expression(printed).evaluate(values).data
+            == Expression(ascii_form).evaluate(values).data
+        )
