@@ -73,16 +73,49 @@ def test_check_confirms_backward_with_central_differences():
 
 
 def test_step_is_driven_through_a_pipe_forward_back_and_to_the_end():
-    done = run("step", *BOOK, stdin="\n\n\nb\n" + "\n" * 10)
+    """Both passes (NNDL §4.5.3): 3 forward steps, then 4 backward; p goes back a step."""
+    done = run("step", *BOOK, stdin="\n" * 5 + "p\n" + "n\n" * 10)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].startswith("forward pass done; backward has 4 steps")
-    steps = [line for line in lines if line.startswith("backward ") and "/" in line]
-    assert steps[1] == "backward 2/4: h2.grad += ∂f/∂h2 × f.grad = 0.25 × 1 = 0.25"
-    assert "back to backward 2/4: h2.grad += ∂f/∂h2 × f.grad = 0.25 × 1 = 0.25" in lines
-    assert [s.split(":")[0] for s in steps] == [f"backward {n}/4" for n in (1, 2, 3, 3, 4)]
+    assert lines[0].startswith("3 forward steps, then 4 backward steps (Enter or n: next step")
+    steps = [line.split(":")[0] for line in lines if line.startswith(("forward ", "backward "))]
+    assert steps == ["forward 1/3", "forward 2/3", "forward 3/3"] + [
+        f"backward {n}/4" for n in (1, 2, 2, 3, 4)
+    ]
+    assert "forward 3/3: f = σ(h2) = σ(0) = 0.5" in lines
+    start = "f.grad = 1 (∂f/∂f = 1: the output starts the backward pass)"
+    assert f"back to backward 1/4: {start}" in lines
+    assert "backward 2/4: h2.grad += ∂f/∂h2 × f.grad = 0.25 × 1 = 0.25" in lines
     assert "  w.grad += ∂h1/∂w × h1.grad = 1 × 0.25 = 0.25" in lines
-    assert lines[-3:] == ["∂f/∂x = 0", "∂f/∂w = 0.25", "∂f/∂b = 0.25"]
+    end = lines.index("both passes done:")
+    assert lines[end + 9 : end + 12] == ["∂f/∂x = 0", "∂f/∂w = 0.25", "∂f/∂b = 0.25"]
+    # it stays at the end: the keys that remain are answered, not dropped
+    assert lines[end + 12 :] == [lines[end + 12]] * 7 and "p goes back, q quits" in lines[-1]
+
+
+def test_step_goes_back_from_the_end_and_forward_again(capsys):
+    status, out, _ = call("step", *BOOK, stdin="n\n" * 7 + "p\np\nn\nn\nq\n", capsys=capsys)
+    assert status == 0 and out.count("both passes done:") == 2
+    assert "back to backward 3/4: h2 sends its gradient to h1, b:" in out
+    assert out.strip().endswith("∂f/∂b = 0.25")
+
+
+def test_step_answers_a_question_mark_with_its_keys(capsys):
+    status, out, _ = call("step", *BOOK, stdin="?\nq\n", capsys=capsys)
+    assert status == 0
+    assert out.splitlines()[-1] == (
+        "Enter or n: next step, p or b: back one step, t: the table, ?: these keys, q: quit"
+    )
+
+
+def test_step_saves_the_frames_of_both_passes(tmp_path, capsys):
+    frames = tmp_path / "new" / "frames"  # a missing folder is made
+    status, out, _ = call("step", *BOOK, "--save-steps", str(frames), stdin="", capsys=capsys)
+    assert status == 0
+    names = sorted(p.name for p in frames.iterdir())
+    assert names == [f"step-{k}.png" for k in range(8)]  # the start, 3 forward, 4 backward
+    assert all((frames / n).read_bytes().startswith(b"\x89PNG") for n in names)
+    assert out.startswith(f"wrote 8 frames of both passes: {frames / 'step-0.png'} ...")
 
 
 @pytest.mark.parametrize("suffix, magic", [(".svg", b"<svg"), (".png", b"\x89PNG")])
@@ -323,7 +356,7 @@ def test_a_value_for_a_constant_exits_2_and_says_why(capsys):
         (["grad", "1 + sqrt(x)", "--at", "x=0"], ""),
         (["check", "1 + sqrt(x)", "--at", "x=0"], ""),
         (["explain", "1 + sqrt(x)", "--at", "x=0"], ""),
-        (["step", "1 + sqrt(x)", "--at", "x=0"], "\n" * 5),
+        (["step", "1 + sqrt(x)", "--at", "x=0"], "\n" * 8),
         (["render", "1 + sqrt(x)", "--at", "x=0", "-o", "never.svg"], ""),
     ],
 )
@@ -349,20 +382,20 @@ def test_explain_without_wrt_explains_every_variable(capsys):
 def test_step_quits_on_q_and_says_what_a_key_means(capsys):
     status, out, _ = call("step", *BOOK, stdin="\nz\nq\n\n", capsys=capsys)
     assert status == 0
-    assert "unknown key 'z': Enter: next step, b: back one step" in out
-    assert sum(line.startswith("backward ") for line in out.splitlines()) == 1
-    assert "backward done" not in out
+    assert "unknown key 'z': Enter or n: next step, p or b: back one step" in out
+    assert sum(line.startswith("forward ") for line in out.splitlines()) == 1
+    assert "both passes done" not in out
 
 
 def test_back_at_the_start_stays_at_the_start(capsys):
-    status, out, _ = call("step", *BOOK, stdin="b\nt\n\nb\nb\n", capsys=capsys)
+    status, out, _ = call("step", *BOOK, stdin="b\nt\n\nb\np\n", capsys=capsys)
     assert status == 0 and out.count("back to the start") == 3
-    assert out.count("f     σ     h2      0.5    —     ∂f/∂h2 = 0.25") == 2  # before and after t
+    assert out.count("f     σ     h2      —      —") == 2  # before and after t
 
 
 def test_a_variable_alone_has_one_backward_step(capsys):
     status, out, _ = call("step", "x", "--at", "x=2", stdin="\n", capsys=capsys)
-    assert status == 0 and "backward has 1 step " in out
+    assert status == 0 and out.startswith("0 forward steps, then 1 backward step (")
     assert out.splitlines()[-1] == "∂x/∂x = 1"
 
 
@@ -407,7 +440,7 @@ def test_no_negative_zero_is_printed_or_drawn(tmp_path, capsys):
         (tmp_path / "demo.svg").read_text(),
         call("grad", *formula)[1],
         call("explain", *formula)[1],
-        call("step", *formula, stdin="\n" * 10)[1],
+        call("step", *formula, stdin="\n" * 20)[1],
         call("render", *formula, "-o", str(tmp_path / "f.dot"))[1],
         (tmp_path / "f.dot").read_text(),
     ]
@@ -522,7 +555,7 @@ def test_ctrl_c_while_step_waits_for_a_key_ends_with_130_and_one_line():
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
-        assert process.stdout.readline().startswith("forward pass done")  # now waiting
+        assert process.stdout.readline().startswith("3 forward steps, then 4")  # now waiting
         process.send_signal(signal.SIGINT)
         status = process.wait(timeout=30)
     finally:
@@ -543,8 +576,8 @@ def test_step_with_stdin_closed_shows_the_table_and_stops():
         timeout=60,
     )
     assert done.returncode == 0 and done.stderr == ""
-    assert done.stdout.startswith("forward pass done; backward has 4 steps")
-    assert done.stdout.endswith("f     σ     h2      0.5    —     ∂f/∂h2 = 0.25\n")  # no grad yet
+    assert done.stdout.startswith("3 forward steps, then 4 backward steps")
+    assert done.stdout.endswith("f     σ     h2      —      —\n")  # nothing computed yet
 
 
 def test_an_ascii_terminal_gets_ascii_spellings_instead_of_a_unicode_error(tmp_path):

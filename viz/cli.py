@@ -39,12 +39,12 @@ from .dot import MAX_NODES, render
 from .drawing import SUFFIXES, image_format
 from .fmt import DIGITS, check_digits, format_number
 from .html import to_html
-from .stepper import Step, Stepper
+from .stepper import Stepper
 
 PROG = "micrograd-nndl"
 BOOK_EXPR = "sigmoid(w*x + b)"
 BOOK_AT = "x=1,w=0,b=0"
-STEP_KEYS = "Enter: next step, b: back one step, t: the table, q: quit"
+STEP_KEYS = "Enter or n: next step, p or b: back one step, t: the table, ?: these keys, q: quit"
 OUTPUT_NAMES = ("f", "y", "out")  # the output's name: the first that is not a variable
 EPS = 1e-6  # check's default step, gradcheck's
 HELP = {"-h": False, "--help": False}  # argparse's own option on every parser (add_help)
@@ -196,12 +196,19 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         default=16,
         help="write at most this many factors of a path, its first and last (default 16; 0: all)",
     )
-    command(
+    step_ = command(
         "step",
         run_step,
-        f"Step through backward one node at a time ({STEP_KEYS}). Commands may be piped in.",
+        f"Step through both passes, forward then backward, one node at a time ({STEP_KEYS}). "
+        "Keys may be piped in; at the end it waits for q.",
         f'step "{BOOK_EXPR}" --at {BOOK_AT}',
-        f'printf "\\n\\nb\\n\\n" | {PROG} step "{BOOK_EXPR}" --at {BOOK_AT}',
+        f'printf "n\\nn\\np\\nn\\n" | {PROG} step "{BOOK_EXPR}" --at {BOOK_AT}',
+        f'step "{BOOK_EXPR}" --at {BOOK_AT} --save-steps frames',
+    )
+    _recorder(step_, options["step"])(
+        "--save-steps",
+        metavar="DIR",
+        help="also write every frame of both passes as DIR/step-00.png, step-01.png, ...",
     )
     html_ = command(
         "html",
@@ -533,47 +540,68 @@ def _step(
     out: TextIO,
     inp: TextIO,
 ) -> None:
+    """Both passes, a key a step: forward then backward, back again with p, and at the end
+    the gradients, waiting there (a learner may still step back) until q or the input ends."""
     stepper = Stepper(root, digits=args.digits)
-    while stepper.forward() is not None:  # the command line steps backward only
-        pass
+    if args.save_steps:
+        paths = stepper.save_steps(args.save_steps)
+        print(f"wrote {len(paths)} frames of both passes: {shown(str(paths[0]))} ...", file=out)
     interactive = is_terminal(inp)
-    steps = f"{stepper.n_backward} step{'s' if stepper.n_backward > 1 else ''}"
-    print(f"forward pass done; backward has {steps} ({STEP_KEYS})", file=out)
+    print(
+        f"{_count(stepper.n_forward, 'forward step')}, then "
+        f"{_count(stepper.n_backward, 'backward step')} ({STEP_KEYS})",
+        file=out,
+    )
     print(stepper.table(), file=out)
-    while not stepper.done:
+    while True:
         if interactive:
             print("> ", end="", file=out, flush=True)
         line = read_line(inp)
-        if not line:  # end of the piped commands, or no standard input at all
-            break
+        if not line:  # end of the piped keys, or no standard input at all
+            return
         key = line.strip().lower()
-        if key == "":
-            print(stepper.backward(), file=out)
-        elif key == "b":
-            if _last_backward_step(stepper):
-                stepper.back()
-            print(f"back to {_last_backward_step(stepper) or 'the start'}", file=out)
+        if key in ("", "n"):
+            if stepper.done:
+                print(f"at the end of both passes: p goes back, q quits ({STEP_KEYS})", file=out)
+                continue
+            print(stepper.forward() or stepper.backward(), file=out)
+            if stepper.done:
+                _step_summary(stepper, root, leaves, args, expression, out)
+        elif key in ("p", "b"):
+            stepper.back()
+            last = stepper.history[-1] if stepper.history else None
+            print(f"back to {last or 'the start'}", file=out)
         elif key == "t":
             print(stepper.table(), file=out)
+        elif key == "?":
+            print(STEP_KEYS, file=out)
         elif key == "q":
             return
         else:
-            print(f"unknown key {key[:20]!r}: {STEP_KEYS}", file=out)
-    if stepper.done:
-        print("backward done:", file=out)
-        print(stepper.table(), file=out)
-        stepper.apply()  # the summary reads the gradients from the leaves
-        for text in _partials(root, leaves, args.digits, output_name(expression)):
-            print(text, file=out)
+            print(f"unknown key {shown(key, 20)!r}: {STEP_KEYS}", file=out)
+
+
+def _step_summary(
+    stepper: Stepper,
+    root: Value,
+    leaves: dict[str, Value],
+    args: argparse.Namespace,
+    expression: Expression,
+    out: TextIO,
+) -> None:
+    print("both passes done:", file=out)
+    print(stepper.table(), file=out)
+    stepper.apply()  # the summary reads the gradients from the leaves
+    for text in _partials(root, leaves, args.digits, output_name(expression)):
+        print(text, file=out)
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'' if n == 1 else 's'}"
 
 
 def _values(*values: float | None) -> str:
     return ", ".join("undefined" if v is None else f"{v:.6g}" for v in values)
-
-
-def _last_backward_step(stepper: Stepper) -> Step | None:
-    history = stepper.history
-    return history[-1] if history and history[-1].direction == "backward" else None
 
 
 def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
