@@ -142,7 +142,7 @@ def _placeholder(x: float, name: str) -> Value:
     v = Value(float(x), name)
     traced = _TracedFloat(v.data)
     traced.name = name
-    v.data = traced  # the slot holds the traced number; the engine computes plain floats from it
+    v._data = traced  # the slot holds the traced number (the `data` setter would read it)
     return v
 
 
@@ -383,7 +383,7 @@ def _forward(op: Op, args: list[Any], k: Any) -> Any:
     kind = op.kind
     if kind == UNARY:
         return op.forward(args[0])
-    if kind == UNARY_PARAM:
+    if op.takes_number:
         return op.forward(args[0], k)
     if kind == BINARY:
         return op.forward(args[0], args[1])
@@ -391,7 +391,7 @@ def _forward(op: Op, args: list[Any], k: Any) -> Any:
 
 
 def _apply_eager(op: Op, args: list[Value], k: Any) -> Value:
-    return apply(op, *args, k) if op.kind == UNARY_PARAM else apply(op, *args)
+    return apply(op, *args, k) if op.takes_number else apply(op, *args)
 
 
 def _stack(env: list[Any], slots: tuple[int, ...]) -> np.ndarray:
@@ -613,7 +613,7 @@ def check_array_form(op: Op) -> None:
     columns = [np.array([lo + 0.3 * (hi - lo), lo + 0.7 * (hi - lo)]) for lo, hi in ranges]
     xs = [columns[min(i, len(columns) - 1)] + 0.01 * i for i in range(n)]
     k = None
-    if op.kind == UNARY_PARAM:
+    if op.takes_number:
         lo, hi = ranges[1] if len(ranges) > 1 else (0.5, 1.5)
         k = lo + 0.4 * (hi - lo)
     what = "forward"

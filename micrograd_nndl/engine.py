@@ -1,8 +1,9 @@
 """`Value`: a scalar that records the computation graph, and reverse-mode backward (NNDL §4.5.3).
 
-A node keeps its value, gradient, label, its op (an entry of `ops.OPS`, or
-that entry's form with a constant operand) and its inputs. Nodes
-have `__slots__` and no closures, so a graph holds no reference cycles and costs little memory.
+A node keeps its value, gradient, label, its op (an entry of `ops.OPS`, or that entry's form
+with a constant operand), its inputs and the number its op takes (a parameter or a constant
+operand). Nodes have `__slots__` and no closures, so a graph holds no reference cycles and
+costs little memory.
 Traversals are iterative: graphs a million nodes deep work at the default recursion limit.
 """
 
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from .errors import NonFiniteGradientError, NumericOverflowError
-from .ops import BINARY, NARY, OPS, UNARY, UNARY_PARAM, Op, register_applier
+from .ops import BINARY, CONSTANT_OPERAND, OPS, UNARY, UNARY_PARAM, Op, register_applier
 
 __all__ = [
     "Edge",
@@ -85,22 +86,25 @@ def _finite_float(x: object, what: str) -> float:
 class Value:
     """A scalar in a computation graph: f = (w*x + b).sigmoid(); f.backward(); w.grad.
 
-    `data` is the forward value and `grad` the derivative ∂f/∂self from `f.backward()` (0.0
-    until a backward pass reaches it; see `has_grad`). A leaf's grad accumulates over several
+    `data` is the forward value (a finite float: assignments are checked) and `grad` the
+    derivative ∂f/∂self from `f.backward()` (0.0 until a backward pass reaches it; see
+    `has_grad`). A leaf's grad accumulates over several
     backward calls, as in PyTorch. `op` and `parents` say how the node was made.
     Comparisons (<, <=, >, >=) compare `data`; `==` is identity, so nodes can be dict keys.
     """
 
-    __slots__ = ("data", "_grad", "_made_by", "_a", "_b", "label")
+    __slots__ = ("_data", "_grad", "_made_by", "_x", "_y", "_k", "label")
     # The private slots are Any to the type checker: the walks read them unchecked in their
-    # hot loops, where the graph's shape (not a type) says which case holds. The public
-    # properties (grad, op_info, parents) have the precise types.
-    data: float
+    # hot loops, where the op's kind (not a type) says which are set. The public properties
+    # (data, grad, op_info, parents, constant) have the precise types. One more slot (a tuple
+    # of all inputs in every node) would cost 24 bytes per chain step, over the 400 of #10.
+    _data: Any  # float (the engine reads the slot; `data` checks what users assign)
     label: str
     _grad: Any  # float, or None while no backward pass has reached the node
     _made_by: Any  # the Op, or None for a leaf
-    _a: Any  # the inputs as the op's kind stores them: a Value, a constant, a tuple or None
-    _b: Any
+    _x: Any  # the input of a one-input op, the first of a binary op, an n-ary op's tuple
+    _y: Any  # the second input of a binary op
+    _k: Any  # the number the op takes: UNARY_PARAM's parameter, CONSTANT_OPERAND's operand
 
     def __init__(
         self,
@@ -123,13 +127,25 @@ class Value:
             raise TypeError(f"Value label must be a string, not {type(label).__name__}")
         if type(data) is not float or data - data != 0.0:  # the common case costs one test
             data = _finite_float(data, f"Value(data) for {label!r}" if label else "Value(data)")
-        self.data = data
-        self._grad = self._made_by = self._a = self._b = None
+        self._data = data
+        self._grad = self._made_by = self._x = self._y = self._k = None
         self.label = label
         if children or _op:
             _from_micrograd(self, children, _op)
 
     # ---- what a node is ---------------------------------------------------------------------
+
+    @property
+    def data(self) -> float:
+        """The forward value. Assigning it (an update, p.data -= lr * p.grad) checks that it is
+        a finite real number, so a nan or a string never reaches a later op silently."""
+        return self._data
+
+    @data.setter
+    def data(self, value: float) -> None:
+        if type(value) is not float or value - value != 0.0:
+            value = _finite_float(value, f"the data of {_name(self)}")
+        self._data = value
 
     @property
     def grad(self) -> float:
@@ -164,19 +180,17 @@ class Value:
         if op is None:
             return ()
         kind = op.kind
+        if kind < BINARY:
+            return (self._x,)
         if kind == BINARY:
-            return (self._a, self._b)
-        if kind == NARY:
-            return self._a
-        return (self._a,)
+            return (self._x, self._y)
+        return self._x
 
     @property
     def constant(self) -> float | None:
-        """The constant operand or parameter stored in the node (1.0001 in y * 1.0001), if any."""
-        op = self._made_by
-        if op is None or op.kind not in (UNARY_PARAM, NARY):
-            return None
-        return self._b
+        """The op's number stored in the node: the constant operand (1.0001 in y * 1.0001) or
+        the parameter (γ in leaky_relu(x, γ)); None if its op takes none."""
+        return self._k
 
     @property
     def is_leaf(self) -> bool:
@@ -205,7 +219,7 @@ class Value:
         if op is None:
             return ""
         if op.name == "pow" and op.constant_side == "right":
-            k = self._b
+            k = self._k
             return f"**{int(k) if k.is_integer() else k!r}"
         return MICROGRAD_SYMBOLS.get(op.name, op.symbol)
 
@@ -217,28 +231,28 @@ class Value:
 
     def __format__(self, spec: str) -> str:
         """f"{v:.4f}" formats v.data; f"{v}" is str(v)."""
-        return format(self.data, spec) if spec else str(self)
+        return format(self._data, spec) if spec else str(self)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         op = f", op={self.op!r}" if self._made_by is not None else ""
         grad = f", grad={self._grad!r}" if self._grad is not None else ""
-        return f"Value(data={self.data!r}{grad}{label}{op})"
+        return f"Value(data={self._data!r}{grad}{label}{op})"
 
     # Comparisons compare `data` and return a bool (not differentiable), so derivative rules
     # such as relu's `x > 0` read the same on floats and Values. `==` stays identity: a node
     # is itself, and Values can be dict keys and set members.
     def __lt__(self, other: Value | float) -> bool:
-        return self.data < (other.data if isinstance(other, Value) else other)
+        return self._data < (other._data if isinstance(other, Value) else other)
 
     def __le__(self, other: Value | float) -> bool:
-        return self.data <= (other.data if isinstance(other, Value) else other)
+        return self._data <= (other._data if isinstance(other, Value) else other)
 
     def __gt__(self, other: Value | float) -> bool:
-        return self.data > (other.data if isinstance(other, Value) else other)
+        return self._data > (other._data if isinstance(other, Value) else other)
 
     def __ge__(self, other: Value | float) -> bool:
-        return self.data >= (other.data if isinstance(other, Value) else other)
+        return self._data >= (other._data if isinstance(other, Value) else other)
 
     __hash__ = object.__hash__
 
@@ -246,32 +260,34 @@ class Value:
 
     def __add__(self, other: Value | float) -> Value:
         if type(other) is Value:
-            r = self.data + other.data
+            r = self._data + other._data
             if r - r != 0.0:
                 _overflow(_ADD, (self, other), r)
+            # _node() written out: + and * are the hottest paths. The wide-sum benchmark (5·10⁴
+            # pairs, build + backward) takes 0.32 s so, 0.43 s through _node().
             v = _new(Value)
-            v.data = r
-            v._grad = None
+            v._data = r
+            v._grad = v._k = None
             if _mode.recording:
-                v._made_by, v._a, v._b = _ADD, self, other
+                v._made_by, v._x, v._y = _ADD, self, other
             else:
-                v._made_by = v._a = v._b = None
+                v._made_by = v._x = v._y = None
             v.label = ""
             return v
         if type(other) is not float:
             if not isinstance(other, _Real):
                 return NotImplemented
             other = _finite_float(other, "the constant in +")
-        r = self.data + other
+        r = self._data + other
         if r - r != 0.0:
             _overflow(_ADD_C, (self,), r, other)
-        v = _new(Value)  # _node() written out: + and * are the hottest paths
-        v.data = r
-        v._grad = None
+        v = _new(Value)  # _node() written out, as in the Value + Value case above
+        v._data = r
+        v._grad = v._y = None
         if _mode.recording:
-            v._made_by, v._a, v._b = _ADD_C, self, other
+            v._made_by, v._x, v._k = _ADD_C, self, other
         else:
-            v._made_by = v._a = v._b = None
+            v._made_by = v._x = v._k = None
         v.label = ""
         return v
 
@@ -279,32 +295,32 @@ class Value:
 
     def __mul__(self, other: Value | float) -> Value:
         if type(other) is Value:
-            r = self.data * other.data
+            r = self._data * other._data
             if r - r != 0.0:
                 _overflow(_MUL, (self, other), r)
             v = _new(Value)
-            v.data = r
-            v._grad = None
+            v._data = r
+            v._grad = v._k = None
             if _mode.recording:
-                v._made_by, v._a, v._b = _MUL, self, other
+                v._made_by, v._x, v._y = _MUL, self, other
             else:
-                v._made_by = v._a = v._b = None
+                v._made_by = v._x = v._y = None
             v.label = ""
             return v
         if type(other) is not float:
             if not isinstance(other, _Real):
                 return NotImplemented
             other = _finite_float(other, "the constant in *")
-        r = self.data * other
+        r = self._data * other
         if r - r != 0.0:
             _overflow(_MUL_C, (self,), r, other)
-        v = _new(Value)  # _node() written out: + and * are the hottest paths
-        v.data = r
-        v._grad = None
+        v = _new(Value)  # _node() written out, as in the Value + Value case above
+        v._data = r
+        v._grad = v._y = None
         if _mode.recording:
-            v._made_by, v._a, v._b = _MUL_C, self, other
+            v._made_by, v._x, v._k = _MUL_C, self, other
         else:
-            v._made_by = v._a = v._b = None
+            v._made_by = v._x = v._k = None
         v.label = ""
         return v
 
@@ -487,26 +503,29 @@ def _from_micrograd(node: Value, children: Sequence[Value], symbol: str) -> None
         )
     op, k = _micrograd_op(symbol, len(children))
     made = apply(op, *children, *(() if k is None else (k,)))
-    if abs(made.data - node.data) > 1e-12 * max(1.0, abs(made.data)):
+    if abs(made._data - node._data) > 1e-12 * max(1.0, abs(made._data)):
         raise ValueError(
             f"Value({node.data!r}, children, {symbol!r}): {symbol!r} of the children is "
             f"{made.data!r}, not {node.data!r}; the gradients would not match the value"
         )
-    node.data, node._made_by, node._a, node._b = made.data, made._made_by, made._a, made._b
+    node._data, node._made_by = made._data, made._made_by
+    node._x, node._y, node._k = made._x, made._y, made._k
 
 
-def _node(data: float, op: Op, a: Any, b: Any) -> Value:
-    """Build a node made by `op` (a leaf under `no_grad()`); `+` and `*` write this out."""
+def _node(data: float, op: Op, x: Any, y: Any = None, k: Any = None) -> Value:
+    """Build a node made by `op` from inputs x (and y), taking the number k (a leaf under
+    `no_grad()`); `+` and `*` write this out."""
     v = _new(Value)
-    v.data = data
+    v._data = data
     v._grad = None
     v.label = ""
     if _mode.recording:
         v._made_by = op
-        v._a = a
-        v._b = b
+        v._x = x
+        v._y = y
+        v._k = k
     else:
-        v._made_by = v._a = v._b = None
+        v._made_by = v._x = v._y = v._k = None
     return v
 
 
@@ -518,33 +537,24 @@ def _as_value(x: Value | float, label: str = "") -> Value:
 
 def _describe_inputs(op: Op, inputs: tuple, k: Any = None, most: int = 6) -> str:
     """'x' = 1.0, <mul node> = 2.0, c = 0.5 — at most `most` inputs, then how many more."""
-    parts = [f"{_name(x)} = {x.data!r}" for x in inputs[:most]]
+    parts = [f"{_name(x)} = {x._data!r}" for x in inputs[:most]]
     if len(inputs) > most:
         parts.append(f"… and {len(inputs) - most} more")
-    if op.kind == UNARY_PARAM:
+    if op.takes_number:
         parts.append(f"{op.param or 'constant'} = {k!r}")
     return ", ".join(parts)
 
 
 def _largest(inputs: Sequence[Value]) -> Value:
     """The input an overflow is laid to: the one of largest magnitude."""
-    return max(inputs, key=lambda v: abs(v.data))
+    return max(inputs, key=lambda v: abs(v._data))
 
 
 def _overflow(op: Op, inputs: tuple, result: float, k: Any = None) -> None:
-    """A forward result is inf or nan: a non-finite constant or input data (set by hand: the
-    data slot is not checked on assignment, to keep reads fast) is named as such, else
-    overflow."""
-    if op.kind == UNARY_PARAM:
+    """A forward result is inf or nan: a non-finite constant operand (`+` and `*` take a float
+    unchecked, to keep their common case short) is named as such, else it is an overflow."""
+    if op.kind == CONSTANT_OPERAND:
         _finite_float(k, f"the constant in {op.name}")
-    for x in inputs:
-        if isinstance(x, Value) and x.data - x.data != 0.0:
-            raise NumericOverflowError(
-                f"{op.name}: input {_name(x)} holds {x.data!r}, not a finite number "
-                "(a Value's data must be finite: was it set by hand?)",
-                node=x,
-                op=op,
-            )
     raise NumericOverflowError(
         f"{op.name}: result {result!r} is not finite (inputs: {_describe_inputs(op, inputs, k)})",
         node=_largest(inputs),
@@ -563,17 +573,17 @@ def _binary(op: Op, x: Value, other: Value | float, side: str) -> Value:
 def _unary(op: Op, x: Value) -> Value:
     """`apply` for a one-input op without domain check: the common case, kept short."""
     try:
-        r = op.forward(x.data)
+        r = op.forward(x._data)
     except (OverflowError, ValueError):
         raise NumericOverflowError(
             f"{op.name}: the result is outside the floating-point range "
-            f"(input: {_name(x)} = {x.data!r})",
+            f"(input: {_name(x)} = {x._data!r})",
             node=x,
             op=op,
         ) from None
     if r - r != 0.0:
         _overflow(op, (x,), r)
-    return _node(r, op, x, None)
+    return _node(r, op, x)
 
 
 def apply(op: Op, *args: Any) -> Value:
@@ -581,7 +591,8 @@ def apply(op: Op, *args: Any) -> Value:
 
     Graph inputs are `Value`s (numbers are wrapped as leaves for BINARY and NARY ops); the
     parameter of a UNARY_PARAM op is a number, its `default` when left out, or a Value, which
-    applies the op's learnable `twin` (leaky_relu -> prelu). A count of inputs the op does not
+    applies the op's learnable `twin` (leaky_relu -> prelu); a CONSTANT_OPERAND op takes its
+    constant after the input. A count of inputs the op does not
     take raises ArityError. Domain and overflow errors name op and nodes.
     """
     kind = op.kind
@@ -589,34 +600,37 @@ def apply(op: Op, *args: Any) -> Value:
         args = (*args, op.default)
     elif kind == UNARY_PARAM and len(args) == 2 and isinstance(args[1], Value) and op.twin:
         op, kind = OPS[op.twin], BINARY
-    op.check_arity(len(args) if kind != UNARY_PARAM else len(args) - 1)
-    if not isinstance(args[0], Value) and kind <= UNARY_PARAM:
+    takes_number = op.takes_number
+    op.check_arity(len(args) - 1 if takes_number else len(args))
+    if not isinstance(args[0], Value) and kind < BINARY:
         raise TypeError(f"{op.name}: the input must be a Value, not {type(args[0]).__name__}")
     inputs: tuple[Value, ...]
     fargs: tuple[Any, ...]  # what the op's forward function takes
-    b: Any  # the second slot: an input, a constant or None
+    x: Any  # the node's slots: see Value
+    y: Any = None
+    k: Any = None
     if kind == UNARY:
         (x,) = args
-        inputs, fargs, a, b = (x,), (x.data,), x, None
-    elif kind == UNARY_PARAM:
+        inputs, fargs = (x,), (x._data,)
+    elif takes_number:
         x, k = args
         if type(k) is not float or k - k != 0.0:
             where = "the constant in" if op.constant_side else "the parameter of"
             k = _finite_float(k, f"{where} {op.name} ({op.param_name or op.param})")
-        inputs, fargs, a, b = (x,), (x.data, k), x, k
+        inputs, fargs = (x,), (x._data, k)
     elif kind == BINARY:
         x, y = (_as_value(v) for v in args)
-        inputs, fargs, a, b = (x, y), (x.data, y.data), x, y
+        inputs, fargs = (x, y), (x._data, y._data)
     else:
-        inputs = tuple(_as_value(v) for v in args)
-        fargs, a, b = (tuple(v.data for v in inputs), None), inputs, None
+        x = inputs = tuple(_as_value(v) for v in args)
+        fargs = (tuple(v._data for v in inputs), None)
     if op.check is not None:
         problem = op.check(*fargs)
         if problem is not None:  # (error class, reason[, index of the argument at fault])
             error, reason = problem[0], problem[1]
             at_fault = inputs[problem[2] if len(problem) > 2 and len(inputs) > 1 else 0]
             raise error(
-                f"{op.name}: {reason} (inputs: {_describe_inputs(op, inputs, b)})",
+                f"{op.name}: {reason} (inputs: {_describe_inputs(op, inputs, k)})",
                 node=at_fault,
                 op=op,
             )
@@ -625,15 +639,15 @@ def apply(op: Op, *args: Any) -> Value:
     except (OverflowError, ZeroDivisionError, ValueError):
         raise NumericOverflowError(
             f"{op.name}: the result is outside the floating-point range "
-            f"(inputs: {_describe_inputs(op, inputs, b)})",
+            f"(inputs: {_describe_inputs(op, inputs, k)})",
             node=_largest(inputs),
             op=op,
         ) from None
     if type(r) is not float:
         r = float(r)  # e.g. int ** int, or abs() of an int-valued float stays float anyway
     if r - r != 0.0:
-        _overflow(op, inputs, r, b)
-    return _node(r, op, a, b)
+        _overflow(op, inputs, r, k)
+    return _node(r, op, x, y, k)
 
 
 def _apply_for_table(op: Op, *args: Any) -> Value:
@@ -786,8 +800,8 @@ def edges_of(node: Value, *, as_values: bool = False) -> list[Edge]:
 
 
 def _local_grads(node: Value, op: Op) -> tuple[float, ...]:
-    inputs = [p.data for p in node.parents]
-    return tuple(op.local_derivatives(inputs, node.constant, node.data))
+    inputs = [p._data for p in node.parents]
+    return tuple(op.local_derivatives(inputs, node._k, node._data))
 
 
 def _count_children(root: Value) -> tuple[dict[Value, int], dict[Value, float]]:
@@ -801,8 +815,8 @@ def _count_children(root: Value) -> tuple[dict[Value, int], dict[Value, float]]:
     while stack:
         node = pop()
         kind = node._made_by.kind
-        if kind <= UNARY_PARAM:  # one input: no tuple to build
-            p = node._a
+        if kind < BINARY:  # one input: no tuple to build
+            p = node._x
             if p._made_by is None:
                 leaf_sums[p] = 0.0
             elif p in pending:
@@ -812,7 +826,7 @@ def _count_children(root: Value) -> tuple[dict[Value, int], dict[Value, float]]:
                 p._grad = 0.0
                 push(p)
             continue
-        for p in (node._a, node._b) if kind == BINARY else node._a:
+        for p in (node._x, node._y) if kind == BINARY else node._x:
             if p._made_by is None:
                 leaf_sums[p] = 0.0
                 continue
@@ -854,12 +868,12 @@ def _backprop(root: Value) -> None:
                 raise _nonfinite(root, node, g)
             op = node._made_by
             kind = op.kind
-            if kind <= UNARY_PARAM:  # the one-input case written out: no tuples to build
-                p = node._a
+            if kind < BINARY:  # the one-input case written out: no tuples to build
+                p = node._x
                 if kind == UNARY:
-                    d = op.rule(p.data, node.data)
+                    d = op.rule(p._data, node._data)
                 else:
-                    d = op.rule(p.data, node._b, node.data)
+                    d = op.rule(p._data, node._k, node._data)
                 if p._made_by is None:
                     leaf_sums[p] += d * g
                     continue
@@ -871,13 +885,13 @@ def _backprop(root: Value) -> None:
                     push(p)
                 continue
             if kind == BINARY:
-                a, b = node._a, node._b
-                ad, bd, out = a.data, b.data, node.data
+                a, b = node._x, node._y
+                ad, bd, out = a._data, b._data, node._data
                 inputs: Any = (a, b)
                 locals_: Any = (op.rule(ad, bd, out), op.rules[1](ad, bd, out))
             else:
-                inputs = node._a
-                locals_ = op.rule([q.data for q in inputs], node._b, node.data)
+                inputs = node._x
+                locals_ = op.rule([q._data for q in inputs], node._k, node._data)
             for p, d in zip(inputs, locals_):  # inputs in argument order, as backward_order says
                 if p._made_by is None:
                     leaf_sums[p] += d * g
@@ -973,15 +987,15 @@ def neurons(
     if not _ONLY_VALUES.issuperset(map(type, xs)):
         xs = tuple(x if type(x) is Value else _as_value(x, "x") for x in xs)
     n = len(xs)
-    xd = [x.data for x in xs]
+    xd = [x._data for x in xs]
     out = []
     for weights, bias in zip(weight_rows, biases):
         if len(weights) != n:
             raise ValueError(f"neuron: {len(weights)} weights but {n} inputs")
         if type(bias) is not Value or not _ONLY_VALUES.issuperset(map(type, weights)):
             raise TypeError("neuron: weights and bias must be Values")
-        r = sum(map(_mul, [w.data for w in weights], xd), bias.data)
+        r = sum(map(_mul, [w._data for w in weights], xd), bias._data)
         if r - r != 0.0:
             _overflow(_NEURON, (*weights, *xs, bias), r)
-        out.append(_node(r, _NEURON, (*weights, *xs, bias), None))
+        out.append(_node(r, _NEURON, (*weights, *xs, bias)))
     return out

@@ -23,7 +23,10 @@ import numpy as np
 
 from .errors import ArityError, DivisionByZeroError, DomainError, MathError
 
-UNARY, UNARY_PARAM, BINARY, NARY = 1, 2, 3, 4
+#: How a node of an op stores its inputs, numbered by input count (`kind < BINARY`: one input).
+#: UNARY_PARAM is an op with a parameter (leaky_relu(x, γ)); CONSTANT_OPERAND the one-input form
+#: of a binary op whose other operand is a number (x * 2, 1 / x: `Op.with_constant`).
+UNARY, UNARY_PARAM, CONSTANT_OPERAND, BINARY, NARY = 1, 2, 3, 4, 5
 
 _exp = math.exp
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -150,8 +153,9 @@ class Arity:
 class Op:
     """A primitive: forward on floats and one local-derivative rule per input.
 
-    `kind` says how a node stores its inputs: UNARY (x), UNARY_PARAM (x and a constant
-    parameter k that is not a graph node), BINARY (a, b) or NARY (a tuple of inputs).
+    `kind` says what its forward takes: UNARY (x), UNARY_PARAM (x and the op's parameter k,
+    a number, not a graph node), CONSTANT_OPERAND (x and the constant other operand k of a
+    binary op, made by `with_constant`), BINARY (a, b) or NARY (a tuple of inputs).
     Rules take the forward arguments followed by the output: rule(x, out), rule(x, k, out),
     rule(a, b, out); an NARY rule(xs, k, out) returns the list of all local derivatives.
     `check` returns None when the inputs are in the domain, else (error class, reason), or
@@ -211,7 +215,12 @@ class Op:
     @property
     def arity(self) -> int:
         """How many graph inputs a node of this op has (-1: a number `inputs` says)."""
-        return {UNARY: 1, UNARY_PARAM: 1, BINARY: 2, NARY: -1}[self.kind]
+        return -1 if self.kind == NARY else (2 if self.kind == BINARY else 1)
+
+    @property
+    def takes_number(self) -> bool:
+        """True if the op takes a number besides its input: a parameter or a constant operand."""
+        return self.kind == UNARY_PARAM or self.kind == CONSTANT_OPERAND
 
     def check_arity(self, n: int) -> None:
         """Raise ArityError naming the op and the count unless it takes `n` graph inputs."""
@@ -227,7 +236,7 @@ class Op:
         kind, rule = self.kind, self.rule
         if kind == UNARY:
             return (rule(inputs[0], out),)
-        if kind == UNARY_PARAM:
+        if kind < BINARY:  # UNARY_PARAM, CONSTANT_OPERAND
             return (rule(inputs[0], k, out),)
         if kind == BINARY:
             a, b = inputs
@@ -248,7 +257,7 @@ class Op:
         if side == "right":
             variant = Op(
                 self.name,
-                UNARY_PARAM,
+                CONSTANT_OPERAND,
                 f,
                 (d0,),
                 symbol=self.symbol,
@@ -263,7 +272,7 @@ class Op:
         elif side == "left":
             variant = Op(
                 self.name,
-                UNARY_PARAM,
+                CONSTANT_OPERAND,
                 lambda x, c: f(c, x),
                 (lambda x, c, out: d1(c, x, out),),
                 symbol=self.symbol,

@@ -34,18 +34,11 @@ class _Model(Protocol):
 def save(model: _Model, path: str | os.PathLike) -> None:
     """Write {"format", "version", "architecture", "parameters": {name: float}} atomically.
 
-    Refuses a non-finite parameter (JSON has no NaN), naming it, and whatever `write_atomic`
-    refuses (a directory, a device, a missing directory), naming `path`.
+    Parameters are finite (`Value.data` refuses anything else, naming the parameter), as
+    JSON needs; `write_atomic` refuses a directory, a device or a missing directory, naming
+    `path`.
     """
     parameters = {name: p.data for name, p in model.named_parameters()}
-    bad = [name for name, x in parameters.items() if not math.isfinite(x)]
-    if bad:
-        raise ValueError(
-            f"cannot save the model to {os.fspath(path)!r}: parameter {bad[0]} is "
-            f"{parameters[bad[0]]!r}"
-            + (f" (and {len(bad) - 1} more)" if len(bad) > 1 else "")
-            + "; a model file holds finite numbers only"
-        )
     document = {
         "format": FORMAT,
         "version": VERSION,

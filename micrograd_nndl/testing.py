@@ -346,7 +346,7 @@ def _distance_to_kinks(op: Op, args: tuple[float, ...]) -> float:
 
 def _as_function(op: Op, args: tuple[float, ...]) -> tuple[list[float], Callable[..., Value]]:
     """The graph inputs among `args` and a function of them (a parameter k stays constant)."""
-    if op.kind == UNARY_PARAM:
+    if op.takes_number:
         x, k = args
         return [x], lambda v: apply(op, v, k)
     return list(args), lambda *vs: apply(op, *vs)

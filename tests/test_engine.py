@@ -28,6 +28,7 @@ from micrograd_nndl import (
     ops,
     topological_order,
 )
+from micrograd_nndl.ops import BINARY, CONSTANT_OPERAND, NARY, UNARY, UNARY_PARAM
 from micrograd_nndl.testing import assert_grads_match, expressions
 
 
@@ -508,13 +509,38 @@ def test_forward_mode_leaves_inputs_off_the_seeded_paths_out_of_the_sum():
     assert forward_tangents(y, {a: 1.0})[y] == 3.0 * 4.0  # b·a^(b−1), no nan from the b edge
 
 
-@pytest.mark.parametrize("make", [lambda x: x * 2.0, lambda x: x + x, lambda x: x.tanh()])
-def test_a_nan_set_by_hand_is_named_by_the_next_op_not_called_an_overflow(make):
-    """x.data = nan was reported as "mul: result nan is not finite", as if it overflowed."""
+@pytest.mark.parametrize(
+    "bad, error, message",
+    [
+        (float("nan"), ValueError, r"the data of 'x' must be finite, got nan"),
+        (float("-inf"), ValueError, r"the data of 'x' must be finite, got -inf"),
+        (10**400, ValueError, r"the data of 'x' must be finite, got a number too large"),
+        ("abc", TypeError, r"the data of 'x' must be a real number .* not str"),
+        (None, TypeError, r"the data of 'x' must be a real number .* not NoneType"),
+    ],
+)
+def test_assigning_data_refuses_what_is_not_a_finite_real_and_keeps_the_old_value(
+    bad, error, message
+):
+    """x.data = nan was accepted and the next op called it an overflow; x.data = "abc" made
+    x + x the string "abcabc". Now the assignment refuses, and the graph stays exact."""
+    x = Value(1.5, "x")
+    with pytest.raises(error, match=message):
+        x.data = bad
+    assert x.data == 1.5
+    y = x * x + x * 2.0
+    y.backward()
+    assert (y.data, x.grad) == (1.5 * 1.5 + 3.0, 2 * 1.5 + 2.0)
+
+
+def test_assigned_data_is_stored_as_a_float_as_the_constructor_does():
     x = Value(1.0, "x")
-    x.data = float("nan")
-    with pytest.raises(NumericOverflowError, match=r"input 'x' holds nan, not a finite number"):
-        make(x)
+    x.data = 3  # an int, as in micrograd's p.data += -lr * p.grad with an int lr
+    assert type(x.data) is float and x.data == 3.0
+    x.data = np.float32(0.5)
+    assert type(x.data) is float and x.data == 0.5
+    x.data -= 0.25
+    assert x.data == 0.25
 
 
 def test_a_non_finite_grad_set_by_hand_names_the_node():
@@ -522,3 +548,20 @@ def test_a_non_finite_grad_set_by_hand_names_the_node():
         Value(1.0, "w").grad = float("nan")
     with pytest.raises(TypeError, match=r"the grad of 'w' must be a real number"):
         Value(1.0, "w").grad = "abc"
+
+
+def test_each_kind_names_one_way_a_node_holds_its_inputs_and_number():
+    """A constant operand (x * 2) and an op's parameter (leaky_relu's γ) are different kinds
+    now; each node's parents are its graph inputs and `constant` its number, whatever the kind."""
+    x, y = Value(-0.5, "x"), Value(3.0, "y")
+    cases = [
+        (x.tanh(), UNARY, (x,), None),
+        (x.leaky_relu(0.1), UNARY_PARAM, (x,), 0.1),
+        (x * 2.0, CONSTANT_OPERAND, (x,), 2.0),
+        (2.0 / x, CONSTANT_OPERAND, (x,), 2.0),
+        (x * y, BINARY, (x, y), None),
+        (maxout(x, y, x), NARY, (x, y, x), None),
+    ]
+    for node, kind, parents, constant in cases:
+        assert (node.op_info.kind, node.parents, node.constant) == (kind, parents, constant)
+    assert (2.0 / x).data == -4.0 and (x * 2.0).op_info.constant_side == "right"

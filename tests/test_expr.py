@@ -17,6 +17,7 @@ from micrograd_nndl import (
     parse,
 )
 from micrograd_nndl.expr import MAX_DEPTH, MAX_LENGTH, MAX_NODES
+from micrograd_nndl.ops import BINARY, NARY, UNARY
 
 BOOK = {"x": 1.0, "w": 0.0, "b": 0.0}
 
@@ -134,7 +135,7 @@ def test_functions_come_from_the_op_table(text, expected):
 
 def test_every_op_in_the_table_can_be_called_by_name():
     for name, op in OPS.items():
-        args = {1: "x", 3: "x, y", 4: "x, y, 0.5"}.get(op.kind, "x, 0.5")
+        args = {UNARY: "x", BINARY: "x, y", NARY: "x, y, 0.5"}.get(op.kind, "x, 0.5")
         f = parse(f"{name}({args})", {"x": 0.7, "y": 0.3})
         assert f.op == name, name
 

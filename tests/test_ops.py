@@ -123,7 +123,7 @@ def test_backward_matches_analytic_derivative(name, data):
 def test_every_op_has_a_test_range_and_rules_per_input():
     for op in OPS.values():
         assert op.sample, op.name
-        assert op.kind in (UNARY, UNARY_PARAM, BINARY, NARY)
+        assert op.kind in (UNARY, UNARY_PARAM, BINARY, NARY)  # CONSTANT_OPERAND: derived forms
         assert len(op.rules) == (2 if op.kind == BINARY else 1), op.name
         assert op.symbol and op.formula and op.derivative, op.name
 
@@ -287,7 +287,8 @@ def test_neuron_takes_2n_plus_1_inputs_in_the_language_too():
 @pytest.mark.parametrize("name", sorted(OPS))
 def test_the_table_functions_agree_on_floats_and_values(name):
     op = OPS[name]
-    args = {1: (0.4,), 2: (0.4, 0.3), 3: (0.4, 0.3), 4: (0.4, 0.3, 0.2)}[op.kind]
+    one, two, three = (0.4,), (0.4, 0.3), (0.4, 0.3, 0.2)
+    args = {UNARY: one, UNARY_PARAM: two, BINARY: two, NARY: three}[op.kind]
     on_floats = getattr(fn, name)(*args)
     graph_args = args[:1] if op.kind == UNARY_PARAM else args
     on_values = getattr(fn, name)(*(Value(a) for a in graph_args), *args[len(graph_args) :])

@@ -257,14 +257,18 @@ def test_duplicate_keys_and_wrongly_typed_fields_are_refused(tmp_path, old, new,
     assert _data(model) == before
 
 
-def test_a_nan_parameter_is_refused_by_name_when_saving(tmp_path):
-    """json said "Out of range float values are not JSON compliant", naming no parameter."""
+def test_a_nan_parameter_is_refused_by_name_before_it_can_be_saved(tmp_path):
+    """json said "Out of range float values are not JSON compliant", naming no parameter:
+    now the assignment itself refuses, naming the parameter, and the model saves as it was."""
     model = MLP(2, [3, 1], seed=0)
-    dict(model.named_parameters())["layers.1.neurons.0.w.2"].data = float("nan")
+    w = dict(model.named_parameters())["layers.1.neurons.0.w.2"]
+    before = w.data
+    with pytest.raises(ValueError, match=r"data of 'layers.1.neurons.0.w.2' must be finite"):
+        w.data = float("nan")
+    assert w.data == before
     path = tmp_path / "model.json"
-    with pytest.raises(ValueError, match=r"parameter layers.1.neurons.0.w.2 is nan; a model file"):
-        model.save(path)
-    assert not path.exists()
+    model.save(path)
+    assert json.loads(path.read_text())["parameters"]["layers.1.neurons.0.w.2"] == before
 
 
 _VALID = MLP(2, [2, 1], seed=0)
