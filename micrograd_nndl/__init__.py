@@ -39,7 +39,9 @@ from .files import NotARegularFileError, read_regular, write_atomic
 from .functional import forward_tangents, grad, grad_values, hessian, hvp, jvp
 from .gradcheck import (
     CheckReport,
+    CheckRow,
     GradcheckError,
+    Replay,
     gradcheck,
     gradcheck_params,
     gradcheck_params_report,
@@ -64,6 +66,7 @@ __all__ = [
     "MLP",
     "Adam",
     "CheckReport",
+    "CheckRow",
     "History",
     "Layer",
     "ModelFileError",
@@ -107,6 +110,7 @@ __all__ = [
     "Expression",
     "ExpressionError",
     "GradcheckError",
+    "Replay",
     "MathError",
     "NotARegularFileError",
     "NonFiniteGradientError",

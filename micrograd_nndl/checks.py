@@ -37,3 +37,15 @@ def finite_number(
     ):
         raise ValueError(f"{must}, got {value!r}")
     return number
+
+
+def whole_number(where: str, option: str, value: object, *, at_least: int) -> int:
+    """`value` as an int if it is an integer >= `at_least` (a numpy integer too, not a bool);
+    else a TypeError (not a number: "3", None) or ValueError (2.5, nan, too small) that says
+    `where` the option `option` was given, what it must be and what it was."""
+    must = f"{where}: {option} must be an integer >= {at_least}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{must}, got {value!r} ({type(value).__name__})")
+    if not isinstance(value, numbers.Integral) or value < at_least:
+        raise ValueError(f"{must}, got {value!r}")
+    return int(value)

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .columns import format_columns
-from .engine import Value, no_grad
+from .engine import Value, apply, no_grad, topological_order
 from .errors import MathError
 from .functional import evaluate, hessian
+from .ops import Op
 
 
 class GradcheckError(AssertionError):
@@ -81,6 +82,124 @@ def numeric_grads(
         (_value_at(f, xs, i, eps, names) - _value_at(f, xs, i, -eps, names)) / (2 * eps)
         for i in range(len(xs))
     ]
+
+
+class Replay:
+    """f's graph, recorded once at `inputs`, evaluated again with one input moved.
+
+    Only the nodes the moved input reaches are recomputed, each by `apply` on its op, its
+    inputs and its stored constant (the engine's own forward, domain check and rounding), so
+    `values(i, steps)` is bit for bit what evaluating f at each moved point gives, at the cost
+    of those nodes instead of the whole of f: the central differences of a 1000-variable
+    formula in about a second instead of ten.
+
+    Valid for an f that builds the same graph at every point (a parsed formula; no Python
+    branch on a value). Where a replay cannot stand in for f (replaying the point itself does
+    not give every node's value, or a step fails), f is evaluated there instead, so a domain
+    error is f's own, naming the input and the step. `root` and `leaves` (labelled by `names`,
+    x1, x2, … by default) are the recorded graph.
+    """
+
+    def __init__(
+        self,
+        f: Callable[..., Value],
+        inputs: Sequence[float | Value],
+        names: Sequence[str] | None = None,
+    ) -> None:
+        self.f = f
+        self.xs = [_as_float(x) for x in inputs]
+        self.names = [f"x{i + 1}" for i in range(len(self.xs))] if names is None else list(names)
+        self.leaves = _leaves(self.xs, self.names)
+        self.root = evaluate(f, self.leaves)
+        self._order = topological_order(self.root)
+        slot = {id(node): s for s, node in enumerate(self._order)}
+        #: one entry (slot, op, input slots, stored constant) per op node, in evaluation order
+        self._program: dict[int, tuple[int, Op, tuple[int, ...], float | None]] = {}
+        self._readers: list[list[int]] = [[] for _ in self._order]
+        for s, node in enumerate(self._order):
+            op = node.op_info
+            if op is not None:
+                ins = tuple(slot[id(p)] for p in node.parents)
+                self._program[s] = (s, op, ins, node.constant)
+                for k in dict.fromkeys(ins):
+                    self._readers[k].append(s)
+        self._inputs = [slot.get(id(leaf)) for leaf in self.leaves]
+        self._env: list[Value] = list(self._order)
+        self.faithful = self._reproduces()
+
+    def values(self, i: int, steps: Sequence[float]) -> list[float]:
+        """f at inputs + step·eᵢ for each of `steps` (a MathError if f is undefined there)."""
+        moved = self._replayed(i, steps) if self.faithful else None
+        if moved is None:
+            moved = [_value_at(self.f, self.xs, i, step, self.names) for step in steps]
+        return moved
+
+    def _reproduces(self) -> bool:
+        """Whether every op node, applied again to its recorded inputs, gives its own value."""
+        program = list(self._program.values())
+        try:
+            self._run(program)
+            return all(self._env[s].data == self._order[s].data for s in self._program)
+        except Exception:  # any op that cannot run again: f is evaluated instead
+            return False
+        finally:
+            self._restore(program)
+
+    def _run(self, program: list[tuple[int, Op, tuple[int, ...], float | None]]) -> None:
+        env = self._env
+        with no_grad():
+            for s, op, ins, constant in program:
+                args: list[Any] = [env[k] for k in ins]
+                if constant is not None:
+                    args.append(constant)
+                env[s] = apply(op, *args)
+
+    def _restore(self, program: list[tuple[int, Op, tuple[int, ...], float | None]]) -> None:
+        for s, *_ in program:
+            self._env[s] = self._order[s]
+
+    def _reached(self, start: int) -> list[tuple[int, Op, tuple[int, ...], float | None]]:
+        """The program's entries of the nodes that depend on slot `start`, in evaluation order."""
+        seen, stack = {start}, [start]
+        while stack:
+            for reader in self._readers[stack.pop()]:
+                if reader not in seen:
+                    seen.add(reader)
+                    stack.append(reader)
+        seen.discard(start)
+        return [self._program[s] for s in sorted(seen)]
+
+    def _replayed(self, i: int, steps: Sequence[float]) -> list[float] | None:
+        start = self._inputs[i]
+        if start is None:  # an input f does not read
+            return [self.root.data for _ in steps]
+        program, results = self._reached(start), []
+        try:
+            for step in steps:
+                self._env[start] = Value(self.xs[i] + step)
+                self._run(program)
+                results.append(self._env[-1].data)
+        except Exception:  # f, evaluated at the step, raises the error to show (or succeeds)
+            return None
+        finally:
+            self._env[start] = self._order[start]
+            self._restore(program)
+        return results
+
+
+def _one_graph_grads(
+    f: Callable[..., Value], xs: list[float], eps: float, names: Sequence[str]
+) -> tuple[list[float], list[float]]:
+    """backward()'s gradients and the central differences from ONE evaluation of f, its
+    graph replayed for each moved input (see `Replay`)."""
+    replay = Replay(f, xs, names)
+    replay.root.backward()
+    backward = [leaf.grad for leaf in replay.leaves]
+    central = []
+    for i in range(len(xs)):
+        up, down = replay.values(i, (eps, -eps))
+        central.append((up - down) / (2 * eps))
+    return backward, central
 
 
 def analytic_grads(f: Callable[..., Value], inputs: Sequence[float | Value]) -> list[float]:
@@ -204,11 +323,16 @@ def gradcheck_report(
     names: Sequence[str] | None = None,
     output: str = "f",
     expected: Callable[..., Sequence[float]] | None = None,
+    same_graph: bool = False,
 ) -> CheckReport:
     """The table `gradcheck` judges by, without raising: see `gradcheck`.
 
     `names` name the inputs (x1, x2, … by default) and `output` the result in the rows
     (∂f/∂x1); `expected(*inputs)` adds a column of hand-derived first derivatives.
+    `same_graph=True` says f builds the same graph at every point (a parsed formula; no
+    Python branch on a value): f is then evaluated once and, for the order-1 central
+    differences, its graph replayed from each moved input on (only the nodes that input
+    reaches): the same numbers as evaluating f 2n times, in a fraction of the time.
     """
     xs = [_as_float(x) for x in inputs]
     names = [f"x{i + 1}" for i in range(len(xs))] if names is None else list(names)
@@ -219,8 +343,11 @@ def gradcheck_report(
         eps = 1e-6 if eps is None else eps
         rows = [f"∂{output}/∂{n}" for n in names]
         at = values
-        backward = analytic_grads(f, xs)
-        central = numeric_grads(f, xs, eps, names)
+        if same_graph:
+            backward, central = _one_graph_grads(f, xs, eps, names)
+        else:
+            backward = analytic_grads(f, xs)
+            central = numeric_grads(f, xs, eps, names)
         formula = None if expected is None else [float(g) for g in expected(*xs)]
     elif order == 2:
         if expected is not None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 
-from .checks import finite_number
+from .checks import finite_number, whole_number
 from .engine import Value
 from .errors import NonFiniteGradientError
 
@@ -25,8 +25,7 @@ def linear_decay(start: float, end: float, steps: int) -> Schedule:
     """lr(t) = start + (end − start)·t/steps for t < steps, then end (micrograd: 1.0 → 0.1)."""
     start = finite_number("linear_decay", "start", start, at_least=0.0)
     end = finite_number("linear_decay", "end", end, at_least=0.0)
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"linear_decay: steps must be an integer >= 1, got {steps!r}")
+    steps = whole_number("linear_decay", "steps", steps, at_least=1)
     return lambda t: start + (end - start) * min(t, steps) / steps
 
 

@@ -19,7 +19,7 @@ from typing import TextIO
 
 import numpy as np
 
-from .checks import finite_number
+from .checks import finite_number, whole_number
 from .compiled_loss import CompiledLoss
 from .data import batches
 from .engine import Value
@@ -132,8 +132,10 @@ def fit(
     params = model.parameters()
     opt = SGD(params, lr=0.1) if optimizer is None else optimizer
     X, y = _check_data(X, y)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"fit: epochs must be a positive integer, got {epochs!r}")
+    epochs = whole_number("fit", "epochs", epochs, at_least=1)
+    if batch_size is not None:
+        batch_size = whole_number("fit", "batch_size", batch_size, at_least=1)
+    seed = whole_number("fit", "seed", seed, at_least=0)  # each epoch shuffles with seed + epoch
     labels = _label_kind(y)
     batch_loss = None
     if compiled:  # class labels are constants of the trace; other targets a traced input

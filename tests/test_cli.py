@@ -5,6 +5,7 @@ the many error cases run `main()` in-process with the same exit codes and stream
 """
 
 import io
+import math
 import os
 import re
 import signal
@@ -499,6 +500,129 @@ def test_explain_at_the_languages_limit_of_1000_variables_writes_a_bounded_text(
         capsys=capsys,
     )
     assert status == 0 and out.splitlines()[1].count("∂") == 2 * 999
+
+
+# ---- the language's own limits: 1000 variables, 2000 nodes, 10000 characters -------------------
+
+LIMIT_NAMES = [f"x{i}" for i in range(1000)]
+#: x0*x1 + x2*x3 + … + x998*x999 (1999 nodes) at distinct points: ∂f/∂x₂ₖ = x₂ₖ₊₁ and back
+SUM_OF_PRODUCTS = " + ".join(f"x{2 * k} * x{2 * k + 1}" for k in range(500))
+LIMIT_VALUES = {name: round(0.5 + i / 1000, 3) for i, name in enumerate(LIMIT_NAMES)}
+LIMIT_AT = ",".join(f"{name}={value}" for name, value in LIMIT_VALUES.items())
+
+
+def _partner(name: str) -> str:
+    """The other factor of a variable's product: x0 ↔ x1, x998 ↔ x999."""
+    i = int(name[1:])
+    return f"x{i + 1 if i % 2 == 0 else i - 1}"
+
+
+def _rows(out: str) -> dict[str, list[str]]:
+    """check's table rows by variable: {"x0": [at, backward, central, difference, ...]}."""
+    rows = {}
+    for line in out.splitlines():
+        if line.startswith("∂f/∂"):
+            name, *cells = line.split()
+            rows[name.removeprefix("∂f/∂")] = cells
+    return rows
+
+
+def test_check_at_1000_variables_confirms_every_analytic_derivative(capsys):
+    """check took 34 s at the language's limit: f was parsed and evaluated 2000 times. Each
+    central difference now replays the one graph from the moved variable on; every row must
+    still be the true derivative: backward exactly x_partner, the central difference within
+    the check's tolerance of it."""
+    longest = SUM_OF_PRODUCTS.ljust(10_000)  # the longest formula too: 10000 characters
+    status, out, _ = call("check", longest, "--at", LIMIT_AT, "--max-rows", "0")
+    assert status == 0 and out.endswith("ok: backward agrees with central differences\n")
+    rows = _rows(out)
+    assert list(rows) == LIMIT_NAMES
+    for name, (at, backward, central, difference) in rows.items():
+        expected = LIMIT_VALUES[_partner(name)]
+        assert float(at) == LIMIT_VALUES[name] and float(backward) == expected
+        # rounding in f ≈ 250 is ~250·2⁻⁵², over 2·eps = 2e-6: 3e-8; the check allows 1e-5
+        assert abs(float(central) - expected) < 2e-7 and float(difference) < 2e-7
+
+
+def test_check_at_1000_variables_shows_a_bounded_table_and_says_how_to_see_all(capsys):
+    status, out, _ = call("check", SUM_OF_PRODUCTS, "--at", LIMIT_AT)
+    assert status == 0 and list(_rows(out)) == LIMIT_NAMES[:20]
+    assert "… and 980 more rows, all agreeing (--max-rows 0 shows every row)" in out
+
+
+def test_check_at_666_kinks_shows_and_explains_the_20_worst(capsys):
+    """relu(x0) + … + relu(x665) at 0 (1997 nodes): every row is a kink (slope 0 left of 0, 1
+    right, central difference 0.5); the table and the diagnoses stop at --max-rows."""
+    names = LIMIT_NAMES[:666]
+    formula = " + ".join(f"relu({name})" for name in names)
+    at = ",".join(f"{name}=0" for name in names)
+    status, out, err = call("check", formula, "--at", at, capsys=capsys)
+    assert status == 1 and "a kink" in err
+    rows = _rows(out)
+    assert len(rows) == 20 and all(
+        r[1:3] == ["0", "0.5"] and r[-1] == "mismatch" for r in rows.values()
+    )
+    assert "… the 20 worst of 666 mismatches shown (--max-rows 0 shows every row" in out
+    kinks = [line for line in out.splitlines() if ": a kink at " in line]
+    assert len(kinks) == 20 and all("0 on the left and 1 on the right" in k for k in kinks)
+
+
+def test_grad_and_explain_at_1000_variables_give_the_analytic_derivatives(capsys):
+    status, out, _ = call("grad", SUM_OF_PRODUCTS, "--at", LIMIT_AT, "--digits", "17")
+    assert status == 0
+    lines = out.splitlines()
+    total = sum(LIMIT_VALUES[f"x{2 * k}"] * LIMIT_VALUES[f"x{2 * k + 1}"] for k in range(500))
+    assert float(lines[0].removeprefix("f = ")) == pytest.approx(total, rel=1e-14)
+    grads = dict(line.removeprefix("∂f/∂").split(" = ") for line in lines[1:])
+    assert {n: float(g) for n, g in grads.items()} == {
+        n: LIMIT_VALUES[_partner(n)] for n in LIMIT_NAMES
+    }
+    status, out, _ = call(
+        "explain", SUM_OF_PRODUCTS, "--at", LIMIT_AT, "--max-variables", "0", "--digits", "17"
+    )
+    totals = re.findall(r"^∂f/∂(x\d+) = (\S+)$", out, re.MULTILINE)
+    assert status == 0 and {n: float(g) for n, g in totals} == {
+        n: LIMIT_VALUES[_partner(n)] for n in LIMIT_NAMES
+    }
+
+
+def test_explain_without_wrt_explains_the_first_variables_and_names_the_rest(capsys):
+    status, out, _ = call("explain", SUM_OF_PRODUCTS, "--at", LIMIT_AT, "--digits", "17")
+    totals = re.findall(r"^∂f/∂(x\d+) = (\S+)$", out, re.MULTILINE)
+    assert status == 0 and [n for n, _ in totals] == LIMIT_NAMES[:10]
+    assert all(float(g) == LIMIT_VALUES[_partner(n)] for n, g in totals)
+    assert out.endswith(
+        "… and 990 more variables (x10, x11, x12, …), not explained: --wrt NAME explains one, "
+        "--max-variables 0 every one\n"
+    )
+    assert len(out) < 10_000
+
+
+def _nested_tanh_slope(x: float, depth: int) -> float:
+    """d/dx tanh(tanh(…tanh(x))) by the chain rule: Π (1 − tanh²) over the nested calls."""
+    slope = 1.0
+    for _ in range(depth):
+        x = math.tanh(x)
+        slope *= 1 - x * x
+    return slope
+
+
+@pytest.mark.parametrize(
+    "formula, at, expected",
+    [  # the product of 1000 variables at 1.001: ∂/∂xᵢ = Π/xᵢ = 1.001⁹⁹⁹
+        ("*".join(LIMIT_NAMES), ",".join(f"{n}=1.001" for n in LIMIT_NAMES), 1.001**999),
+        # the deepest nesting the language takes: 99 calls inside one another
+        ("tanh(" * 99 + "x" + ")" * 99, "x=0.3", _nested_tanh_slope(0.3, 99)),
+    ],
+    ids=["product of 1000", "99 nested calls"],
+)
+def test_check_at_the_other_limits_passes_with_the_true_derivatives(capsys, formula, at, expected):
+    status, out, _ = call("check", formula, "--at", at, "--max-rows", "0")
+    rows = _rows(out)
+    assert status == 0 and len(rows) == at.count("=")
+    for backward, central in (cells[1:3] for cells in rows.values()):
+        assert float(backward) == pytest.approx(expected, rel=1e-9)
+        assert float(central) == pytest.approx(expected, rel=1e-6)
 
 
 # ---- a terminal that cannot be trusted: Ctrl-C, closed stdin, ASCII only, escape sequences ------

@@ -10,7 +10,9 @@ from micrograd_nndl import (
     MLP,
     DomainError,
     GradcheckError,
+    MathError,
     Op,
+    Replay,
     Value,
     apply,
     gradcheck,
@@ -259,3 +261,62 @@ def test_gradcheck_params_takes_a_mapping_or_a_list():
     assert [r.derivative for r in rows] == ["∂loss/∂a", "∂loss/∂b"]
     with pytest.raises(TypeError, match="'c' is a float"):
         gradcheck_params(lambda: a * b, {"c": 1.0})
+
+
+# ---- Replay: one evaluation of f, replayed per moved input ---------------------------------------
+
+
+def _eager(f, xs, i, step):
+    moved = list(xs)
+    moved[i] += step
+    return f(*[Value(x) for x in moved]).data
+
+
+@settings(max_examples=60)
+@given(expressions(n_inputs=3, max_steps=8), st.sampled_from([1e-6, -1e-6, 1e-3, 0.0]))
+def test_a_replay_gives_fs_own_numbers_bit_for_bit(expression, step):
+    """Every op of the table (constants, parameters, maxout, neuron) applied again from the
+    moved input on gives exactly what evaluating f at the moved point gives."""
+    replay = Replay(expression, expression.inputs)
+    assert replay.faithful and replay.root.data == expression(*map(Value, expression.inputs)).data
+    for i in range(3):
+        try:
+            want = _eager(expression, expression.inputs, i, step)
+        except MathError:
+            continue  # the step leaves an op's domain; the error case is tested below
+        assert replay.values(i, [step]) == [want]
+
+
+def test_same_graph_gives_the_same_report_as_evaluating_f_each_time():
+    def f(x, y, z):
+        return (x * y).tanh() + (z / y).exp() - x.sigmoid() * 2.0
+
+    inputs = [0.3, -1.2, 0.7]
+    assert gradcheck_report(f, inputs, same_graph=True) == gradcheck_report(f, inputs)
+
+
+def test_a_replayed_step_out_of_the_domain_raises_fs_own_error_naming_the_input():
+    def f(x):
+        return x.sqrt()
+
+    with pytest.raises(DomainError) as eager:
+        gradcheck_report(f, [1e-7], names=["x"])
+    with pytest.raises(DomainError) as replayed:
+        gradcheck_report(f, [1e-7], names=["x"], same_graph=True)
+    assert str(replayed.value) == str(eager.value)
+    assert "while evaluating f at x − 1e-06" in str(replayed.value)
+
+
+def test_a_graph_that_does_not_replay_to_its_own_values_falls_back_to_f():
+    """An op whose forward is not a function of its inputs (it counts its calls) cannot be
+    replayed: the replay sees that at the point itself and evaluates f instead."""
+    calls = []
+
+    def counting(x):
+        calls.append(x)
+        return x + len(calls)
+
+    op = Op("counting", UNARY, counting, (lambda x, out: 1.0,), "c", "x + n", "1")
+    replay = Replay(lambda x: apply(op, x * 2.0), [1.0])
+    assert not replay.faithful
+    assert replay.values(0, [0.5]) == [3.0 + len(calls)]  # f evaluated again: one call more

@@ -132,7 +132,7 @@ def test_fit_checks_its_arguments():
     model = MLP(2, [2, 1], seed=0)
     with pytest.raises(ValueError, match="unknown loss 'hinj'"):
         fit(model, X, y, loss="hinj")
-    with pytest.raises(ValueError, match="epochs must be a positive integer"):
+    with pytest.raises(ValueError, match="fit: epochs must be an integer >= 1"):
         fit(model, X, y, epochs=0)
     with pytest.raises(ValueError, match=r"X must be \(n, d\) and y \(n,\)"):
         fit(model, X, y[:3])
@@ -279,6 +279,16 @@ def test_progress_bar_init_is_fully_annotated():
             "fit: threshold must be a finite number, got nan",
         ),
         ({"threshold": "0.5"}, TypeError, r"fit: threshold must be a finite number, got '0.5'"),
+        ({"epochs": 0}, ValueError, "fit: epochs must be an integer >= 1, got 0"),
+        ({"epochs": 2.5}, ValueError, "fit: epochs must be an integer >= 1, got 2.5"),
+        ({"epochs": True}, TypeError, "fit: epochs must be an integer >= 1, got True"),
+        ({"batch_size": 0}, ValueError, "fit: batch_size must be an integer >= 1, got 0"),
+        ({"batch_size": 1.5}, ValueError, "fit: batch_size must be an integer >= 1, got 1.5"),
+        # the seed: "x" raised a raw TypeError ("can only concatenate str"), nan and 2.5 were
+        # taken, and -1 failed in numpy at the first shuffle
+        ({"seed": "x"}, TypeError, r"fit: seed must be an integer >= 0, got 'x' \(str\)"),
+        ({"seed": float("nan")}, ValueError, "fit: seed must be an integer >= 0, got nan"),
+        ({"seed": -1, "batch_size": 2}, ValueError, "fit: seed must be an integer >= 0, got -1"),
     ],
 )
 def test_fits_numeric_options_are_checked_before_training(options, error, message):

@@ -100,7 +100,30 @@ def explain_each(
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{option} must be a positive integer, got {value!r}")
     locals_: dict[int, tuple[float, ...]] = {}  # filled as paths reach nodes, for every wrt
-    return [_rule(graph, wrt, max_paths, max_factors, digits, locals_) for wrt in wrts]
+    readers = _readers(graph)
+    return [_rule(graph, wrt, max_paths, max_factors, digits, locals_, readers) for wrt in wrts]
+
+
+def _readers(graph: Graph) -> dict[int, list[int]]:
+    """id(node) → the positions of the nodes that take it as an input: one pass over the edges,
+    so each variable's walk visits only the nodes it reaches, not the whole graph."""
+    readers: dict[int, list[int]] = {}
+    for k, node in enumerate(graph.nodes):
+        for parent in dict.fromkeys(node.parents):
+            readers.setdefault(id(parent), []).append(k)
+    return readers
+
+
+def _reached(graph: Graph, wrt: Value, readers: dict[int, list[int]]) -> list[Value]:
+    """The nodes that depend on `wrt`, in the graph's (forward) order."""
+    seen: set[int] = set()
+    stack = [id(wrt)]
+    while stack:
+        for k in readers.get(stack.pop(), ()):
+            if k not in seen:
+                seen.add(k)
+                stack.append(id(graph.nodes[k]))
+    return [graph.nodes[k] for k in sorted(seen)]
 
 
 def _rule(
@@ -110,9 +133,10 @@ def _rule(
     max_factors: int | None,
     digits: int,
     locals_: dict[int, tuple[float, ...]],
+    readers: dict[int, list[int]],
 ) -> ChainRule:
     root = graph.root
-    counts = _path_counts(graph, wrt, locals_)
+    counts = _path_counts(graph, wrt, locals_, _reached(graph, wrt, readers))
     paths = []
     for nodes, arguments in _paths(root, wrt, counts):
         factors = tuple(locals_[id(n)][a] for n, a in zip(nodes, arguments))
@@ -134,17 +158,15 @@ def _rule(
     return ChainRule(root, wrt, tuple(paths), path_count, total, text)
 
 
-def _path_counts(graph: Graph, wrt: Value, locals_: dict[int, tuple[float, ...]]) -> dict:
-    """id(node) → number of paths from node down to wrt, for the nodes that depend on wrt;
-    fills `locals_` with their local derivatives, once per node however many wrts share it
-    (those on a path to wrt checked finite)."""
+def _path_counts(
+    graph: Graph, wrt: Value, locals_: dict[int, tuple[float, ...]], reached: list[Value]
+) -> dict:
+    """id(node) → number of paths from node down to wrt, for the nodes that depend on wrt
+    (`reached`, in forward order); fills `locals_` with their local derivatives, once per node
+    however many wrts share it (those on a path to wrt checked finite)."""
     counts = {id(wrt): 1}
-    for node in graph.nodes:
-        if node is wrt or node.is_leaf:
-            continue
+    for node in reached:
         count = sum(counts.get(id(p), 0) for p in node.parents)
-        if not count:
-            continue
         counts[id(node)] = min(count, MAX_COUNTED + 1)  # saturates: no number of 10^4300
         derivatives = locals_.get(id(node))
         if derivatives is None:

@@ -23,13 +23,14 @@ from typing import Any, TextIO
 
 from micrograd_nndl import (
     CheckReport,
+    CheckRow,
     Expression,
     ExpressionError,
     MathError,
+    Replay,
     Value,
     __version__,
     gradcheck_report,
-    no_grad,
 )
 
 from .book_demo import DEFAULT_IMAGE, PAGE_NAME, demo
@@ -47,6 +48,8 @@ BOOK_AT = "x=1,w=0,b=0"
 STEP_KEYS = "Enter or n: next step, p or b: back one step, t: the table, ?: these keys, q: quit"
 OUTPUT_NAMES = ("f", "y", "out")  # the output's name: the first that is not a variable
 EPS = 1e-6  # check's default step, gradcheck's
+MAX_ROWS = 20  # check's table: a formula may have 1000 variables
+MAX_VARIABLES = 10  # explain without --wrt: each variable's rule is a paragraph
 HELP = {"-h": False, "--help": False}  # argparse's own option on every parser (add_help)
 
 Options = dict[str, dict[str, bool]]  # subcommand -> its option strings -> takes a value
@@ -189,6 +192,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
     )
     add = _recorder(explain_, options["explain"])
     add("--wrt", metavar="NAME", help="the variable to differentiate by (default: every one)")
+    add(
+        "--max-variables",
+        type=int,
+        default=MAX_VARIABLES,
+        help="without --wrt, explain at most this many variables, the first in the formula "
+        f"(default {MAX_VARIABLES}; 0: all)",
+    )
     add("--max-paths", type=int, default=20, help="list at most this many paths (default 20)")
     add(
         "--max-factors",
@@ -235,11 +245,19 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         'check "gelu(x) * tanh(y)" --at x=0.3,y=-1',
         'check "x/y" --at x=1,y=1e-7 --eps 1e-11',
     )
-    _recorder(check, options["check"])(
+    add = _recorder(check, options["check"])
+    add(
         "--eps",
         type=_step_size,
         default=EPS,
         help=f"the step of the central differences (f(x+eps) - f(x-eps)) / 2eps (default {EPS:g})",
+    )
+    add(
+        "--max-rows",
+        type=int,
+        default=MAX_ROWS,
+        help="show at most this many rows of the table, the mismatches first, and explain at "
+        f"most this many mismatches (default {MAX_ROWS}; 0: all)",
     )
     demo_ = command(
         "demo",
@@ -508,6 +526,8 @@ def run_explain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
         raise UsageError(f"--max-paths must be at least 1, got {args.max_paths}")
     if args.max_factors < 0:
         raise UsageError(f"--max-factors must be at least 0 (0: all), got {args.max_factors}")
+    if args.max_variables < 0:
+        raise UsageError(f"--max-variables must be at least 0 (0: all), got {args.max_variables}")
     expression, root, leaves = build_graph(args)
     if args.wrt is not None and args.wrt not in leaves:
         raise UsageError(
@@ -515,6 +535,8 @@ def run_explain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
             f"(its variables: {', '.join(leaves) or 'none'})"
         )
     names = [args.wrt] if args.wrt is not None else list(leaves)
+    left_out = names[args.max_variables :] if args.max_variables else []
+    names = names[: len(names) - len(left_out)]
     with placing(expression, root):
         rules = explain_each(  # one walk of the graph for every variable
             root,
@@ -524,6 +546,17 @@ def run_explain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
             digits=args.digits,
         )
     print("\n\n".join(rule.text for rule in rules), file=out)
+    if left_out:
+        print(
+            f"\n… and {_count(len(left_out), 'more variable')} ({_listed(left_out)}), not "
+            f"explained: --wrt NAME explains one, --max-variables 0 every one",
+            file=out,
+        )
+
+
+def _listed(names: Sequence[str], most: int = 3) -> str:
+    """ "x10, x11, x12, …": the first few of a list of names."""
+    return ", ".join(names[:most]) + (", …" if len(names) > most else "")
 
 
 def run_step(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
@@ -616,17 +649,24 @@ def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
 
     leaves = [Value(x, name) for name, x in given.items()]
     expression.backward(f(*leaves))  # a math error names its place in the formula
+    if args.max_rows < 0:
+        raise UsageError(f"--max-rows must be at least 0 (0: all), got {args.max_rows}")
     try:
-        report = gradcheck_report(
-            f, inputs, eps=args.eps, names=names, output=output_name(expression)
+        report = gradcheck_report(  # one evaluation, replayed per variable: 1000 in seconds
+            f, inputs, eps=args.eps, names=names, output=output_name(expression), same_graph=True
         )
     except MathError as e:  # a step left the domain: gradcheck's message asks for a smaller eps
         raise type(e)(f"{e} with --eps (now {args.eps:g})") from None
-    print(report.table(), file=out)
+    rows, note = _shown_rows(report, args.max_rows)
+    print(report.table(rows), file=out)
+    if note:
+        print(note, file=out)
     if not report.passed:
+        index = {id(row): i for i, row in enumerate(report.rows)}
+        replay = Replay(f, inputs, names)  # f at nearby points, as fast as the check's own
         verdicts = [
-            _diagnose(f, inputs, i, row.backward, report)
-            for i, row in enumerate(report.rows)
+            _diagnose(replay, index[id(row)], row.backward, report)
+            for row in rows
             if not row.passed
         ]
         for _, text in verdicts:
@@ -638,9 +678,26 @@ def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     print("ok: backward agrees with central differences", file=out)
 
 
-def _diagnose(
-    f: Callable[..., Value], inputs: list[float], i: int, backward: float, report: CheckReport
-) -> tuple[str, str]:
+def _shown_rows(report: CheckReport, limit: int) -> tuple[list[CheckRow], str]:
+    """The rows of check's table (all, or at most `limit`: the mismatches worst first, else
+    the first rows) and a line saying what is left out and how to see it ("" if nothing)."""
+    rows = list(report.rows)
+    if not limit or len(rows) <= limit:
+        return rows, ""
+    bad = report.failures
+    every = "--max-rows 0 shows every row"
+    if not bad:
+        return rows[:limit], f"… and {len(rows) - limit} more rows, all agreeing ({every})"
+    shown = bad[:limit]
+    agree = len(rows) - len(bad)
+    return shown, (
+        f"… the {len(shown)} worst of {len(bad)} mismatches shown"
+        + (f"; {agree} more rows agree" if agree else "")
+        + f" ({every}, and explains every mismatch)"
+    )
+
+
+def _diagnose(replay: Replay, i: int, backward: float, report: CheckReport) -> tuple[str, str]:
     """Why input i failed: ("a step too large", ...) when a smaller step confirms backward
     (a pole or a steep change within ±eps: x/y at y = 1e-7), ("a kink", ...) when the slopes
     left and right of the point differ (relu at 0), else ("a wrong gradient", ...)."""
@@ -648,11 +705,8 @@ def _diagnose(
     name = report.rows[i].derivative.split("/∂", 1)[1]
 
     def at(step: float) -> float | None:
-        moved = list(inputs)
-        moved[i] += step
         try:
-            with no_grad():
-                return f(*[Value(x) for x in moved]).data
+            return replay.values(i, [step])[0]
         except MathError:
             return None
 
@@ -679,7 +733,7 @@ def _diagnose(
             else ("a smaller --eps may help")
         )
         return "a step too large", (
-            f"{name}: {crosses} within ±{eps:g} of {name} = {inputs[i]:g} "
+            f"{name}: {crosses} within ±{eps:g} of {name} = {replay.xs[i]:g} "
             f"(f there: {_values(left, mid, right)}); {fix}"
         )
     if mid is not None and left is not None and right is not None:
@@ -687,8 +741,8 @@ def _diagnose(
         slope_right = (right - mid) / eps
         if abs(slope_left - slope_right) > atol + rtol * max(abs(slope_left), abs(slope_right)):
             return "a kink", (
-                f"{name}: a kink at {name} = {inputs[i]:g}: the slope is {slope_left:.6g} on the "
-                f"left and {slope_right:.6g} on the right, and backward takes {backward:.6g} "
+                f"{name}: a kink at {name} = {replay.xs[i]:g}: the slope is {slope_left:.6g} on "
+                f"the left and {slope_right:.6g} on the right, and backward takes {backward:.6g} "
                 "(the op's choice at the kink); no step size makes them agree"
             )
     return "a wrong gradient", (
