@@ -5,9 +5,18 @@ PY := $(VENV)/bin/python
 
 .PHONY: demo test lint format bench docs clean
 
-$(VENV)/.installed: setup.cfg pyproject.toml
+$(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	touch $@
+
+# The demo needs only the runtime (numpy, graphviz, graphviz-pure): seconds, not the 1.6 GB of
+# the test set-up (torch, chromium's driver, the docs).
+$(VENV)/.runtime: setup.cfg pyproject.toml $(VENV)/.created
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed: setup.cfg pyproject.toml $(VENV)/.created
 	$(PY) -m pip install -q -e '.[dev,examples,docs,test,torch]'
 	touch $@
 
@@ -15,7 +24,7 @@ $(VENV)/.bench: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[dev,examples,docs,test,torch,bench]'
 	touch $@
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.runtime
 	$(VENV)/bin/micrograd-nndl demo
 
 test: $(VENV)/.installed

@@ -31,20 +31,26 @@ def derivative_table(nodes: dict[str, Value]) -> list[tuple[str, str, str, str]]
     for name in ("h1", "h2", "h3", "h4", "h5", "h6"):
         node = nodes[name]
         locals_ = ", ".join(
-            f"∂{name}/∂{p.label} = {d:g}" for p, d in zip(node.parents, node.local_grads())
+            f"∂{name}/∂{p.label} = {_number(d)}" for p, d in zip(node.parents, node.local_grads())
         )
         op = node.op_info
         assert op is not None, "a primitive of the book's graph is never a leaf"
-        rows.append((name, op.describe(node.constant), locals_, f"{node.data:g}"))
+        rows.append((name, op.describe(node.constant), locals_, _number(node.data)))
     return rows
 
 
+def _number(x: float) -> str:
+    """x as the book writes it: 0, not -0 (h3 = 0 × (−1) is -0.0 in floating point)."""
+    return f"{x + 0.0:g}"
+
+
 def format_table(nodes: dict[str, Value]) -> str:
-    """The derivative table and ∂f/∂w, ∂f/∂b as plain text (what `make demo` prints)."""
+    """The derivative table and ∂f/∂w, ∂f/∂b as plain text (`python -m micrograd_nndl`)."""
     rows = [("node", "primitive", "local derivative", "value")] + derivative_table(nodes)
     lines = [format_columns(rows)]
     w, b, x = nodes["w"], nodes["b"], nodes["x"]
     lines.append("")
-    lines.append(f"f = h6 = {nodes['h6'].data:g}")
-    lines.append(f"∂f/∂w = {w.grad:g}   ∂f/∂b = {b.grad:g}   ∂f/∂x = {x.grad:g}")
+    lines.append(f"f = h6 = {_number(nodes['h6'].data)}")
+    grads = f"∂f/∂w = {_number(w.grad)}   ∂f/∂b = {_number(b.grad)}   ∂f/∂x = {_number(x.grad)}"
+    lines.append(grads)
     return "\n".join(lines)

@@ -55,3 +55,6 @@ def test_table_rows_and_the_demo_output(graph):
         [sys.executable, "-m", "micrograd_nndl"], capture_output=True, text=True, check=True
     ).stdout
     assert "∂h6/∂h5 = -0.25" in out and "∂f/∂w = 0.25" in out
+    assert "-0 " not in out and not out.rstrip().endswith("-0")  # h3 = 0 × (−1) reads 0
+    h3_row = next(line for line in out.splitlines() if line.startswith("h3"))
+    assert h3_row.split()[-1] == "0"
