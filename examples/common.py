@@ -50,17 +50,23 @@ def output_path(out: str, name: str) -> str:
 def save_figure(fig: Figure, out: str, name: str) -> str:
     """Write `fig` to OUT/name as a PNG, close it, say so, and return the path.
 
-    The PNG has a 256-colour palette: plots use few colours, so it looks the same at about a
-    third of the size (small enough to keep pictures in the repository).
+    The PNG has a 256-colour palette (`save_palette_png`): small enough to keep pictures in the
+    repository.
     """
     path = output_path(out, name)
     rendered = io.BytesIO()
     fig.savefig(rendered, format="png", dpi=100, bbox_inches="tight")
     plt.close(fig)
-    image = Image.open(rendered).convert("RGB")
-    image.quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
+    save_palette_png(rendered.getvalue(), path)
     print(f"wrote {path}")
     return path
+
+
+def save_palette_png(png: bytes, path: str) -> None:
+    """Write the PNG `png` to `path` with a 256-colour palette: a plot or a drawing has few
+    colours, so it looks the same at about a third of the size."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image.quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
 def value_and_grad(fn: Callable[..., Value], *args: float) -> tuple[float, list[float]]:

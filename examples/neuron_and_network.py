@@ -4,7 +4,9 @@
 The neuron a = tanh(w·x + b) on x = (1, −2, 0.5) after one backward pass: each weight on its
 edge with ∂a/∂wᵢ = xᵢ(1 − a²), the sum z, the activation and the output. The network is the
 lecture's MLP(3, [4, 4, 1]) on the same sample: one circle per neuron with its activation, one
-edge per weight w⁽ˡ⁾ᵢⱼ, as wide as |w| and blue or red by its sign.
+edge per weight w⁽ˡ⁾ᵢⱼ, as wide as |w| and blue or red by its sign. Last, the squared error of
+an MLP(2, [3, 1]) over two samples, drawn for sample 2 alone: its pass through each neuron, boxed
+and in order, up to its term of the loss.
 
     python examples/neuron_and_network.py [--out DIR] [--quick]
 """
@@ -14,18 +16,21 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from common import output_path, parse_args
+from common import output_path, parse_args, save_palette_png
 
 import viz
 from micrograd_nndl import MLP, Neuron, Value
 
 SAMPLE = (1.0, -2.0, 0.5)
+BATCH = [([1.0, -2.0], 1.0), ([0.5, 3.0], -1.0)]  # (x, y) pairs
 
 
 def write(drawing: viz.Drawing, out: str, name: str) -> None:
-    """Write `drawing` as OUT/name.svg (for slides) and OUT/name.png, and say so."""
-    for suffix in (".svg", ".png"):
-        print(f"wrote {drawing.write_image(output_path(out, name + suffix))}")
+    """Write `drawing` as OUT/name.svg (for slides) and OUT/name.png (256 colours), and say so."""
+    print(f"wrote {drawing.write_image(output_path(out, name + '.svg'))}")
+    png = output_path(out, name + ".png")
+    save_palette_png(drawing.pipe("png"), png)
+    print(f"wrote {png}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,6 +50,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"MLP(3, [4, 4, 1]) on x = (1, −2, 0.5): {model(list(SAMPLE)).data:.4g}")
     title = "MLP(3, [4, 4, 1]) on x = (1, −2, 0.5): activations and weights (NNDL §4.3)"
     write(viz.draw_network(model, SAMPLE, title=title), args.out, "network")
+
+    model = MLP(2, [3, 1], seed=0)
+    loss = sum((model(x) - y) ** 2 for x, y in BATCH)
+    loss.backward()
+    print(f"Σ (MLP(x) − y)² over {len(BATCH)} samples: {loss.data:.4g}")
+    drawing = viz.draw_dot(loss, params=model.parameters(), sample=2)
+    write(drawing, args.out, "one_sample_of_a_loss")
     return 0
 
 

@@ -23,7 +23,14 @@ WRITES = {
         "sigmoid_fused.svg",
         "sigmoid_fused.png",
     ],
-    "neuron_and_network": ["neuron.svg", "neuron.png", "network.svg", "network.png"],
+    "neuron_and_network": [
+        "neuron.svg",
+        "neuron.png",
+        "network.svg",
+        "network.png",
+        "one_sample_of_a_loss.svg",
+        "one_sample_of_a_loss.png",
+    ],
     "activations": ["activations.png"],
     "universal_approximation": ["universal_approximation.png"],
     "nonconvex_loss": ["nonconvex_loss.png"],
@@ -150,7 +157,7 @@ def test_readme_gallery() -> None:
     for name in set(WRITES) - {"train_moons"}:
         assert f".venv/bin/python examples/{name}.py" in gallery
     pictures = re.findall(r"\]\((docs/images/[^)]+)\)", gallery)
-    assert len(pictures) == 11
+    assert len(pictures) == 12
     for picture in pictures:
         assert (TESTS.parent / picture).stat().st_size < 150_000
 

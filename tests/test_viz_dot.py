@@ -25,13 +25,20 @@ def edge_labels(source):
     return re.findall(r'\[label="(∂[^"]*)"', source)
 
 
+def caption_line(source):
+    """The drawing's own label: its caption and its legend, drawn above the graph."""
+    found = re.findall(r"^\tlabel=(.*)$", source, re.M)
+    return found[0] if found else ""
+
+
 def boxes(source):
     """{name: (data, grad)} of every value box; grad None when the box has no grad line."""
     found = {}
-    for table in re.findall(r"<table[^>]*>(.*?)</table>", source):
+    drawing = source.replace(caption_line(source), "")
+    for table in re.findall(r"<table[^>]*>(.*?)</table>", drawing):
         text = re.sub(r"<[^>]+>", "|", table).replace("&#160;", "")
         cells = [cell.strip() for cell in text.split("|") if cell.strip()]
-        if len(cells) > 1:  # the legend's sample boxes hold a name only
+        if len(cells) > 1:
             grad = cells[2].removeprefix("grad ") if len(cells) > 2 else None
             found[cells[0]] = (cells[1].removeprefix("data "), grad)
     return found
@@ -106,13 +113,13 @@ def test_inputs_parameters_and_the_output_look_different_and_the_legend_says_so(
     assert 'bgcolor="#fef3c7"' in box_of["w"] and "rounded" not in box_of["w"]
     assert 'border="3"' in box_of["h6"] and 'bgcolor="#dbeafe"' in box_of["h6"]
     assert 'bgcolor="#ffffff"' in box_of["h3"]
-    legend = source[source.index("subgraph cluster_legend") :]
+    legend = caption_line(source)
     for words in ("input (leaf)", "parameter (learnable)", "computed value", "output"):
         assert f"<b>{words}</b>" in legend
     assert "not computed" not in legend  # every value and grad is known here
     without = draw_dot(nodes["h6"]).source
     assert "parameter" not in without  # no params given: w and b are inputs like x
-    assert "cluster_legend" not in draw_dot(nodes["h6"], legend=False).source
+    assert "legend" not in draw_dot(nodes["h6"], legend=False).source
 
 
 def test_show_grad_false_draws_the_forward_values_only():
@@ -158,7 +165,9 @@ def test_values_and_grads_mappings_show_a_state_and_blank_the_rest():
 
 
 def test_a_caption():
-    assert 'label="σ(wx + b)\\l"' in draw_dot(book()["h6"], title="σ(wx + b)").source
+    assert 'label="σ(wx + b)\\l"' in draw_dot(book()["h6"], title="σ(wx + b)", legend=False).source
+    caption = caption_line(draw_dot(book()["h6"], title="a <b> & c").source)
+    assert "a &lt;b&gt; &amp; c</td>" in caption and "legend" in caption  # side by side
 
 
 def test_an_nary_op_and_a_repeated_input():
@@ -317,9 +326,11 @@ def test_a_loss_over_two_samples_boxes_each_pass_and_leaves_shared_weights_outsi
     model = MLP(2, [2, 1], seed=0)
     loss = sum((model(x) - t) ** 2 for x, t in [([1.0, 2.0], 1.0), ([0.5, -1.0], -1.0)])
     found = clusters(draw_dot(loss).source, as_list=True)
-    assert sorted(label for label, _ in found) == sorted(2 * [
-        "layer 1, neuron 1", "layer 1, neuron 2", "layer 2, neuron 1"
-    ])  # fmt: skip  # two passes through each neuron
+    assert sorted(label for label, _ in found) == sorted(
+        f"sample {s}: {where}"
+        for s in (1, 2)
+        for where in ("layer 1, neuron 1", "layer 1, neuron 2", "layer 2, neuron 1")
+    )  # two passes through each neuron, each box saying whose
     assert all(not any(name.startswith(("w", "b")) for name in names) for _, names in found)
 
 

@@ -27,11 +27,14 @@ import graphviz
 from micrograd_nndl import Value
 
 from .drawing import Drawing
+from .errors import VizError
 from .fmt import DIGITS, check_digits, format_number
 from .graph import Graph, drawable, local_derivatives, require_value, shown_grad, shown_value
+from .layout import MUTED, Boxes, keep_order
 from .measure import text_width
 from .neurons import neuron_groups
 from .program import SYSTEM_FORMATS
+from .samples import SampleGroup, numbers, sample_groups
 
 MAX_NODES = 120  # value boxes in one picture: the lecture's MLP(3, [4, 4, 1]) on one sample
 # has 61 (116 with fused=False), the book's graph 9
@@ -50,9 +53,11 @@ FLOWS = {
     "forward": ("red: highlighted", HIGHLIGHT),
     "backward": ("blue ←: gradient sent back", GRADIENT),
 }
-MUTED = "#6b7280"
 NOT_COMPUTED = "—"
 FONT_SIZES = {"graph": 12, "node": 11, "edge": 10}
+#: Room kept for a text in a frame, over its estimated width: a system Graphviz measures the
+#: real font, up to 5% wider than the estimate (measured: "grad -0.25"); a cell only grows
+SLACK = 1.15
 
 Highlight = Value | tuple[Value, int]  # a node, or the edge into node from its input number i
 
@@ -87,6 +92,7 @@ def draw_dot(
     digits: int = DIGITS,
     frames: Frames | None = None,
     group_neurons: bool = True,
+    sample: int | None = None,
 ) -> Drawing:
     """Draw the graph that computes `root`: a `graphviz.Digraph` a notebook shows inline.
 
@@ -109,6 +115,11 @@ def draw_dot(
     frames: what a whole step sequence shows (see `Frames`): room is kept for all of it.
     group_neurons: box each pass through a model's neuron (its parameters are labelled by nn)
     as "layer l, neuron i"; a capped drawing keeps or summarises whole neurons.
+    In a loss over several samples each box says whose pass it is ("sample 2: layer 1,
+    neuron 3"). sample: draw sample k (from 1) alone: the nodes computed from its inputs up to
+    its term of the loss, with the parameters they read, and a caption naming its x (see
+    viz.samples); values and gradients are the whole graph's, so a parameter's grad is
+    ∂loss/∂w over every sample.
     """
     graph = Graph(root)
     digits = check_digits(digits)
@@ -123,10 +134,19 @@ def draw_dot(
         raise ValueError(f"max_nodes must be a positive integer, got {max_nodes!r}")
     param_ids = _ids_in(graph, params, "params")
     marked, marked_edges = _highlighted(graph, highlight)
-    shown = graph.nodes if len(graph) <= max_nodes else graph.nearest_to_root(max_nodes)
-    groups = neuron_groups(graph) if group_neurons else []
+    neurons = neuron_groups(graph)  # boxed or not, they are drawn in order
+    samples = sample_groups(graph, neurons)
+    output = graph.root
+    if sample is not None:
+        chosen = _sample(graph, samples, sample)
+        output = graph.node(chosen.members[-1])
+        about = _sample_caption(graph, chosen, len(samples), output, digits)
+        title = f"{title}\n{about}" if title else about
+    whole = output is graph.root and len(graph) <= max_nodes
+    shown = graph.nodes if whole else graph.nearest_to_root(max_nodes, output)
+    groups = neurons if group_neurons else []
     if len(shown) < len(graph):
-        shown = _whole_neurons(graph, shown, groups)
+        shown = _whole_groups(graph, shown, [g.members for g in groups])
     shown_ids = {id(node) for node in shown}
     colour = FLOWS[flow][1]
 
@@ -146,28 +166,20 @@ def draw_dot(
         return lines
 
     room = None if frames is None else _Room(graph, shown, rows, frames, title, digits)
-    home: dict[int, graphviz.Digraph] = {}  # node id → the neuron box it is drawn in
-    boxes = []
-    for k, group in enumerate(groups):
-        members = [m for m in group.members if m in shown_ids]
-        if members:
-            box = graphviz.Digraph(name=f"cluster_neuron{k}")
-            box.attr(label=group.label, style="rounded,dashed", color=MUTED, fontcolor=MUTED)
-            boxes.append(box)
-            home.update(dict.fromkeys(members, box))
+    boxes = Boxes(dot, groups, samples, shown_ids)
     roles_used: set[str] = set()
     cut_inputs: dict[int, int] = {}  # op node index → how many of its inputs are not drawn
     any_not_computed = False
     for node in shown:
         i = graph.index(node)
-        role = _role(graph, node, param_ids)
+        role = _role(node, output, param_ids)
         roles_used.add(role)
         value = shown_value(node, values)
         lines = rows(node, value, shown_grad(node, grads))
         any_not_computed = any_not_computed or any(r.endswith(NOT_COMPUTED) for r in lines)
         mark = colour if id(node) in marked else None
         width = room.box if room else None
-        where = home.get(id(node), dot)
+        where = boxes.where(node)
         where.node(f"n{i}", _box(graph.name(node), lines, role, mark, width), shape="plaintext")
         if not node.is_leaf:
             cut = _draw_op(
@@ -176,19 +188,20 @@ def draw_dot(
             )  # fmt: skip
             if cut:
                 cut_inputs[i] = cut
-    for box in boxes:
-        dot.subgraph(box)
+    keep_order(dot, graph, neurons, samples, shown_ids)
+    boxes.close()
     caption = [drawable(line) for line in title.splitlines()] if title else []
     if cut_inputs:
-        caption.append(_summarise(dot, graph, len(shown), cut_inputs, edge_labels))
-    if caption:
-        dot.attr(label=_caption(caption, room), labelloc="t", labeljust="l")
+        caption.append(_summarise(dot, graph, output, len(shown), cut_inputs, edge_labels))
+    key = None
     if legend:
         roles = [r for r in ROLES if r in roles_used]
         if room:  # every entry in every frame: the legend holds still too
-            _legend(dot, roles, True, list(FLOWS))
+            key = _legend(roles, True, list(FLOWS))
         else:
-            _legend(dot, roles, any_not_computed, [flow] if marked or marked_edges else [])
+            key = _legend(roles, any_not_computed, [flow] if marked or marked_edges else [])
+    if caption or key:
+        dot.attr(label=_caption(caption, room, key), labelloc="t", labeljust="l")
     return dot
 
 
@@ -214,24 +227,53 @@ class _Room:
             for arg in range(len(node.parents)):
                 number = "undefined" if locals_ is None else format_number(locals_[arg], digits)
                 edge = max(edge, text_width(f"{graph.edge(node, arg)} = {number}", edge_size))
-        self.box = widest + 10  # 2 × cellpadding 3, and a margin
-        self.edge = edge + 4
+        self.box = widest * SLACK + 10  # 2 × cellpadding 3, and a margin
+        self.edge = edge * SLACK + 4
         captions = [*frames.captions, title]
         lines = [line for caption in captions for line in caption.splitlines()]
-        self.caption_width = max((text_width(t, FONT_SIZES["graph"]) for t in lines), default=0)
-        self.caption_width += 8
+        widest_line = max((text_width(t, FONT_SIZES["graph"]) for t in lines), default=0)
+        self.caption_width = widest_line * SLACK + 8
         self.caption_lines = max((len(c.splitlines()) for c in captions), default=1)
 
 
-def _whole_neurons(graph: Graph, shown: list[Value], groups: list) -> list[Value]:
-    """`shown` without the neurons it cuts in two (they join the summary), and without the
-    inputs left with nothing drawn to feed."""
+def _sample(graph: Graph, samples: list[SampleGroup], number: object) -> SampleGroup:
+    """Sample `number` (from 1) of a model's loss, or an error saying what there is."""
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise TypeError(f"sample must be a sample's number (1, 2, …), not {number!r}")
+    if not samples:
+        raise VizError(
+            f"sample={number}: the graph of {graph.name(graph.root)} has no model's pass in it; "
+            "a sample is found as the inputs a Layer's or an MLP's first layer reads (nn labels "
+            "their parameters), e.g. in sum((model(x) - y) ** 2 for x, y in batch)"
+        )
+    if not 1 <= number <= len(samples):
+        raise ValueError(
+            f"sample={number}: the graph of {graph.name(graph.root)} has samples 1 to "
+            f"{len(samples)}"
+        )
+    return samples[number - 1]
+
+
+def _sample_caption(graph: Graph, sample: SampleGroup, n: int, output: Value, digits: int) -> str:
+    """ "sample 2 of 3, x = (0.5, 3): …": which sample, and what the picture leaves out."""
+    x = numbers([v.data for v in sample.inputs], digits)
+    loss = graph.name(graph.root)
+    return (
+        f"sample {sample.number} of {n}, x = {x}: what is computed from it alone, up to its "
+        f"term {graph.name(output)} of {loss}.\nThe parameters' grads are ∂{loss}/∂w over the "
+        f"{n} samples; draw_dot({loss}) draws every sample."
+    )
+
+
+def _whole_groups(graph: Graph, shown: list[Value], groups: list[list[int]]) -> list[Value]:
+    """`shown` without the neurons or samples (lists of node ids) it cuts in two (they join
+    the summary), and without the inputs left with nothing drawn to feed."""
     ids = {id(node) for node in shown}
     cut = set()
-    for group in groups:
-        inside = [m in ids for m in group.members]
+    for members in groups:
+        inside = [m in ids for m in members]
         if any(inside) and not all(inside):
-            cut.update(group.members)
+            cut.update(members)
     kept = [n for n in shown if id(n) not in cut or n is graph.root]
     fed = {id(p) for n in kept if not n.is_leaf for p in n.parents}
     return [n for n in kept if not n.is_leaf or id(n) in fed or n is graph.root]
@@ -292,8 +334,8 @@ def _ids_in(graph: Graph, nodes: Iterable[Value], what: str) -> set[int]:
     return ids
 
 
-def _role(graph: Graph, node: Value, param_ids: set[int]) -> str:
-    if node is graph.root:
+def _role(node: Value, output: Value, param_ids: set[int]) -> str:
+    if node is output:
         return "output"
     if id(node) in param_ids:
         return "parameter"
@@ -303,7 +345,9 @@ def _role(graph: Graph, node: Value, param_ids: set[int]) -> str:
 def _marked(colour: str, flow: str) -> dict[str, str]:
     attrs = {"color": colour, "fontcolor": colour, "penwidth": "2.5"}
     if flow == "backward":
-        attrs["dir"] = "back"  # the arrow points from the node back to its input
+        # an arrowhead turned round, tip toward the input: the gradient goes back. Not
+        # dir=back: an arrow at the tail end moves the layout, and frames must hold still
+        attrs["arrowhead"] = "inv"
     return attrs
 
 
@@ -367,16 +411,26 @@ def _edge_label(text: str, room: _Room | None) -> str:
     )
 
 
-def _caption(lines: list[str], room: _Room | None) -> str:
-    """The title over the drawing, left-aligned; in a frame, in a fixed-size block."""
-    if room is None:
+def _caption(lines: list[str], room: _Room | None, key: str | None) -> str:
+    """The title over the drawing, left-aligned, and the legend beside it: outside the
+    layout, so the legend moves no node and takes no column of its own. In a frame the title
+    is a fixed-size block."""
+    if room is None and key is None:
         return "".join(graphviz.escape(line) + "\\l" for line in lines)
-    height = room.caption_lines * FONT_SIZES["graph"] * 1.3
-    text = "<br/>".join(html.escape(line) for line in lines)
+    cells = []
+    if lines:
+        size = ""
+        if room is not None:
+            height = room.caption_lines * FONT_SIZES["graph"] * 1.3
+            size = f' width="{room.caption_width:.0f}" height="{height:.0f}"'
+        text = "<br/>".join(html.escape(line) for line in lines)
+        cells.append(f'<td align="left" balign="left" valign="top"{size}>{text}</td>')
+    if key is not None:
+        cells.append(f'<td align="left" valign="top">{key}</td>')
     return (
-        '<<table border="0" cellborder="0" cellspacing="0" cellpadding="0"><tr>'
-        f'<td align="left" balign="left" valign="top" width="{room.caption_width:.0f}" '
-        f'height="{height:.0f}">{text}</td></tr></table>>'
+        '<<table border="0" cellborder="0" cellspacing="12" cellpadding="0"><tr>'
+        + "".join(cells)
+        + "</tr></table>>"
     )
 
 
@@ -407,7 +461,12 @@ def _cell(text: str) -> str:
 
 
 def _summarise(
-    dot: Drawing, graph: Graph, shown: int, cut_inputs: dict[int, int], edge_labels: bool
+    dot: Drawing,
+    graph: Graph,
+    output: Value,
+    shown: int,
+    cut_inputs: dict[int, int],
+    edge_labels: bool,
 ) -> str:
     """One box for the nodes not drawn, with an edge into each op that lost inputs."""
     hidden = len(graph) - shown
@@ -423,27 +482,36 @@ def _summarise(
         label = f"{count} input{'s' if count > 1 else ''}" if edge_labels else None
         dot.edge("more", f"o{i}", style="dashed", color=MUTED, fontcolor=MUTED, label=label)
     return (
-        f"The {shown} nodes nearest the output {graph.name(graph.root)}, of {len(graph):,}. "
+        f"The {shown} nodes nearest the output {graph.name(output)}, of {len(graph):,}. "
         "viz.print_graph(root, max_rows=None) lists them all; "
         "draw_dot(root, max_nodes=...) draws more."
     )
 
 
-def _legend(dot: Drawing, roles: list[str], any_missing: bool, flows: list[str]) -> None:
-    """A small boxed key: one sample box per role drawn, what "—" means and what the marks'
-    colours mean."""
-    with dot.subgraph(name="cluster_legend") as key:
-        key.attr(label="legend", fontsize="10", style="dashed", color=MUTED, fontcolor=MUTED)
-        names = []
-        for role in roles:
-            names.append(f"legend_{role}")
-            key.node(names[-1], _box(ROLES[role][0], [], role, None, None), shape="plaintext")
-        if any_missing:
-            names.append("legend_missing")
-            key.node(names[-1], f"{NOT_COMPUTED} not computed yet", shape="plaintext")
-        for flow in flows:
-            text, colour = FLOWS[flow]
-            names.append(f"legend_{flow}")
-            key.node(names[-1], text, shape="plaintext", fontcolor=colour)
-        for a, b in zip(names, names[1:]):
-            key.edge(a, b, style="invis")
+def _legend(roles: list[str], any_missing: bool, flows: list[str]) -> str:
+    """A small boxed key, as one HTML table: a sample box per role drawn in one row, then what
+    "—" means and what the marks' colours mean in a second (a legend of two short rows, not
+    one row as wide as the drawing)."""
+    boxes = "".join(
+        f"<td>{_box(ROLES[role][0], [], role, None, None)[1:-1]}</td>" for role in roles
+    )
+    notes = []
+    if any_missing:
+        notes.append(f"{NOT_COMPUTED} not computed yet")
+    notes.extend(f'<font color="{FLOWS[f][1]}">{html.escape(FLOWS[f][0])}</font>' for f in flows)
+    rows = [
+        f'<tr><td align="left"><font color="{MUTED}" point-size="10">legend</font></td></tr>',
+        f'<tr><td align="left"><table border="0" cellspacing="6" cellpadding="0"><tr>{boxes}'
+        "</tr></table></td></tr>",
+    ]
+    if notes:
+        cells = "".join(f'<td align="left" cellpadding="4">{note}</td>' for note in notes)
+        rows.append(
+            '<tr><td align="left"><table border="0" cellspacing="6" cellpadding="0">'
+            f"<tr>{cells}</tr></table></td></tr>"
+        )
+    return (
+        f'<table border="1" color="{MUTED}" cellborder="0" cellspacing="2" cellpadding="2">'
+        + "".join(rows)
+        + "</table>"
+    )

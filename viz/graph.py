@@ -49,11 +49,17 @@ class Graph:
         """The node's unique name in this graph."""
         return self._names[self.index(node)]
 
-    def nearest_to_root(self, count: int) -> list[Value]:
-        """The `count` nodes closest to the output (breadth first over inputs), in forward
-        order: what a drawing of a large graph shows, the end where the result is made."""
-        chosen = {id(self.root)}
-        queue = deque([self.root])
+    def node(self, key: int) -> Value:
+        """The node whose id is `key`."""
+        return self.nodes[self._index[key]]
+
+    def nearest_to_root(self, count: int, start: Value | None = None) -> list[Value]:
+        """The `count` nodes closest to the output (breadth first over inputs; or to `start`,
+        among the nodes it is computed from), in forward order: what a drawing of a large
+        graph shows, the end where the result is made."""
+        start = self.root if start is None else start
+        chosen = {id(start)}
+        queue = deque([start])
         while queue and len(chosen) < count:
             for parent in queue.popleft().parents:
                 if id(parent) not in chosen and len(chosen) < count:

@@ -36,15 +36,21 @@ class NeuronGroup:
         return f"{where}neuron {self.neuron}"
 
 
-def neuron_groups(graph: Graph) -> list[NeuronGroup]:
-    """The neuron groups of `graph`, each with its computed nodes and, where the neuron is
-    used once in the graph, its parameters too."""
+def model_parameters(graph: Graph) -> dict[int, tuple[int | None, int]]:
+    """id of each leaf of `graph` that a model labelled as its parameter → (layer, neuron)."""
     places: dict[int, tuple[int | None, int]] = {}
     for node in graph.nodes:
         match = _PLACE.fullmatch(node.label) if node.is_leaf and node.label else None
         if match:
             layer, neuron = match.group(1), match.group(2)
             places[id(node)] = (None if layer is None else int(layer) + 1, int(neuron) + 1)
+    return places
+
+
+def neuron_groups(graph: Graph) -> list[NeuronGroup]:
+    """The neuron groups of `graph`, each with its computed nodes and, where the neuron is
+    used once in the graph, its parameters too."""
+    places = model_parameters(graph)
     if not places:
         return []
     sizes: dict[tuple[int | None, int], int] = {}  # parameters per neuron in this graph

@@ -1,0 +1,113 @@
+"""viz.layout: a model's drawing reads x1, x2, … and neurons 1..n in order, as laid out by
+every Graphviz program there is (graphviz-pure always, a system `dot` where installed)."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+
+import pytest
+
+from micrograd_nndl import MLP, topological_order
+from viz import draw_dot
+from viz.graph import Graph
+
+PURE = shutil.which("graphviz-pure", path=os.pathsep.join(
+    [os.path.dirname(sys.executable), sysconfig.get_path("scripts")]
+))  # fmt: skip
+PROGRAMS = [p for p in (PURE, shutil.which("dot")) if p]
+FIRST_WEIGHT = re.compile(r"layers\.(\d+)\.neurons\.(\d+)\.w\.0")
+
+
+def positions(source, program):
+    """{DOT node name: (x, y)} as `program` lays the drawing out (-Tplain: y grows upward)."""
+    done = subprocess.run(
+        [program, "-Tplain"], input=source.encode(), capture_output=True, check=True
+    )
+    found = {}
+    for line in done.stdout.decode().splitlines():
+        if line.startswith("node "):
+            name, x, y = line.split()[1:4]
+            found[name.strip('"')] = (float(x), float(y))
+    return found
+
+
+def reading(position, rankdir):
+    """(where in the reading order, which rank): top to bottom in LR, left to right in TB."""
+    x, y = position
+    return (-y, x) if rankdir == "LR" else (x, -y)
+
+
+def mlp_loss(model, batch):
+    """The loss Σ (model(x) - t)² and each sample's output, to tell the passes apart."""
+    outputs = [model(x) for x, _ in batch]
+    return sum((o - t) ** 2 for o, (_, t) in zip(outputs, batch)), outputs
+
+
+def passes(graph, outputs):
+    """{(sample, layer, neuron): DOT name of the box of the pass's first op}, all from 1: the
+    node that reads the neuron's first weight (the fused Σw·x+b, or the product w₁x₁)."""
+    found = {}
+    for s, output in enumerate(outputs, 1):
+        for node in topological_order(output):
+            for parent in node.parents:
+                match = FIRST_WEIGHT.fullmatch(parent.label)
+                if match:
+                    layer, neuron = (int(k) + 1 for k in match.groups())
+                    found[(s, layer, neuron)] = f"n{graph.index(node)}"
+    return found
+
+
+CASES = {
+    "MLP(2, [3, 1]) over two samples": ((2, [3, 1]), [([1.0, -2.0], 1.0), ([0.5, 3.0], -1.0)]),
+    "MLP(3, [4, 4, 1]) on one sample": ((3, [4, 4, 1]), [([2.0, 3.0, -1.0], 1.0)]),
+}
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=os.path.basename)
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("fused", [True, False], ids=["fused", "products and sums"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_inputs_and_neurons_are_drawn_in_order(case, fused, rankdir, program):
+    (nin, nouts), batch = CASES[case]
+    model = MLP(nin, nouts, seed=0, fused=fused)
+    loss, outputs = mlp_loss(model, batch)
+    graph = Graph(loss)
+    at = positions(draw_dot(loss, rankdir=rankdir, params=model.parameters()).source, program)
+
+    inputs = [n for n in graph.nodes if n.is_leaf and not n.label]  # x1, x2, … of each sample
+    assert [graph.name(x) for x in inputs] == [f"x{i}" for i in range(1, nin * len(batch) + 1)]
+    read = [reading(at[f"n{graph.index(x)}"], rankdir) for x in inputs]
+    assert len({round(rank, 3) for _, rank in read}) == 1  # one column (one row in TB)
+    assert [order for order, _ in read] == sorted(order for order, _ in read)  # x1 first
+
+    first = passes(graph, outputs)
+    assert len(first) == len(batch) * sum(nouts)
+    for s in range(1, len(batch) + 1):
+        for layer, n in enumerate(nouts, 1):
+            order = [reading(at[first[(s, layer, j)]], rankdir)[0] for j in range(1, n + 1)]
+            assert order == sorted(order), (s, layer, order)  # neuron 1 first, n last
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=os.path.basename)
+def test_one_samples_drawing_keeps_its_order_too(program):
+    model = MLP(2, [3, 1], seed=0, fused=False)
+    loss, outputs = mlp_loss(model, CASES["MLP(2, [3, 1]) over two samples"][1])
+    graph = Graph(loss)
+    at = positions(draw_dot(loss, sample=2).source, program)
+    x3, x4 = (f"n{graph.index(x)}" for x in graph.nodes if graph.name(x) in ("x3", "x4"))
+    assert at[x3][0] == at[x4][0] and at[x3][1] > at[x4][1]  # one column, x3 above x4
+    first = passes(graph, outputs)
+    assert not any(first[(1, 1, j)] in at for j in (1, 2, 3))  # sample 1 is not drawn
+    heights = [at[first[(2, 1, j)]][1] for j in (1, 2, 3)]
+    assert heights == sorted(heights, reverse=True)
+
+
+def test_a_graph_of_no_model_is_laid_out_as_graphviz_likes():
+    """The order constraints and the small mclimit are for a model's regular graph only."""
+    from micrograd_nndl.book import sigmoid_graph
+
+    source = draw_dot(sigmoid_graph(x=1.0, w=0.0, b=0.0)["h6"]).source
+    assert "mclimit" not in source and "rank=same" not in source

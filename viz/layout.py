@@ -1,0 +1,102 @@
+"""Where a model's graph is drawn: each neuron's pass in a labelled box, in the order a reader
+expects, with both Graphviz programs.
+
+Graphviz orders the nodes of each rank to cross few edges. A layer's neurons all read the
+same inputs and cross as many edges in any order, so the crossing minimiser trades one order
+for another freely: left alone, `dot` (and `graphviz-pure`, its port) drew neuron 3 above
+neuron 1 and x2 a column to the right of x1. `ordering=in`, and invisible edges between the
+boxes (clusters), did not hold. What holds, measured with both programs in both directions
+(LR, TB) on MLP(2, [3, 1]) and MLP(3, [4, 4, 1]), fused and not, over one to three samples:
+
+- the inputs in one rank (`rank=same`), chained by invisible edges: x1, x2, … of sample 1,
+  then sample 2's, in one column;
+- `mclimit` small: the minimiser keeps the order its first sweep builds from the order the
+  nodes are written in, forward order, where neuron 1's pass comes before neuron 2's. It is
+  set for a model's graph only, whose regular shape leaves nothing for more sweeps to gain.
+
+Within each sample the neurons of a layer read 1..n; where one neuron's passes over two
+samples go is left to Graphviz, which puts them by the weights they share or by sample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import graphviz
+
+from micrograd_nndl import Value
+
+from .graph import Graph
+from .neurons import NeuronGroup
+from .samples import SampleGroup
+
+MUTED = "#6b7280"
+MCLIMIT = "0.01"  # see the module's note: the order built is the order drawn
+
+
+class Boxes:
+    """The neuron boxes of a drawing and the one each node is drawn in (`where`); in a graph
+    of several samples each box says whose pass it is ("sample 2: layer 1, neuron 3")."""
+
+    def __init__(
+        self,
+        dot: graphviz.Digraph,
+        neurons: Sequence[NeuronGroup],
+        samples: Sequence[SampleGroup],
+        shown: set[int],
+    ) -> None:
+        self.dot = dot
+        self.boxes: list[graphviz.Digraph] = []
+        self._home: dict[int, graphviz.Digraph] = {}
+        sample_of = owners(samples) if len(samples) > 1 else {}
+        for k, group in enumerate(neurons):
+            members = [m for m in group.members if m in shown]
+            if members:
+                box = graphviz.Digraph(name=f"cluster_neuron{k}")
+                number = sample_of.get(group.members[-1])
+                label = group.label if number is None else f"sample {number}: {group.label}"
+                box.attr(label=label, style="rounded,dashed", color=MUTED, fontcolor=MUTED)
+                self.boxes.append(box)
+                self._home.update(dict.fromkeys(members, box))
+
+    def where(self, node: Value) -> graphviz.Digraph:
+        """The box `node` is drawn in, or the drawing itself."""
+        return self._home.get(id(node), self.dot)
+
+    def close(self) -> None:
+        """Put every box into the drawing (a box is copied when added: it must be complete)."""
+        for box in self.boxes:
+            self.dot.subgraph(box)
+
+
+def keep_order(
+    dot: graphviz.Digraph,
+    graph: Graph,
+    neurons: Sequence[NeuronGroup],
+    samples: Sequence[SampleGroup],
+    shown: set[int],
+) -> None:
+    """Hold x1, x2, … top to bottom (left to right in a top-down drawing), sample by sample,
+    and each layer's neurons 1..n in order (see the module's note)."""
+    if not neurons:
+        return
+    dot.attr(mclimit=MCLIMIT)
+    inputs = [x for sample in samples for x in sample.inputs if id(x) in shown]
+    _chain(dot, [f"n{graph.index(x)}" for x in inputs])
+
+
+def owners(samples: Sequence[SampleGroup]) -> dict[int, int]:
+    """node id → the number of the sample it belongs to (a node of no sample is not in it)."""
+    return {m: s.number for s in samples for m in s.members}
+
+
+def _chain(into: graphviz.Digraph, names: list[str]) -> None:
+    """`names` in one rank, in order: a rank=same subgraph chained by invisible edges."""
+    if len(names) < 2:
+        return
+    with into.subgraph() as rank:
+        rank.attr(rank="same")
+        for name in names:
+            rank.node(name)
+        for a, b in zip(names, names[1:]):
+            rank.edge(a, b, style="invis")
