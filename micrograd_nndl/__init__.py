@@ -5,6 +5,7 @@ from .compile import Compiled, NoArrayFormError, Program, TracingError, compile
 from .custom import custom_op, register_op, unregister_op
 from .data import (
     batches,
+    make_blobs,
     make_circles,
     make_moons,
     make_regression_1d,
@@ -94,6 +95,7 @@ __all__ = [
     "jvp",
     "hinge",
     "linear_decay",
+    "make_blobs",
     "make_circles",
     "make_moons",
     "make_regression_1d",

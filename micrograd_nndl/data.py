@@ -29,9 +29,34 @@ def _check_noise(noise: float) -> float:
     return float(noise)
 
 
-def make_moons(n: int = 100, noise: float = 0.1, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
+def _sklearn_names(
+    where: str, n: int, seed: Seed, n_samples: int | None, random_state: Seed | None
+) -> tuple[int, Seed]:
+    """n and seed, or scikit-learn's names for them (n_samples=, random_state=), so the line
+    of micrograd's demo, make_moons(n_samples=100, noise=0.1), runs as it is written."""
+    if n_samples is not None:
+        if n != 100:
+            raise TypeError(f"{where}: give n or n_samples (scikit-learn's name), not both")
+        n = n_samples
+    if random_state is not None:
+        if seed != 0:
+            raise TypeError(f"{where}: give seed or random_state (scikit-learn's), not both")
+        seed = random_state
+    return n, seed
+
+
+def make_moons(
+    n: int = 100,
+    noise: float = 0.1,
+    seed: Seed = 0,
+    *,
+    n_samples: int | None = None,
+    random_state: Seed | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles (the micrograd demo): class 0 the upper arc (cos t, sin t),
-    class 1 the lower arc (1 − cos t, ½ − sin t), t ∈ [0, π], plus N(0, noise²) jitter."""
+    class 1 the lower arc (1 − cos t, ½ − sin t), t ∈ [0, π], plus N(0, noise²) jitter.
+    `n_samples` and `random_state` are scikit-learn's names for n and seed."""
+    n, seed = _sklearn_names("make_moons", n, seed, n_samples, random_state)
     n, noise, rng = _check_n(n, minimum=2), _check_noise(noise), make_rng(seed)
     n0 = n // 2 + n % 2
     t0, t1 = np.linspace(0.0, math.pi, n0), np.linspace(0.0, math.pi, n - n0)
@@ -43,9 +68,17 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: Seed = 0) -> tuple[np.nda
 
 
 def make_circles(
-    n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: Seed = 0
+    n: int = 100,
+    noise: float = 0.05,
+    factor: float = 0.5,
+    seed: Seed = 0,
+    *,
+    n_samples: int | None = None,
+    random_state: Seed | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A circle of radius 1 (class 0) around one of radius `factor` (class 1), plus jitter."""
+    """A circle of radius 1 (class 0) around one of radius `factor` (class 1), plus jitter.
+    `n_samples` and `random_state` are scikit-learn's names for n and seed."""
+    n, seed = _sklearn_names("make_circles", n, seed, n_samples, random_state)
     if not 0.0 < factor < 1.0:
         raise ValueError(f"factor (inner radius) must be in (0, 1), got {factor!r}")
     n, noise, rng = _check_n(n, minimum=2), _check_noise(noise), make_rng(seed)
@@ -57,6 +90,36 @@ def make_circles(
     X = np.vstack([outer, inner]) + rng.normal(0.0, noise, size=(n, 2))
     y = np.concatenate([np.zeros(n0, dtype=int), np.ones(n - n0, dtype=int)])
     return _shuffle(X, y, rng)
+
+
+def make_blobs(
+    n: int = 100,
+    centers: int | np.ndarray = 3,
+    std: float = 1.0,
+    seed: Seed = 0,
+    *,
+    n_samples: int | None = None,
+    random_state: Seed | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian clusters in the plane: sample i belongs to class i mod k and is drawn from
+    N(center_k, std²·I). `centers` is k (the centers then uniform in [−10, 10]², as
+    scikit-learn draws them) or a (k, 2) array. micrograd's demo imports it beside make_moons;
+    `n_samples` and `random_state` are scikit-learn's names for n and seed."""
+    n, seed = _sklearn_names("make_blobs", n, seed, n_samples, random_state)
+    n, rng = _check_n(n), make_rng(seed)
+    if not (isinstance(std, (int, float)) and 0.0 <= std < math.inf):
+        raise ValueError(f"std must be a finite number >= 0, got {std!r}")
+    if isinstance(centers, (int, np.integer)) and not isinstance(centers, bool):
+        middles = rng.uniform(-10.0, 10.0, size=(_check_n(centers, "centers"), 2))
+    else:
+        middles = np.asarray(centers, dtype=float)
+        if middles.ndim != 2 or middles.shape[1] != 2 or not np.isfinite(middles).all():
+            raise ValueError(
+                f"centers must be a count or a (k, 2) array of finite numbers, got {centers!r}"
+            )
+    label = np.arange(n) % len(middles)
+    X = middles[label] + rng.normal(0.0, float(std), size=(n, 2))
+    return _shuffle(X, label, rng)
 
 
 def make_xor(n: int = 4, noise: float = 0.0, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -5,6 +5,7 @@ import pytest
 
 from micrograd_nndl import (
     batches,
+    make_blobs,
     make_circles,
     make_moons,
     make_regression_1d,
@@ -78,3 +79,33 @@ def test_bad_arguments():
         list(batches(np.zeros((3, 2)), np.zeros(2)))
     with pytest.raises(ValueError, match="batch_size must be an integer >= 1"):
         list(batches(np.zeros((3, 2)), np.zeros(3), batch_size=0))
+
+
+def test_scikit_learns_names_give_the_same_data():
+    """micrograd's demo calls make_moons(n_samples=100, noise=0.1), scikit-learn's names."""
+    X, y = make_moons(n_samples=100, noise=0.1, random_state=7)
+    X2, y2 = make_moons(100, noise=0.1, seed=7)
+    assert np.array_equal(X, X2) and np.array_equal(y, y2) and X.shape == (100, 2)
+    assert np.array_equal(make_circles(n_samples=30)[0], make_circles(30)[0])
+    with pytest.raises(TypeError, match="give n or n_samples"):
+        make_moons(50, n_samples=60)
+    with pytest.raises(TypeError, match="give seed or random_state"):
+        make_circles(seed=1, random_state=2)
+
+
+def test_blobs_are_gaussian_clusters_around_their_centers():
+    centers = np.array([[-5.0, 0.0], [5.0, 2.0]])
+    X, y = make_blobs(2000, centers=centers, std=0.5, seed=1)
+    assert X.shape == (2000, 2) and sorted(set(y.tolist())) == [0, 1] and (y == 0).sum() == 1000
+    for k, center in enumerate(centers):
+        cluster = X[y == k]
+        assert np.allclose(cluster.mean(axis=0), center, atol=0.05)  # 3 standard errors
+        assert np.allclose(cluster.std(axis=0), 0.5, atol=0.05)
+    X3, y3 = make_blobs(n_samples=90, centers=3, random_state=0)
+    assert X3.shape == (90, 2) and sorted(set(y3.tolist())) == [0, 1, 2]
+    assert np.abs(X3).max() < 10.0 + 6.0  # centers in [-10, 10]², std 1
+    assert np.array_equal(X3, make_blobs(90, centers=3, seed=0)[0])
+    with pytest.raises(ValueError, match="centers must be a count or a"):
+        make_blobs(10, centers=[[0.0, 0.0, 0.0]])
+    with pytest.raises(ValueError, match="std must be a finite number"):
+        make_blobs(10, std=float("nan"))

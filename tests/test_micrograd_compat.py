@@ -5,12 +5,13 @@ the max-margin loss and its decision boundary, backprop by hand with `_backward(
 
 import math
 import random
+import re
 
 import numpy as np
 import pytest
 
-from micrograd_nndl import MLP, Value, make_moons, nn
-from viz import draw_dot
+from micrograd_nndl import MLP, Value, make_blobs, make_moons, nn
+from viz import Digraph, draw_dot
 
 
 def test_the_demo_learns_two_moons_with_the_max_margin_loss_and_draws_its_boundary() -> None:
@@ -215,3 +216,40 @@ def test_trace_graph_walks_and_draws_with_format_and_rankdir() -> None:
     assert out._op == "ReLU" and z._op == "Σw·x+b" and len(z._prev) == 5
     by_hand = sum((wi * xi for wi, xi in zip(neuron.w, [1.0, -2.0])), neuron.b)
     assert by_hand.data == z.data and by_hand._op == "+"  # micrograd's own line: its graph
+
+
+def test_a_picture_built_with_digraph_as_trace_graph_does_renders_without_a_system_dot(
+    tmp_path, monkeypatch
+) -> None:
+    """trace_graph draws with graphviz.Digraph itself, which runs a program named `dot`: on a
+    machine with graphviz-pure only it failed with ExecutableNotFound. viz.Digraph renders,
+    pipes and shows in a notebook with the program viz finds."""
+    monkeypatch.chdir(tmp_path)
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    out = a * b
+    out.backward()
+    picture = Digraph(format="svg", graph_attr={"rankdir": "LR"})
+    for v in (a, b, out):
+        label = "{ %s | data %.4f | grad %.4f }" % (v.label, v.data, v.grad)  # noqa: UP031
+        picture.node(name=str(id(v)), label=label, shape="record")
+    picture.node(name=str(id(out)) + out._op, label=out._op)
+    picture.edge(str(id(out)) + out._op, str(id(out)))
+    for child in out._prev:
+        picture.edge(str(id(child)), str(id(out)) + out._op)
+    written = picture.render("gout")
+    svg = (tmp_path / written).read_text().replace("&#45;", "-")
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert written == "gout.svg" and (tmp_path / "gout").exists()  # the source beside it
+    for field in ("a", "data 2.0000", "grad -3.0000", "b", "data -3.0000", "grad 2.0000"):
+        assert field in texts  # ∂(ab)/∂a = b, ∂(ab)/∂b = a
+    assert "data -6.0000" in texts and "*" in texts
+    assert picture._repr_mimebundle_()["image/svg+xml"].startswith("<?xml")
+    assert picture.pipe(format="png").startswith(b"\x89PNG")
+
+
+def test_the_demos_data_lines_run_as_written() -> None:
+    """demo.ipynb: `from sklearn.datasets import make_moons, make_blobs`, then
+    make_moons(n_samples=100, noise=0.1): only the import line changes."""
+    X, y = make_moons(n_samples=100, noise=0.1)
+    assert X.shape == (100, 2) and set(y.tolist()) == {0, 1}
+    assert make_blobs(n_samples=10)[0].shape == (10, 2)

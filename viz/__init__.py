@@ -26,6 +26,7 @@ _HOMES = {
     "explain": "chain_rule",
     "explain_each": "chain_rule",
     "demo": "book_demo",  # not viz/demo.py: importing a module named demo would rebind viz.demo
+    "Digraph": "drawing",
     "draw_dot": "dot",
     "render": "dot",
     "Drawing": "drawing",
@@ -47,7 +48,7 @@ if TYPE_CHECKING:  # what type checkers and editors read
     from .book_demo import demo
     from .chain_rule import ChainPath, ChainRule, explain, explain_each
     from .dot import draw_dot, render
-    from .drawing import Drawing
+    from .drawing import Digraph, Drawing
     from .errors import RenderError, VizError
     from .figures import draw_network, draw_neuron
     from .html import stepper_html, to_html
@@ -57,6 +58,7 @@ if TYPE_CHECKING:  # what type checkers and editors read
 __all__ = [
     "ChainPath",
     "ChainRule",
+    "Digraph",
     "Drawing",
     "RenderError",
     "Step",

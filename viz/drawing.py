@@ -154,3 +154,9 @@ class Drawing(graphviz.Digraph):
         """The picture as an `<svg>` element, without the XML prolog: for a page to inline."""
         svg = run_graphviz(self.source, "svg").decode("utf-8")
         return svg[svg.index("<svg") :]
+
+
+#: graphviz's Digraph, rendering as a Drawing does: micrograd's trace_graph notebook builds its
+#: own picture with `from graphviz import Digraph`, which needs a `dot` program on PATH;
+#: `from viz import Digraph` is the one line to change where the system has none.
+Digraph = Drawing
