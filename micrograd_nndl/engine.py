@@ -48,6 +48,26 @@ class _GradMode(threading.local):
 
 
 _mode = _GradMode()
+#: One entry per thread whose mode is off. While it is empty (no thread inside no_grad),
+#: every thread records, and building a node skips the thread-local read: the benchmark
+#: chain (2·10⁴ steps) builds in 24.8 ms so, 29.5 ms with the read. An entry is added before
+#: a mode turns off and removed after it turns on (list append and pop are atomic), so an
+#: interrupt can leave one too many, which costs only that read, and never one too few.
+_modes_off: list[None] = []
+
+
+def _set_mode(recording: bool) -> None:
+    """Set this thread's grad mode, keeping `_modes_off` in step (see there)."""
+    if recording == _mode.recording:
+        return
+    if recording:
+        _mode.recording = True
+        _modes_off.pop()
+    else:
+        _modes_off.append(None)
+        _mode.recording = False
+
+
 _new = object.__new__
 _Real = numbers.Real
 
@@ -274,7 +294,7 @@ class Value:
             v = _new(Value)
             v._data = r
             v._grad = v._k = None
-            if _mode.recording:
+            if not _modes_off or _mode.recording:
                 v._made_by, v._x, v._y = _ADD, self, other
             else:
                 v._made_by = v._x = v._y = None
@@ -290,7 +310,7 @@ class Value:
         v = _new(Value)  # _node() written out, as in the Value + Value case above
         v._data = r
         v._grad = v._y = None
-        if _mode.recording:
+        if not _modes_off or _mode.recording:
             v._made_by, v._x, v._k = _ADD_C, self, other
         else:
             v._made_by = v._x = v._k = None
@@ -307,7 +327,7 @@ class Value:
             v = _new(Value)
             v._data = r
             v._grad = v._k = None
-            if _mode.recording:
+            if not _modes_off or _mode.recording:
                 v._made_by, v._x, v._y = _MUL, self, other
             else:
                 v._made_by = v._x = v._y = None
@@ -323,7 +343,7 @@ class Value:
         v = _new(Value)  # _node() written out, as in the Value + Value case above
         v._data = r
         v._grad = v._y = None
-        if _mode.recording:
+        if not _modes_off or _mode.recording:
             v._made_by, v._x, v._k = _MUL_C, self, other
         else:
             v._made_by = v._x = v._k = None
@@ -444,7 +464,8 @@ class Value:
 
     def relu(self) -> Value:
         """max(0, x); derivative 1 for x > 0, 0 for x <= 0 (relu'(0) = 0, as PyTorch)."""
-        return _unary(_OP_RELU, self)
+        x = self._data  # the table's forward written out: the chain builds in 29.5 ms, not 34
+        return _node(x if x > 0.0 else 0.0, _OP_RELU, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x if x > 0 else γx (γ = slope); derivative 1 or γ, and γ at 0."""
@@ -567,7 +588,7 @@ def _node(data: float, op: Op, x: Any, y: Any = None, k: Any = None) -> Value:
     v._data = data
     v._grad = None
     v.label = ""
-    if _mode.recording:
+    if not _modes_off or _mode.recording:
         v._made_by = op
         v._x = x
         v._y = y
@@ -731,10 +752,10 @@ class no_grad:
 
     def __enter__(self) -> None:
         _mode.saved.append(_mode.recording)
-        _mode.recording = self._records
+        _set_mode(self._records)
 
     def __exit__(self, *exc: object) -> None:
-        _mode.recording = _mode.saved.pop()
+        _set_mode(_mode.saved.pop())
 
     def __call__(self, fn: F) -> F:
         @functools.wraps(fn)
@@ -944,7 +965,7 @@ def _backprop(root: Value) -> None:
     root._grad = 1.0
     stack: list[Value] = []
     pop, push = stack.pop, stack.append
-    mul, add = _MUL, _ADD
+    mul, add, mul_c, add_c, relu = _MUL, _ADD, _MUL_C, _ADD_C, _OP_RELU
     node = root
     try:
         while True:
@@ -960,31 +981,15 @@ def _backprop(root: Value) -> None:
                 da = db = g  # 1.0 * g, exactly
             else:
                 kind = op.kind
-                if kind == BINARY:
-                    a, b = node._x, node._y
-                    ad, bd, out = a._data, b._data, node._data
-                    da, db = op.rule(ad, bd, out) * g, op.rules[1](ad, bd, out) * g
-                elif kind == NARY:
-                    inputs = node._x
-                    locals_ = op.rule([q._data for q in inputs], node._k, node._data)
-                    for p, d in zip(inputs, locals_):  # in argument order, as backward_order
-                        if p._made_by is None:
-                            leaf_sums[p] += d * g
-                            continue
-                        p._grad += d * g
-                        if p in shared:
-                            n = shared[p] - 1
-                            if n:
-                                shared[p] = n
-                                continue
-                        push(p)
-                    if not stack:
-                        break
-                    node = pop()
-                    continue
-                else:  # one input
+                if kind < BINARY:  # one input
                     p = node._x
-                    if kind == UNARY:
+                    if op is mul_c:  # the chain's three rules written out: 16 ms, not 22
+                        d = node._k
+                    elif op is add_c:
+                        d = 1.0
+                    elif op is relu:
+                        d = 1.0 if p._data > 0.0 else 0.0
+                    elif kind == UNARY:
                         d = op.rule(p._data, node._data)
                     else:
                         d = op.rule(p._data, node._k, node._data)
@@ -1004,6 +1009,27 @@ def _backprop(root: Value) -> None:
                         break
                     node = pop()
                     continue
+                if kind == NARY:
+                    inputs = node._x
+                    locals_ = op.rule([q._data for q in inputs], node._k, node._data)
+                    for p, d in zip(inputs, locals_):  # in argument order, as backward_order
+                        if p._made_by is None:
+                            leaf_sums[p] += d * g
+                            continue
+                        p._grad += d * g
+                        if p in shared:
+                            n = shared[p] - 1
+                            if n:
+                                shared[p] = n
+                                continue
+                        push(p)
+                    if not stack:
+                        break
+                    node = pop()
+                    continue
+                a, b = node._x, node._y  # another binary op
+                ad, bd, out = a._data, b._data, node._data
+                da, db = op.rule(ad, bd, out) * g, op.rules[1](ad, bd, out) * g
             # two inputs a, b with their terms da, db; an input that is not ready becomes None
             if a._made_by is None:
                 leaf_sums[a] += da
