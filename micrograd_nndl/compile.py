@@ -755,6 +755,14 @@ def _batch(inputs: Sequence[Any]) -> list[np.ndarray]:
         return arrays
     if arrays[0].ndim == 1 and len(arrays[0]) and all(a.shape == arrays[0].shape for a in arrays):
         return arrays  # the common case: columns of one batch
+    columns = [(i, len(a)) for i, a in enumerate(arrays) if a.ndim == 1]
+    other = next(((j, m) for j, m in columns if m != columns[0][1]), None) if columns else None
+    if other is not None:  # numpy would stretch a column of 1 silently, or fail in its words
+        (i, n), (j, m) = columns[0], other
+        raise ValueError(
+            f"compiled function: input {i} has {n} samples but input {j} has {m}; give every "
+            "input the same number of samples B (or a plain number, used for every sample)"
+        )
     shape = np.broadcast_shapes(*(a.shape for a in arrays))
     if shape == () or shape[0] == 0:
         if shape == ():

@@ -151,6 +151,13 @@ class Value:
             children = _children
         if type(label) is not str:
             raise TypeError(f"Value label must be a string, not {type(label).__name__}")
+        if type(_op) is not str:  # microgpt's Value(data, children, local_grads)
+            raise TypeError(
+                f"Value(data, children, op): op must be micrograd's op string ('+', '*', "
+                f"'**2', 'tanh', ...), not {type(_op).__name__}; local gradients are not given "
+                "by hand here (the op table has each op's rule): build the node with the op, "
+                "as a * b or x.exp()"
+            )
         if type(data) is not float or data - data != 0.0:  # the common case costs one test
             data = _finite_float(data, f"Value(data) for {label!r}" if label else "Value(data)")
         self._data = data

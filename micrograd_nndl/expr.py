@@ -40,6 +40,9 @@ MAX_DEPTH = 100  # nested parentheses, calls, unary signs and powers
 MAX_NODES = 2_000  # numbers, names, operators and calls
 
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
+#: the book's names for functions the op table names otherwise (NNDL §4.1.1 calls σ the
+#: logistic function), read as the table's op when called, as σ( is
+BOOK_NAMES = {"logistic": "sigmoid", "hard_logistic": "hard_sigmoid", "ln": "log"}
 
 
 _BINARY_OPS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
@@ -294,6 +297,7 @@ class _Parser:
             if word in CONSTANTS:
                 return self.node("number", token.pos, end, word, number=CONSTANTS[word])
             return self.node("name", token.pos, end, word)
+        word = BOOK_NAMES.get(word, word) if word not in OPS else word
         if word not in OPS:
             kind = "a constant, not a function" if word in CONSTANTS else "not a function"
             raise self.error(f"{word} is {kind}{_nearest(word, OPS)}", token)

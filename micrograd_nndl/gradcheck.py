@@ -7,9 +7,10 @@ form, so it is the standard check of a hand-written or automatic derivative.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from .columns import format_columns
 from .engine import Value, apply, no_grad, topological_order
@@ -315,7 +316,7 @@ def _judge(
 
 def gradcheck_report(
     f: Callable[..., Value],
-    inputs: Sequence[float | Value],
+    inputs: Sequence[float | Value] | float | Value,
     eps: float | None = None,
     atol: float = 1e-5,
     rtol: float = 1e-4,
@@ -334,7 +335,9 @@ def gradcheck_report(
     differences, its graph replayed from each moved input on (only the nodes that input
     reaches): the same numbers as evaluating f 2n times, in a fraction of the time.
     """
-    xs = [_as_float(x) for x in inputs]
+    one = isinstance(inputs, (numbers.Real, Value))  # gradcheck(f, 0.0): one input
+    points = cast("Sequence[float | Value]", [inputs] if one else inputs)
+    xs = [_as_float(x) for x in points]
     names = [f"x{i + 1}" for i in range(len(xs))] if names is None else list(names)
     if len(names) != len(xs):
         raise ValueError(f"gradcheck: {len(names)} names for {len(xs)} inputs")
@@ -371,7 +374,7 @@ def gradcheck_report(
 
 def gradcheck(
     f: Callable[..., Value],
-    inputs: Sequence[float | Value],
+    inputs: Sequence[float | Value] | float | Value,
     eps: float | None = None,
     atol: float = 1e-5,
     rtol: float = 1e-4,
@@ -382,9 +385,9 @@ def gradcheck(
     order=1: ∂f/∂xᵢ from backward() against (f(x + εeᵢ) − f(x − εeᵢ)) / 2ε (ε = 1e-6).
     order=2: ∂²f/∂xᵢ∂xⱼ from `hessian` (the rules called on Values) against central
     differences of backward()'s first derivatives (ε = 1e-4).
-    f takes one Value per input and returns a Value. Returns True when every entry passes
-    |backward − central| <= atol + rtol·|central|; otherwise raises GradcheckError with a
-    table (`COLUMNS`) marking the entries that fail.
+    f takes one Value per input (`inputs` a list, or one number) and returns a Value.
+    Returns True when every entry passes |backward − central| <= atol + rtol·|central|;
+    otherwise raises GradcheckError with a table (`COLUMNS`) marking the entries that fail.
     """
     gradcheck_report(f, inputs, eps, atol, rtol, order).raise_for_failures()
     return True

@@ -223,3 +223,13 @@ def test_the_same_op_on_the_same_slots_runs_once():
     f = compile(lambda x: x.exp() * 2.0 + x.exp() * 2.0)
     assert f(np.array([0.0, 1.0])).tolist() == [4.0, 4 * np.e]
     assert [s.op.name for s in f.program.steps] == ["exp", "mul", "add"]
+
+
+def test_inputs_of_different_lengths_are_refused_by_position_numbers_broadcast():
+    """Lengths 2 and 3 raised numpy's "shape mismatch"; lengths 2 and 1 were stretched silently."""
+    g = compile(lambda x, y: x * y)
+    for ys in ([1.0, 2.0, 3.0], [5.0]):
+        with pytest.raises(ValueError, match=rf"input 0 has 2 samples but input 1 has {len(ys)}"):
+            g([1.0, 2.0], ys)
+    assert g([1.0, 2.0], 5.0).tolist() == [5.0, 10.0]  # a plain number is every sample's
+    assert g([3.0], [4.0]).tolist() == [12.0]

@@ -396,3 +396,17 @@ def test_the_symbols_the_views_print_paste_back():
             Expression(printed).evaluate(values).data
             == Expression(ascii_form).evaluate(values).data
         )
+
+
+def test_the_books_names_of_functions_read_as_the_tables_ops():
+    """NNDL §4.1.1 writes the logistic function and hard-logistic; ln is log."""
+    values = {"x": 0.3, "w": 0.5, "b": -2.0}
+    for book, table in [
+        ("logistic(w*x + b)", "sigmoid(w*x + b)"),
+        ("hard_logistic(4*x)", "hard_sigmoid(4*x)"),
+        ("ln(x + 1)", "log(x + 1)"),
+    ]:
+        f, g = parse(book, values), parse(table, values)
+        assert (f.data, f.op) == (g.data, g.op)
+    assert parse("logistic(0)", {}).data == 0.5
+    assert parse("ln + logistic", {"ln": 1.0, "logistic": 2.0}).data == 3.0  # still variables

@@ -320,3 +320,10 @@ def test_a_graph_that_does_not_replay_to_its_own_values_falls_back_to_f():
     replay = Replay(lambda x: apply(op, x * 2.0), [1.0])
     assert not replay.faithful
     assert replay.values(0, [0.5]) == [3.0 + len(calls)]  # f evaluated again: one call more
+
+
+def test_one_number_is_one_input():
+    """gradcheck(f, 0.0) raised "'float' object is not iterable"; σ'(0) = 0.25 (NNDL §4.1.1)."""
+    assert gradcheck(lambda a: a.sigmoid(), 0.0)
+    report = gradcheck_report(lambda a: a.sigmoid(), 0.0)
+    assert [row.backward for row in report.rows] == [0.25]

@@ -174,6 +174,8 @@ def test_micrograds_own_constructor_form_builds_real_nodes() -> None:
         Value(5.0, (a, b), "+")
     with pytest.raises(TypeError, match="label must be a string, not int"):
         Value(1.0, label=3)
+    with pytest.raises(TypeError, match=r"op must be micrograd's op string .* not tuple"):
+        Value(a.data * b.data, (a, b), (b.data, a.data))  # microgpt's local gradients
 
 
 def test_format_spec_formats_the_data() -> None:
