@@ -1,10 +1,15 @@
 """Hypothesis runs with a fixed, derandomized profile so CI is reproducible and bounded."""
 
 import os
+import shutil
+import sys
+import sysconfig
 import threading
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+import viz.program
 
 settings.register_profile(
     "ci",
@@ -39,3 +44,26 @@ def raised_in_time():
         return outcome.get("error")
 
     return run_in_time
+
+
+#: Every Graphviz program here: graphviz-pure (a dependency, beside the running Python) and a
+#: system `dot` where one is installed. Layout tests run with each: the drawings must read the
+#: same with both.
+GRAPHVIZ_PROGRAMS = [
+    p
+    for p in (
+        shutil.which(
+            "graphviz-pure",
+            path=os.pathsep.join([os.path.dirname(sys.executable), sysconfig.get_path("scripts")]),
+        ),
+        shutil.which("dot"),
+    )
+    if p
+]
+
+
+@pytest.fixture(params=GRAPHVIZ_PROGRAMS, ids=os.path.basename)
+def graphviz_program(request, monkeypatch):
+    """The path of one Graphviz program, which every drawing of the test then runs."""
+    monkeypatch.setattr(viz.program, "find_program", lambda: request.param)
+    return request.param

@@ -70,6 +70,24 @@ def test_graphvizs_own_render_and_pipe_use_the_bundled_binary(no_system_dot, tmp
     assert drawing.pipe(format="svg", encoding="utf-8").startswith("<?xml")
 
 
+def test_render_to_an_outfile_writes_that_file_and_nothing_else(tmp_path, monkeypatch):
+    """render(outfile=...) without a filename leaves no .gv source behind, in the current
+    folder or beside the picture; with a filename the source is written where asked."""
+    here, there = tmp_path / "cwd", tmp_path / "pictures"
+    here.mkdir()
+    there.mkdir()
+    monkeypatch.chdir(here)
+    drawing = draw_dot(book_root())
+    assert drawing.render(outfile=there / "f.png") == str(there / "f.png")
+    assert (there / "f.png").read_bytes().startswith(b"\x89PNG")
+    assert os.listdir(here) == [] and os.listdir(there) == ["f.png"]
+    drawing.render(outfile="g.svg")  # relative: in the current folder, alone
+    assert os.listdir(here) == ["g.svg"] and "∂h6/∂h5" in (here / "g.svg").read_text()
+    drawing.render(filename=there / "g.gv", outfile=there / "g.svg")
+    assert sorted(os.listdir(there)) == ["f.png", "g.gv", "g.svg"]
+    assert (there / "g.gv").read_text().startswith("digraph {")
+
+
 def test_an_unknown_format_is_refused_before_anything_runs(tmp_path):
     with pytest.raises(ValueError, match=r"cannot write '.*graph.gif': the suffix must be one of"):
         render(book_root(), tmp_path / "graph.gif")

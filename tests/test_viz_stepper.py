@@ -12,6 +12,7 @@ from micrograd_nndl import (
     NonFiniteGradientError,
     NotARegularFileError,
     Value,
+    maxout,
     topological_order,
 )
 from micrograd_nndl.book import sigmoid_graph
@@ -264,8 +265,9 @@ def still_frames(stepper):
 
 
 @pytest.mark.parametrize("graph", ["sigmoid", "mlp"])
-def test_every_frame_of_both_passes_has_one_size_and_one_layout(graph):
-    """Frames flip like slides: only texts and colours change, nothing moves."""
+def test_every_frame_of_both_passes_has_one_size_and_one_layout(graph, graphviz_program):
+    """Frames flip like slides: only texts and colours change, nothing moves, with every
+    Graphviz program (a system dot measures the real font: the frames keep room for it)."""
     if graph == "sigmoid":
         root = sigmoid_graph(x=1.0, w=0.0, b=0.0)["h6"]
     else:
@@ -319,3 +321,39 @@ def test_save_steps_writes_through_the_atomic_writer_and_spares_a_fifo(tmp_path)
         stepper.save_steps(slides, fmt="svg")
     assert sorted(os.listdir(slides)) == [f"step-{i:02d}.svg" for i in range(4)]
     assert stat.S_ISFIFO((slides / "step-03.svg").lstat().st_mode)
+
+
+def test_a_wide_nodes_step_writes_out_eight_inputs_and_says_how_to_see_all():
+    """A maxout of 20 inputs: each text names 8 of them and counts the rest, as print_graph
+    caps its rows; the step's updates, and the gradients, are all there."""
+    xs = [Value(float(i % 7), f"x{i}") for i in range(1, 21)]
+    y = maxout(*xs)
+    y.label = "y"
+    stepper = Stepper(y)
+    forward = str(stepper.forward())
+    assert forward.startswith("forward 1/1: y = max(x1, x2, x3, x4, x5, x6, x7, …, x20) = ")
+    assert "max(1, 2, 3, 4, 5, 6, 0, …, 6) = 6" in forward
+    stepper.backward()
+    step = stepper.backward()
+    lines = str(step).splitlines()
+    assert (
+        lines[0]
+        == "backward 2/2: y sends its gradient to x1, x2, x3, x4, x5, x6, x7, x8, … (20 inputs):"
+    )
+    assert [line.split(".grad")[0].strip() for line in lines[1:9]] == [f"x{i}" for i in range(1, 9)]
+    assert lines[9] == (
+        "  … and 12 more, each the same way (the step's updates hold every one; "
+        "Stepper(root, max_inputs=None) writes them all)"
+    )
+    assert len(step.updates) == 20 and len(lines) == 10
+    y.backward()
+    assert all(stepper.grads[x] == x.grad for x in xs)  # x6, x13, x20 share the max: ties
+    whole = Stepper(y, max_inputs=None)
+    run_forward(whole)
+    whole.backward()
+    assert len(str(whole.backward()).splitlines()) == 21  # the header and every update
+    assert "x20)" in str(whole.history[0])
+    with pytest.raises(ValueError, match="max_inputs must be at least 1"):
+        Stepper(y, max_inputs=0)
+    with pytest.raises(TypeError, match="max_inputs must be an integer or None"):
+        Stepper(y, max_inputs="8")

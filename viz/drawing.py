@@ -121,8 +121,10 @@ class Drawing(graphviz.Digraph):
         outfile: str | os.PathLike[str] | None = None,
         **options: Any,
     ) -> str:
-        """As graphviz's render(): save the DOT source, write the image beside it (name.gv.svg,
-        or `outfile`), return the image's path. Other graphviz options need a system `dot`."""
+        """As graphviz's render(): save the DOT source, write the image beside it (name.gv.svg),
+        return the image's path. With `outfile` and no `filename` only the image is written: a
+        source file nobody asked for would be left beside it (graphviz writes outfile.gv).
+        Other graphviz options need a system `dot`."""
         if options:
             return super().render(
                 filename=filename,
@@ -133,14 +135,16 @@ class Drawing(graphviz.Digraph):
                 outfile=outfile,
                 **options,
             )
+        source = None
         if outfile is not None:
             image = Path(self.directory if directory is None else directory, outfile)
-            filename = filename if filename is not None else image.with_suffix(".gv").name
-        source = Path(self.save(filename, directory=directory))
-        if outfile is None:
+            if filename is not None:  # the source asked for too
+                source = Path(self.save(filename, directory=directory))
+        else:
+            source = Path(self.save(filename, directory=directory))
             image = source.with_name(f"{source.name}.{format or self.format}")
         write_image(self.source, image, format)
-        if cleanup:
+        if cleanup and source is not None:
             source.unlink()
         if view:
             graphviz.view(image)

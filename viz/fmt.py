@@ -18,6 +18,18 @@ def check_digits(digits: object) -> int:
     return digits
 
 
+def check_limit(option: str, limit: int | None, least: int) -> int | None:
+    """`limit` as given, if it is None (no limit) or an integer of at least `least`: the
+    caps of the text views (max_rows, max_width, max_inputs) are checked alike."""
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise TypeError(f"{option} must be an integer or None, got {limit!r}")
+    if limit < least:
+        raise ValueError(f"{option} must be at least {least} (or None: no limit), got {limit}")
+    return limit
+
+
 def format_number(x: float | None, digits: int = DIGITS) -> str:
     """`x` with `digits` significant digits ("0.25", "-1", "1.5e+10"); "—" for not computed.
 

@@ -14,11 +14,15 @@ NEURON_TERMS_SHOWN = 3  # a neuron of more inputs is written w₁·x₁ + w₂·
 
 
 def forward_formula(
-    node: Value, write: Callable[[Value], str], number: Callable[[float], str]
+    node: Value,
+    write: Callable[[Value], str],
+    number: Callable[[float], str],
+    max_args: int | None = None,
 ) -> str:
     """The op of `node` applied to its inputs, each input written by `write` (its name or its
     value) and a constant by `number`; negative operands of + × … in parentheses, as the book
-    writes h2 × (−1)."""
+    writes h2 × (−1). An op of any number of inputs writes at most `max_args` of them (the
+    first ones, "…" and the last)."""
     op = node.op_info
     assert op is not None, "a leaf computes nothing"
     symbol, args = op.symbol, [write(p) for p in node.parents]
@@ -29,6 +33,8 @@ def forward_formula(
             terms = [*terms[:2], "…", terms[-1]]
         return " + ".join([*terms, _operand(args[-1])])
     if op.arity == -1 or (op.arity == 2 and len(symbol) > 1):
+        if max_args is not None and len(args) > max_args:  # max(x1, x2, …, x8000)
+            args = [*args[: max(max_args - 1, 1)], "…", args[-1]]
         return f"{symbol}({', '.join(args)})"  # max(a, b, c), PReLU(x, γ)
     if op.arity == 2:
         return f"{_operand(args[0])} {symbol} {_operand(args[1])}"

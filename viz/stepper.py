@@ -30,12 +30,13 @@ from micrograd_nndl import NonFiniteGradientError, Value, backward_order, edges_
 from .dot import Frames, draw_dot
 from .drawing import Drawing, image_format
 from .errors import VizError
-from .fmt import DIGITS, check_digits, format_factor, format_number
+from .fmt import DIGITS, check_digits, check_limit, format_factor, format_number
 from .formula import forward_formula
 from .graph import Graph
 from .text import format_graph
 
 FORWARD, BACKWARD = "forward", "backward"
+MAX_INPUTS = 8  # inputs one step writes out, as the other text views cap their rows
 
 
 @dataclass(frozen=True, repr=False)
@@ -83,12 +84,19 @@ class Stepper:
     computed" until a step computes it. `grads` and `values` map nodes to what the steps have
     computed so far. The nodes' own `.grad` is left alone (the stepper starts from no
     gradients, whatever earlier backward() calls left) until `apply()` writes the result.
+
+    A step's text writes out at most `max_inputs` inputs of a node (a maxout of 8000, a wide
+    neuron) and says how many more; `Step.updates` holds every one, and max_inputs=None writes
+    them all.
     """
 
-    def __init__(self, root: Value, *, digits: int = DIGITS) -> None:
+    def __init__(
+        self, root: Value, *, digits: int = DIGITS, max_inputs: int | None = MAX_INPUTS
+    ) -> None:
         self.graph = Graph(root)
         self.root = root
         self.digits = check_digits(digits)
+        self.max_inputs = check_limit("max_inputs", max_inputs, 1)
         self._forward_nodes = [node for node in self.graph.nodes if not node.is_leaf]
         self._backward_nodes = backward_order(root)
         self._values: dict[Value, float] = {n: n.data for n in self.graph.nodes if n.is_leaf}
@@ -143,9 +151,11 @@ class Stepper:
         node = self._forward_nodes[done]
         self._values[node] = node.data
         name, number = self.graph.name, self._number
+        cap = self.max_inputs
         text = (
-            f"{name(node)} = {forward_formula(node, name, number)} = "
-            f"{forward_formula(node, lambda p: number(p.data), number)} = {number(node.data)}"
+            f"{name(node)} = {forward_formula(node, name, number, cap)} = "
+            f"{forward_formula(node, lambda p: number(p.data), number, cap)} = "
+            f"{number(node.data)}"
         )
         return self._record(FORWARD, node, (), text)
 
@@ -173,11 +183,7 @@ class Stepper:
         updates = self._updates(node, done + 1)
         for update in updates:
             self._grads[update.parent] = update.after
-        lines = [self._update_text(u) for u in updates]
-        if len(lines) > 1:
-            inputs = ", ".join(self.graph.name(p) for p in dict.fromkeys(node.parents))
-            lines.insert(0, f"{self.graph.name(node)} sends its gradient to {inputs}:")
-        return self._record(BACKWARD, node, tuple(updates), "\n  ".join(lines))
+        return self._record(BACKWARD, node, tuple(updates), self._backward_text(node, updates))
 
     def back(self) -> Step | None:
         """Undo the last step and return it; None at the start."""
@@ -227,7 +233,7 @@ class Stepper:
         """What the frames of both passes show (final gradients, every caption), found once
         by replaying the passes: `draw()` keeps room for all of it."""
         if self._frames is None:
-            replay = Stepper(self.root, digits=self.digits)
+            replay = self._replay()
             captions = [self._caption(None)]
             try:
                 while (step := replay.forward() or replay.backward()) is not None:
@@ -251,7 +257,7 @@ class Stepper:
         """
         directory, fmt = Path(directory), fmt.lstrip(".")  # "png" or ".png"
         image_format(f"step.{fmt}")  # an unknown format fails before anything is written
-        replay = Stepper(self.root, digits=self.digits)
+        replay = self._replay()
         width = len(str(self.n_forward + self.n_backward))
         directory.mkdir(parents=True, exist_ok=True)
         paths: list[Path] = []
@@ -276,6 +282,28 @@ class Stepper:
         )
 
     # ---- helpers ----------------------------------------------------------------------------
+
+    def _replay(self) -> Stepper:
+        """A fresh stepper of the same graph and options, to replay the passes."""
+        return Stepper(self.root, digits=self.digits, max_inputs=self.max_inputs)
+
+    def _backward_text(self, node: Value, updates: list[Update]) -> str:
+        """What a backward step did: one line per gradient update, under a line naming the
+        inputs when there are several; at most max_inputs of each, then how many more."""
+        cap = len(updates) if self.max_inputs is None else self.max_inputs
+        lines = [self._update_text(u) for u in updates[:cap]]
+        if len(updates) > 1:
+            inputs = list(dict.fromkeys(node.parents))
+            names = ", ".join(self.graph.name(p) for p in inputs[:cap])
+            if len(inputs) > cap:
+                names += f", … ({len(inputs):,} inputs)"
+            lines.insert(0, f"{self.graph.name(node)} sends its gradient to {names}:")
+        if len(updates) > cap:
+            lines.append(
+                f"… and {len(updates) - cap:,} more, each the same way (the step's updates hold "
+                "every one; Stepper(root, max_inputs=None) writes them all)"
+            )
+        return "\n  ".join(lines)
 
     @staticmethod
     def _caption(step: Step | None) -> str:

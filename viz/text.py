@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from micrograd_nndl import Value, format_columns
 
-from .fmt import DIGITS, check_digits, format_number
+from .fmt import DIGITS, check_digits, check_limit, format_number
 from .graph import Graph, local_derivatives, shown_grad, shown_value
 
 HEADER = ("node", "op", "inputs", "value", "grad", "local derivatives")
@@ -83,8 +83,8 @@ def format_graph(
     with the graph only up to a bound (a 784-input neuron's inputs make a 25,000-character
     cell); a last line says what was left out and how to see everything. None: no limit.
     """
-    _check_limit("max_rows", max_rows, 2)
-    _check_limit("max_width", max_width, 8)
+    check_limit("max_rows", max_rows, 2)
+    check_limit("max_width", max_width, 8)
     graph = Graph(root)
     digits = check_digits(digits)
     nodes = graph.nodes
@@ -105,15 +105,6 @@ def format_graph(
     if notes:
         lines.append(f"({' and '.join(notes)}: max_rows=None, max_width=None show everything)")
     return "\n".join(lines)
-
-
-def _check_limit(option: str, limit: int | None, least: int) -> None:
-    if limit is None:
-        return
-    if isinstance(limit, bool) or not isinstance(limit, int):
-        raise TypeError(f"{option} must be an integer or None, got {limit!r}")
-    if limit < least:
-        raise ValueError(f"{option} must be at least {least} (or None: no limit), got {limit}")
 
 
 def _cut(cell: str, width: int | None) -> str:
