@@ -3,6 +3,8 @@ tabled; a mistake names its line with a caret and fails the Markdown build (NNDL
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import pytest
 from pymdownx.superfences import SuperFencesException
@@ -110,3 +112,26 @@ def test_a_broken_block_fails_the_markdown_build_with_its_line():
 def test_an_unknown_option_fails_the_build():
     with pytest.raises(SuperFencesException, match="unknown option 'colour'"):
         render_markdown('```micrograd colour="red"\nx = 1\nf = exp(x)\n```\n')
+
+
+def test_a_bad_rankdir_is_named_as_an_option_of_the_header_not_a_line_of_the_block():
+    """It was reported at "line 1, column 1" with a caret under the block's first line."""
+    with pytest.raises(SuperFencesException, match=r"rankdir must be one of .*, got 'XY'$"):
+        render_markdown('```micrograd rankdir="XY"\nx = 1\nf = exp(x)\n```\n')
+    with pytest.raises(ValueError, match=r"rankdir must be one of .*, got 'XY'"):
+        note_html(BOOK, rankdir="XY")
+
+
+def test_the_graph_keeps_a_readable_size_without_a_stylesheet():
+    """A theme's `svg { max-width: 100% }` shrank a wide graph's text to 5 px: the graph now
+    fills the column between 0.45 and 0.75 of Graphviz's size and scrolls beyond (inline
+    styles: no stylesheet of ours needed)."""
+    page = note_html(BOOK, params="w b")
+    figure = re.search(r'<figure class="micrograd-graph" style="([^"]*)"><svg ([^>]*)>', page)
+    assert figure is not None and "overflow-x: auto" in figure.group(1)
+    viewbox = [float(n) for n in re.search(r'viewBox="([^"]*)"', figure[2]).group(1).split()]
+    style = re.search(r'style="([^"]*)"', figure[2]).group(1)
+    least = float(re.search(r"min-width: ([0-9.]+)pt", style).group(1))
+    most = float(re.search(r"max-width: ([0-9.]+)pt", style).group(1))
+    assert (least, most) == (round(0.45 * viewbox[2]), round(0.75 * viewbox[2]))
+    assert "width: 100%; height: auto" in style

@@ -51,6 +51,14 @@ OPTIONS = ("params", "rankdir", "stepper")
 _ASSIGNMENT = re.compile(r"\s*([^\s=]+)\s*=(?!=)")
 _INNER_COLUMN = re.compile(r"\(column (\d+)\)$")
 _TRUE = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+_SVG_SIZE = re.compile(r'^<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
+#: The scales a graph is shown at, of Graphviz's size: it fills the column up to the larger
+#: (Graphviz's 14 pt text is then 14 px) and shrinks with it down to the smaller (9 px: the
+#: book's σ(wx + b) fits a 690 px column); a graph wider than that scrolls sideways. A theme's
+#: `svg { max-width: 100% }` alone made a wide graph's text 5 px high.
+GRAPH_SCALES = (0.45, 0.75)
+#: Inline, as the svg's own style: a site needs no stylesheet of ours.
+_FIGURE_STYLE = "margin: 1em 0; overflow-x: auto; text-align: center"
 
 
 class NoteError(VizError):
@@ -155,13 +163,13 @@ def build_note(source: str, params: str = "") -> Note:
 def note_html(source: str, *, params: str = "", rankdir: str = "LR", stepper: bool = False) -> str:
     """The HTML of a block: the drawn graph after backward (inline SVG) and its derivative
     table; with `stepper`, the interactive step-through of both passes below them."""
-    if rankdir not in RANKDIRS:
-        raise NoteError(f"rankdir must be one of {', '.join(RANKDIRS)}", source or " ", 1, 1)
+    if rankdir not in RANKDIRS:  # an option of the header, not a line of the block
+        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     note = build_note(source, params)
-    svg = draw_dot(note.root, rankdir=rankdir, params=note.params).svg_element()
+    svg = _readable(draw_dot(note.root, rankdir=rankdir, params=note.params).svg_element())
     parts = [
         '<div class="micrograd-note">',
-        f'<figure class="micrograd-graph">{svg}</figure>',
+        f'<figure class="micrograd-graph" style="{_FIGURE_STYLE}">{svg}</figure>',
         _table(note.root),
     ]
     if stepper:
@@ -188,6 +196,10 @@ def validate_micrograd(
                     f"micrograd block: stepper must be true or false, got {value!r}"
                 )
             options[key] = _TRUE[value.lower()]
+        elif key == "rankdir" and value not in RANKDIRS:
+            raise _build_failure(
+                f"micrograd block: rankdir must be one of {', '.join(RANKDIRS)}, got {value!r}"
+            )
         else:
             options[key] = value
     return True
@@ -286,6 +298,20 @@ def _params(
             )
         chosen.append(names[name])
     return tuple(chosen)
+
+
+def _readable(svg: str) -> str:
+    """The drawn `<svg>` as wide as the column allows between the GRAPH_SCALES."""
+    size = _SVG_SIZE.match(svg)
+    if size is None:  # every Graphviz SVG starts so; anything else is shown as drawn
+        return svg
+    width, height = (float(n) for n in size.groups())
+    least, most = (width * scale for scale in GRAPH_SCALES)
+    sized = (
+        f'<svg width="{most:.0f}pt" height="{height * GRAPH_SCALES[1]:.0f}pt" style="width: '
+        f'100%; height: auto; min-width: {least:.0f}pt; max-width: {most:.0f}pt"'
+    )
+    return sized + svg[size.end() :]
 
 
 def _table(root: Value) -> str:
