@@ -217,6 +217,7 @@ def test_bad_formulas_exit_2_with_the_caret_under_the_place(capsys, expr, caret)
         (["render", "x*w", "--at", "x=1,w=2", "-o", "g.svg", "--params", "v"], "--params v:"),
         (["demo", "-o", "g.gif"], "the suffix must be one of .svg"),
         (["explain", "x*x", "--at", "x=1", "--wrt", "y"], "--wrt y: not a variable"),
+        (["grad", "x*w", "--at", "x=1,w=2", "--wrt", "w,q"], "--wrt q: not a variable"),
         (["render", "x", "--at", "x=1", "-o", "g.svg", "--rankdir", "UP"], "invalid choice"),
         (["grad", "x", "--at", "x=1", "--digits", "40"], "expected an integer from 1 to 17"),
         (["frobnicate"], "invalid choice"),
@@ -319,6 +320,20 @@ def test_the_output_is_named_y_if_f_is_a_variable(capsys):
     assert status == 0 and out == "y = 6\n∂y/∂f = 3\n∂y/∂x = 2\n"
     status, out, _ = call("grad", "f*y*x", "--at", "f=2,x=3,y=1", capsys=capsys)
     assert status == 0 and out == "out = 6\n∂out/∂f = 3\n∂out/∂x = 2\n∂out/∂y = 6\n"
+
+
+def test_grad_wrt_prints_the_partials_asked_for_in_their_order(capsys):
+    """`grad --wrt w` was refused by the top-level parser; explain took --wrt already."""
+    book = ["sigmoid(w*x + b)", "--at", "x=1,w=0,b=0"]
+    status, out, _ = call("grad", *book, "--wrt", "b,w", capsys=capsys)
+    assert status == 0 and out == "f = 0.5\n∂f/∂b = 0.25\n∂f/∂w = 0.25\n"  # NNDL §4.5.3
+    status, out, _ = call("explain", *book, "--wrt", "w,b", capsys=capsys)
+    assert status == 0 and [line for line in out.splitlines() if line.startswith("∂f/∂")] == [
+        "∂f/∂w: 1 path, each a product of local derivatives",
+        "∂f/∂w = 0.25",
+        "∂f/∂b: 1 path, each a product of local derivatives",
+        "∂f/∂b = 0.25",
+    ]
 
 
 def test_explain_and_step_use_the_same_output_name(capsys):

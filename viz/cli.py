@@ -176,13 +176,16 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         help="variables to draw as learnable parameters, apart from the inputs (e.g. w,b)",
     )
 
-    command(
+    grad = command(
         "grad",
         run_grad,
         "Print the value and the partial derivative with respect to every variable.",
         f'grad "{BOOK_EXPR}" --at {BOOK_AT}',
+        f'grad "{BOOK_EXPR}" --at {BOOK_AT} --wrt w,b',
         'grad "x**3 + 2*x" --at x=2',
     )
+    add = _recorder(grad, options["grad"])
+    add("--wrt", metavar="NAME,...", help="the variables to differentiate by (default: every one)")
     explain_ = command(
         "explain",
         run_explain,
@@ -191,7 +194,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         'explain "x*x + x" --at x=3',
     )
     add = _recorder(explain_, options["explain"])
-    add("--wrt", metavar="NAME", help="the variable to differentiate by (default: every one)")
+    add("--wrt", metavar="NAME,...", help="the variables to differentiate by (default: every one)")
     add(
         "--max-variables",
         type=int,
@@ -485,14 +488,19 @@ def run_render(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
 
 def _params(args: argparse.Namespace, leaves: dict[str, Value]) -> list[Value]:
     """The leaves --params names, each checked to be a variable of the formula."""
-    names = [name for name in args.params.split(",") if name]
+    return [leaves[name] for name in _variables("--params", args.params, leaves)]
+
+
+def _variables(option: str, text: str, leaves: dict[str, Value]) -> list[str]:
+    """The variables an option names (NAME or NAME,NAME), each one of the formula's."""
+    names = [name for name in text.split(",") if name]
     unknown = [name for name in names if name not in leaves]
     if unknown:
         raise UsageError(
-            f"--params {shown(','.join(unknown))}: not a variable of the formula "
+            f"{option} {shown(','.join(unknown))}: not a variable of the formula "
             f"(its variables: {', '.join(leaves) or 'none'})"
         )
-    return [leaves[name] for name in names]
+    return names
 
 
 def run_html(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
@@ -514,6 +522,8 @@ def _at(leaves: dict[str, Value]) -> str:
 
 def run_grad(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     expression, root, leaves = build_graph(args)
+    if args.wrt is not None:
+        leaves = {name: leaves[name] for name in _variables("--wrt", args.wrt, leaves)}
     expression.backward(root)
     name = output_name(expression)
     print(f"{root.label or name} = {format_number(root.data, args.digits)}", file=out)
@@ -529,12 +539,7 @@ def run_explain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     if args.max_variables < 0:
         raise UsageError(f"--max-variables must be at least 0 (0: all), got {args.max_variables}")
     expression, root, leaves = build_graph(args)
-    if args.wrt is not None and args.wrt not in leaves:
-        raise UsageError(
-            f"--wrt {shown(args.wrt)}: not a variable of the formula "
-            f"(its variables: {', '.join(leaves) or 'none'})"
-        )
-    names = [args.wrt] if args.wrt is not None else list(leaves)
+    names = _variables("--wrt", args.wrt, leaves) if args.wrt is not None else list(leaves)
     left_out = names[args.max_variables :] if args.max_variables else []
     names = names[: len(names) - len(left_out)]
     with placing(expression, root):
