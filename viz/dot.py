@@ -501,8 +501,8 @@ def _legend(roles: list[str], any_missing: bool, flows: list[str]) -> str:
     notes.extend(f'<font color="{FLOWS[f][1]}">{html.escape(FLOWS[f][0])}</font>' for f in flows)
     rows = [
         f'<tr><td align="left"><font color="{MUTED}" point-size="10">legend</font></td></tr>',
-        f'<tr><td align="left"><table border="0" cellspacing="6" cellpadding="0"><tr>{boxes}'
-        "</tr></table></td></tr>",
+        '<tr><td align="left"><table border="0" color="black" cellspacing="6" cellpadding="0">'
+        f"<tr>{boxes}</tr></table></td></tr>",  # black: the boxes' own borders, not the key's
     ]
     if notes:
         cells = "".join(f'<td align="left" cellpadding="4">{note}</td>' for note in notes)
