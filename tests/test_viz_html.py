@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from micrograd_nndl import Value
+from micrograd_nndl import Value, maxout
 from micrograd_nndl.book import sigmoid_graph
 from viz import Stepper, VizError, stepper_html, to_html
 from viz.cli import main
@@ -96,6 +96,17 @@ def test_a_stepper_keeps_its_digits_and_the_page_opens_where_it_is():
     data = page_json(stepper_html(stepper))
     assert data["start"] == 4 and len(stepper.history) == 4  # the stepper did not move
     assert Stepper(f).n_forward == 6
+
+
+def test_the_page_writes_a_wide_step_as_its_stepper_does():
+    """The page replays the stepper with its own options: capped by default, whole when
+    Stepper(max_inputs=None) was asked for."""
+    y = maxout(*(Value(float(i), f"x{i}") for i in range(1, 13)))
+    capped, whole = (
+        page_json(stepper_html(Stepper(y, max_inputs=m)))["steps"][-1]["formula"] for m in (8, None)
+    )
+    assert "… and 4 more, each the same way" in capped and "x12.grad" not in capped
+    assert "x12.grad += " in whole and "more, each" not in whole
 
 
 def test_a_label_cannot_end_the_script_or_break_the_page():

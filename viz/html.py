@@ -135,7 +135,7 @@ def page_data(
 def _walk(stepper: Stepper) -> tuple[list[Step], Stepper]:
     """Both passes replayed from the start by a fresh stepper: its steps, and the stepper at
     the end (every value and gradient computed). `stepper` itself does not move."""
-    replay = Stepper(stepper.root, digits=stepper.digits)
+    replay = stepper.replay()
     steps = []
     while (step := replay.forward() or replay.backward()) is not None:
         steps.append(step)

@@ -233,7 +233,7 @@ class Stepper:
         """What the frames of both passes show (final gradients, every caption), found once
         by replaying the passes: `draw()` keeps room for all of it."""
         if self._frames is None:
-            replay = self._replay()
+            replay = self.replay()
             captions = [self._caption(None)]
             try:
                 while (step := replay.forward() or replay.backward()) is not None:
@@ -257,7 +257,7 @@ class Stepper:
         """
         directory, fmt = Path(directory), fmt.lstrip(".")  # "png" or ".png"
         image_format(f"step.{fmt}")  # an unknown format fails before anything is written
-        replay = self._replay()
+        replay = self.replay()
         width = len(str(self.n_forward + self.n_backward))
         directory.mkdir(parents=True, exist_ok=True)
         paths: list[Path] = []
@@ -283,8 +283,9 @@ class Stepper:
 
     # ---- helpers ----------------------------------------------------------------------------
 
-    def _replay(self) -> Stepper:
-        """A fresh stepper of the same graph and options, to replay the passes."""
+    def replay(self) -> Stepper:
+        """A fresh stepper of the same graph and options, at the start: to replay the passes
+        without moving this one."""
         return Stepper(self.root, digits=self.digits, max_inputs=self.max_inputs)
 
     def _backward_text(self, node: Value, updates: list[Update]) -> str:
