@@ -342,3 +342,39 @@ def test_a_capped_drawing_keeps_whole_neurons():
     assert found and all(len(names) == 8 * 2 + 1 + 9 or "layer 3" in label
                          for label, names in found.items())  # fmt: skip
     assert "more nodes" in source
+
+
+def test_the_command_line_and_the_api_draw_with_the_same_defaults():
+    """#12: one digits default, edge derivatives and the cap alike in `render` and draw_dot,
+    and in `step`/`grad`/`explain` and the views they call."""
+    import inspect
+
+    from viz import Stepper, explain
+    from viz.cli import build_parser
+    from viz.fmt import DIGITS, format_number
+
+    parser, _ = build_parser()
+    at = ["--at", "x=1,w=0"]
+    render_args = parser.parse_args(["render", "x*w", *at, "-o", "g.dot"])
+    api = inspect.signature(draw_dot).parameters
+    assert render_args.digits == api["digits"].default == DIGITS
+    assert render_args.edge_derivatives is api["edge_labels"].default is True
+    assert render_args.max_nodes == api["max_nodes"].default == MAX_NODES
+    assert render_args.rankdir == api["rankdir"].default
+    assert render_args.no_legend is not api["legend"].default
+    for command, view in (("step", Stepper), ("explain", explain), ("grad", format_number)):
+        args = parser.parse_args([command, "x*w", *at])
+        assert args.digits == inspect.signature(view).parameters["digits"].default == DIGITS
+
+
+def test_a_frame_writes_its_numbers_with_its_captions_digits():
+    """#12: the picture and the caption use the same digits (they showed 4 and 6)."""
+    from viz import Stepper
+
+    for digits in (3, 6):
+        stepper = Stepper(MLP(2, [3, 1], seed=0)([0.5, -1.0]), digits=digits)
+        step = stepper.forward()
+        source = stepper.draw().source
+        value = step.text.rsplit(" = ", 1)[1]
+        assert len(value.replace("-", "").replace("0.", "")) == digits  # e.g. 0.597, 0.597401
+        assert f"data {value}</td>" in source and value in caption_line(source)

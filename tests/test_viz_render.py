@@ -195,3 +195,12 @@ def test_any_label_is_drawable(tmp_path, label, named, in_svg):
     svg = render(f, tmp_path / "g.svg", title=title).read_text(encoding="utf-8")
     assert in_svg in svg and "title " + in_svg.replace("two\\n", "two ") in svg
     assert format_graph(f).splitlines()[2].startswith(f"{named}  leaf")
+
+
+def test_render_into_a_missing_folder_makes_it_and_a_file_in_the_way_is_named(tmp_path):
+    """#12: render into out/graphs/ raised a bare FileNotFoundError (the demo made the folder)."""
+    path = render(book_root(), tmp_path / "out" / "graphs" / "f.png")
+    assert path.read_bytes().startswith(b"\x89PNG")
+    (tmp_path / "plain").write_text("a file, not a folder")
+    with pytest.raises(NotADirectoryError, match="a part of .*plain.* is a file, not a folder"):
+        render(book_root(), tmp_path / "plain" / "f.png")

@@ -357,3 +357,11 @@ def test_a_wide_nodes_step_writes_out_eight_inputs_and_says_how_to_see_all():
         Stepper(y, max_inputs=0)
     with pytest.raises(TypeError, match="max_inputs must be an integer or None"):
         Stepper(y, max_inputs="8")
+
+
+def test_save_steps_takes_the_format_with_its_dot_too(tmp_path):
+    """#12: fmt=".png" wrote step-0..png; it writes step-00.png, a PNG, as fmt="png" does."""
+    _, stepper = book_stepper()
+    paths = stepper.save_steps(tmp_path / "a", fmt=".png")
+    assert [p.name for p in paths] == [f"step-{i:02d}.png" for i in range(14)]
+    assert paths[0].read_bytes().startswith(b"\x89PNG")
