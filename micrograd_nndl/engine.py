@@ -14,7 +14,6 @@ import math
 import numbers
 import operator
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
@@ -142,13 +141,12 @@ class Value:
         """Value(2.0, "x") or Value(2.0, label="x"): a leaf. micrograd's positional form
         Value(data, (a, b), '+') builds the node that op makes of those inputs (see
         `_from_micrograd`)."""
-        children: Sequence[Value] = ()
-        if isinstance(_children, str):  # Value(2.0, "x"): the label, second as it always was
+        children: Any = _children
+        # `children and` first: a leaf costs one test, not an isinstance call (350 -> 315 ns)
+        if children and isinstance(children, str):  # Value(2.0, "x"): the label, second
             if _op or label:
-                raise TypeError(f"Value({data!r}, {_children!r}, ...): the label is given twice")
-            label = _children
-        else:
-            children = _children
+                raise TypeError(f"Value({data!r}, {children!r}, ...): the label is given twice")
+            label, children = children, ()
         if type(label) is not str:
             raise TypeError(f"Value label must be a string, not {type(label).__name__}")
         if type(_op) is not str:  # microgpt's Value(data, children, local_grads)
@@ -968,7 +966,10 @@ def _backprop(root: Value) -> None:
         root._grad = 1.0 if root._grad is None else root._grad + 1.0
         return
     shared = _count_children(root)  # children still to visit, of nodes with more than one
-    leaf_sums: defaultdict[Value, float] = defaultdict(float)  # each from 0.0, in visit order
+    # each leaf's sum from 0.0, in visit order; `get` rather than a defaultdict, whose
+    # factory call per new leaf made the wide sum's backward 26 ms, not 22 (2·10⁴ pairs)
+    leaf_sums: dict[Value, float] = {}
+    sum_of = leaf_sums.get
     root._grad = 1.0
     stack: list[Value] = []
     pop, push = stack.pop, stack.append
@@ -1001,7 +1002,7 @@ def _backprop(root: Value) -> None:
                     else:
                         d = op.rule(p._data, node._k, node._data)
                     if p._made_by is None:
-                        leaf_sums[p] += d * g
+                        leaf_sums[p] = sum_of(p, 0.0) + d * g
                     else:
                         p._grad += d * g
                         if p not in shared:
@@ -1021,7 +1022,7 @@ def _backprop(root: Value) -> None:
                     locals_ = op.rule([q._data for q in inputs], node._k, node._data)
                     for p, d in zip(inputs, locals_):  # in argument order, as backward_order
                         if p._made_by is None:
-                            leaf_sums[p] += d * g
+                            leaf_sums[p] = sum_of(p, 0.0) + d * g
                             continue
                         p._grad += d * g
                         if p in shared:
@@ -1039,7 +1040,7 @@ def _backprop(root: Value) -> None:
                 da, db = op.rule(ad, bd, out) * g, op.rules[1](ad, bd, out) * g
             # two inputs a, b with their terms da, db; an input that is not ready becomes None
             if a._made_by is None:
-                leaf_sums[a] += da
+                leaf_sums[a] = sum_of(a, 0.0) + da
                 a = None
             else:
                 a._grad += da
@@ -1049,7 +1050,7 @@ def _backprop(root: Value) -> None:
                         shared[a] = n
                         a = None
             if b._made_by is None:
-                leaf_sums[b] += db
+                leaf_sums[b] = sum_of(b, 0.0) + db
                 b = None
             else:
                 b._grad += db
@@ -1068,9 +1069,11 @@ def _backprop(root: Value) -> None:
                 node = pop()
             else:
                 break
-        for leaf, total in leaf_sums.items():
-            if total - total != 0.0:
-                raise _nonfinite(root, leaf, total)
+        every = sum(leaf_sums.values())  # finite only if each sum is (inf and nan absorb)
+        if every - every != 0.0:  # one sum in C, not a Python test per leaf
+            for leaf, total in leaf_sums.items():
+                if total - total != 0.0:
+                    raise _nonfinite(root, leaf, total)
     except (ArithmeticError, ValueError) as e:  # a rule could not compute its derivative
         _forget_interior(root)
         if isinstance(e, NonFiniteGradientError):

@@ -470,6 +470,19 @@ def test_forward_errors_name_their_node_and_op():
     assert info.value.node is huge and info.value.op is OPS["mul"]
 
 
+def test_finite_leaf_gradients_whose_total_overflows_are_not_an_error():
+    """backward checks the leaves' sums by adding them all up first (inf and nan absorb): a
+    total that overflows only sends it to the test of each, which finds them all finite."""
+    a, b = Value(1e-300, "a"), Value(2e-300, "b")
+    f = a * 1e308 + b * 1e308  # each leaf 1e308, together inf
+    f.backward()
+    assert (a.grad, b.grad) == (1e308, 1e308)
+    g = a * 1e308 + b * 1.7e308 + b * 1.7e308  # b's sum 3.4e308 overflows
+    with pytest.raises(NonFiniteGradientError) as info:
+        g.backward()
+    assert info.value.node is b and (a.grad, b.grad) == (1e308, 1e308)  # unchanged
+
+
 def test_gradient_errors_name_the_node_the_op_and_the_edge():
     x = Value(0.0, "x")
     s = x.sqrt()  # sqrt'(0) = 0.5 / 0: the rule itself fails, at the sqrt node
