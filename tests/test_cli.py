@@ -220,6 +220,9 @@ def test_bad_formulas_exit_2_with_the_caret_under_the_place(capsys, expr, caret)
         (["grad", "x*w", "--at", "x=1,w=2", "--wrt", "w,q"], "--wrt q: not a variable"),
         (["render", "x", "--at", "x=1", "-o", "g.svg", "--rankdir", "UP"], "invalid choice"),
         (["grad", "x", "--at", "x=1", "--digits", "40"], "expected an integer from 1 to 17"),
+        (["explain", "x", "--at", "x=1", "--max-variables", "-1"], "--max-variables must be"),
+        (["check", "x", "--at", "x=1", "--max-rows", "-1"], "--max-rows must be at least 0"),
+        (["step", "x", "--at", "x=1", "--max-rows", "1"], "--max-rows must be 0 (all) or at"),
         (["frobnicate"], "invalid choice"),
         ([], "required: COMMAND"),
     ],
@@ -613,6 +616,23 @@ def test_explain_without_wrt_explains_the_first_variables_and_names_the_rest(cap
     assert len(out) < 10_000
 
 
+def test_step_at_1000_variables_ends_with_the_analytic_gradients(capsys):
+    """Both passes of the 1999-node sum of products, a key a step from a pipe: the summary's
+    gradients are the analytic ones, and the tables are bounded unless --max-rows 0."""
+    keys = "n\n" * (999 + 1000)  # 999 forward steps, 1000 backward steps
+    status, out, _ = call("step", SUM_OF_PRODUCTS, "--at", LIMIT_AT, "--digits", "17", stdin=keys)
+    assert status == 0 and out.startswith("999 forward steps, then 1000 backward steps")
+    summary = out.split("both passes done:\n", 1)[1]
+    grads = dict(re.findall(r"^∂f/∂(x\d+) = (\S+)$", summary, re.MULTILINE))
+    assert {n: float(g) for n, g in grads.items()} == {
+        n: LIMIT_VALUES[_partner(n)] for n in LIMIT_NAMES
+    }
+    note = "(200 of 1999 nodes shown: max_rows=None, max_width=None, or --max-rows 0 on the "
+    assert out.count(note) == 2  # the first table and the last
+    status, out, _ = call("step", SUM_OF_PRODUCTS, "--at", LIMIT_AT, "--max-rows", "0")
+    assert status == 0 and "nodes shown" not in out and len(out.splitlines()) == 1 + 2 + 1999
+
+
 def _nested_tanh_slope(x: float, depth: int) -> float:
     """d/dx tanh(tanh(…tanh(x))) by the chain rule: Π (1 − tanh²) over the nested calls."""
     slope = 1.0
@@ -779,6 +799,18 @@ def test_echoed_params_and_output_paths_are_escaped(tmp_path, capsys):
     status, out, _ = call("render", *BOOK, "-o", str(odd), capsys=capsys)
     assert status == 0 and odd.exists()
     assert out.startswith(f"wrote {tmp_path}/g\\x1b[31m.svg (") and "\x1b" not in out
+
+
+def test_the_page_and_the_demos_paths_are_echoed_escaped_too(tmp_path, capsys):
+    """html -o and demo -o echoed the path raw: an escape sequence in it reached the terminal."""
+    page = tmp_path / "p\x1b]0;pwned\x07.html"
+    status, out, _ = call("html", *BOOK, "-o", str(page), capsys=capsys)
+    assert status == 0 and page.exists() and "\x1b" not in out and "\x07" not in out
+    assert out.startswith(f"wrote {tmp_path}/p\\x1b]0;pwned\\x07.html (")
+    image = tmp_path / "g\x1b[2J.svg"
+    status, out, _ = call("demo", "-o", str(image), capsys=capsys)
+    assert status == 0 and image.exists() and "\x1b" not in out
+    assert f"the graph with its values and gradients: {tmp_path}/g\\x1b[2J.svg (" in out
 
 
 # ---- check: the user's names, --eps, a pole told from a kink ------------------------------------

@@ -193,3 +193,16 @@ def test_explain_each_is_explain_for_every_variable_with_one_walk():
     assert [r.total for r in rules] == [0.25, 0.25, 0.0, 1.0]
     with pytest.raises(VizError, match="is not in the graph"):
         explain_each(f, [nodes["w"], Value(1.0, "stranger")])
+
+
+def test_a_chain_of_200000_nodes_is_explained_exactly_in_a_bounded_text():
+    """explain on a 2×10⁵-node chain took 19 s and 595 MB (every factor of the one path kept
+    and written out); the walk is linear now and the text a few lines, the product exact."""
+    x = Value(1.0, "x")
+    h = x
+    for _ in range(200_000):
+        h = h * 1.000001
+    rule = explain(h, x)
+    assert rule.path_count == 1 and len(rule.text) < 1000
+    assert math.isclose(rule.total, 1.000001**200_000, rel_tol=1e-9)
+    assert "… (199984 more) …" in rule.text.splitlines()[1]

@@ -107,7 +107,7 @@ def test_a_maxout_of_8000_inputs_gives_a_bounded_table_that_says_what_it_left_ou
     assert lines[102] == "… 7801 more rows"
     assert lines[-1] == (
         "(200 of 8001 nodes shown and cells cut at 80 characters: "
-        "max_rows=None, max_width=None show everything)"
+        "max_rows=None, max_width=None, or --max-rows 0 on the command line, show everything)"
     )
     assert max(len(line) for line in lines[:-1]) < 6 * 82
     last = lines[-2].split()

@@ -10,6 +10,7 @@ from typing import TextIO
 from micrograd_nndl.book import sigmoid_graph
 
 from .chain_rule import explain
+from .console import shown
 from .dot import render
 from .html import to_html
 from .text import format_graph
@@ -43,7 +44,8 @@ def demo(
     image.parent.mkdir(parents=True, exist_ok=True)
     render(f, image, params=[w, b], title="f(x; w, b) = σ(wx + b) after backward (NNDL §4.5.3)")
     print(
-        f"\nthe graph with its values and gradients: {image} ({image.stat().st_size} bytes)",
+        f"\nthe graph with its values and gradients: {shown(str(image))} "
+        f"({image.stat().st_size} bytes)",
         file=out,
     )
     if page is not None:  # the stepper replays both passes itself, whatever .grad holds
@@ -51,5 +53,5 @@ def demo(
         page.parent.mkdir(parents=True, exist_ok=True)
         to_html(f, page, params=[w, b], title=BOOK_TITLE)
         size = page.stat().st_size
-        print(f"step through both passes in a browser: {page} ({size} bytes)", file=out)
+        print(f"step through both passes in a browser: {shown(str(page))} ({size} bytes)", file=out)
     return image

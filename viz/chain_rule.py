@@ -89,19 +89,47 @@ def explain_each(
 ) -> list[ChainRule]:
     """`explain(root, wrt)` for each of `wrts`, sharing one walk of the graph and its local
     derivatives: the command line's explain of every variable of a 1000-variable formula."""
-    graph = Graph(root)
-    for wrt in wrts:
+    rules = ChainRules(root)
+    for wrt in wrts:  # every wrt checked before any is explained
         require_value(wrt, "wrt")
-        graph.index(wrt)  # a VizError naming wrt if it is not in the graph
-    digits = check_digits(digits)
-    for option, value in (("max_paths", max_paths), ("max_factors", max_factors)):
-        if value is None and option == "max_factors":
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{option} must be a positive integer, got {value!r}")
-    locals_: dict[int, tuple[float, ...]] = {}  # filled as paths reach nodes, for every wrt
-    readers = _readers(graph)
-    return [_rule(graph, wrt, max_paths, max_factors, digits, locals_, readers) for wrt in wrts]
+        rules.graph.index(wrt)  # a VizError naming wrt if it is not in the graph
+    return [
+        rules.explain(wrt, max_paths=max_paths, max_factors=max_factors, digits=digits)
+        for wrt in wrts
+    ]
+
+
+class ChainRules:
+    """The chain rule of one graph for any of its nodes: the graph walked once, each node's
+    local derivatives computed once, and each variable's paths counted over only the nodes it
+    reaches, so explaining every variable of a graph costs about what one backward pass does
+    per variable reached, not a walk of the whole graph each (the page's chain rule of every
+    leaf, the command line's explain of every variable)."""
+
+    def __init__(self, root: Value | Graph) -> None:
+        self.graph = root if isinstance(root, Graph) else Graph(root)
+        self._locals: dict[int, tuple[float, ...]] = {}  # filled as paths reach nodes
+        self._readers = _readers(self.graph)
+
+    def explain(
+        self,
+        wrt: Value,
+        *,
+        max_paths: int = 20,
+        max_factors: int | None = 16,
+        digits: int = DIGITS,
+    ) -> ChainRule:
+        """`explain(root, wrt)` (see there) on this graph."""
+        require_value(wrt, "wrt")
+        self.graph.index(wrt)  # a VizError naming wrt if it is not in the graph
+        digits = check_digits(digits)
+        for option, value in (("max_paths", max_paths), ("max_factors", max_factors)):
+            if value is None and option == "max_factors":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{option} must be a positive integer, got {value!r}")
+        reached = _reached(self.graph, wrt, self._readers)
+        return _rule(self.graph, wrt, max_paths, max_factors, digits, self._locals, reached)
 
 
 def _readers(graph: Graph) -> dict[int, list[int]]:
@@ -133,10 +161,10 @@ def _rule(
     max_factors: int | None,
     digits: int,
     locals_: dict[int, tuple[float, ...]],
-    readers: dict[int, list[int]],
+    reached: list[Value],
 ) -> ChainRule:
     root = graph.root
-    counts = _path_counts(graph, wrt, locals_, _reached(graph, wrt, readers))
+    counts = _path_counts(graph, wrt, locals_, reached)
     paths = []
     for nodes, arguments in _paths(root, wrt, counts):
         factors = tuple(locals_[id(n)][a] for n, a in zip(nodes, arguments))

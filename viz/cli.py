@@ -41,6 +41,8 @@ from .drawing import SUFFIXES, image_format
 from .fmt import DIGITS, check_digits, format_number
 from .html import to_html
 from .stepper import Stepper
+from .text import MAX_ROWS as TABLE_ROWS
+from .text import MAX_WIDTH as TABLE_WIDTH
 
 PROG = "micrograd-nndl"
 BOOK_EXPR = "sigmoid(w*x + b)"
@@ -218,10 +220,18 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         f'printf "n\\nn\\np\\nn\\n" | {PROG} step "{BOOK_EXPR}" --at {BOOK_AT}',
         f'step "{BOOK_EXPR}" --at {BOOK_AT} --save-steps frames',
     )
-    _recorder(step_, options["step"])(
+    add = _recorder(step_, options["step"])
+    add(
         "--save-steps",
         metavar="DIR",
         help="also write every frame of both passes as DIR/step-00.png, step-01.png, ...",
+    )
+    add(
+        "--max-rows",
+        type=int,
+        default=TABLE_ROWS,
+        help=f"the table shows at most this many rows, its cells cut at {TABLE_WIDTH} characters "
+        f"(default {TABLE_ROWS}; 0: every row, uncut)",
     )
     html_ = command(
         "html",
@@ -513,7 +523,8 @@ def run_html(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
         to_html(
             root, path, params=params, digits=args.digits, title=f"{args.expr} at {_at(leaves)}"
         )
-    print(f"wrote {path} ({path.stat().st_size} bytes): open it in a browser", file=out)
+    size = path.stat().st_size
+    print(f"wrote {shown(str(path))} ({size} bytes): open it in a browser", file=out)
 
 
 def _at(leaves: dict[str, Value]) -> str:
@@ -565,6 +576,8 @@ def _listed(names: Sequence[str], most: int = 3) -> str:
 
 
 def run_step(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
+    if args.max_rows < 0 or args.max_rows == 1:
+        raise UsageError(f"--max-rows must be 0 (all) or at least 2, got {args.max_rows}")
     expression, root, leaves = build_graph(args)
     with placing(expression, root):
         _step(expression, root, leaves, args, out, inp)
@@ -590,7 +603,7 @@ def _step(
         f"{_count(stepper.n_backward, 'backward step')} ({STEP_KEYS})",
         file=out,
     )
-    print(stepper.table(), file=out)
+    print(_table(stepper, args), file=out)
     while True:
         if interactive:
             print("> ", end="", file=out, flush=True)
@@ -610,7 +623,7 @@ def _step(
             last = stepper.history[-1] if stepper.history else None
             print(f"back to {last or 'the start'}", file=out)
         elif key == "t":
-            print(stepper.table(), file=out)
+            print(_table(stepper, args), file=out)
         elif key == "?":
             print(STEP_KEYS, file=out)
         elif key == "q":
@@ -628,10 +641,17 @@ def _step_summary(
     out: TextIO,
 ) -> None:
     print("both passes done:", file=out)
-    print(stepper.table(), file=out)
+    print(_table(stepper, args), file=out)
     stepper.apply()  # the summary reads the gradients from the leaves
     for text in _partials(root, leaves, args.digits, output_name(expression)):
         print(text, file=out)
+
+
+def _table(stepper: Stepper, args: argparse.Namespace) -> str:
+    """The stepper's table, bounded by --max-rows (0: every row, every cell whole)."""
+    if not args.max_rows:
+        return stepper.table(max_rows=None, max_width=None)
+    return stepper.table(max_rows=args.max_rows)
 
 
 def _count(n: int, thing: str) -> str:

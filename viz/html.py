@@ -25,7 +25,7 @@ from typing import Any
 
 from micrograd_nndl import NonFiniteGradientError, Value, write_atomic
 
-from .chain_rule import explain
+from .chain_rule import ChainRules
 from .dot import Frames, draw_dot
 from .errors import VizError
 from .fmt import DIGITS, format_number
@@ -123,11 +123,12 @@ def page_data(
     reveals), all as the engine wrote them."""
     graph, digits = stepper.graph, stepper.digits
     param_ids = {id(p) for p in params}
+    rules = ChainRules(graph)  # one walk for every leaf's chain rule: 1000 leaves in seconds
     return {
         "title": title or f"{PAGE_TITLE}: {graph.name(stepper.root)}",
         "root": graph.index(stepper.root),
         "start": len(stepper.history),
-        "nodes": [_node_data(graph, node, id(node) in param_ids, digits) for node in graph.nodes],
+        "nodes": [_node_data(rules, node, id(node) in param_ids, digits) for node in graph.nodes],
         "steps": [_step_data(graph, step, digits) for step in steps],
     }
 
@@ -157,8 +158,9 @@ def _asset(name: str) -> str:
     return (_ASSETS / name).read_text(encoding="utf-8")
 
 
-def _node_data(graph: Graph, node: Value, is_param: bool, digits: int) -> dict[str, object]:
+def _node_data(rules: ChainRules, node: Value, is_param: bool, digits: int) -> dict[str, object]:
     """A node as the page knows it: its value before any step is known only for a leaf."""
+    graph = rules.graph
     i = graph.index(node)
     if node is graph.root:
         role = "output"
@@ -173,7 +175,7 @@ def _node_data(graph: Graph, node: Value, is_param: bool, digits: int) -> dict[s
         "value": format_number(node.data, digits) if node.is_leaf else None,
     }
     if node.is_leaf:
-        entry["chain"] = _chain_text(graph, node, digits)
+        entry["chain"] = _chain_text(rules, node, digits)
         return entry
     op = node.op_info
     assert op is not None  # a leaf returned above
@@ -188,11 +190,12 @@ def _node_data(graph: Graph, node: Value, is_param: bool, digits: int) -> dict[s
     return entry
 
 
-def _chain_text(graph: Graph, leaf: Value, digits: int) -> str:
+def _chain_text(rules: ChainRules, leaf: Value, digits: int) -> str:
     """∂root/∂leaf as the explainer writes it: every path to the output and its product."""
     try:
-        return explain(graph.root, leaf, digits=digits).text
+        return rules.explain(leaf, digits=digits).text
     except NonFiniteGradientError as e:
+        graph = rules.graph
         return f"∂{graph.name(graph.root)}/∂{graph.name(leaf)} is not defined here: {e}"
 
 

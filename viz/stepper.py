@@ -33,7 +33,7 @@ from .errors import VizError
 from .fmt import DIGITS, check_digits, check_limit, format_factor, format_number
 from .formula import forward_formula
 from .graph import Graph
-from .text import format_graph
+from .text import MAX_ROWS, MAX_WIDTH, format_graph
 
 FORWARD, BACKWARD = "forward", "backward"
 MAX_INPUTS = 8  # inputs one step writes out, as the other text views cap their rows
@@ -243,9 +243,17 @@ class Stepper:
             self._frames = Frames(dict(replay.grads), tuple(captions))
         return self._frames
 
-    def table(self) -> str:
-        """The text view of the state so far ("—": not computed yet)."""
-        return format_graph(self.root, values=self.values, grads=self.grads, digits=self.digits)
+    def table(self, *, max_rows: int | None = MAX_ROWS, max_width: int | None = MAX_WIDTH) -> str:
+        """The text view of the state so far ("—": not computed yet), bounded as
+        `format_graph` bounds it (None: no limit)."""
+        return format_graph(
+            self.root,
+            values=self.values,
+            grads=self.grads,
+            digits=self.digits,
+            max_rows=max_rows,
+            max_width=max_width,
+        )
 
     def save_steps(
         self, directory: str | os.PathLike[str], fmt: str = "png", **options: Any

@@ -103,7 +103,10 @@ def format_graph(
     if cut:
         notes.append(f"cells cut at {max_width} characters")
     if notes:
-        lines.append(f"({' and '.join(notes)}: max_rows=None, max_width=None show everything)")
+        lines.append(
+            f"({' and '.join(notes)}: max_rows=None, max_width=None, or --max-rows 0 on the "
+            "command line, show everything)"
+        )
     return "\n".join(lines)
 
 
