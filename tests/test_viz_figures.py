@@ -46,7 +46,11 @@ def test_a_network_draws_every_neuron_with_its_activation_and_every_weight():
     hidden = model.layers[0]([Value(v) for v in x])
     assert f"a⁽¹⁾₁<br/>{hidden[0].data:.4g}" in source
     assert f"<br/>{model(x).data:.4g}>" in source  # the output neuron's activation
-    for label in ("input layer (l = 0)", "hidden layer 2 (l = 2)", "output layer (l = 3)"):
+    for label in (
+        "input layer<br/>(l = 0)",
+        "hidden layer<br/>(l = 2)",
+        "output layer<br/>(l = 3)",
+    ):
         assert label in source
     edges = re.findall(r"l(\d)n(\d+) -> l(\d)n(\d+) \[.*penwidth=([\d.]+)", source)
     assert len(edges) == 3 * 4 + 4 * 4 + 4 * 1  # one edge per weight
@@ -65,6 +69,55 @@ def test_a_network_can_be_drawn_by_its_gradients():
     ((model([1.0, 2.0]) - 1.0) ** 2).backward()
     source = draw_network(model, [1.0, 2.0], by="grad").source
     assert "edge width: |∂L/∂w|" in source and ", grad " in source
+
+
+def positions(source: str) -> dict[str, tuple[float, float]]:
+    """Each node's pinned position (x, y) in the drawing's DOT source."""
+    return {
+        name: (float(x), float(y))
+        for name, x, y in re.findall(
+            r'\b(l\d+(?:n\d+|more))\b[^\n]*pos="([-\d.]+),([-\d.]+)!"', source
+        )
+    }
+
+
+def test_every_layer_reads_neuron_1_on_top_in_its_own_column():
+    """Left to Graphviz, the circles of a layer came out in any order (a⁽¹⁾₇ above a⁽¹⁾₁)."""
+    model = MLP(3, [4, 4, 1], seed=0)
+    at = positions(draw_network(model, [1.0, -2.0, 0.5]).source)
+    for depth, count in enumerate([3, 4, 4, 1]):
+        column = [at[f"l{depth}n{i}"] for i in range(1, count + 1)]
+        assert len({x for x, _ in column}) == 1  # one column per layer
+        assert [y for _, y in column] == sorted((y for _, y in column), reverse=True)
+    assert at["l0n1"][0] < at["l1n1"][0] < at["l2n1"][0] < at["l3n1"][0]
+
+
+def test_a_wide_layer_shows_its_first_neurons_and_its_last():
+    """MLP(2, [64, 64, 1]) drew 4,224 edges into a 1069 × 6544 px picture."""
+    model = MLP(2, [64, 64, 1], seed=0)
+    source = draw_network(model, [0.5, -1.0], max_per_layer=6).source
+    at = positions(source)
+    drawn = [i for i in range(1, 65) if f"l1n{i}" in at]
+    assert drawn == [1, 2, 3, 4, 64] and "…<br/>59 more" in source
+    assert at["l1n4"][1] > at["l1more"][1] > at["l1n64"][1]  # "…" between the 4th and the last
+    edges = re.findall(r"l(\d)n(\d+) -> l(\d)n(\d+)", source)
+    assert len(edges) == 2 * 5 + 5 * 5 + 5 * 1  # the weights between circles drawn only
+    w = model.layers[1].neurons[63].w[3]  # w⁽²⁾₆₄,₄ is drawn, with its own value
+    assert f"{w.data:.4g}" in re.search(r"l1n4 -> l2n64 \[[^\]]*\]", source).group(0)
+    with pytest.raises(ValueError, match="max_per_layer must be an integer >= 2"):
+        draw_network(model, [0.5, -1.0], max_per_layer=1)
+
+
+def test_by_grad_needs_a_backward_pass_and_dashes_the_weights_it_did_not_reach():
+    """by="grad" before any backward drew every edge blue and equally wide, as if computed."""
+    model = MLP(2, [3, 2], seed=0)
+    with pytest.raises(ValueError, match="no backward pass has computed yet"):
+        draw_network(model, [1.0, 2.0], by="grad")
+    model([1.0, 2.0])[0].backward()  # the loss reads output 1 only: output 2's weights unreached
+    source = draw_network(model, [1.0, 2.0], by="grad").source
+    unreached = re.search(r"l1n3 -> l2n2 \[[^\]]*\]", source).group(0)
+    assert "dashed" in unreached and "dashed: not reached by the backward pass" in source
+    assert "dashed" not in re.search(r"l1n3 -> l2n1 \[[^\]]*\]", source).group(0)
 
 
 def test_bad_arguments_are_named():

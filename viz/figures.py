@@ -23,6 +23,10 @@ from .graph import SUBSCRIPTS, SUPERSCRIPTS, book_name
 POSITIVE, NEGATIVE = "#2563eb", "#dc2626"  # blue > 0, red < 0
 MUTED = "#6b7280"
 WIDTHS = (0.6, 5.0)  # the thinnest and the thickest edge, in points
+#: Neurons drawn per layer: beyond it a layer shows its first MAX_PER_LAYER − 1 and its last,
+#: with "…" between, as the book draws a wide layer; MLP(2, [64, 64, 1]) drew 4,224 edges.
+MAX_PER_LAYER = 10
+COLUMN_GAP, ROW_GAP = 2.4, 1.05  # inches between the layers, and between two circles
 
 
 def draw_neuron(
@@ -71,17 +75,25 @@ def draw_network(
     by: str = "weight",
     digits: int = DIGITS,
     title: str = "",
+    max_per_layer: int = MAX_PER_LAYER,
 ) -> Drawing:
     """The feed-forward network `mlp` on the sample `x`, as NNDL's figure 4.5: layers left to
-    right, each neuron a circle with its activation; each weight an edge whose width says its
-    size |w| (by="weight") or its gradient's |∂L/∂w| (by="grad", after a backward pass) and
-    whose colour says its sign. Weights are named as the book does: w⁽ˡ⁾ᵢⱼ from neuron j of
-    layer l − 1 to neuron i of layer l."""
+    right, each neuron a circle with its activation, neuron 1 on top; each weight an edge whose
+    width says its size |w| (by="weight") or its gradient's |∂L/∂w| (by="grad", after a
+    backward pass; a weight the pass did not reach is dashed) and whose colour says its sign.
+    Weights are named as the book does: w⁽ˡ⁾ᵢⱼ from neuron j of layer l − 1 to neuron i of
+    layer l. A layer wider than `max_per_layer` shows its first neurons and its last, with
+    "… n more" between (values and weights of those drawn only).
+
+    Every circle is placed by hand (neato with pinned positions): Graphviz's own layering
+    reorders the circles of a layer, all of whose orders cross as many edges."""
     digits = check_digits(digits)
     if not isinstance(mlp, MLP):
         raise TypeError(f"draw_network needs an MLP, not {type(mlp).__name__}")
     if by not in ("weight", "grad"):
         raise ValueError(f'by must be "weight" or "grad", got {by!r}')
+    if isinstance(max_per_layer, bool) or not isinstance(max_per_layer, int) or max_per_layer < 2:
+        raise ValueError(f"max_per_layer must be an integer >= 2, got {max_per_layer!r}")
     given = _inputs(x, mlp.nin, "draw_network")
     activations = [[v.data if isinstance(v, Value) else float(v) for v in given]]
     values: list[Value] = [Value(v) for v in activations[0]]
@@ -89,66 +101,98 @@ def draw_network(
         out = layer(values)
         values = [out] if isinstance(out, Value) else list(out)
         activations.append([v.data for v in values])
+    weights = [w for layer in mlp.layers for n in layer.neurons for w in n.w]
+    if by == "grad" and not any(w.has_grad for w in weights):
+        raise ValueError(
+            'draw_network(by="grad") draws ∂L/∂w, which no backward pass has computed yet: '
+            "call loss.backward() first (a weight it does not reach is drawn dashed)"
+        )
 
     def size(w: Value) -> float:
         return (w.grad if w.has_grad else 0.0) if by == "grad" else w.data
 
-    weights = [w for layer in mlp.layers for n in layer.neurons for w in n.w]
+    def rows(count: int) -> list[int | None]:  # a layer's circles top down; None: "… n more"
+        if count <= max_per_layer:
+            return list(range(1, count + 1))
+        return [*range(1, max_per_layer - 1), None, count]
+
     largest = max((abs(size(w)) for w in weights), default=0.0) or 1.0
     dot = _drawing(title)
-    dot.attr(ranksep="1.4", nodesep="0.25", splines="line")
+    dot.attr(layout="neato", splines="line", outputorder="edgesfirst")
     last = len(mlp.layers)
+    tallest = max(len(rows(len(column))) for column in activations)
+    shown: list[set[int]] = []
     for depth, column in enumerate(activations):
-        name = (
-            "input layer"
-            if depth == 0
-            else "output layer"
-            if depth == last
-            else f"hidden layer {depth}"
+        x_at = depth * COLUMN_GAP
+        column_rows = rows(len(column))
+        shown.append({i for i in column_rows if i is not None})
+        top = (len(column_rows) - 1) * ROW_GAP / 2
+        name = "input layer" if depth == 0 else "output layer" if depth == last else "hidden layer"
+        dot.node(
+            f"layer{depth}",
+            f"<{name}<br/>(l = {depth})>",
+            shape="plaintext",
+            fontcolor=MUTED,
+            pos=f"{x_at:.2f},{(tallest - 1) * ROW_GAP / 2 + ROW_GAP:.2f}!",
         )
-        with dot.subgraph(name=f"cluster_layer{depth}") as layer:
-            layer.attr(label=f"{name} (l = {depth})", style="dashed", color=MUTED, fontcolor=MUTED)
-            for i, value in reversed(list(enumerate(column, 1))):  # LR draws the last on top
-                symbol = "x" if depth == 0 else "a"
-                sub = str(i).translate(SUBSCRIPTS)
-                sup = "" if depth == 0 else f"({depth})".translate(SUPERSCRIPTS)
-                layer.node(
-                    f"l{depth}n{i}",
-                    f"<{symbol}{sup}{sub}<br/>{format_number(value, digits)}>",
-                    shape="circle",
-                    width="0.8",
-                    fixedsize="true",
+        for row, i in enumerate(column_rows):
+            pos = f"{x_at:.2f},{top - row * ROW_GAP:.2f}!"
+            if i is None:
+                hidden = len(column) - len(shown[depth])
+                dot.node(  # filled white: the edges under it do not cross its text
+                    f"l{depth}more",
+                    f"<…<br/>{hidden} more>",
+                    shape="plaintext",
                     style="filled",
-                    fillcolor="#dcfce7"
-                    if depth == 0
-                    else "#dbeafe"
-                    if depth == last
-                    else "#ffffff",
+                    fillcolor="white",
+                    fontcolor=MUTED,
+                    pos=pos,
                 )
+                continue
+            symbol = "x" if depth == 0 else "a"
+            sub = str(i).translate(SUBSCRIPTS)
+            sup = "" if depth == 0 else f"({depth})".translate(SUPERSCRIPTS)
+            dot.node(
+                f"l{depth}n{i}",
+                f"<{symbol}{sup}{sub}<br/>{format_number(column[i - 1], digits)}>",
+                shape="circle",
+                width="0.8",
+                fixedsize="true",
+                style="filled",
+                fillcolor="#dcfce7" if depth == 0 else "#dbeafe" if depth == last else "#ffffff",
+                pos=pos,
+            )
     for depth, layer in enumerate(mlp.layers, 1):
-        for i, neuron in enumerate(layer.neurons, 1):
-            for j, w in enumerate(neuron.w, 1):
+        for i in sorted(shown[depth]):
+            for j, w in enumerate(layer.neurons[i - 1].w, 1):
+                if j not in shown[depth - 1]:
+                    continue
                 s = size(w)
                 name = book_name(f"layers.{depth - 1}.neurons.{i - 1}.w.{j - 1}")
+                unreached = by == "grad" and not w.has_grad
                 dot.edge(
                     f"l{depth - 1}n{j}",
                     f"l{depth}n{i}",
-                    color=_sign_colour(s),
+                    color=MUTED if unreached else _sign_colour(s),
+                    style="dashed" if unreached else "solid",
                     penwidth=f"{WIDTHS[0] + (WIDTHS[1] - WIDTHS[0]) * abs(s) / largest:.2f}",
                     arrowsize="0.5",
                     tooltip=f"{name} = {format_number(w.data, digits)}"
                     + (f", grad {format_number(w.grad, digits)}" if w.has_grad else ""),
                 )
+    unreached_any = by == "grad" and not all(w.has_grad for w in weights)
     what = "|w|" if by == "weight" else "|∂L/∂w|"
     dot.node(
         "legend",
         f"edge width: {what} (largest {format_number(largest, digits)})\\l"
         f"blue: {'w' if by == 'weight' else '∂L/∂w'} > 0, red: < 0\\l"
-        "circle: the neuron's activation on x\\l",
+        + ("dashed: not reached by the backward pass\\l" if unreached_any else "")
+        + "circle: the neuron's activation on x\\l",
         shape="note",
         color=MUTED,
         fontcolor=MUTED,
         fontsize="10",
+        pos=f"{last * COLUMN_GAP / 2:.2f},{-(tallest - 1) * ROW_GAP / 2 - ROW_GAP:.2f}!",
     )
     return dot
 
