@@ -488,13 +488,31 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path, capsys):
 
 
 @pytest.mark.skipif(os.name != "posix", reason="FIFOs are POSIX")
-@pytest.mark.parametrize("command", [["render", *BOOK], ["demo"]])
-def test_an_output_that_is_a_fifo_is_refused_and_left_alone(tmp_path, capsys, command):
-    fifo = tmp_path / "graph.svg"
+@pytest.mark.parametrize(
+    "command, name",
+    [(["render", *BOOK], "graph.svg"), (["demo"], "graph.svg"), (["html", *BOOK], "page.html")],
+)
+def test_an_output_that_is_a_fifo_is_refused_and_left_alone(tmp_path, capsys, command, name):
+    fifo = tmp_path / name
     os.mkfifo(fifo)
     status, _, err = call(*command, "-o", str(fifo), capsys=capsys)
     assert status == 1 and f"cannot write {str(fifo)!r}: it is a FIFO" in err
-    assert err.count("\n") == 1 and os.listdir(tmp_path) == ["graph.svg"]
+    assert err.count("\n") == 1 and os.listdir(tmp_path) == [name]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs are POSIX")
+@pytest.mark.parametrize("kind", ["fifo", "file"])
+def test_save_steps_into_something_that_is_not_a_folder_says_so(tmp_path, capsys, kind):
+    """It said "FileExistsError: [Errno 17] File exists: 'frames'" (a FIFO, a file, /dev/null)."""
+    frames = tmp_path / "frames"
+    if kind == "fifo":
+        os.mkfifo(frames)
+    else:
+        frames.write_text("notes")
+    status, out, err = call("step", *BOOK, "--save-steps", str(frames), capsys=capsys)
+    assert (status, out) == (2, "") and err.count("\n") == 1
+    assert f"--save-steps {frames}: it is a file, not a folder" in err
+    assert os.listdir(tmp_path) == ["frames"]
 
 
 def test_explain_at_the_languages_limit_of_1000_variables_writes_a_bounded_text(capsys):

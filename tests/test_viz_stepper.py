@@ -365,3 +365,17 @@ def test_save_steps_takes_the_format_with_its_dot_too(tmp_path):
     paths = stepper.save_steps(tmp_path / "a", fmt=".png")
     assert [p.name for p in paths] == [f"step-{i:02d}.png" for i in range(14)]
     assert paths[0].read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_maxout_of_8000_inputs_steps_to_backwards_gradients():
+    """One step of it took 4.2 s (each input's edge named by counting the inputs again): the
+    walk is linear now; the step still sends ∂max/∂xᵢ to all 8000 inputs, 1 to the arg-max
+    (NNDL §4.1, the first on ties) and 0 to the others, as backward() does."""
+    xs = [Value(float(i % 4000), f"x{i}") for i in range(8000)]  # x3999 and x7999 tie
+    stepper = Stepper(maxout(*xs))
+    assert stepper.forward().node is stepper.root and stepper.forward() is None
+    stepper.backward()  # the output's own gradient
+    step = stepper.backward()
+    assert step.text.startswith("backward 2/2: h1 sends its gradient to x0, x1, x2")
+    assert len(step.updates) == 8000 and stepper.backward() is None
+    assert [stepper.grads[x] for x in xs] == [1.0 if i == 3999 else 0.0 for i in range(8000)]

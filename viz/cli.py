@@ -578,6 +578,12 @@ def _listed(names: Sequence[str], most: int = 3) -> str:
 def run_step(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     if args.max_rows < 0 or args.max_rows == 1:
         raise UsageError(f"--max-rows must be 0 (all) or at least 2, got {args.max_rows}")
+    folder = args.save_steps
+    if folder and os.path.exists(folder) and not os.path.isdir(folder):
+        raise UsageError(  # mkdir said only "[Errno 17] File exists", of a FIFO or /dev/null
+            f"--save-steps {shown(folder)}: it is a file, not a folder; give a folder for "
+            "the frames (it is made if it does not exist)"
+        )
     expression, root, leaves = build_graph(args)
     with placing(expression, root):
         _step(expression, root, leaves, args, out, inp)
