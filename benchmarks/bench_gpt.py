@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from micrograd_nndl import Value
 
-from .common import Row, best_time, load_example
+from .common import Row, best_times, load_example
 from .microgpt_engine import RefAdam, RefValue
 
 tiny_gpt = load_example("tiny_gpt")
@@ -84,10 +84,9 @@ def run() -> list[Row]:
     config = tiny_gpt.Config()
     first = check_identical(losses_side_by_side(config))[0]
     vocab_size, docs = documents(1)
-    times = {}
-    for name, engine in ENGINES.items():
-        step = trainer(engine, config, vocab_size, 100)
-        times[name] = best_time(lambda step=step: step(docs[0]), repeat=3)
+    steps = {name: trainer(engine, config, vocab_size, 100) for name, engine in ENGINES.items()}
+    timed = best_times([lambda step=step: step(docs[0]) for step in steps.values()], repeat=5)
+    times = dict(zip(steps, timed))
     ours, ref = times["micrograd-nndl"], times["microgpt-style"]
     return [
         Row(

@@ -6,7 +6,7 @@ import gc
 import importlib
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -28,15 +28,23 @@ class Row:
         return self.reference / self.ours if self.ours else float("inf")
 
 
+def best_times(fns: Sequence[Callable[[], object]], repeat: int = 3) -> list[float]:
+    """The fastest of `repeat` runs of each fn, in seconds, garbage collector on. The fns take
+    turns, so a load that comes and goes (other processes on a shared machine) falls on each
+    alike: a ratio between them is fairer than from runs one after the other."""
+    best = [float("inf")] * len(fns)
+    for _ in range(repeat):
+        for i, fn in enumerate(fns):
+            gc.collect()
+            start = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - start)
+    return best
+
+
 def best_time(fn: Callable[[], object], repeat: int = 3) -> float:
     """The fastest of `repeat` runs of fn(), in seconds, with the garbage collector on."""
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+    return best_times([fn], repeat)[0]
 
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
