@@ -58,6 +58,7 @@ from .losses import (
     softmax_cross_entropy,
 )
 from .nn import MLP, Layer, Module, Neuron
+from .notation import derivative_text, name_in_formula
 from .ops import OPS, Op, fn
 from .optim import SGD, Adam, linear_decay
 from .serialize import ModelFileError
@@ -84,6 +85,7 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "custom_op",
+    "derivative_text",
     "fit",
     "fn",
     "format_columns",
@@ -102,6 +104,7 @@ __all__ = [
     "make_spirals",
     "make_xor",
     "mse",
+    "name_in_formula",
     "neuron",
     "neurons",
     "softmax_cross_entropy",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .columns import format_columns
 from .engine import Value
+from .notation import derivative_text
 
 
 def sigmoid_graph(x: float = 1.0, w: float = 0.0, b: float = 0.0) -> dict[str, Value]:
@@ -31,7 +32,8 @@ def derivative_table(nodes: dict[str, Value]) -> list[tuple[str, str, str, str]]
     for name in ("h1", "h2", "h3", "h4", "h5", "h6"):
         node = nodes[name]
         locals_ = ", ".join(
-            f"∂{name}/∂{p.label} = {_number(d)}" for p, d in zip(node.parents, node.local_grads())
+            f"{derivative_text(name, p.label)} = {_number(d)}"
+            for p, d in zip(node.parents, node.local_grads())
         )
         op = node.op_info
         assert op is not None, "a primitive of the book's graph is never a leaf"

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from .errors import NonFiniteGradientError, NumericOverflowError
+from .notation import derivative_text, name_in_formula
 from .ops import BINARY, CONSTANT_OPERAND, NARY, OPS, UNARY, UNARY_PARAM, Op, register_applier
 
 __all__ = [
@@ -1105,8 +1106,9 @@ def _nonfinite(root: Value, bad: Value, grad: float) -> NonFiniteGradientError:
                 name = child.label or child.op
                 return NonFiniteGradientError(
                     f"backward: the gradient of {_name(bad)} (value {bad.data!r}) became "
-                    f"{grad!r} at the edge from {_name(child)} ({child.op}): ∂{name}/∂"
-                    f"{bad.label or 'input'} = {d!r} times {name}.grad = {child._grad!r}",
+                    f"{grad!r} at the edge from {_name(child)} ({child.op}): "
+                    f"{derivative_text(name, bad.label or 'input')} = {d!r} times "
+                    f"{name_in_formula(name)}.grad = {child._grad!r}",
                     node=bad,
                     op=child._made_by,
                     edge=child,

@@ -16,6 +16,7 @@ from .columns import format_columns
 from .engine import Value, apply, no_grad, topological_order
 from .errors import MathError
 from .functional import evaluate, hessian
+from .notation import derivative_text
 from .ops import Op
 
 
@@ -344,7 +345,7 @@ def gradcheck_report(
     values = [f"{x:.6g}" for x in xs]
     if order == 1:
         eps = 1e-6 if eps is None else eps
-        rows = [f"∂{output}/∂{n}" for n in names]
+        rows = [derivative_text(output, n) for n in names]
         at = values
         if same_graph:
             backward, central = _one_graph_grads(f, xs, eps, names)
@@ -357,10 +358,7 @@ def gradcheck_report(
             raise ValueError("gradcheck: an expected formula is for first derivatives only")
         eps = 1e-4 if eps is None else eps
         pairs = [(i, j) for i in range(len(xs)) for j in range(len(xs))]
-        rows = [
-            f"∂²{output}/∂{names[i]}²" if i == j else f"∂²{output}/∂{names[i]}∂{names[j]}"
-            for i, j in pairs
-        ]
+        rows = [derivative_text(output, names[i], names[j]) for i, j in pairs]
         at = [values[i] if i == j else f"{values[i]}, {values[j]}" for i, j in pairs]
         backward = [h for row in hessian(f)(*xs) for h in row]
         central = [h for row in _numeric_hessian(f, xs, eps) for h in row]
@@ -443,7 +441,7 @@ def gradcheck_params_report(
         finally:
             p.data = x
         central.append((up - down) / (2 * eps))
-    names = [f"∂{output}/∂{name}" for name, _ in pairs]
+    names = [derivative_text(output, name) for name, _ in pairs]
     at = [f"{p.data:.6g}" for _, p in pairs]
     title = f"gradcheck_params: derivatives of the {output} by its parameters"
     rows = _judge(names, at, backward, central, None, atol, rtol)

@@ -85,7 +85,7 @@ def test_step_is_driven_through_a_pipe_forward_back_and_to_the_end():
     ]
     assert "forward 3/3: f = σ(h2) = σ(0) = 0.5" in lines
     start = "f.grad = 1 (∂f/∂f = 1: the output starts the backward pass)"
-    assert f"back to backward 1/4: {start}" in lines
+    assert f"undid backward 2/4, back to backward 1/4: {start}" in lines
     assert "backward 2/4: h2.grad += ∂f/∂h2 × f.grad = 0.25 × 1 = 0.25" in lines
     assert "  w.grad += ∂h1/∂w × h1.grad = 1 × 0.25 = 0.25" in lines
     end = lines.index("both passes done:")
@@ -97,7 +97,7 @@ def test_step_is_driven_through_a_pipe_forward_back_and_to_the_end():
 def test_step_goes_back_from_the_end_and_forward_again(capsys):
     status, out, _ = call("step", *BOOK, stdin="n\n" * 7 + "p\np\nn\nn\nq\n", capsys=capsys)
     assert status == 0 and out.count("both passes done:") == 2
-    assert "back to backward 3/4: h2 sends its gradient to h1, b:" in out
+    assert "undid backward 4/4, back to backward 3/4: h2 sends its gradient to h1, b:" in out
     assert out.strip().endswith("∂f/∂b = 0.25")
 
 
@@ -408,7 +408,8 @@ def test_step_quits_on_q_and_says_what_a_key_means(capsys):
 
 def test_back_at_the_start_stays_at_the_start(capsys):
     status, out, _ = call("step", *BOOK, stdin="b\nt\n\nb\np\n", capsys=capsys)
-    assert status == 0 and out.count("back to the start") == 3
+    assert status == 0 and out.count("at the start: nothing to undo") == 2
+    assert "undid forward 1/3, back to the start" in out
     assert out.count("f     σ     h2      —      —") == 2  # before and after t
 
 

@@ -108,6 +108,17 @@ def test_the_page_writes_a_wide_step_as_its_stepper_does():
     )
     assert "… and 4 more, each the same way" in capped and "x12.grad" not in capped
     assert "x12.grad += " in whole and "more, each" not in whole
+    sentences = [  # the page's own sentence names as many inputs as the step's text
+        [s["sentence"] for s in page_json(stepper_html(Stepper(y, max_inputs=m)))["steps"]]
+        for m in (8, None)
+    ]
+    eight = "x1, x2, x3, x4, x5, x6, x7, x8 and 4 more"
+    assert sentences[0][0] == f"The forward pass computes h1 from {eight} (maxout)."
+    assert sentences[0][-1] == (
+        f"The chain rule at h1: each of its inputs ({eight}) gains ∂h1/∂input × h1.grad."
+    )
+    every = ", ".join(f"x{i}" for i in range(1, 13))
+    assert sentences[1][-1].startswith(f"The chain rule at h1: each of its inputs ({every}) ")
 
 
 def test_a_label_cannot_end_the_script_or_break_the_page():

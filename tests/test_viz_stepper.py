@@ -100,11 +100,19 @@ def test_back_undoes_one_step_of_either_pass():
     run_forward(stepper)
     for _ in range(3):
         stepper.backward()
-    assert str(stepper.back()).startswith("backward 3/7: h4.grad")
+    undo = stepper.back()
+    assert str(undo.undone).startswith("backward 3/7: h4.grad") and undo.now.heading == (
+        "backward 2/7"
+    )
+    assert str(undo) == (  # what happened, in the command line's words
+        "undid backward 3/7, back to backward 2/7: h5.grad += ∂h6/∂h5 × h6.grad "
+        "= (-0.25) × 1 = -0.25"
+    )
     assert nodes["h4"] not in stepper.grads and stepper.grads[nodes["h5"]] == -0.25
     assert str(stepper.backward()).startswith("backward 3/7: h4.grad")  # the same step again
-    while stepper.back() is not None:
-        pass
+    while (undo := stepper.back()) is not None:
+        last = undo
+    assert str(last) == "undid forward 1/6, back to the start" and last.now is None
     assert dict(stepper.grads) == {} and len(stepper.values) == 3  # the inputs only
     assert run_forward(stepper)[0] == "forward 1/6: h1 = x × w = 1 × 0 = 0"
 
@@ -336,9 +344,8 @@ def test_a_wide_nodes_step_writes_out_eight_inputs_and_says_how_to_see_all():
     stepper.backward()
     step = stepper.backward()
     lines = str(step).splitlines()
-    assert (
-        lines[0]
-        == "backward 2/2: y sends its gradient to x1, x2, x3, x4, x5, x6, x7, x8, … (20 inputs):"
+    assert lines[0] == (
+        "backward 2/2: y sends its gradient to x1, x2, x3, x4, x5, x6, x7, x8 and 12 more:"
     )
     assert [line.split(".grad")[0].strip() for line in lines[1:9]] == [f"x{i}" for i in range(1, 9)]
     assert lines[9] == (

@@ -38,6 +38,7 @@ _HOMES = {
     "to_html": "html",
     "Step": "stepper",
     "Stepper": "stepper",
+    "Undo": "stepper",
     "Update": "stepper",
     "format_graph": "text",
     "graph_rows": "text",
@@ -52,7 +53,7 @@ if TYPE_CHECKING:  # what type checkers and editors read
     from .errors import RenderError, VizError
     from .figures import draw_network, draw_neuron
     from .html import stepper_html, to_html
-    from .stepper import Step, Stepper, Update
+    from .stepper import Step, Stepper, Undo, Update
     from .text import format_graph, graph_rows, print_graph
 
 __all__ = [
@@ -63,6 +64,7 @@ __all__ = [
     "RenderError",
     "Step",
     "Stepper",
+    "Undo",
     "Update",
     "VizError",
     "demo",

@@ -180,7 +180,7 @@ def _rule(
         total = forward_tangents(root, {wrt: 1.0})[root]  # too many paths to add one by one
     if not math.isfinite(total):
         raise NonFiniteGradientError(
-            f"∂{graph.name(root)}/∂{graph.name(wrt)} is {total!r}: the sum over paths overflows"
+            f"{graph.derivative(root, wrt)} is {total!r}: the sum over paths overflows"
         )
     text = _write(graph, wrt, paths, path_count, total, digits, max_factors)
     return ChainRule(root, wrt, tuple(paths), path_count, total, text)
@@ -251,12 +251,12 @@ def _write(
     digits: int,
     max_factors: int | None,
 ) -> str:
-    root_name, wrt_name = graph.name(graph.root), graph.name(wrt)
-    result = f"∂{root_name}/∂{wrt_name} = {format_number(total, digits)}"
+    symbol = graph.derivative(graph.root, wrt)
+    result = f"{symbol} = {format_number(total, digits)}"
     if graph.root is wrt:
         return f"{result} (the output itself: the empty product)"
     kind = "1 path" if path_count == 1 else f"{_count(path_count)} paths"
-    lines = [f"∂{root_name}/∂{wrt_name}: {kind}, each a product of local derivatives"]
+    lines = [f"{symbol}: {kind}, each a product of local derivatives"]
     cut = False
     for k, path in enumerate(paths, 1):
         shown = _shown(len(path.factors), max_factors)
@@ -280,7 +280,7 @@ def _write(
         lines.append(f"{result} (all paths, summed node by node: forward mode)")
     elif path_count > 1:
         products = " + ".join(format_factor(p.product, digits) for p in paths)
-        lines.append(f"∂{root_name}/∂{wrt_name} = {products} = {format_number(total, digits)}")
+        lines.append(f"{symbol} = {products} = {format_number(total, digits)}")
     else:
         lines.append(result)
     return "\n".join(lines)

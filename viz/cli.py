@@ -30,6 +30,7 @@ from micrograd_nndl import (
     Replay,
     Value,
     __version__,
+    derivative_text,
     gradcheck_report,
 )
 
@@ -464,7 +465,10 @@ def placing(expression: Expression, root: Value) -> Iterator[None]:
 
 def _partials(root: Value, leaves: dict[str, Value], digits: int, name: str) -> list[str]:
     name = root.label or name
-    return [f"∂{name}/∂{v} = {format_number(leaf.grad, digits)}" for v, leaf in leaves.items()]
+    return [
+        f"{derivative_text(name, v)} = {format_number(leaf.grad, digits)}"
+        for v, leaf in leaves.items()
+    ]
 
 
 # ---- the subcommands -------------------------------------------------------------------------
@@ -625,9 +629,7 @@ def _step(
             if stepper.done:
                 _step_summary(stepper, root, leaves, args, expression, out)
         elif key in ("p", "b"):
-            stepper.back()
-            last = stepper.history[-1] if stepper.history else None
-            print(f"back to {last or 'the start'}", file=out)
+            print(stepper.back() or "at the start: nothing to undo", file=out)
         elif key == "t":
             print(_table(stepper, args), file=out)
         elif key == "?":
@@ -733,7 +735,7 @@ def _diagnose(replay: Replay, i: int, backward: float, report: CheckReport) -> t
     (a pole or a steep change within ±eps: x/y at y = 1e-7), ("a kink", ...) when the slopes
     left and right of the point differ (relu at 0), else ("a wrong gradient", ...)."""
     eps, atol, rtol = report.eps, report.atol, report.rtol
-    name = report.rows[i].derivative.split("/∂", 1)[1]
+    name = replay.names[i]
 
     def at(step: float) -> float | None:
         try:

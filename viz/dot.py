@@ -24,7 +24,7 @@ from typing import Any, TypeGuard
 
 import graphviz
 
-from micrograd_nndl import Value
+from micrograd_nndl import Value, derivative_text
 
 from .drawing import Drawing
 from .errors import VizError
@@ -260,8 +260,8 @@ def _sample_caption(graph: Graph, sample: SampleGroup, n: int, output: Value, di
     loss = graph.name(graph.root)
     return (
         f"sample {sample.number} of {n}, x = {x}: what is computed from it alone, up to its "
-        f"term {graph.name(output)} of {loss}.\nThe parameters' grads are ∂{loss}/∂w over the "
-        f"{n} samples; draw_dot({loss}) draws every sample."
+        f"term {graph.name(output)} of {loss}.\nThe parameters' grads are "
+        f"{derivative_text(loss, 'w')} over the {n} samples; draw_dot({loss}) draws every sample."
     )
 
 

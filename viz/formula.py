@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from micrograd_nndl import Value
+from micrograd_nndl import Value, name_in_formula
 
 NEURON_TERMS_SHOWN = 3  # a neuron of more inputs is written w₁·x₁ + w₂·x₂ + … + wₙ·xₙ + b
 
@@ -21,8 +21,8 @@ def forward_formula(
 ) -> str:
     """The op of `node` applied to its inputs, each input written by `write` (its name or its
     value) and a constant by `number`; negative operands of + × … in parentheses, as the book
-    writes h2 × (−1). An op of any number of inputs writes at most `max_args` of them (the
-    first ones, "…" and the last)."""
+    writes h2 × (−1), and names that are formulas: (x1*w1) + (x2*w2). An op of any number
+    of inputs writes at most `max_args` of them (the first ones, "…" and the last)."""
     op = node.op_info
     assert op is not None, "a leaf computes nothing"
     symbol, args = op.symbol, [write(p) for p in node.parents]
@@ -49,4 +49,5 @@ def forward_formula(
 
 
 def _operand(text: str) -> str:
-    return f"({text})" if text.startswith("-") else text
+    """A negative number or a name that is itself a formula, in parentheses: (-1), (x1*w1)."""
+    return f"({text})" if text.startswith("-") else name_in_formula(text)

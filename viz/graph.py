@@ -11,7 +11,7 @@ import re
 from collections import Counter, deque
 from collections.abc import Mapping
 
-from micrograd_nndl import Value, topological_order
+from micrograd_nndl import Value, derivative_text, name_in_formula, topological_order
 
 from .errors import VizError
 
@@ -69,12 +69,30 @@ class Graph:
 
     def edge(self, node: Value, argument: int) -> str:
         """ "∂h1/∂w" for input `argument` of `node`; "∂y/∂x (input 2)" when x is an input twice
-        (x * x: two edges, two terms of the chain rule)."""
+        (x * x: two edges, two terms of the chain rule); a name that is a formula in
+        parentheses, "∂(x1*w1 + x2*w2)/∂(x1*w1)"."""
         parent = node.parents[argument]
-        symbol = f"∂{self.name(node)}/∂{self.name(parent)}"
+        symbol = self.derivative(node, parent)
         if id(parent) in self._inputs_used_twice(node):
             symbol += f" (input {argument + 1})"
         return symbol
+
+    def inputs_text(self, node: Value, cap: int | None = None) -> str:
+        """The names of `node`'s inputs, each once, at most `cap` of them then how many more:
+        "x1, x2, …, x8 and 4 more" (a maxout of 8000 inputs stays one short line)."""
+        inputs = list(dict.fromkeys(node.parents))
+        names = ", ".join(self.name(p) for p in inputs[:cap])
+        if cap is not None and len(inputs) > cap:
+            names += f" and {len(inputs) - cap:,} more"
+        return names
+
+    def derivative(self, of: Value, wrt: Value) -> str:
+        """ "∂f/∂w" with the two nodes' names, written as every view writes a derivative."""
+        return derivative_text(self.name(of), self.name(wrt))
+
+    def grad(self, node: Value) -> str:
+        """ "h1.grad", "(x1*w1 + x2*w2).grad": the node's gradient as the steps write it."""
+        return f"{name_in_formula(self.name(node))}.grad"
 
     def _inputs_used_twice(self, node: Value) -> frozenset[int]:
         """The ids of the inputs `node` reads more than once, counted once per node: naming

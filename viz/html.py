@@ -23,7 +23,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from micrograd_nndl import NonFiniteGradientError, Value, write_atomic
+from micrograd_nndl import NonFiniteGradientError, Value, derivative_text, write_atomic
 
 from .chain_rule import ChainRules
 from .dot import Frames, draw_dot
@@ -129,7 +129,7 @@ def page_data(
         "root": graph.index(stepper.root),
         "start": len(stepper.history),
         "nodes": [_node_data(rules, node, id(node) in param_ids, digits) for node in graph.nodes],
-        "steps": [_step_data(graph, step, digits) for step in steps],
+        "steps": [_step_data(graph, step, digits, stepper.max_inputs) for step in steps],
     }
 
 
@@ -196,28 +196,28 @@ def _chain_text(rules: ChainRules, leaf: Value, digits: int) -> str:
         return rules.explain(leaf, digits=digits).text
     except NonFiniteGradientError as e:
         graph = rules.graph
-        return f"∂{graph.name(graph.root)}/∂{graph.name(leaf)} is not defined here: {e}"
+        return f"{graph.derivative(graph.root, leaf)} is not defined here: {e}"
 
 
-def _step_data(graph: Graph, step: Step, digits: int) -> dict[str, object]:
+def _step_data(graph: Graph, step: Step, digits: int, max_inputs: int | None) -> dict[str, object]:
     """One step: its heading ("backward 2/7"), a sentence, the engine's formula text, the node,
-    the edges it reads or updates, and the numbers it reveals (["value"|"grad", node, text])."""
+    the edges it reads or updates, and the numbers it reveals (["value"|"grad", node, text]).
+    The sentence names at most `max_inputs` inputs, as the stepper's own text does."""
     node = step.node
-    i, name = graph.index(node), graph.name(node)
-    heading = f"{step.direction} {step.number}/{step.total}"
-    inputs = ", ".join(graph.name(p) for p in dict.fromkeys(node.parents))
+    i, name, heading = graph.index(node), graph.name(node), step.heading
+    inputs = graph.inputs_text(node, max_inputs)
     if step.direction == FORWARD:
         sentence = f"The forward pass computes {name} from {inputs} ({node.op})."
         sets = [["value", i, format_number(node.data, digits)]]  # what forward() reveals
         edges = list(range(len(node.parents)))
     elif not step.updates:
-        sentence = f"The backward pass starts at the output: ∂{name}/∂{name} = 1."
+        sentence = f"The backward pass starts at the output: {graph.derivative(node, node)} = 1."
         sets = [["grad", i, "1"]]  # ∂root/∂root, as the step's text says
         edges = []
     else:
         sentence = (
             f"The chain rule at {name}: each of its inputs ({inputs}) gains "
-            f"∂{name}/∂input × {name}.grad."
+            f"{derivative_text(name, 'input')} × {graph.grad(node)}."
         )
         sets = [
             ["grad", graph.index(u.parent), format_number(u.after, digits)] for u in step.updates

@@ -71,6 +71,34 @@ class Step:
     updates: tuple[Update, ...]
     text: str
 
+    @property
+    def heading(self) -> str:
+        """ "forward 2/6": which step of which pass."""
+        return _heading(self.direction, self.number, self.total)
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
+def _heading(direction: str, number: int, total: int) -> str:
+    return f"{direction} {number}/{total}"
+
+
+@dataclass(frozen=True, repr=False)
+class Undo:
+    """What `Stepper.back()` did: `undone`, the step taken back, and `now`, the last step still
+    done (None: back at the start). Its text (also its repr) is what the command line prints:
+    "undid forward 2/6, back to forward 1/6: h1 = x × w = 1 × 0 = 0"."""
+
+    undone: Step
+    now: Step | None
+
+    @property
+    def text(self) -> str:
+        return f"undid {self.undone.heading}, back to {self.now or 'the start'}"
+
     def __repr__(self) -> str:
         return self.text
 
@@ -174,10 +202,10 @@ class Stepper:
         done = self._count(BACKWARD)
         if done == self.n_backward:
             return None
-        root = self.graph.name(self.root)
         if done == 0:
             self._grads[self.root] = 1.0
-            text = f"{root}.grad = 1 (∂{root}/∂{root} = 1: the output starts the backward pass)"
+            root, symbol = self.graph.grad(self.root), self.graph.derivative(self.root, self.root)
+            text = f"{root} = 1 ({symbol} = 1: the output starts the backward pass)"
             return self._record(BACKWARD, self.root, (), text)
         node = self._backward_nodes[done - 1]
         updates = self._updates(node, done + 1)
@@ -185,8 +213,9 @@ class Stepper:
             self._grads[update.parent] = update.after
         return self._record(BACKWARD, node, tuple(updates), self._backward_text(node, updates))
 
-    def back(self) -> Step | None:
-        """Undo the last step and return it; None at the start."""
+    def back(self) -> Undo | None:
+        """Undo the last step; say which (`Undo.undone`) and where the passes are now
+        (`Undo.now`). None at the start: nothing to undo."""
         if not self._history:
             return None
         step = self._history.pop()
@@ -199,7 +228,7 @@ class Stepper:
                 del self._grads[update.parent]
             else:
                 self._grads[update.parent] = update.before
-        return step
+        return Undo(step, self._history[-1] if self._history else None)
 
     def apply(self) -> None:
         """Write the gradients computed so far into the nodes' `.grad`: after both passes,
@@ -302,10 +331,7 @@ class Stepper:
         cap = len(updates) if self.max_inputs is None else self.max_inputs
         lines = [self._update_text(u) for u in updates[:cap]]
         if len(updates) > 1:
-            inputs = list(dict.fromkeys(node.parents))
-            names = ", ".join(self.graph.name(p) for p in inputs[:cap])
-            if len(inputs) > cap:
-                names += f", … ({len(inputs):,} inputs)"
+            names = self.graph.inputs_text(node, self.max_inputs)
             lines.insert(0, f"{self.graph.name(node)} sends its gradient to {names}:")
         if len(updates) > cap:
             lines.append(
@@ -324,9 +350,8 @@ class Stepper:
     def _record(self, direction: str, node: Value, updates: tuple, text: str) -> Step:
         number = self._count(direction) + 1
         total = self.n_forward if direction == FORWARD else self.n_backward
-        step = Step(
-            direction, number, total, node, updates, f"{direction} {number}/{total}: {text}"
-        )
+        text = f"{_heading(direction, number, total)}: {text}"
+        step = Step(direction, number, total, node, updates, text)
         self._history.append(step)
         return step
 
@@ -348,9 +373,9 @@ class Stepper:
             after = (0.0 if before is None else before) + local * upstream
             if not math.isfinite(after):
                 raise NonFiniteGradientError(
-                    f"backward step {number}: {graph.name(parent)}.grad became {after!r}: "
+                    f"backward step {number}: {graph.grad(parent)} became {after!r}: "
                     f"{graph.edge(node, arg)} = {local!r} times "
-                    f"{graph.name(node)}.grad = {upstream!r}",
+                    f"{graph.grad(node)} = {upstream!r}",
                     node=parent,
                     op=node.op_info,
                     edge=node,
@@ -362,16 +387,16 @@ class Stepper:
     def _update_text(self, u: Update) -> str:
         """ "h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25", and the sum when another
         path reached the input first: ", so x.grad = 1 + 3 = 4"."""
-        target, source, digits = self.graph.name(u.parent), self.graph.name(u.node), self.digits
+        target, source, digits = self.graph.grad(u.parent), self.graph.grad(u.node), self.digits
         product = u.local * u.upstream
         text = (
-            f"{target}.grad += {self.graph.edge(u.node, u.argument)} × {source}.grad = "
+            f"{target} += {self.graph.edge(u.node, u.argument)} × {source} = "
             f"{format_factor(u.local, digits)} × {format_factor(u.upstream, digits)} = "
             f"{self._number(product if u.before is not None else u.after)}"
         )
         if u.before is not None:
             text += (
-                f", so {target}.grad = {self._number(u.before)} + "
+                f", so {target} = {self._number(u.before)} + "
                 f"{format_factor(product, digits)} = {self._number(u.after)}"
             )
         return text
