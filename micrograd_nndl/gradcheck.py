@@ -17,7 +17,7 @@ from .engine import Value, apply, no_grad, topological_order
 from .errors import MathError
 from .functional import evaluate, hessian
 from .notation import derivative_text
-from .ops import Op
+from .ops import NARY, Op
 
 
 class GradcheckError(AssertionError):
@@ -86,11 +86,16 @@ def numeric_grads(
     ]
 
 
+#: one op node of a replayed graph: (its slot, its op, its input slots, its stored number)
+_Entry = tuple[int, Op, tuple[int, ...], float | None]
+
+
 class Replay:
     """f's graph, recorded once at `inputs`, evaluated again with one input moved.
 
-    Only the nodes the moved input reaches are recomputed, each by `apply` on its op, its
-    inputs and its stored constant (the engine's own forward, domain check and rounding), so
+    Only the nodes the moved input reaches are recomputed, each from its op, its inputs' new
+    numbers and its stored constant as the engine computes it (`apply` for an op with a domain
+    check, the op's forward on floats, which `apply` calls, for the others), so
     `values(i, steps)` is bit for bit what evaluating f at each moved point gives, at the cost
     of those nodes instead of the whole of f: the central differences of a 1000-variable
     formula in about a second instead of ten.
@@ -116,7 +121,7 @@ class Replay:
         self._order = topological_order(self.root)
         slot = {id(node): s for s, node in enumerate(self._order)}
         #: one entry (slot, op, input slots, stored constant) per op node, in evaluation order
-        self._program: dict[int, tuple[int, Op, tuple[int, ...], float | None]] = {}
+        self._program: dict[int, _Entry] = {}
         self._readers: list[list[int]] = [[] for _ in self._order]
         for s, node in enumerate(self._order):
             op = node.op_info
@@ -126,7 +131,7 @@ class Replay:
                 for k in dict.fromkeys(ins):
                     self._readers[k].append(s)
         self._inputs = [slot.get(id(leaf)) for leaf in self.leaves]
-        self._env: list[Value] = list(self._order)
+        self._data = [node.data for node in self._order]  # the replay's values, by slot
         self.faithful = self._reproduces()
 
     def values(self, i: int, steps: Sequence[float]) -> list[float]:
@@ -141,26 +146,40 @@ class Replay:
         program = list(self._program.values())
         try:
             self._run(program)
-            return all(self._env[s].data == self._order[s].data for s in self._program)
+            return all(self._data[s] == self._order[s].data for s in self._program)
         except Exception:  # any op that cannot run again: f is evaluated instead
             return False
         finally:
             self._restore(program)
 
-    def _run(self, program: list[tuple[int, Op, tuple[int, ...], float | None]]) -> None:
-        env = self._env
+    def _run(self, program: list[_Entry]) -> None:
+        """Each entry's op on the numbers in its input slots, as `apply` computes it: an op
+        with a domain check through `apply` itself, the others by their forward on floats
+        (what `apply` calls after its checks); a result that is not finite stops the replay,
+        and f, evaluated at the step, says why."""
+        data = self._data
         with no_grad():
             for s, op, ins, constant in program:
-                args: list[Any] = [env[k] for k in ins]
-                if constant is not None:
-                    args.append(constant)
-                env[s] = apply(op, *args)
+                args: list[Any] = [data[k] for k in ins]
+                if op.check is None:
+                    if op.kind == NARY:  # forward(xs, None), as `apply` and `ops.fn` call it
+                        r = op.forward(tuple(args), None)
+                    else:
+                        r = op.forward(*args) if constant is None else op.forward(*args, constant)
+                    r = float(r)
+                else:
+                    values = [Value(x) for x in args]
+                    node = apply(op, *values) if constant is None else apply(op, *values, constant)
+                    r = node.data
+                if r - r != 0.0:
+                    raise ArithmeticError(f"{op.name} gave {r!r}")
+                data[s] = r
 
-    def _restore(self, program: list[tuple[int, Op, tuple[int, ...], float | None]]) -> None:
+    def _restore(self, program: list[_Entry]) -> None:
         for s, *_ in program:
-            self._env[s] = self._order[s]
+            self._data[s] = self._order[s].data
 
-    def _reached(self, start: int) -> list[tuple[int, Op, tuple[int, ...], float | None]]:
+    def _reached(self, start: int) -> list[_Entry]:
         """The program's entries of the nodes that depend on slot `start`, in evaluation order."""
         seen, stack = {start}, [start]
         while stack:
@@ -178,13 +197,13 @@ class Replay:
         program, results = self._reached(start), []
         try:
             for step in steps:
-                self._env[start] = Value(self.xs[i] + step)
+                self._data[start] = Value(self.xs[i] + step).data  # checked as f's leaf is
                 self._run(program)
-                results.append(self._env[-1].data)
+                results.append(self._data[-1])
         except Exception:  # f, evaluated at the step, raises the error to show (or succeeds)
             return None
         finally:
-            self._env[start] = self._order[start]
+            self._data[start] = self.xs[i]
             self._restore(program)
         return results
 
