@@ -188,7 +188,7 @@ def test_an_mlp_draws_each_fused_neuron_as_one_op_with_its_weights_as_parameters
     assert len(neurons) == 3  # two hidden neurons and the output neuron, each one node
     assert source.count('bgcolor="#fef3c7"') == len(model.parameters()) + 1  # and the legend
     assert "∂h1/∂w⁽¹⁾₁₁ = 1" in edge_labels(source)  # ∂z/∂w₁ = x₁ = 1, named as the book
-    assert "∂h1/∂x1 = " in source and "∂h1/∂b⁽¹⁾₁ = 1" in source
+    assert "∂h1/∂x₁ = " in source and "∂h1/∂b⁽¹⁾₁ = 1" in source
 
 
 @pytest.mark.parametrize("fused", [True, False])
@@ -318,7 +318,7 @@ def test_each_neuron_of_a_model_is_boxed_with_its_parameters(fused):
     per_neuron = 2 if fused else 2 * 2 + 1  # z (and a), or 2 products, 2 sums and the ReLU
     assert set(found["layer 1, neuron 2"]) >= {"w⁽¹⁾₂₁", "w⁽¹⁾₂₂", "b⁽¹⁾₂"}
     assert len(found["layer 1, neuron 2"]) == 3 + per_neuron
-    assert "x1" not in sum(found.values(), [])  # the inputs stay outside
+    assert "x₁" not in sum(found.values(), [])  # the inputs stay outside
     assert not clusters(draw_dot(y, group_neurons=False).source)
 
 

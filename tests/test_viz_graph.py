@@ -2,9 +2,9 @@
 
 import pytest
 
-from micrograd_nndl import Value, topological_order
+from micrograd_nndl import Neuron, Value, topological_order
 from micrograd_nndl.book import sigmoid_graph
-from viz import VizError
+from viz import VizError, draw_dot
 from viz.fmt import check_digits, format_factor, format_number
 from viz.graph import Graph, local_derivatives, node_names, shown_grad, shown_value
 
@@ -29,16 +29,26 @@ def test_unlabelled_nodes_get_the_books_names_h1_h2_in_forward_order():
 
 
 def test_unlabelled_leaves_are_x1_x2_and_shared_labels_are_numbered():
+    """An unlabelled leaf is x₁, x₂, … as the book's figures write a neuron's inputs, beside
+    its w₁, w₂; the primitives are h1, h2, … as §4.5.3's table numbers them."""
     x = Value(2.0, "x")
     a, b = Value(1.0, "p"), Value(3.0, "p")  # two nodes with one label
     y = x * a + x * b + Value(1.0)
-    assert names(y) == ["x", "p#1", "h1", "p#2", "h2", "h3", "x1", "h4"]
+    assert names(y) == ["x", "p#1", "h1", "p#2", "h2", "h3", "x₁", "h4"]
+
+
+def test_a_neurons_inputs_and_weights_are_written_alike():
+    neuron = Neuron(2, fused=False)
+    y = neuron([1.0, 2.0])
+    drawn = {name for name in names(y) if name[0] in "xw"}
+    assert drawn == {"x₁", "x₂", "w₁", "w₂"}
+    assert "∂h1/∂x₁ = " in draw_dot(y).source and "∂h1/∂w₁ = " in draw_dot(y).source
 
 
 def test_generated_names_never_take_a_users_label():
     x = Value(1.0, "h1")
     y = (x + 2.0) * Value(3.0, "x1") + Value(4.0)
-    assert names(y) == ["h1", "h2", "x1", "h3", "x2", "h4"]
+    assert names(y) == ["h1", "h2", "x1", "h3", "x₂", "h4"]  # x₁ would read as the label x1
     assert len(set(node_names(topological_order(y)))) == 6
 
 

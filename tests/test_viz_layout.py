@@ -1,4 +1,4 @@
-"""viz.layout: a model's drawing reads x1, x2, … and neurons 1..n in order, as laid out by
+"""viz.layout: a model's drawing reads x₁, x₂, … and neurons 1..n in order, as laid out by
 every Graphviz program there is (graphviz-pure always, a system `dot` where installed)."""
 
 import re
@@ -8,7 +8,7 @@ import pytest
 
 from micrograd_nndl import MLP, topological_order
 from viz import draw_dot
-from viz.graph import Graph
+from viz.graph import SUBSCRIPTS, Graph
 
 FIRST_WEIGHT = re.compile(r"layers\.(\d+)\.neurons\.(\d+)\.w\.0")
 
@@ -70,7 +70,9 @@ def test_inputs_and_neurons_are_drawn_in_order(case, fused, rankdir, graphviz_pr
     at = positions(drawing.source, graphviz_program)
 
     inputs = [n for n in graph.nodes if n.is_leaf and not n.label]  # x1, x2, … of each sample
-    assert [graph.name(x) for x in inputs] == [f"x{i}" for i in range(1, nin * len(batch) + 1)]
+    assert [graph.name(x) for x in inputs] == [
+        f"x{i}".translate(SUBSCRIPTS) for i in range(1, nin * len(batch) + 1)
+    ]
     read = [reading(at[f"n{graph.index(x)}"], rankdir) for x in inputs]
     assert len({round(rank, 3) for _, rank in read}) == 1  # one column (one row in TB)
     assert [order for order, _ in read] == sorted(order for order, _ in read)  # x1 first
@@ -88,7 +90,7 @@ def test_one_samples_drawing_keeps_its_order_too(graphviz_program):
     loss, outputs = mlp_loss(model, CASES["MLP(2, [3, 1]) over two samples"][1])
     graph = Graph(loss)
     at = positions(draw_dot(loss, sample=2).source, graphviz_program)
-    x3, x4 = (f"n{graph.index(x)}" for x in graph.nodes if graph.name(x) in ("x3", "x4"))
+    x3, x4 = (f"n{graph.index(x)}" for x in graph.nodes if graph.name(x) in ("x₃", "x₄"))
     assert at[x3][0] == at[x4][0] and at[x3][1] > at[x4][1]  # one column, x3 above x4
     first = passes(graph, outputs)
     assert not any(first[(1, 1, j)] in at for j in (1, 2, 3))  # sample 1 is not drawn

@@ -74,7 +74,7 @@ def test_one_sample_is_drawn_alone_with_the_engines_values_and_gradients(fused):
     assert set(drawn) == {graph.name(n) for n in expected}
     for node in expected:
         assert drawn[graph.name(node)] == (format_number(node.data), format_number(node.grad))
-    assert "x1" not in drawn and "x3" in drawn and "x4" in drawn  # sample 1's x are not
+    assert "x₁" not in drawn and "x₃" in drawn and "x₄" in drawn  # sample 1's x are not
     assert "sample 2 of 3, x = (0.5, 3): what is computed from it alone" in source
     assert f"up to its term {graph.name(terms[1])} of {graph.name(loss)}" in source
     assert sorted(box_labels(source)) == [

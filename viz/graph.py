@@ -8,6 +8,7 @@ unlabelled node made by an op gets the book's name h1, h2, … in forward order 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, deque
 from collections.abc import Mapping
 
@@ -178,29 +179,31 @@ def book_name(label: str) -> str:
 def node_names(nodes: list[Value]) -> list[str]:
     """Unique names for `nodes` (in forward order): the one naming rule every view uses.
 
-    A model's parameters are named as the book does (`book_name`: w⁽¹⁾₂₃, b⁽²⁾₁).
-    A label unique in the graph is the name; a label shared by k nodes becomes label#1 ..
-    label#k; an unlabelled node made by an op is h1, h2, … in forward order, as the book
-    numbers its primitives (NNDL §4.5.3), and an unlabelled leaf (an input) is x1, x2, ….
-    Generated names skip any name a label already takes. A label is shown `drawable`.
+    A model's places are written as the book's figures write them (NNDL §4.1-§4.3): its
+    parameters by `book_name` (w₁, w⁽¹⁾₂₃, b⁽²⁾₁) and an unlabelled leaf, such as an input
+    given to a model as a number, x₁, x₂, …, so a neuron's x₁ sits beside its w₁. An unlabelled
+    node made by an op is h1, h2, … in forward order, as §4.5.3's table numbers the primitives
+    of a computation. A label unique in the graph is the name, as written; a label shared by k
+    nodes becomes label#1 .. label#k. Generated names skip any name a label already takes
+    (x₁ too when a label is x1). A label is shown `drawable`.
     """
     shown = [drawable(book_name(node.label)) if node.label else "" for node in nodes]
     labels = Counter(label for label in shown if label)
-    taken = set(labels)
+    taken = {unicodedata.normalize("NFKC", label) for label in labels}  # x₁ reads as x1
     counters: Counter[str] = Counter()
 
-    def fresh(stem: str) -> str:
+    def fresh(stem: str, digits: dict[int, int] | None = None) -> str:
         while True:
             counters[stem] += 1
-            name = f"{stem}{counters[stem]}"
-            if name not in taken:
-                taken.add(name)
+            name = stem + str(counters[stem]).translate(digits or {})
+            if (plain := unicodedata.normalize("NFKC", name)) not in taken:
+                taken.add(plain)
                 return name
 
     names = []
     for node, label in zip(nodes, shown):
         if not label:
-            names.append(fresh("x" if node.is_leaf else "h"))
+            names.append(fresh("x", SUBSCRIPTS) if node.is_leaf else fresh("h"))
         elif labels[label] == 1:
             names.append(label)
         else:

@@ -4,11 +4,11 @@ expects, with both Graphviz programs.
 Graphviz orders the nodes of each rank to cross few edges. A layer's neurons all read the
 same inputs and cross as many edges in any order, so the crossing minimiser trades one order
 for another freely: left alone, `dot` (and `graphviz-pure`, its port) drew neuron 3 above
-neuron 1 and x2 a column to the right of x1. `ordering=in`, and invisible edges between the
+neuron 1 and x₂ a column to the right of x₁. `ordering=in`, and invisible edges between the
 boxes (clusters), did not hold. What holds, measured with both programs in both directions
 (LR, TB) on MLP(2, [3, 1]) and MLP(3, [4, 4, 1]), fused and not, over one to three samples:
 
-- the inputs in one rank (`rank=same`), chained by invisible edges: x1, x2, … of sample 1,
+- the inputs in one rank (`rank=same`), chained by invisible edges: x₁, x₂, … of sample 1,
   then sample 2's, in one column;
 - `mclimit` small: the minimiser keeps the order its first sweep builds from the order the
   nodes are written in, forward order, where neuron 1's pass comes before neuron 2's. It is
@@ -76,7 +76,7 @@ def keep_order(
     samples: Sequence[SampleGroup],
     shown: set[int],
 ) -> None:
-    """Hold x1, x2, … top to bottom (left to right in a top-down drawing), sample by sample,
+    """Hold x₁, x₂, … top to bottom (left to right in a top-down drawing), sample by sample,
     and each layer's neurons 1..n in order (see the module's note)."""
     if not neurons:
         return

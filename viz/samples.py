@@ -73,7 +73,7 @@ def sample_groups(graph: Graph, neurons: list[NeuronGroup]) -> list[SampleGroup]
         keys[into] |= read
         owner.update(dict.fromkeys(read, into))
     found: dict[int, list[Value]] = {}
-    for node in graph.nodes:  # each sample's inputs in forward order: x1, x2, …
+    for node in graph.nodes:  # each sample's inputs in forward order: x₁, x₂, …
         if id(node) in owner:
             found.setdefault(owner[id(node)], []).append(node)
     samples = [SampleGroup(n, xs) for n, xs in enumerate(found.values(), 1)]
