@@ -9,11 +9,11 @@ so they all write it alike.
 
 from __future__ import annotations
 
-_NAME_MARKS = frozenset("_#.'′⁽⁾")  # label#2, layers.0.w, f′, w⁽¹⁾₂₃: still one name
+_NAME_MARKS = frozenset("_#.'′⁽⁾[]")  # label#2, layers.0.w, f′, w⁽¹⁾₂₃, q[0]: one name
 
 
 def is_plain_name(name: str) -> bool:
-    """True if `name` reads as one name (letters, digits, subscripts and _ # . ′ ⁽ ⁾)."""
+    """True if `name` reads as one name (letters, digits, subscripts and _ # . ′ ⁽ ⁾ [ ])."""
     return bool(name) and all(c.isalnum() or c in _NAME_MARKS for c in name)
 
 

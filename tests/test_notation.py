@@ -32,6 +32,8 @@ def lecture():
         ("n", (SUM,), "∂n/∂(x1*w1 + x2*w2)"),
         ("w⁽¹⁾₂₃", ("label#2",), "∂w⁽¹⁾₂₃/∂label#2"),  # the project's own names stay bare
         ("loss", ("layers.0.neurons.1.w.0",), "∂loss/∂layers.0.neurons.1.w.0"),
+        ("s", ("q[0]",), "∂s/∂q[0]"),  # tiny_gpt's leaves: an index is part of the name
+        ("s", ("q[i + 1]",), "∂s/∂(q[i + 1])"),
         ("f", ("x", "y"), "∂²f/∂x∂y"),
         ("f", ("a b", "a b"), "∂²f/∂(a b)²"),
         ("-1", ("x",), "∂(-1)/∂x"),
