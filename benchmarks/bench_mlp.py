@@ -15,7 +15,7 @@ from micrograd.nn import MLP as RefMLP
 
 from micrograd_nndl import MLP, SGD, hinge, make_moons
 
-from .common import Row, best_time
+from .common import Row, best_times
 
 ALPHA, LR = 1e-4, 0.1
 
@@ -62,8 +62,9 @@ def run() -> list[Row]:
     mine, theirs = our_step(ours, opt, X, y), reference_step(ref, X, y)
     if abs(mine - theirs) > 1e-12 * abs(theirs):
         raise AssertionError(f"MLP step: losses differ, ours {mine!r} vs micrograd {theirs!r}")
-    ours_time = best_time(lambda: our_step(ours, opt, X, y), repeat=7)
-    ref_time = best_time(lambda: reference_step(ref, X, y), repeat=3)
+    ours_time, ref_time = best_times(
+        [lambda: our_step(ours, opt, X, y), lambda: reference_step(ref, X, y)], repeat=4
+    )
     return [
         Row(
             "MLP step: moons n=100, MLP(2,[16,16,1])",
