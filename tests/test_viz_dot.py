@@ -7,11 +7,12 @@ import graphviz
 import pytest
 from hypothesis import given
 
-from micrograd_nndl import MLP, Value, maxout, topological_order
+from micrograd_nndl import MLP, Value, maxout, parse, topological_order
 from micrograd_nndl.book import sigmoid_graph
 from micrograd_nndl.testing import expressions
 from viz import Drawing, VizError, draw_dot, explain
 from viz.dot import MAX_NODES
+from viz.graph import Graph
 
 
 def book(backward=True):
@@ -378,3 +379,34 @@ def test_a_frame_writes_its_numbers_with_its_captions_digits():
         value = step.text.rsplit(" = ", 1)[1]
         assert len(value.replace("-", "").replace("0.", "")) == digits  # e.g. 0.597, 0.597401
         assert f"data {value}</td>" in source and value in caption_line(source)
+
+
+def test_a_value_feeding_every_step_is_drawn_with_as_many_nodes_as_lay_out_in_seconds():
+    """x*x*…*x (1000 factors): every × reads x, so x's edges cross every rank. 120 boxes took
+    Graphviz more than a minute; the picture keeps the most nodes whose edges fit the budget."""
+    from viz.layout import LAYOUT_BUDGET, layout_cost
+
+    f = parse("*".join(["x"] * 1000), {"x": 1.0001})
+    f.backward()
+    graph = Graph(f)
+    source = draw_dot(f).source
+    drawn = len(re.findall(r"^\s*n\d+ \[label=<", source, re.M))
+    assert drawn < MAX_NODES and layout_cost(graph.nearest_to_root(drawn)) <= LAYOUT_BUDGET
+    assert layout_cost(graph.nearest_to_root(drawn + 1)) > LAYOUT_BUDGET  # the most that fit
+    assert f"The {drawn} nodes nearest the output h999, of 1,000: more would take" in source
+    # k × in a chain, the i-th 2i ranks from x: its edge from x needs 2i − 2 hidden points
+    k = 5
+    chain = parse("*".join(["x"] * (k + 1)), {"x": 2.0})
+    assert layout_cost(Graph(chain).nodes) == sum(2 * i - 2 for i in range(1, k + 1)) == 20
+
+
+def test_the_lectures_network_and_a_loss_over_samples_fit_the_layout_budget():
+    from viz.layout import LAYOUT_BUDGET, layout_cost
+
+    book = sigmoid_graph()["h6"]
+    assert layout_cost(Graph(book).nodes) == 0  # a chain: every edge to the next rank
+    for fused in (True, False):
+        model = MLP(3, [4, 4, 1], seed=0, fused=fused)
+        out = model([2.0, 3.0, -1.0])
+        assert layout_cost(Graph(out).nodes) <= LAYOUT_BUDGET / 10
+        assert len(re.findall(r"^\s*n\d+ \[label=<", draw_dot(out).source, re.M)) == len(Graph(out))

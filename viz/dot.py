@@ -30,7 +30,7 @@ from .drawing import Drawing
 from .errors import VizError
 from .fmt import DIGITS, check_digits, format_number
 from .graph import Graph, drawable, local_derivatives, require_value, shown_grad, shown_value
-from .layout import MUTED, Boxes, keep_order
+from .layout import LAYOUT_BUDGET, MUTED, Boxes, keep_order, layout_cost, nearest_within_budget
 from .measure import text_width
 from .neurons import neuron_groups
 from .program import SYSTEM_FORMATS
@@ -143,7 +143,11 @@ def draw_dot(
         about = _sample_caption(graph, chosen, len(samples), output, digits)
         title = f"{title}\n{about}" if title else about
     whole = output is graph.root and len(graph) <= max_nodes
-    shown = graph.nodes if whole else graph.nearest_to_root(max_nodes, output)
+    if whole and layout_cost(graph.nodes) <= LAYOUT_BUDGET:
+        shown = graph.nodes
+    else:  # the nearest max_nodes, or fewer where their edges would take Graphviz minutes
+        shown = nearest_within_budget(graph, min(max_nodes, len(graph)), output)
+    crowded = len(shown) < min(max_nodes, len(graph))
     groups = neurons if group_neurons else []
     if len(shown) < len(graph):
         shown = _whole_groups(graph, shown, [g.members for g in groups])
@@ -192,7 +196,7 @@ def draw_dot(
     boxes.close()
     caption = [drawable(line) for line in title.splitlines()] if title else []
     if cut_inputs:
-        caption.append(_summarise(dot, graph, output, len(shown), cut_inputs, edge_labels))
+        caption.append(_summarise(dot, graph, output, len(shown), cut_inputs, edge_labels, crowded))
     key = None
     if legend:
         roles = [r for r in ROLES if r in roles_used]
@@ -467,8 +471,10 @@ def _summarise(
     shown: int,
     cut_inputs: dict[int, int],
     edge_labels: bool,
+    crowded: bool,
 ) -> str:
-    """One box for the nodes not drawn, with an edge into each op that lost inputs."""
+    """One box for the nodes not drawn, with an edge into each op that lost inputs; the
+    caption says why (max_nodes, or `crowded`: fewer, as layout.LAYOUT_BUDGET allows)."""
     hidden = len(graph) - shown
     dot.node(
         "more",
@@ -481,6 +487,12 @@ def _summarise(
     for i, count in cut_inputs.items():
         label = f"{count} input{'s' if count > 1 else ''}" if edge_labels else None
         dot.edge("more", f"o{i}", style="dashed", color=MUTED, fontcolor=MUTED, label=label)
+    if crowded:
+        return (
+            f"The {shown} nodes nearest the output {graph.name(output)}, of {len(graph):,}: "
+            "more would take Graphviz minutes, their edges spanning many ranks (a value that "
+            "feeds many steps). viz.print_graph(root, max_rows=None) lists them all."
+        )
     return (
         f"The {shown} nodes nearest the output {graph.name(output)}, of {len(graph):,}. "
         "viz.print_graph(root, max_rows=None) lists them all; "
