@@ -879,14 +879,22 @@ def _local_grads(node: Value, op: Op) -> tuple[float, ...]:
     return tuple(op.local_derivatives(inputs, node._k, node._data))
 
 
+class _Mark(float):
+    """A 0.0 with an identity of its own: pass 1's mark. A plain float would do on CPython,
+    but `is` between floats may compare their values on other Pythons (PyPy); a subclass's
+    instances are always distinct objects. 0.0 + x gives a plain float, bit for bit."""
+
+    __slots__ = ()
+
+
 def _count_children(root: Value) -> dict[Value, int]:
     """Pass 1: finds the interior nodes below root, sets their gradients to 0.0, and counts the
     children of those with more than one (the others have one). Interior gradients start at
     0.0 here, so pass 2 adds into them.
 
-    A node found in this call holds this call's own 0.0 object (`_grad is zero`, a float made
-    afresh per call): that is how the pass knows it has seen a node, without a dict entry per
-    node. An interrupted call leaves 0.0 or partial sums, as any interrupted pass would, and
+    A node found in this call holds this call's own 0.0 object (`_grad is zero`, a `_Mark`
+    made afresh per call): that is how the pass knows it has seen a node, without a dict entry
+    per node. An interrupted call leaves 0.0 or partial sums, as any interrupted pass would, and
     nothing a later call reads as its own: its zero is another object. The counts live in the
     returned dict, which dies with the call. Leaves are not visited: pass 2 starts each leaf's
     sum at its first edge.
@@ -895,7 +903,7 @@ def _count_children(root: Value) -> dict[Value, int]:
     node's inputs are read without a tuple. On the GPT step (54,000 interior nodes, nearly all
     binary) this pass took 19.5 ms with a stack push and a dict entry per node and a leaf
     entry per edge, 8.8 ms so."""
-    zero = float(0)  # a new float object: this call's mark (never a cached constant)
+    zero = _Mark()  # this call's own 0.0
     shared: dict[Value, int] = {}  # children of each node that has two or more
     stack: list[Value] = []
     pop, push = stack.pop, stack.append

@@ -578,3 +578,13 @@ def test_each_kind_names_one_way_a_node_holds_its_inputs_and_number():
     for node, kind, parents, constant in cases:
         assert (node.op_info.kind, node.parents, node.constant) == (kind, parents, constant)
     assert (2.0 / x).data == -4.0 and (x * 2.0).op_info.constant_side == "right"
+
+
+def test_after_backward_every_gradient_is_a_plain_float():
+    """Pass 1 marks the nodes it finds with a 0.0 of its own type; every mark is replaced by a
+    plain float sum when the pass completes (shared nodes, leaves, one- and n-input ops)."""
+    _, root, other = shared_graph()
+    root.backward()
+    other.backward()
+    for node in topological_order(root) + topological_order(other):
+        assert type(node._grad) is float
