@@ -2,7 +2,13 @@
 
 import pytest
 
-from micrograd_nndl import Value, derivative_text, gradcheck_report, name_in_formula
+from micrograd_nndl import (
+    NonFiniteGradientError,
+    Value,
+    derivative_text,
+    gradcheck_report,
+    name_in_formula,
+)
 from viz import Stepper, draw_dot, explain, format_graph, stepper_html
 from viz.graph import Graph
 
@@ -85,3 +91,14 @@ def test_checks_and_engine_errors_write_names_alike():
     assert [row.derivative for row in report.rows] == ["∂(a·b)/∂(a b)", "∂(a·b)/∂c"]
     second = gradcheck_report(lambda a, b: a * b, [2.0, 3.0], order=2, names=["x", "y+1"])
     assert [row.derivative for row in second.rows][:2] == ["∂²f/∂x²", "∂²f/∂x∂(y+1)"]
+
+
+def test_a_backward_error_names_the_edge_as_the_views_do():
+    """√x at x = 1e-300 has ∂/∂x = 0.5/√x = 5e149; times an upstream 1e200 it overflows."""
+    x = Value(1e-300, "x")
+    y = x.sqrt()
+    y.label = "sqrt(x)"
+    z = y * 1e200
+    with pytest.raises(NonFiniteGradientError) as caught:
+        z.backward()
+    assert "∂(sqrt(x))/∂x = 5e+149 times (sqrt(x)).grad = 1e+200" in str(caught.value)
