@@ -332,3 +332,20 @@ def test_a_graph_larger_than_its_picture_steps_in_the_table(open_page, tmp_path)
         shown = page.evaluate(READ_PAGE)
         assert shown["rows"] == expected(graph, stepper)["rows"]
         assert shown["formula"] == stepper.history[-1].text.split(": ", 1)[1]
+
+
+def test_a_graph_that_fits_at_three_quarters_of_reading_size_opens_fitted(open_page, tmp_path):
+    """Fitted, its text stays 9.4 px or more; a wider graph keeps reading size and scrolls."""
+    nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
+    path = to_html(nodes["h6"], tmp_path / "book.html")
+    page = open_page(path)
+    reading = float(page.locator("#graph svg").get_attribute("width"))
+    border = page.evaluate("document.getElementById('graph').offsetWidth") - page.evaluate(
+        "document.getElementById('graph').clientWidth"
+    )
+    for share, fitted in ((0.8, True), (0.7, False)):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        margin = 1280 - page.evaluate("document.getElementById('graph').clientWidth") - border
+        page.set_viewport_size({"width": int(share * reading) + margin + border, "height": 900})
+        page.reload()
+        assert page.locator("#zoom").text_content() == ("reading size" if fitted else "fit")

@@ -203,11 +203,13 @@
   $("details").hidden = false;
   $("all-steps").open = false;
   render();
-  // Fit a graph narrower than the page; a wider one keeps reading size and scrolls. A frame
-  // not laid out yet (a notebook's iframe) has no width: decide once it has one.
+  // Fit a graph that fits at 3/4 of reading size or more (the book's σ(wx + b) on a laptop's
+  // page, text 9.4 px or larger); a wider one keeps reading size and scrolls. A frame not
+  // laid out yet (a notebook's iframe) has no width: decide once it has one.
+  const FIT_AT_LEAST = 0.75;
   function autoZoom() {
     if (!graph.clientWidth) return false;
-    zoom(graph.clientWidth >= Number(svg.getAttribute("width")));
+    zoom(graph.clientWidth >= FIT_AT_LEAST * Number(svg.getAttribute("width")));
     return true;
   }
   if (svg && !autoZoom()) {
