@@ -30,7 +30,7 @@ from .drawing import Drawing
 from .errors import VizError
 from .fmt import DIGITS, check_digits, format_number
 from .graph import Graph, drawable, local_derivatives, require_value, shown_grad, shown_value
-from .layout import LAYOUT_BUDGET, MUTED, Boxes, keep_order, layout_cost, nearest_within_budget
+from .layout import MUTED, Boxes, keep_order, nearest_within_budget
 from .measure import text_width
 from .neurons import neuron_groups
 from .program import SYSTEM_FORMATS
@@ -142,12 +142,8 @@ def draw_dot(
         output = graph.node(chosen.members[-1])
         about = _sample_caption(graph, chosen, len(samples), output, digits)
         title = f"{title}\n{about}" if title else about
-    whole = output is graph.root and len(graph) <= max_nodes
-    if whole and layout_cost(graph.nodes) <= LAYOUT_BUDGET:
-        shown = graph.nodes
-    else:  # the nearest max_nodes, or fewer where their edges would take Graphviz minutes
-        shown = nearest_within_budget(graph, min(max_nodes, len(graph)), output)
-    crowded = len(shown) < min(max_nodes, len(graph))
+    # the nearest max_nodes (all, for a small graph), or fewer where Graphviz would take minutes
+    shown, crowded = nearest_within_budget(graph, max_nodes, output)
     groups = neurons if group_neurons else []
     if len(shown) < len(graph):
         shown = _whole_groups(graph, shown, [g.members for g in groups])

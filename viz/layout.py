@@ -118,20 +118,21 @@ def layout_cost(nodes: Sequence[Value]) -> int:
     return min(span(early), span(late))
 
 
-def nearest_within_budget(graph: Graph, count: int, output: Value) -> list[Value]:
+def nearest_within_budget(graph: Graph, count: int, output: Value) -> tuple[list[Value], bool]:
     """The most nodes nearest `output`, at most `count`, whose layout cost fits LAYOUT_BUDGET
-    (a binary search over the count: a picture that draws in seconds, not in minutes)."""
+    (a binary search over the count: a picture that draws in seconds, not in minutes), and
+    whether the budget, not `count`, set how many."""
     shown = graph.nearest_to_root(count, output)
     if layout_cost(shown) <= LAYOUT_BUDGET:
-        return shown
-    low, high = 1, count  # the cost of `low` nodes fits, of `high` does not
+        return shown, False
+    low, high = 1, len(shown)  # the cost of `low` nodes fits, of `high` does not
     while high - low > 1:
         middle = (low + high) // 2
         if layout_cost(graph.nearest_to_root(middle, output)) <= LAYOUT_BUDGET:
             low = middle
         else:
             high = middle
-    return graph.nearest_to_root(low, output)
+    return graph.nearest_to_root(low, output), True
 
 
 def owners(samples: Sequence[SampleGroup]) -> dict[int, int]:
