@@ -17,11 +17,11 @@ $(VENV)/.runtime: setup.cfg pyproject.toml $(VENV)/.created
 	touch $@
 
 $(VENV)/.installed: setup.cfg pyproject.toml $(VENV)/.created
-	$(PY) -m pip install -q -e '.[dev,examples,docs,test,torch]'
+	$(PY) -m pip install -q -e '.[dev,examples,docs,test,torch,datasets]'
 	touch $@
 
 $(VENV)/.bench: $(VENV)/.installed
-	$(PY) -m pip install -q -e '.[dev,examples,docs,test,torch,bench]'
+	$(PY) -m pip install -q -e '.[dev,examples,docs,test,torch,datasets,bench]'
 	touch $@
 
 demo: $(VENV)/.runtime

@@ -12,6 +12,7 @@ from .data import (
     make_spirals,
     make_xor,
 )
+from .datasets import Dataset, load_digits, load_iris, standardize, train_test_split
 from .engine import (
     Edge,
     Value,
@@ -69,6 +70,7 @@ __all__ = [
     "Adam",
     "CheckReport",
     "CheckRow",
+    "Dataset",
     "History",
     "Layer",
     "ModelFileError",
@@ -97,6 +99,8 @@ __all__ = [
     "jvp",
     "hinge",
     "linear_decay",
+    "load_digits",
+    "load_iris",
     "make_blobs",
     "make_circles",
     "make_moons",
@@ -108,6 +112,8 @@ __all__ = [
     "neuron",
     "neurons",
     "softmax_cross_entropy",
+    "standardize",
+    "train_test_split",
     "OPS",
     "ArityError",
     "DivisionByZeroError",
