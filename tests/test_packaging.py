@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import micrograd_nndl
-from viz.cli import main
+from viz.cli.commands import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,8 +15,8 @@ from micrograd_nndl import (
 from micrograd_nndl.book import sigmoid_graph
 from micrograd_nndl.testing import expressions
 from viz import VizError, explain, explain_each
-from viz.chain_rule import MAX_COUNTED
-from viz.fmt import DIGITS, format_number
+from viz.step.chain_rule import MAX_COUNTED
+from viz.number_format import DIGITS, format_number
 
 
 def test_the_books_product_for_df_dw():

@@ -5,7 +5,7 @@ import pytest
 from micrograd_nndl import Neuron, Value, topological_order
 from micrograd_nndl.book import sigmoid_graph
 from viz import VizError, draw_dot
-from viz.fmt import check_digits, format_factor, format_number
+from viz.number_format import check_digits, format_factor, format_number
 from viz.graph import Graph, local_derivatives, node_names, shown_grad, shown_value
 
 

@@ -17,8 +17,8 @@ import pytest
 from micrograd_nndl import Value
 from micrograd_nndl.book import sigmoid_graph
 from viz import Stepper, explain, to_html
-from viz.dot import MAX_NODES
-from viz.fmt import format_number
+from viz.draw.dot import MAX_NODES
+from viz.number_format import format_number
 from viz.graph import Graph
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,10 +8,10 @@ import pytest
 from micrograd_nndl import MLP, Value, mse, topological_order
 from micrograd_nndl.book import sigmoid_graph
 from viz import VizError, draw_dot
-from viz.fmt import format_number
+from viz.number_format import format_number
 from viz.graph import Graph
-from viz.neurons import neuron_groups
-from viz.samples import sample_groups
+from viz.draw.neurons import neuron_groups
+from viz.draw.sample_groups import sample_groups
 
 BATCH = [([1.0, -2.0], 1.0), ([0.5, 3.0], -1.0), ([2.0, 0.25], 1.0)]
 

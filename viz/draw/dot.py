@@ -26,15 +26,15 @@ import graphviz
 
 from micrograd_nndl import Value, derivative_text
 
+from ..errors import VizError
+from ..graph import Graph, drawable, local_derivatives, require_value, shown_grad, shown_value
+from ..number_format import DIGITS, check_digits, format_number
 from .drawing import Drawing
-from .errors import VizError
-from .fmt import DIGITS, check_digits, format_number
-from .graph import Graph, drawable, local_derivatives, require_value, shown_grad, shown_value
+from .graphviz_runner import SYSTEM_FORMATS
 from .layout import MUTED, Boxes, keep_order, nearest_within_budget
 from .measure import text_width
 from .neurons import neuron_groups
-from .program import SYSTEM_FORMATS
-from .samples import SampleGroup, numbers, sample_groups
+from .sample_groups import SampleGroup, numbers, sample_groups
 
 MAX_NODES = 120  # value boxes in one picture: the lecture's MLP(3, [4, 4, 1]) on one sample
 # has 61 (116 with fused=False), the book's graph 9

@@ -9,11 +9,11 @@ from typing import TextIO
 
 from micrograd_nndl.book import sigmoid_graph
 
-from .chain_rule import explain
+from ..draw.dot import render
+from ..step.chain_rule import explain
+from ..step.text import format_graph
+from ..web.stepper_page import to_html
 from .console import shown
-from .dot import render
-from .html import to_html
-from .text import format_graph
 
 DEFAULT_IMAGE = Path("out") / "sigmoid_graph.png"
 PAGE_NAME = "sigmoid_steps.html"  # written beside the image

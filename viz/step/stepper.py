@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -27,16 +27,26 @@ from typing import Any
 
 from micrograd_nndl import NonFiniteGradientError, Value, backward_order, edges_of
 
-from .dot import Frames, draw_dot
-from .drawing import Drawing, image_format
-from .errors import VizError
-from .fmt import DIGITS, check_digits, check_limit, format_factor, format_number
+from ..draw.dot import Frames, draw_dot
+from ..draw.drawing import Drawing, image_format
+from ..errors import VizError
+from ..graph import Graph
+from ..number_format import DIGITS, check_digits, check_limit, format_factor, format_number
 from .formula import forward_formula
-from .graph import Graph
 from .text import MAX_ROWS, MAX_WIDTH, format_graph
 
 FORWARD, BACKWARD = "forward", "backward"
 MAX_INPUTS = 8  # inputs one step writes out, as the other text views cap their rows
+
+
+#: The page a notebook shows for a stepper: `viz.web.notebook` puts it here when it loads.
+_NOTEBOOK_VIEW: list[Callable[[Stepper], str]] = []
+
+
+def show_in_notebooks(view: Callable[[Stepper], str]) -> None:
+    """Make `view(stepper)` the HTML a notebook shows for every stepper. The page builds on the
+    stepper, so the stepper is handed its view rather than importing it (no import circle)."""
+    _NOTEBOOK_VIEW[:] = [view]
 
 
 @dataclass(frozen=True, repr=False)
@@ -304,11 +314,10 @@ class Stepper:
             if replay.forward() is None and replay.backward() is None:
                 return paths
 
-    def _repr_html_(self) -> str:
-        """Jupyter's rich display: the interactive page of both passes (`viz.html`)."""
-        from .html import notebook_html  # the page module builds on this one
-
-        return notebook_html(self)
+    def _repr_html_(self) -> str | None:
+        """Jupyter's rich display: the interactive page of both passes, as the web surface
+        handed it over (`viz.web.notebook`); None (plain text) before it is loaded."""
+        return None if not _NOTEBOOK_VIEW else _NOTEBOOK_VIEW[0](self)
 
     def __repr__(self) -> str:
         last = self._history[-1].text if self._history else "none yet"

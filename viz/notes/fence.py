@@ -1,34 +1,6 @@
-"""Live computation graphs in Markdown notes: a ```micrograd block drawn at build time.
-
-A note-writer (mkdocs-material, or any Python-Markdown site with pymdownx.superfences) writes
-
-    ```micrograd
-    x = 1; w = 0; b = 0
-    f = sigmoid(w*x + b)
-    ```
-
-and the page shows the graph after backward (an inline SVG: every value, gradient and local
-derivative) and its derivative table, as `draw_dot` and `graph_rows` make them (NNDL §4.5.3).
-
-The block is a list of statements, one per line or separated by `;`, `#` starting a comment:
-`name = number` gives an input its value (a constant formula such as `pi/4` too);
-`name = formula` names a node computed from the names above; the last statement is the output,
-on which backward runs. Each formula is read by the safe expression language of
-`micrograd_nndl` (`Expression`): no Python is executed. A mistake raises `NoteError` naming
-the block's line, with a caret under the place; through superfences it fails the build.
-
-Options in the fence's header: `params="w b"` (the learnable parameters, drawn apart from the
-inputs), `rankdir="TB"`, `stepper="true"` (the interactive step-through of both passes, as
-`viz.to_html` writes it, below the table). In mkdocs.yml:
-
-    markdown_extensions:
-      - pymdownx.superfences:
-          custom_fences:
-            - name: micrograd
-              class: micrograd
-              validator: !!python/name:viz.notes.validate_micrograd
-              format: !!python/name:viz.notes.fence_micrograd
-"""
+"""The ```micrograd fence itself: a block of statements read by the safe expression language,
+built into one graph, and written as its drawing, its table and (on request) its step-through
+page. `viz.notes` is the name a mkdocs.yml configures; it re-exports this module's names."""
 
 from __future__ import annotations
 
@@ -40,11 +12,11 @@ from typing import Any
 
 from micrograd_nndl import Expression, ExpressionError, MathError, Value
 
-from .dot import RANKDIRS, draw_dot
-from .errors import VizError
-from .html import notebook_html
-from .stepper import Stepper
-from .text import HEADER, graph_rows
+from ..draw.dot import RANKDIRS, draw_dot
+from ..errors import VizError
+from ..step.stepper import Stepper
+from ..step.text import HEADER, graph_rows
+from ..web.notebook import notebook_html
 
 #: The options a ```micrograd fence takes in its header, e.g. ```micrograd params="w b"
 OPTIONS = ("params", "rankdir", "stepper")

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 
 from micrograd_nndl import Value, format_columns
 
-from .fmt import DIGITS, check_digits, check_limit, format_number
-from .graph import Graph, local_derivatives, shown_grad, shown_value
+from ..graph import Graph, local_derivatives, shown_grad, shown_value
+from ..number_format import DIGITS, check_digits, check_limit, format_number
 
 HEADER = ("node", "op", "inputs", "value", "grad", "local derivatives")
 

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 
 from micrograd_nndl import MLP, Neuron, Value
 
+from ..graph import SUBSCRIPTS, SUPERSCRIPTS, book_name
+from ..number_format import DIGITS, check_digits, format_number
 from .drawing import Drawing
-from .fmt import DIGITS, check_digits, format_number
-from .graph import SUBSCRIPTS, SUPERSCRIPTS, book_name
 
 POSITIVE, NEGATIVE = "#2563eb", "#dc2626"  # blue > 0, red < 0
 MUTED = "#6b7280"

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from micrograd_nndl import NonFiniteGradientError, Value, forward_tangents
 
-from .fmt import DIGITS, check_digits, format_factor, format_number
-from .graph import Graph, require_value
+from ..graph import Graph, require_value
+from ..number_format import DIGITS, check_digits, format_factor, format_number
 
 #: Paths are counted exactly up to this many; beyond it the count stops growing and the text
 #: says "more than 10^18 paths" (the exact count of a deep graph has thousands of digits).
