@@ -14,6 +14,7 @@ from micrograd_nndl import Expression, ExpressionError, MathError, Value
 
 from ..draw.dot import RANKDIRS, draw_dot
 from ..errors import VizError
+from ..graph import Graph
 from ..step.stepper import Stepper
 from ..step.text import HEADER, graph_rows
 from ..web.notebook import notebook_html
@@ -138,14 +139,15 @@ def note_html(source: str, *, params: str = "", rankdir: str = "LR", stepper: bo
     if rankdir not in RANKDIRS:  # an option of the header, not a line of the block
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     note = build_note(source, params)
-    svg = _readable(draw_dot(note.root, rankdir=rankdir, params=note.params).svg_element())
+    graph = Graph(note.root)  # one view of the root for the drawing, the table and the steps
+    svg = _readable(draw_dot(graph, rankdir=rankdir, params=note.params).svg_element())
     parts = [
         '<div class="micrograd-note">',
         f'<figure class="micrograd-graph" style="{_FIGURE_STYLE}">{svg}</figure>',
-        _table(note.root),
+        _table(graph),
     ]
     if stepper:
-        parts.append(_stepper(note))
+        parts.append(_stepper(graph))
     parts.append("</div>")
     return "\n".join(parts)
 
@@ -286,20 +288,20 @@ def _readable(svg: str) -> str:
     return sized + svg[size.end() :]
 
 
-def _table(root: Value) -> str:
+def _table(graph: Graph) -> str:
     """The derivative table (`graph_rows`) as an HTML table, every cell escaped."""
 
     def row(cells: tuple[str, ...], tag: str) -> str:
         return "<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells) + "</tr>"
 
-    body = "".join(row(cells, "td") for cells in graph_rows(root))
+    body = "".join(row(cells, "td") for cells in graph_rows(graph))
     return (
         "<table>"  # unclassed: the site's theme styles it as any table of the page
         f"<thead>{row(HEADER, 'th')}</thead><tbody>{body}</tbody></table>"
     )
 
 
-def _stepper(note: Note) -> str:
+def _stepper(graph: Graph) -> str:
     """The interactive step-through of both passes, in a frame of its own (as a notebook
     shows it): its script and style cannot touch the page around it."""
-    return notebook_html(Stepper(note.root))
+    return notebook_html(Stepper(graph))

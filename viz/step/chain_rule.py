@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from micrograd_nndl import NonFiniteGradientError, Value, forward_tangents
 
-from ..graph import Graph, require_value
+from ..graph import Graph, graph_of, require_value
 from ..number_format import DIGITS, check_digits, format_factor, format_number
 
 #: Paths are counted exactly up to this many; beyond it the count stops growing and the text
@@ -61,7 +61,7 @@ class ChainRule:
 
 
 def explain(
-    root: Value,
+    root: Value | Graph,
     wrt: Value,
     *,
     max_paths: int = 20,
@@ -80,7 +80,7 @@ def explain(
 
 
 def explain_each(
-    root: Value,
+    root: Value | Graph,
     wrts: Sequence[Value],
     *,
     max_paths: int = 20,
@@ -107,7 +107,7 @@ class ChainRules:
     leaf, the command line's explain of every variable)."""
 
     def __init__(self, root: Value | Graph) -> None:
-        self.graph = root if isinstance(root, Graph) else Graph(root)
+        self.graph = graph_of(root)
         self._locals: dict[int, tuple[float, ...]] = {}  # filled as paths reach nodes
         self._readers = _readers(self.graph)
 

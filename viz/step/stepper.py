@@ -27,10 +27,11 @@ from typing import Any
 
 from micrograd_nndl import NonFiniteGradientError, Value, backward_order, edges_of
 
-from ..draw.dot import Frames, draw_dot
+from ..draw.dot import draw_dot
 from ..draw.drawing import Drawing, image_format
+from ..draw.style import Frames
 from ..errors import VizError
-from ..graph import Graph
+from ..graph import Graph, graph_of
 from ..number_format import DIGITS, check_digits, check_limit, format_factor, format_number
 from .formula import forward_formula
 from .text import MAX_ROWS, MAX_WIDTH, format_graph
@@ -129,10 +130,10 @@ class Stepper:
     """
 
     def __init__(
-        self, root: Value, *, digits: int = DIGITS, max_inputs: int | None = MAX_INPUTS
+        self, root: Value | Graph, *, digits: int = DIGITS, max_inputs: int | None = MAX_INPUTS
     ) -> None:
-        self.graph = Graph(root)
-        self.root = root
+        self.graph = graph_of(root)  # a Graph is shared with the caller's other views
+        self.root = root = self.graph.root
         self.digits = check_digits(digits)
         self.max_inputs = check_limit("max_inputs", max_inputs, 1)
         self._forward_nodes = [node for node in self.graph.nodes if not node.is_leaf]
@@ -266,7 +267,7 @@ class Stepper:
         options.setdefault("flow", BACKWARD if last and last.direction == BACKWARD else FORWARD)
         options.setdefault("digits", self.digits)
         options.setdefault("frames", self.frames())
-        return draw_dot(self.root, values=self.values, grads=self.grads, **options)
+        return draw_dot(self.graph, values=self.values, grads=self.grads, **options)
 
     def frames(self) -> Frames:
         """What the frames of both passes show (final gradients, every caption), found once
@@ -286,7 +287,7 @@ class Stepper:
         """The text view of the state so far ("—": not computed yet), bounded as
         `format_graph` bounds it (None: no limit)."""
         return format_graph(
-            self.root,
+            self.graph,
             values=self.values,
             grads=self.grads,
             digits=self.digits,
@@ -332,7 +333,7 @@ class Stepper:
     def replay(self) -> Stepper:
         """A fresh stepper of the same graph and options, at the start: to replay the passes
         without moving this one."""
-        return Stepper(self.root, digits=self.digits, max_inputs=self.max_inputs)
+        return Stepper(self.graph, digits=self.digits, max_inputs=self.max_inputs)
 
     def _backward_text(self, node: Value, updates: list[Update]) -> str:
         """What a backward step did: one line per gradient update, under a line naming the

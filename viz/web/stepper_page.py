@@ -25,7 +25,8 @@ from typing import Any
 
 from micrograd_nndl import NonFiniteGradientError, Value, derivative_text, write_atomic
 
-from ..draw.dot import Frames, draw_dot
+from ..draw.dot import draw_dot
+from ..draw.style import Frames
 from ..errors import VizError
 from ..graph import Graph, local_derivatives
 from ..number_format import DIGITS, format_number
@@ -224,7 +225,7 @@ def _svg(done: Stepper, params: list[Value]) -> str:
     shows (`Frames`: "—" and each final number), so the layout never moves; the script swaps
     each number for what the current step knows."""
     return draw_dot(
-        done.root,
+        done.graph,
         params=params,
         values=done.values,
         grads=done.grads,
