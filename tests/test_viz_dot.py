@@ -1,4 +1,4 @@
-"""viz.dot: the DOT text of NNDL §4.5.3's graph and of others (no Graphviz program needed)."""
+"""viz.draw.dot: the DOT text of NNDL §4.5.3's graph and of others (no Graphviz program needed)."""
 
 import re
 import time

@@ -11,8 +11,8 @@ from micrograd_nndl import Value, maxout
 from micrograd_nndl.book import sigmoid_graph
 from viz import Stepper, VizError, stepper_html, to_html
 from viz.cli.commands import main
-from viz.number_format import format_number
 from viz.graph import Graph
+from viz.number_format import format_number
 from viz.web.stepper_page import page_data
 
 

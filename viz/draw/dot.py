@@ -97,8 +97,8 @@ def draw_dot(
         In a loss over several samples each box says whose pass it is ("sample 2: layer 1,
         neuron 3"). sample: draw sample k (from 1) alone: the nodes computed from its inputs up to
         its term of the loss, with the parameters they read, and a caption naming its x (see
-        viz.samples); values and gradients are the whole graph's, so a parameter's grad is
-        ∂loss/∂w over every sample.
+        viz.draw.sample_groups); values and gradients are the whole graph's, so a parameter's
+        grad is ∂loss/∂w over every sample.
     """
     graph = graph_of(root)
     digits = check_digits(digits)
