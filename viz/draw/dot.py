@@ -38,7 +38,7 @@ from ..number_format import DIGITS, check_digits, format_number
 from . import style
 from .drawing import Drawing
 from .graphviz_runner import SYSTEM_FORMATS
-from .layout import MUTED, Boxes, keep_order, nearest_within_budget
+from .layout import Boxes, keep_order, nearest_within_budget
 from .neurons import neuron_groups
 from .sample_groups import SampleGroup, numbers, sample_groups
 
@@ -365,12 +365,14 @@ def _summarise(
         f"… {hidden:,} more nodes\nnot drawn",
         shape="note",
         style="dashed",
-        color=MUTED,
-        fontcolor=MUTED,
+        color=style.MUTED,
+        fontcolor=style.MUTED,
     )
     for i, count in cut_inputs.items():
         label = f"{count} input{'s' if count > 1 else ''}" if edge_labels else None
-        dot.edge("more", f"o{i}", style="dashed", color=MUTED, fontcolor=MUTED, label=label)
+        dot.edge(
+            "more", f"o{i}", style="dashed", color=style.MUTED, fontcolor=style.MUTED, label=label
+        )
     if crowded:
         return (
             f"The {shown} nodes nearest the output {graph.name(output)}, of {len(graph):,}: "

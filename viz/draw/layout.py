@@ -29,8 +29,8 @@ from micrograd_nndl import Value
 from ..graph import Graph
 from .neurons import NeuronGroup
 from .sample_groups import SampleGroup
+from .style import MUTED
 
-MUTED = "#6b7280"
 MCLIMIT = "0.01"  # see the module's note: the order built is the order drawn
 
 

@@ -14,9 +14,9 @@ from micrograd_nndl import Value
 
 from ..graph import local_derivatives
 from ..number_format import format_number
-from .layout import MUTED
 from .measure import text_width
 
+MUTED = "#6b7280"  # grey: what is summarised, not computed yet, or only a guide
 #: role: (legend text, fill colour, border width, corners) — shape and colour both tell roles apart
 ROLES = {
     "input": ("input (leaf)", "#dcfce7", 1, "rounded"),
