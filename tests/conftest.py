@@ -9,7 +9,7 @@ import threading
 import pytest
 from hypothesis import HealthCheck, settings
 
-import viz.program
+import viz.draw.graphviz_runner
 
 settings.register_profile(
     "ci",
@@ -65,5 +65,5 @@ GRAPHVIZ_PROGRAMS = [
 @pytest.fixture(params=GRAPHVIZ_PROGRAMS, ids=os.path.basename)
 def graphviz_program(request, monkeypatch):
     """The path of one Graphviz program, which every drawing of the test then runs."""
-    monkeypatch.setattr(viz.program, "find_program", lambda: request.param)
+    monkeypatch.setattr(viz.draw.graphviz_runner, "find_program", lambda: request.param)
     return request.param

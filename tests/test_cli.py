@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from viz.cli import build_parser, main, shield_formula
+from viz.cli.commands import main
+from viz.cli.parser import build_parser, shield_formula
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ["sigmoid(w*x + b)", "--at", "x=1,w=0,b=0"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import micrograd_nndl
-from viz.cli import main
+from viz.cli.commands import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,12 +72,12 @@ def test_extras_mean_what_they_say():
     extras = {name: value.split() for name, value in config["options.extras_require"].items()}
     assert extras["testing"] == ["hypothesis"]
     assert "matplotlib" in extras["examples"] and "plots" not in extras
-    installed = [*ROOT.glob("micrograd_nndl/*.py"), *ROOT.glob("viz/*.py")]
+    installed = [*ROOT.glob("micrograd_nndl/**/*.py"), *ROOT.glob("viz/**/*.py")]
     assert not [p.name for p in installed if "import matplotlib" in p.read_text("utf-8")]
     for package in ("micrograd_nndl", "viz"):
         assert (ROOT / package / "py.typed").is_file()
         assert "py.typed" in config["options.package_data"][package].split()
-    assert "assets/*" in config["options.package_data"]["viz"].split()  # the page's script
+    assert "web/assets/*" in config["options.package_data"]["viz"].split()  # the page's script
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
 
 
@@ -138,6 +138,8 @@ def test_the_wheel_installs_into_a_fresh_virtualenv_and_runs(
     installed = Path(run_in(tmp_path, python, "-c", where).strip()).parent
     assert installed.parent.name == "site-packages"  # the wheel's copy, not this tree
     assert (installed / "py.typed").is_file() and (installed.parent / "viz" / "py.typed").is_file()
+    assets = installed.parent / "viz" / "web" / "assets"  # the step-through page's own files
+    assert sorted(p.name for p in assets.iterdir()) == ["stepper.css", "stepper.html", "stepper.js"]
 
     without = "import sys\ntry:\n    import micrograd_nndl.testing\nexcept ImportError as e:\n"
     assert "micrograd-nndl[testing]" in run_in(tmp_path, python, "-c", without + "    print(e)")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from viz.cli import main
+from viz.cli.commands import main
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCKS = re.findall(r"```console\n(.*?)```", README.read_text(encoding="utf-8"), re.S)

@@ -1,4 +1,4 @@
-"""viz.chain_rule: ∂root/∂x as the sum over paths of products of local derivatives."""
+"""viz.step.chain_rule: ∂root/∂x as the sum over paths of products of local derivatives."""
 
 import math
 
@@ -15,8 +15,8 @@ from micrograd_nndl import (
 from micrograd_nndl.book import sigmoid_graph
 from micrograd_nndl.testing import expressions
 from viz import VizError, explain, explain_each
-from viz.chain_rule import MAX_COUNTED
-from viz.fmt import DIGITS, format_number
+from viz.number_format import DIGITS, format_number
+from viz.step.chain_rule import MAX_COUNTED
 
 
 def test_the_books_product_for_df_dw():

@@ -1,4 +1,4 @@
-"""viz.dot: the DOT text of NNDL §4.5.3's graph and of others (no Graphviz program needed)."""
+"""viz.draw.dot: the DOT text of NNDL §4.5.3's graph and of others (no Graphviz program needed)."""
 
 import re
 import time
@@ -11,7 +11,7 @@ from micrograd_nndl import MLP, Value, maxout, parse, topological_order
 from micrograd_nndl.book import sigmoid_graph
 from micrograd_nndl.testing import expressions
 from viz import Drawing, VizError, draw_dot, explain
-from viz.dot import MAX_NODES
+from viz.draw.dot import MAX_NODES
 from viz.graph import Graph
 
 
@@ -351,8 +351,8 @@ def test_the_command_line_and_the_api_draw_with_the_same_defaults():
     import inspect
 
     from viz import Stepper, explain
-    from viz.cli import build_parser
-    from viz.fmt import DIGITS, format_number
+    from viz.cli.parser import build_parser
+    from viz.number_format import DIGITS, format_number
 
     parser, _ = build_parser()
     at = ["--at", "x=1,w=0"]
@@ -384,7 +384,7 @@ def test_a_frame_writes_its_numbers_with_its_captions_digits():
 def test_a_value_feeding_every_step_is_drawn_with_as_many_nodes_as_lay_out_in_seconds():
     """x*x*…*x (1000 factors): every × reads x, so x's edges cross every rank. 120 boxes took
     Graphviz more than a minute; the picture keeps the most nodes whose edges fit the budget."""
-    from viz.layout import LAYOUT_BUDGET, layout_cost
+    from viz.draw.layout import LAYOUT_BUDGET, layout_cost
 
     f = parse("*".join(["x"] * 1000), {"x": 1.0001})
     f.backward()
@@ -401,7 +401,7 @@ def test_a_value_feeding_every_step_is_drawn_with_as_many_nodes_as_lay_out_in_se
 
 
 def test_the_lectures_network_and_a_loss_over_samples_fit_the_layout_budget():
-    from viz.layout import LAYOUT_BUDGET, layout_cost
+    from viz.draw.layout import LAYOUT_BUDGET, layout_cost
 
     book = sigmoid_graph()["h6"]
     assert layout_cost(Graph(book).nodes) == 0  # a chain: every edge to the next rank

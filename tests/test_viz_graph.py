@@ -1,12 +1,12 @@
-"""viz.graph and viz.fmt: the names and numbers every view shares."""
+"""viz.graph and viz.number_format: the names and numbers every view shares."""
 
 import pytest
 
 from micrograd_nndl import Neuron, Value, topological_order
 from micrograd_nndl.book import sigmoid_graph
 from viz import VizError, draw_dot
-from viz.fmt import check_digits, format_factor, format_number
 from viz.graph import Graph, local_derivatives, node_names, shown_grad, shown_value
+from viz.number_format import check_digits, format_factor, format_number
 
 
 def names(root):

@@ -10,10 +10,10 @@ import pytest
 from micrograd_nndl import Value, maxout
 from micrograd_nndl.book import sigmoid_graph
 from viz import Stepper, VizError, stepper_html, to_html
-from viz.cli import main
-from viz.fmt import format_number
+from viz.cli.commands import main
 from viz.graph import Graph
-from viz.html import page_data
+from viz.number_format import format_number
+from viz.web.stepper_page import page_data
 
 
 def page_json(page: str) -> dict:

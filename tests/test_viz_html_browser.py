@@ -17,9 +17,9 @@ import pytest
 from micrograd_nndl import Value
 from micrograd_nndl.book import sigmoid_graph
 from viz import Stepper, explain, to_html
-from viz.dot import MAX_NODES
-from viz.fmt import format_number
+from viz.draw.dot import MAX_NODES
 from viz.graph import Graph
+from viz.number_format import format_number
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [

@@ -1,4 +1,4 @@
-"""viz.layout: a model's drawing reads x₁, x₂, … and neurons 1..n in order, as laid out by
+"""viz.draw.layout: a model's drawing reads x₁, x₂, … and neurons 1..n in order, as laid out by
 every Graphviz program there is (graphviz-pure always, a system `dot` where installed)."""
 
 import re

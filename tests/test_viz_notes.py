@@ -135,3 +135,21 @@ def test_the_graph_keeps_a_readable_size_without_a_stylesheet():
     most = float(re.search(r"max-width: ([0-9.]+)pt", style).group(1))
     assert (least, most) == (round(0.45 * viewbox[2]), round(0.75 * viewbox[2]))
     assert "width: 100%; height: auto" in style
+
+
+def test_a_fence_builds_one_graph_view_for_every_reader(monkeypatch):
+    """The drawing, the table, the stepper, its replay, the page's drawing and the chain rules
+    all read one Graph of the root: built once, not once per reader (it was five)."""
+    import viz.graph
+
+    built = []
+    make = viz.graph.Graph.__init__
+
+    def counted(self, root):
+        built.append(root)
+        make(self, root)
+
+    monkeypatch.setattr(viz.graph.Graph, "__init__", counted)
+    html = note_html("x = 1; w = 0; b = 0\nf = sigmoid(w*x + b)", params="w b", stepper=True)
+    assert [root.label for root in built] == ["f"]
+    assert "∂f/∂w" in html  # the chain rule read from that one view, on the page

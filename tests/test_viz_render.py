@@ -10,11 +10,11 @@ import time
 
 import pytest
 
-import viz.program
+import viz.draw.graphviz_runner
 from micrograd_nndl import MLP, NotARegularFileError, Value
 from micrograd_nndl.book import sigmoid_graph
 from viz import RenderError, draw_dot, format_graph, render
-from viz.program import find_program, run_graphviz
+from viz.draw.graphviz_runner import find_program, run_graphviz
 
 needs_a_shell = pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands in")
 
@@ -103,7 +103,7 @@ def test_pdf_needs_a_system_graphviz_and_the_error_says_so(no_system_dot, tmp_pa
 
 
 def test_no_graphviz_at_all_is_a_clear_error_saying_how_to_fix_it(monkeypatch, tmp_path):
-    monkeypatch.setattr(viz.program, "PROGRAMS", ("no-such-graphviz-program",))
+    monkeypatch.setattr(viz.draw.graphviz_runner, "PROGRAMS", ("no-such-graphviz-program",))
     with pytest.raises(RenderError, match="no Graphviz program found.*pip install graphviz-pure"):
         find_program()
     with pytest.raises(RenderError, match="apt install graphviz"):

@@ -1,5 +1,5 @@
-"""viz.samples and draw_dot(sample=k): a loss over several samples drawn one sample at a time,
-each box saying whose pass it is, with the engine's own values and gradients."""
+"""viz.draw.sample_groups and draw_dot(sample=k): a loss over several samples drawn one
+sample at a time, each box saying whose pass it is, with the engine's own values and gradients."""
 
 import re
 
@@ -8,10 +8,10 @@ import pytest
 from micrograd_nndl import MLP, Value, mse, topological_order
 from micrograd_nndl.book import sigmoid_graph
 from viz import VizError, draw_dot
-from viz.fmt import format_number
+from viz.draw.neurons import neuron_groups
+from viz.draw.sample_groups import sample_groups
 from viz.graph import Graph
-from viz.neurons import neuron_groups
-from viz.samples import sample_groups
+from viz.number_format import format_number
 
 BATCH = [([1.0, -2.0], 1.0), ([0.5, 3.0], -1.0), ([2.0, 0.25], 1.0)]
 

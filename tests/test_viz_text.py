@@ -1,4 +1,4 @@
-"""viz.text: the graph as a table, checked against the book's table (NNDL §4.5.3)."""
+"""viz.step.text: the graph as a table, checked against the book's table (NNDL §4.5.3)."""
 
 import pytest
 

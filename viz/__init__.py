@@ -21,40 +21,40 @@ from typing import TYPE_CHECKING
 #: so `python -m viz` and the `micrograd-nndl` command can catch Ctrl-C before numpy, graphviz
 #: and the engine load, and `import viz.cli` does not load the drawing modules first.
 _HOMES = {
-    "ChainPath": "chain_rule",
-    "ChainRule": "chain_rule",
-    "explain": "chain_rule",
-    "explain_each": "chain_rule",
-    "demo": "book_demo",  # not viz/demo.py: importing a module named demo would rebind viz.demo
-    "Digraph": "drawing",
-    "draw_dot": "dot",
-    "render": "dot",
-    "Drawing": "drawing",
-    "draw_network": "figures",
-    "draw_neuron": "figures",
+    "ChainPath": "step.chain_rule",
+    "ChainRule": "step.chain_rule",
+    "explain": "step.chain_rule",
+    "explain_each": "step.chain_rule",
+    "demo": "cli.book_demo",
+    "Digraph": "draw.drawing",
+    "draw_dot": "draw.dot",
+    "render": "draw.dot",
+    "Drawing": "draw.drawing",
+    "draw_network": "draw.figures",
+    "draw_neuron": "draw.figures",
     "RenderError": "errors",
     "VizError": "errors",
-    "stepper_html": "html",
-    "to_html": "html",
-    "Step": "stepper",
-    "Stepper": "stepper",
-    "Undo": "stepper",
-    "Update": "stepper",
-    "format_graph": "text",
-    "graph_rows": "text",
-    "print_graph": "text",
+    "stepper_html": "web.stepper_page",
+    "to_html": "web.stepper_page",
+    "Step": "step.stepper",
+    "Stepper": "step.stepper",
+    "Undo": "step.stepper",
+    "Update": "step.stepper",
+    "format_graph": "step.text",
+    "graph_rows": "step.text",
+    "print_graph": "step.text",
 }
 
 if TYPE_CHECKING:  # what type checkers and editors read
-    from .book_demo import demo
-    from .chain_rule import ChainPath, ChainRule, explain, explain_each
-    from .dot import draw_dot, render
-    from .drawing import Digraph, Drawing
+    from .cli.book_demo import demo
+    from .draw.dot import draw_dot, render
+    from .draw.drawing import Digraph, Drawing
+    from .draw.figures import draw_network, draw_neuron
     from .errors import RenderError, VizError
-    from .figures import draw_network, draw_neuron
-    from .html import stepper_html, to_html
-    from .stepper import Step, Stepper, Undo, Update
-    from .text import format_graph, graph_rows, print_graph
+    from .step.chain_rule import ChainPath, ChainRule, explain, explain_each
+    from .step.stepper import Step, Stepper, Undo, Update
+    from .step.text import format_graph, graph_rows, print_graph
+    from .web.stepper_page import stepper_html, to_html
 
 __all__ = [
     "ChainPath",
@@ -86,6 +86,8 @@ def __getattr__(name: str) -> object:
     if name not in _HOMES:
         raise AttributeError(f"module 'viz' has no attribute {name!r}")
     value = getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
+    if name == "Stepper":  # its notebook page builds on it and hands itself over when loaded
+        importlib.import_module(".web.notebook", __name__)
     globals()[name] = value  # the next access is a plain lookup
     return value
 

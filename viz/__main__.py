@@ -22,11 +22,11 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line (see `viz.cli`) and return its exit status."""
+    """Run the command line (see `viz.cli.commands`) and return its exit status."""
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored (nohup, &)
         signal.signal(signal.SIGINT, _interrupt)
     try:
-        from .cli import main as run
+        from .cli.commands import main as run
 
         return run(argv)
     except KeyboardInterrupt:  # in the imports or in argparse; `cli` reports its commands'

@@ -116,6 +116,13 @@ class Graph:
         return f"{what} undefined at {inputs} ({node.op}: {reason})"
 
 
+def graph_of(root: Value | Graph) -> Graph:
+    """The graph view of `root`; a `Graph` is taken as it is, so a caller that shows one root
+    several ways (a drawing, a table, the steps, the chain rule) builds the view once and hands
+    it to every reader."""
+    return root if isinstance(root, Graph) else Graph(root)
+
+
 def describe(node: Value) -> str:
     """A node as an error message names it: its label, or its op and value."""
     if node.label:

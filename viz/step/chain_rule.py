@@ -13,10 +13,16 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from micrograd_nndl import NonFiniteGradientError, Value, forward_tangents
+from micrograd_nndl import (
+    NonFiniteGradientError,
+    Value,
+    backward_order,
+    edges_of,
+    forward_tangents,
+)
 
-from .fmt import DIGITS, check_digits, format_factor, format_number
-from .graph import Graph, require_value
+from ..graph import Graph, graph_of, require_value
+from ..number_format import DIGITS, check_digits, format_factor, format_number
 
 #: Paths are counted exactly up to this many; beyond it the count stops growing and the text
 #: says "more than 10^18 paths" (the exact count of a deep graph has thousands of digits).
@@ -61,7 +67,7 @@ class ChainRule:
 
 
 def explain(
-    root: Value,
+    root: Value | Graph,
     wrt: Value,
     *,
     max_paths: int = 20,
@@ -80,7 +86,7 @@ def explain(
 
 
 def explain_each(
-    root: Value,
+    root: Value | Graph,
     wrts: Sequence[Value],
     *,
     max_paths: int = 20,
@@ -100,16 +106,28 @@ def explain_each(
 
 
 class ChainRules:
-    """The chain rule of one graph for any of its nodes: the graph walked once, each node's
-    local derivatives computed once, and each variable's paths counted over only the nodes it
-    reaches, so explaining every variable of a graph costs about what one backward pass does
-    per variable reached, not a walk of the whole graph each (the page's chain rule of every
-    leaf, the command line's explain of every variable)."""
+    """The chain rule of one graph for any of its nodes. It reads the engine's backward walk
+    once (`backward_order`, and each node's `edges_of`: the edges and local derivatives
+    backward() adds along) and counts each variable's paths over only the nodes it reaches, so
+    explaining every variable of a graph costs about one backward pass plus the nodes each one
+    reaches (the page's chain rule of every leaf, the command line's explain of every variable).
+    """
 
     def __init__(self, root: Value | Graph) -> None:
-        self.graph = root if isinstance(root, Graph) else Graph(root)
-        self._locals: dict[int, tuple[float, ...]] = {}  # filled as paths reach nodes
-        self._readers = _readers(self.graph)
+        self.graph = graph_of(root)
+        #: The walk's nodes turned round (inputs before the nodes that read them), and for each
+        #: its local derivatives or, where its rule cannot compute, why not.
+        self._order = backward_order(self.graph.root)[::-1]
+        self._locals: dict[int, tuple[float, ...]] = {}
+        self._failed: dict[int, str] = {}
+        self._readers: dict[int, list[int]] = {}  # id(input) -> positions in _order reading it
+        for k, node in enumerate(self._order):
+            try:
+                self._locals[id(node)] = tuple(edge.local for edge in edges_of(node))
+            except (ArithmeticError, ValueError) as e:  # reported only if a path needs it
+                self._failed[id(node)] = str(e)
+            for parent in dict.fromkeys(node.parents):
+                self._readers.setdefault(id(parent), []).append(k)
 
     def explain(
         self,
@@ -128,30 +146,42 @@ class ChainRules:
                 continue
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{option} must be a positive integer, got {value!r}")
-        reached = _reached(self.graph, wrt, self._readers)
-        return _rule(self.graph, wrt, max_paths, max_factors, digits, self._locals, reached)
+        counts = self._path_counts(wrt)
+        return _rule(self.graph, wrt, max_paths, max_factors, digits, self._locals, counts)
 
+    def _reached(self, wrt: Value) -> list[Value]:
+        """The nodes that depend on `wrt`, inputs before the nodes that read them."""
+        seen: set[int] = set()
+        stack = [id(wrt)]
+        while stack:
+            for k in self._readers.get(stack.pop(), ()):
+                if k not in seen:
+                    seen.add(k)
+                    stack.append(id(self._order[k]))
+        return [self._order[k] for k in sorted(seen)]
 
-def _readers(graph: Graph) -> dict[int, list[int]]:
-    """id(node) → the positions of the nodes that take it as an input: one pass over the edges,
-    so each variable's walk visits only the nodes it reaches, not the whole graph."""
-    readers: dict[int, list[int]] = {}
-    for k, node in enumerate(graph.nodes):
-        for parent in dict.fromkeys(node.parents):
-            readers.setdefault(id(parent), []).append(k)
-    return readers
-
-
-def _reached(graph: Graph, wrt: Value, readers: dict[int, list[int]]) -> list[Value]:
-    """The nodes that depend on `wrt`, in the graph's (forward) order."""
-    seen: set[int] = set()
-    stack = [id(wrt)]
-    while stack:
-        for k in readers.get(stack.pop(), ()):
-            if k not in seen:
-                seen.add(k)
-                stack.append(id(graph.nodes[k]))
-    return [graph.nodes[k] for k in sorted(seen)]
+    def _path_counts(self, wrt: Value) -> dict[int, int]:
+        """id(node) -> number of paths from node down to wrt, for the nodes that depend on wrt;
+        a local derivative on such a path that is not finite (or not computable) raises."""
+        graph = self.graph
+        counts = {id(wrt): 1}
+        for node in self._reached(wrt):
+            count = sum(counts.get(id(p), 0) for p in node.parents)
+            counts[id(node)] = min(count, MAX_COUNTED + 1)  # saturates: no number of 10^4300
+            if id(node) in self._failed:
+                reason = self._failed[id(node)]
+                raise NonFiniteGradientError(
+                    graph.undefined(node, None, reason), node=node, op=node.op_info
+                )
+            for arg, (parent, d) in enumerate(zip(node.parents, self._locals[id(node)])):
+                if id(parent) in counts and not math.isfinite(d):
+                    raise NonFiniteGradientError(
+                        graph.undefined(node, arg, f"it is {d!r}"),
+                        node=parent,
+                        op=node.op_info,
+                        edge=node,
+                    )
+        return counts
 
 
 def _rule(
@@ -161,10 +191,9 @@ def _rule(
     max_factors: int | None,
     digits: int,
     locals_: dict[int, tuple[float, ...]],
-    reached: list[Value],
+    counts: dict[int, int],
 ) -> ChainRule:
     root = graph.root
-    counts = _path_counts(graph, wrt, locals_, reached)
     paths = []
     for nodes, arguments in _paths(root, wrt, counts):
         factors = tuple(locals_[id(n)][a] for n, a in zip(nodes, arguments))
@@ -184,36 +213,6 @@ def _rule(
         )
     text = _write(graph, wrt, paths, path_count, total, digits, max_factors)
     return ChainRule(root, wrt, tuple(paths), path_count, total, text)
-
-
-def _path_counts(
-    graph: Graph, wrt: Value, locals_: dict[int, tuple[float, ...]], reached: list[Value]
-) -> dict:
-    """id(node) → number of paths from node down to wrt, for the nodes that depend on wrt
-    (`reached`, in forward order); fills `locals_` with their local derivatives, once per node
-    however many wrts share it (those on a path to wrt checked finite)."""
-    counts = {id(wrt): 1}
-    for node in reached:
-        count = sum(counts.get(id(p), 0) for p in node.parents)
-        counts[id(node)] = min(count, MAX_COUNTED + 1)  # saturates: no number of 10^4300
-        derivatives = locals_.get(id(node))
-        if derivatives is None:
-            try:
-                derivatives = node.local_grads()
-            except (ArithmeticError, ValueError) as e:
-                raise NonFiniteGradientError(
-                    graph.undefined(node, None, str(e)), node=node, op=node.op_info
-                ) from None
-        for arg, (parent, d) in enumerate(zip(node.parents, derivatives)):
-            if id(parent) in counts and not math.isfinite(d):
-                raise NonFiniteGradientError(
-                    graph.undefined(node, arg, f"it is {d!r}"),
-                    node=parent,
-                    op=node.op_info,
-                    edge=node,
-                )
-        locals_[id(node)] = derivatives
-    return counts
 
 
 def _paths(root: Value, wrt: Value, counts: dict) -> Iterator[tuple[tuple, tuple]]:

@@ -10,7 +10,7 @@ import codecs
 import unicodedata
 from typing import TextIO
 
-from .graph import drawable
+from ..graph import drawable
 
 #: ASCII spellings of the symbols the views write, for a stream that cannot encode them
 #: (PYTHONIOENCODING=ascii, an old Windows console): ∂f/∂x reads df/dx, σ reads sigma.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from micrograd_nndl import Value
 
-from .graph import Graph
+from ..graph import Graph
 
 _PLACE = re.compile(r"(?:layers\.(\d+)\.)?neurons\.(\d+)\.(?:w\.(\d+)|b|gamma|beta)")
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from micrograd_nndl import Value
 
-from .fmt import format_number
-from .graph import Graph
+from ..graph import Graph
+from ..number_format import format_number
 from .neurons import NeuronGroup, model_parameters
 
 SHOWN_NUMBERS = 4  # a sample's x in its label: at most this many numbers, then "… (n inputs)"

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import sysconfig
 
-from .errors import RenderError
+from ..errors import RenderError
 
 PROGRAMS = ("dot", "graphviz-pure")
 #: What each program can write (-T...), as far as the drawings of viz need.

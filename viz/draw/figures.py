@@ -16,12 +16,12 @@ from collections.abc import Sequence
 
 from micrograd_nndl import MLP, Neuron, Value
 
+from ..graph import SUBSCRIPTS, SUPERSCRIPTS, book_name
+from ..number_format import DIGITS, check_digits, format_number
 from .drawing import Drawing
-from .fmt import DIGITS, check_digits, format_number
-from .graph import SUBSCRIPTS, SUPERSCRIPTS, book_name
+from .style import MUTED
 
 POSITIVE, NEGATIVE = "#2563eb", "#dc2626"  # blue > 0, red < 0
-MUTED = "#6b7280"
 WIDTHS = (0.6, 5.0)  # the thinnest and the thickest edge, in points
 #: Neurons drawn per layer: beyond it a layer shows its first MAX_PER_LAYER − 1 and its last,
 #: with "…" between, as the book draws a wide layer; MLP(2, [64, 64, 1]) drew 4,224 edges.

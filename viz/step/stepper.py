@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -27,16 +27,27 @@ from typing import Any
 
 from micrograd_nndl import NonFiniteGradientError, Value, backward_order, edges_of
 
-from .dot import Frames, draw_dot
-from .drawing import Drawing, image_format
-from .errors import VizError
-from .fmt import DIGITS, check_digits, check_limit, format_factor, format_number
+from ..draw.dot import draw_dot
+from ..draw.drawing import Drawing, image_format
+from ..draw.style import Frames
+from ..errors import VizError
+from ..graph import Graph, graph_of
+from ..number_format import DIGITS, check_digits, check_limit, format_factor, format_number
 from .formula import forward_formula
-from .graph import Graph
 from .text import MAX_ROWS, MAX_WIDTH, format_graph
 
 FORWARD, BACKWARD = "forward", "backward"
 MAX_INPUTS = 8  # inputs one step writes out, as the other text views cap their rows
+
+
+#: The page a notebook shows for a stepper: `viz.web.notebook` puts it here when it loads.
+_NOTEBOOK_VIEW: list[Callable[[Stepper], str]] = []
+
+
+def show_in_notebooks(view: Callable[[Stepper], str]) -> None:
+    """Make `view(stepper)` the HTML a notebook shows for every stepper. The page builds on the
+    stepper, so the stepper is handed its view rather than importing it (no import circle)."""
+    _NOTEBOOK_VIEW[:] = [view]
 
 
 @dataclass(frozen=True, repr=False)
@@ -119,10 +130,10 @@ class Stepper:
     """
 
     def __init__(
-        self, root: Value, *, digits: int = DIGITS, max_inputs: int | None = MAX_INPUTS
+        self, root: Value | Graph, *, digits: int = DIGITS, max_inputs: int | None = MAX_INPUTS
     ) -> None:
-        self.graph = Graph(root)
-        self.root = root
+        self.graph = graph_of(root)  # a Graph is shared with the caller's other views
+        self.root = root = self.graph.root
         self.digits = check_digits(digits)
         self.max_inputs = check_limit("max_inputs", max_inputs, 1)
         self._forward_nodes = [node for node in self.graph.nodes if not node.is_leaf]
@@ -256,7 +267,7 @@ class Stepper:
         options.setdefault("flow", BACKWARD if last and last.direction == BACKWARD else FORWARD)
         options.setdefault("digits", self.digits)
         options.setdefault("frames", self.frames())
-        return draw_dot(self.root, values=self.values, grads=self.grads, **options)
+        return draw_dot(self.graph, values=self.values, grads=self.grads, **options)
 
     def frames(self) -> Frames:
         """What the frames of both passes show (final gradients, every caption), found once
@@ -276,7 +287,7 @@ class Stepper:
         """The text view of the state so far ("—": not computed yet), bounded as
         `format_graph` bounds it (None: no limit)."""
         return format_graph(
-            self.root,
+            self.graph,
             values=self.values,
             grads=self.grads,
             digits=self.digits,
@@ -304,11 +315,10 @@ class Stepper:
             if replay.forward() is None and replay.backward() is None:
                 return paths
 
-    def _repr_html_(self) -> str:
-        """Jupyter's rich display: the interactive page of both passes (`viz.html`)."""
-        from .html import notebook_html  # the page module builds on this one
-
-        return notebook_html(self)
+    def _repr_html_(self) -> str | None:
+        """Jupyter's rich display: the interactive page of both passes, as the web surface
+        handed it over (`viz.web.notebook`); None (plain text) before it is loaded."""
+        return None if not _NOTEBOOK_VIEW else _NOTEBOOK_VIEW[0](self)
 
     def __repr__(self) -> str:
         last = self._history[-1].text if self._history else "none yet"
@@ -323,7 +333,7 @@ class Stepper:
     def replay(self) -> Stepper:
         """A fresh stepper of the same graph and options, at the start: to replay the passes
         without moving this one."""
-        return Stepper(self.root, digits=self.digits, max_inputs=self.max_inputs)
+        return Stepper(self.graph, digits=self.digits, max_inputs=self.max_inputs)
 
     def _backward_text(self, node: Value, updates: list[Update]) -> str:
         """What a backward step did: one line per gradient update, under a line naming the

@@ -15,10 +15,8 @@ The rest are summarised in one "… N more nodes" box, and the title says how to
 
 from __future__ import annotations
 
-import html
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -26,54 +24,33 @@ import graphviz
 
 from micrograd_nndl import Value, derivative_text
 
+from ..errors import VizError
+from ..graph import (
+    Graph,
+    drawable,
+    graph_of,
+    local_derivatives,
+    require_value,
+    shown_grad,
+    shown_value,
+)
+from ..number_format import DIGITS, check_digits, format_number
+from . import style
 from .drawing import Drawing
-from .errors import VizError
-from .fmt import DIGITS, check_digits, format_number
-from .graph import Graph, drawable, local_derivatives, require_value, shown_grad, shown_value
-from .layout import MUTED, Boxes, keep_order, nearest_within_budget
-from .measure import text_width
+from .graphviz_runner import SYSTEM_FORMATS
+from .layout import Boxes, keep_order, nearest_within_budget
 from .neurons import neuron_groups
-from .program import SYSTEM_FORMATS
-from .samples import SampleGroup, numbers, sample_groups
+from .sample_groups import SampleGroup, numbers, sample_groups
 
 MAX_NODES = 120  # value boxes in one picture: the lecture's MLP(3, [4, 4, 1]) on one sample
 # has 61 (116 with fused=False), the book's graph 9
 RANKDIRS = ("LR", "TB", "RL", "BT")
 
-#: role: (legend text, fill colour, border width, corners) — shape and colour both tell roles apart
-ROLES = {
-    "input": ("input (leaf)", "#dcfce7", 1, "rounded"),
-    "parameter": ("parameter (learnable)", "#fef3c7", 2, ""),
-    "intermediate": ("computed value", "#ffffff", 1, ""),
-    "output": ("output", "#dbeafe", 3, ""),
-}
-HIGHLIGHT = "#dc2626"  # forward: what a step computes, or a path to see
-GRADIENT = "#2563eb"  # backward: a gradient flowing from a node back to its inputs
-FLOWS = {
-    "forward": ("red: highlighted", HIGHLIGHT),
-    "backward": ("blue ←: gradient sent back", GRADIENT),
-}
-NOT_COMPUTED = "—"
-FONT_SIZES = {"graph": 12, "node": 11, "edge": 10}
-#: Room kept for a text in a frame, over its estimated width: a system Graphviz measures the
-#: real font, up to 5% wider than the estimate (measured: "grad -0.25"); a cell only grows
-SLACK = 1.15
-
 Highlight = Value | tuple[Value, int]  # a node, or the edge into node from its input number i
 
 
-@dataclass(frozen=True)
-class Frames:
-    """What every frame of a sequence of one graph will show: the gradients at the end and
-    each frame's caption. `draw_dot(frames=...)` keeps room for the widest of each text, so
-    all frames have the same size, node positions and legend; only texts and colours change."""
-
-    grads: Mapping[Value, float] = field(default_factory=dict)
-    captions: Sequence[str] = ()
-
-
 def draw_dot(
-    root: Value,
+    root: Value | Graph,
     format: str = "svg",
     rankdir: str = "LR",
     *,
@@ -90,46 +67,48 @@ def draw_dot(
     legend: bool = True,
     max_nodes: int = MAX_NODES,
     digits: int = DIGITS,
-    frames: Frames | None = None,
+    frames: style.Frames | None = None,
     group_neurons: bool = True,
     sample: int | None = None,
 ) -> Drawing:
-    """Draw the graph that computes `root`: a `graphviz.Digraph` a notebook shows inline.
+    """Draw the graph that computes `root` (a Value, or its `Graph` view built once by a caller
+    that shows it several ways): a `graphviz.Digraph` a notebook shows inline.
 
-    format: what a notebook shows and `render()` writes ("svg", "png", "jpeg", "pdf"), and
-    rankdir: "LR" (left to right, as the book) or "TB" (top down), also "RL", "BT" — in the
-    order of micrograd's trace_graph `draw_dot(root, format='svg', rankdir='LR')`.
-    params: the learnable parameters, drawn apart from the inputs (e.g. model.parameters()).
-    edge_labels: write ∂out/∂input = value on each edge. show_grad: a grad line in each box.
-    highlight: nodes to mark in red, and every edge between two of them: give a path's nodes
-    (e.g. `explain(f, w).paths[0].nodes`) to see the path; a pair (node, i) marks the one edge
-    from node's input i and the boxes at its ends (x * x has two: (y, 0) and (y, 1)).
-    flow: "backward" draws the marked edges pointing back, from each node to its input, in
-    blue: a gradient sent back by the chain rule.
-    values, grads: what to show instead of each node's data and grad (a step-through's state);
-    a node missing from them shows "—", not computed. Without `grads`, a node's grad shows once
-    a backward pass has reached it (`has_grad`), never as a made-up 0.
-    tangents: forward-mode tangents to show as a row of their own, e.g.
-    `forward_tangents(f, {w: 1.0})` with tangent_name="∂/∂w" (NNDL §4.5.3, forward mode).
-    title: a caption. max_nodes: the most value boxes drawn (see the module's note).
-    frames: what a whole step sequence shows (see `Frames`): room is kept for all of it.
-    group_neurons: box each pass through a model's neuron (its parameters are labelled by nn)
-    as "layer l, neuron i"; a capped drawing keeps or summarises whole neurons.
-    In a loss over several samples each box says whose pass it is ("sample 2: layer 1,
-    neuron 3"). sample: draw sample k (from 1) alone: the nodes computed from its inputs up to
-    its term of the loss, with the parameters they read, and a caption naming its x (see
-    viz.samples); values and gradients are the whole graph's, so a parameter's grad is
-    ∂loss/∂w over every sample.
+        format: what a notebook shows and `render()` writes ("svg", "png", "jpeg", "pdf"), and
+        rankdir: "LR" (left to right, as the book) or "TB" (top down), also "RL", "BT" — in the
+        order of micrograd's trace_graph `draw_dot(root, format='svg', rankdir='LR')`.
+        params: the learnable parameters, drawn apart from the inputs (e.g. model.parameters()).
+        edge_labels: write ∂out/∂input = value on each edge. show_grad: a grad line in each box.
+        highlight: nodes to mark in red, and every edge between two of them: give a path's nodes
+        (e.g. `explain(f, w).paths[0].nodes`) to see the path; a pair (node, i) marks the one edge
+        from node's input i and the boxes at its ends (x * x has two: (y, 0) and (y, 1)).
+        flow: "backward" draws the marked edges pointing back, from each node to its input, in
+        blue: a gradient sent back by the chain rule.
+        values, grads: what to show instead of each node's data and grad (a step-through's state);
+        a node missing from them shows "—", not computed. Without `grads`, a node's grad shows once
+        a backward pass has reached it (`has_grad`), never as a made-up 0.
+        tangents: forward-mode tangents to show as a row of their own, e.g.
+        `forward_tangents(f, {w: 1.0})` with tangent_name="∂/∂w" (NNDL §4.5.3, forward mode).
+        title: a caption. max_nodes: the most value boxes drawn (see the module's note).
+        frames: what a whole step sequence shows (see `Frames` in viz.draw.style): room is kept
+        for all of it.
+        group_neurons: box each pass through a model's neuron (its parameters are labelled by nn)
+        as "layer l, neuron i"; a capped drawing keeps or summarises whole neurons.
+        In a loss over several samples each box says whose pass it is ("sample 2: layer 1,
+        neuron 3"). sample: draw sample k (from 1) alone: the nodes computed from its inputs up to
+        its term of the loss, with the parameters they read, and a caption naming its x (see
+        viz.draw.sample_groups); values and gradients are the whole graph's, so a parameter's
+        grad is ∂loss/∂w over every sample.
     """
-    graph = Graph(root)
+    graph = graph_of(root)
     digits = check_digits(digits)
     if format not in SYSTEM_FORMATS:
         hint = " (rankdir comes after format, as in micrograd)" if format in RANKDIRS else ""
         raise ValueError(f"format must be one of {', '.join(SYSTEM_FORMATS)}, got {format!r}{hint}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-    if flow not in FLOWS:
-        raise ValueError(f"flow must be one of {', '.join(FLOWS)}, got {flow!r}")
+    if flow not in style.FLOWS:
+        raise ValueError(f"flow must be one of {', '.join(style.FLOWS)}, got {flow!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive integer, got {max_nodes!r}")
     param_ids = _ids_in(graph, params, "params")
@@ -148,7 +127,7 @@ def draw_dot(
     if len(shown) < len(graph):
         shown = _whole_groups(graph, shown, [g.members for g in groups])
     shown_ids = {id(node) for node in shown}
-    colour = FLOWS[flow][1]
+    colour = style.FLOWS[flow][1]
 
     dot = Drawing(
         format=format,
@@ -165,7 +144,7 @@ def draw_dot(
             lines.append(f"{tangent_name} {format_number(tangents.get(node), digits)}")
         return lines
 
-    room = None if frames is None else _Room(graph, shown, rows, frames, title, digits)
+    room = None if frames is None else style.Room(graph, shown, rows, frames, title, digits)
     boxes = Boxes(dot, groups, samples, shown_ids)
     roles_used: set[str] = set()
     cut_inputs: dict[int, int] = {}  # op node index → how many of its inputs are not drawn
@@ -176,11 +155,13 @@ def draw_dot(
         roles_used.add(role)
         value = shown_value(node, values)
         lines = rows(node, value, shown_grad(node, grads))
-        any_not_computed = any_not_computed or any(r.endswith(NOT_COMPUTED) for r in lines)
+        any_not_computed = any_not_computed or any(r.endswith(style.NOT_COMPUTED) for r in lines)
         mark = colour if id(node) in marked else None
         width = room.box if room else None
         where = boxes.where(node)
-        where.node(f"n{i}", _box(graph.name(node), lines, role, mark, width), shape="plaintext")
+        where.node(
+            f"n{i}", style.box(graph.name(node), lines, role, mark, width), shape="plaintext"
+        )
         if not node.is_leaf:
             cut = _draw_op(
                 dot, where, graph, node, shown_ids, marked_edges, edge_labels, value, digits,
@@ -195,45 +176,20 @@ def draw_dot(
         caption.append(_summarise(dot, graph, output, len(shown), cut_inputs, edge_labels, crowded))
     key = None
     if legend:
-        roles = [r for r in ROLES if r in roles_used]
+        roles = [r for r in style.ROLES if r in roles_used]
         if room:  # every entry in every frame: the legend holds still too
-            key = _legend(roles, True, list(FLOWS))
+            key = style.legend(roles, True, list(style.FLOWS))
         else:
-            key = _legend(roles, any_not_computed, [flow] if marked or marked_edges else [])
+            key = style.legend(roles, any_not_computed, [flow] if marked or marked_edges else [])
     if caption or key:
-        dot.attr(label=_caption(caption, room, key), labelloc="t", labeljust="l")
+        dot.attr(label=style.caption(caption, room, key), labelloc="t", labeljust="l")
     return dot
 
 
-def render(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
+def render(root: Value | Graph, path: str | os.PathLike[str], **options: Any) -> Path:
     """Draw `root` (options as `draw_dot`) and write it to `path`: .svg, .png, .jpg, .pdf
     (PDF needs a system Graphviz) or .dot (the DOT text). Returns the path written."""
     return draw_dot(root, **options).write_image(path)
-
-
-class _Room:
-    """The widths (points) that hold the widest text each kind of label shows in any frame."""
-
-    def __init__(self, graph, shown, rows, frames: Frames, title: str, digits: int) -> None:
-        node_size, edge_size = FONT_SIZES["node"], FONT_SIZES["edge"]
-        widest = 0.0
-        edge = 0.0
-        for node in shown:
-            widest = max(widest, text_width(graph.name(node), node_size, bold=True))
-            final = rows(node, node.data, frames.grads.get(node))
-            for line in [*final, *rows(node, None, None)]:
-                widest = max(widest, text_width(line, node_size))
-            locals_ = None if node.is_leaf else local_derivatives(node)
-            for arg in range(len(node.parents)):
-                number = "undefined" if locals_ is None else format_number(locals_[arg], digits)
-                edge = max(edge, text_width(f"{graph.edge(node, arg)} = {number}", edge_size))
-        self.box = widest * SLACK + 10  # 2 × cellpadding 3, and a margin
-        self.edge = edge * SLACK + 4
-        captions = [*frames.captions, title]
-        lines = [line for caption in captions for line in caption.splitlines()]
-        widest_line = max((text_width(t, FONT_SIZES["graph"]) for t in lines), default=0)
-        self.caption_width = widest_line * SLACK + 8
-        self.caption_lines = max((len(c.splitlines()) for c in captions), default=1)
 
 
 def _sample(graph: Graph, samples: list[SampleGroup], number: object) -> SampleGroup:
@@ -342,15 +298,6 @@ def _role(node: Value, output: Value, param_ids: set[int]) -> str:
     return "input" if node.is_leaf else "intermediate"
 
 
-def _marked(colour: str, flow: str) -> dict[str, str]:
-    attrs = {"color": colour, "fontcolor": colour, "penwidth": "2.5"}
-    if flow == "backward":
-        # an arrowhead turned round, tip toward the input: the gradient goes back. Not
-        # dir=back: an arrow at the tail end moves the layout, and frames must hold still
-        attrs["arrowhead"] = "inv"
-    return attrs
-
-
 def _draw_op(
     dot: Drawing,
     where: graphviz.Digraph,
@@ -362,7 +309,7 @@ def _draw_op(
     value: float | None,
     digits: int,
     flow: str,
-    room: _Room | None,
+    room: style.Room | None,
 ) -> int:
     """The op of `node` as its own small node, fed by its inputs in argument order, each edge
     labelled ∂node/∂input (= its value, once the node is computed); the op node is drawn in
@@ -379,9 +326,9 @@ def _draw_op(
         fillcolor="#f3f4f6",
         tooltip=graphviz.escape(f"{op.formula}; {op.derivative}"),
     )
-    colour = FLOWS[flow][1]
+    colour = style.FLOWS[flow][1]
     on_path = any((id(node), a) in marked_edges for a in range(len(node.parents)))
-    dot.edge(f"o{i}", f"n{i}", **(_marked(colour, flow) if on_path else {}))
+    dot.edge(f"o{i}", f"n{i}", **(style.marked(colour, flow) if on_path else {}))
     computed = value is not None
     locals_ = local_derivatives(node) if computed else None
     cut = 0
@@ -389,75 +336,16 @@ def _draw_op(
         if id(parent) not in shown_ids:
             cut += 1
             continue
-        attrs = _marked(colour, flow) if (id(node), arg) in marked_edges else {}
+        attrs = style.marked(colour, flow) if (id(node), arg) in marked_edges else {}
         if edge_labels:
             label = graph.edge(node, arg)  # no value while the node is not computed
             if computed:
                 label += " = " + (
                     "undefined" if locals_ is None else format_number(locals_[arg], digits)
                 )
-            attrs["label"] = _edge_label(label, room)
+            attrs["label"] = style.edge_label(label, room)
         dot.edge(f"n{graph.index(parent)}", f"o{i}", **attrs)
     return cut
-
-
-def _edge_label(text: str, room: _Room | None) -> str:
-    """An edge's text; in a frame, in a cell as wide as the widest edge text of any frame."""
-    if room is None:
-        return graphviz.escape(text)
-    return (
-        '<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
-        f'<tr><td width="{room.edge:.0f}">{html.escape(text)}</td></tr></table>>'
-    )
-
-
-def _caption(lines: list[str], room: _Room | None, key: str | None) -> str:
-    """The title over the drawing, left-aligned, and the legend beside it: outside the
-    layout, so the legend moves no node and takes no column of its own. In a frame the title
-    is a fixed-size block."""
-    if room is None and key is None:
-        return "".join(graphviz.escape(line) + "\\l" for line in lines)
-    cells = []
-    if lines:
-        size = ""
-        if room is not None:
-            height = room.caption_lines * FONT_SIZES["graph"] * 1.3
-            size = f' width="{room.caption_width:.0f}" height="{height:.0f}"'
-        text = "<br/>".join(html.escape(line) for line in lines)
-        cells.append(f'<td align="left" balign="left" valign="top"{size}>{text}</td>')
-    if key is not None:
-        cells.append(f'<td align="left" valign="top">{key}</td>')
-    return (
-        '<<table border="0" cellborder="0" cellspacing="12" cellpadding="0"><tr>'
-        + "".join(cells)
-        + "</tr></table>>"
-    )
-
-
-def _box(name: str, rows: list[str], role: str, mark: str | None, width: float | None) -> str:
-    """An HTML-like label: the name in bold over the data and grad lines, styled by role; a
-    marked box is drawn in the mark's colour (its border keeps its width: nothing moves)."""
-    _, fill, border, corners = ROLES[role]
-    attrs = f'border="{border}" cellborder="0" cellspacing="0"'
-    attrs += f' cellpadding="3" bgcolor="{fill}"'
-    if corners:
-        attrs += f' style="{corners}"'
-    if mark:
-        attrs += f' color="{mark}"'
-    td = "<td>" if width is None else f'<td width="{width:.0f}">'
-    title = f"<b>{html.escape(name)}</b>"
-    if mark:
-        title = f'<font color="{mark}">{title}</font>'
-    cells = "".join(f"<tr>{td}{_cell(row)}</td></tr>" for row in rows)
-    rule = "<hr/>" if rows else ""
-    return f"<<table {attrs}><tr>{td}{title}</td></tr>{rule}{cells}</table>>"
-
-
-def _cell(text: str) -> str:
-    """A data or grad line; "not computed" in grey, padded (a port estimates "—" as narrow)."""
-    if text.endswith(NOT_COMPUTED):
-        return f'<font color="{MUTED}">{html.escape(text)}&#160;&#160;</font>'
-    return html.escape(text)
 
 
 def _summarise(
@@ -477,12 +365,14 @@ def _summarise(
         f"… {hidden:,} more nodes\nnot drawn",
         shape="note",
         style="dashed",
-        color=MUTED,
-        fontcolor=MUTED,
+        color=style.MUTED,
+        fontcolor=style.MUTED,
     )
     for i, count in cut_inputs.items():
         label = f"{count} input{'s' if count > 1 else ''}" if edge_labels else None
-        dot.edge("more", f"o{i}", style="dashed", color=MUTED, fontcolor=MUTED, label=label)
+        dot.edge(
+            "more", f"o{i}", style="dashed", color=style.MUTED, fontcolor=style.MUTED, label=label
+        )
     if crowded:
         return (
             f"The {shown} nodes nearest the output {graph.name(output)}, of {len(graph):,}: "
@@ -493,33 +383,4 @@ def _summarise(
         f"The {shown} nodes nearest the output {graph.name(output)}, of {len(graph):,}. "
         "viz.print_graph(root, max_rows=None) lists them all; "
         "draw_dot(root, max_nodes=...) draws more."
-    )
-
-
-def _legend(roles: list[str], any_missing: bool, flows: list[str]) -> str:
-    """A small boxed key, as one HTML table: a sample box per role drawn in one row, then what
-    "—" means and what the marks' colours mean in a second (a legend of two short rows, not
-    one row as wide as the drawing)."""
-    boxes = "".join(
-        f"<td>{_box(ROLES[role][0], [], role, None, None)[1:-1]}</td>" for role in roles
-    )
-    notes = []
-    if any_missing:
-        notes.append(f"{NOT_COMPUTED} not computed yet")
-    notes.extend(f'<font color="{FLOWS[f][1]}">{html.escape(FLOWS[f][0])}</font>' for f in flows)
-    rows = [
-        f'<tr><td align="left"><font color="{MUTED}" point-size="10">legend</font></td></tr>',
-        '<tr><td align="left"><table border="0" color="black" cellspacing="6" cellpadding="0">'
-        f"<tr>{boxes}</tr></table></td></tr>",  # black: the boxes' own borders, not the key's
-    ]
-    if notes:
-        cells = "".join(f'<td align="left" cellpadding="4">{note}</td>' for note in notes)
-        rows.append(
-            '<tr><td align="left"><table border="0" cellspacing="6" cellpadding="0">'
-            f"<tr>{cells}</tr></table></td></tr>"
-        )
-    return (
-        f'<table border="1" color="{MUTED}" cellborder="0" cellspacing="2" cellpadding="2">'
-        + "".join(rows)
-        + "</table>"
     )

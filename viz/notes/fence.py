@@ -1,34 +1,6 @@
-"""Live computation graphs in Markdown notes: a ```micrograd block drawn at build time.
-
-A note-writer (mkdocs-material, or any Python-Markdown site with pymdownx.superfences) writes
-
-    ```micrograd
-    x = 1; w = 0; b = 0
-    f = sigmoid(w*x + b)
-    ```
-
-and the page shows the graph after backward (an inline SVG: every value, gradient and local
-derivative) and its derivative table, as `draw_dot` and `graph_rows` make them (NNDL §4.5.3).
-
-The block is a list of statements, one per line or separated by `;`, `#` starting a comment:
-`name = number` gives an input its value (a constant formula such as `pi/4` too);
-`name = formula` names a node computed from the names above; the last statement is the output,
-on which backward runs. Each formula is read by the safe expression language of
-`micrograd_nndl` (`Expression`): no Python is executed. A mistake raises `NoteError` naming
-the block's line, with a caret under the place; through superfences it fails the build.
-
-Options in the fence's header: `params="w b"` (the learnable parameters, drawn apart from the
-inputs), `rankdir="TB"`, `stepper="true"` (the interactive step-through of both passes, as
-`viz.to_html` writes it, below the table). In mkdocs.yml:
-
-    markdown_extensions:
-      - pymdownx.superfences:
-          custom_fences:
-            - name: micrograd
-              class: micrograd
-              validator: !!python/name:viz.notes.validate_micrograd
-              format: !!python/name:viz.notes.fence_micrograd
-"""
+"""The ```micrograd fence itself: a block of statements read by the safe expression language,
+built into one graph, and written as its drawing, its table and (on request) its step-through
+page. `viz.notes` is the name a mkdocs.yml configures; it re-exports this module's names."""
 
 from __future__ import annotations
 
@@ -40,11 +12,12 @@ from typing import Any
 
 from micrograd_nndl import Expression, ExpressionError, MathError, Value
 
-from .dot import RANKDIRS, draw_dot
-from .errors import VizError
-from .html import notebook_html
-from .stepper import Stepper
-from .text import HEADER, graph_rows
+from ..draw.dot import RANKDIRS, draw_dot
+from ..errors import VizError
+from ..graph import Graph
+from ..step.stepper import Stepper
+from ..step.text import HEADER, graph_rows
+from ..web.notebook import notebook_html
 
 #: The options a ```micrograd fence takes in its header, e.g. ```micrograd params="w b"
 OPTIONS = ("params", "rankdir", "stepper")
@@ -166,14 +139,15 @@ def note_html(source: str, *, params: str = "", rankdir: str = "LR", stepper: bo
     if rankdir not in RANKDIRS:  # an option of the header, not a line of the block
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     note = build_note(source, params)
-    svg = _readable(draw_dot(note.root, rankdir=rankdir, params=note.params).svg_element())
+    graph = Graph(note.root)  # one view of the root for the drawing, the table and the steps
+    svg = _readable(draw_dot(graph, rankdir=rankdir, params=note.params).svg_element())
     parts = [
         '<div class="micrograd-note">',
         f'<figure class="micrograd-graph" style="{_FIGURE_STYLE}">{svg}</figure>',
-        _table(note.root),
+        _table(graph),
     ]
     if stepper:
-        parts.append(_stepper(note))
+        parts.append(_stepper(graph))
     parts.append("</div>")
     return "\n".join(parts)
 
@@ -314,20 +288,20 @@ def _readable(svg: str) -> str:
     return sized + svg[size.end() :]
 
 
-def _table(root: Value) -> str:
+def _table(graph: Graph) -> str:
     """The derivative table (`graph_rows`) as an HTML table, every cell escaped."""
 
     def row(cells: tuple[str, ...], tag: str) -> str:
         return "<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells) + "</tr>"
 
-    body = "".join(row(cells, "td") for cells in graph_rows(root))
+    body = "".join(row(cells, "td") for cells in graph_rows(graph))
     return (
         "<table>"  # unclassed: the site's theme styles it as any table of the page
         f"<thead>{row(HEADER, 'th')}</thead><tbody>{body}</tbody></table>"
     )
 
 
-def _stepper(note: Note) -> str:
+def _stepper(graph: Graph) -> str:
     """The interactive step-through of both passes, in a frame of its own (as a notebook
     shows it): its script and style cannot touch the page around it."""
-    return notebook_html(Stepper(note.root))
+    return notebook_html(Stepper(graph))

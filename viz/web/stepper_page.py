@@ -3,7 +3,7 @@
 `to_html(root_or_stepper, "page.html")` writes one self-contained file (the graph as inline
 SVG, the script and the style inside; no network, no server) that a learner opens in any
 browser and a teacher hands out. `stepper_html(...)` returns the same page as a string, and a
-`Stepper` shows it in Jupyter (`notebook_html`: the page in an iframe of its own).
+`Stepper` shows it in Jupyter (`viz.web.notebook`: the page in an iframe of its own).
 
 Every number on the page is text the engine's own walk wrote: a `Stepper` replays both passes
 (the visit `backward()` makes, with the op table's local derivatives) and the page shows, step
@@ -25,18 +25,17 @@ from typing import Any
 
 from micrograd_nndl import NonFiniteGradientError, Value, derivative_text, write_atomic
 
-from .chain_rule import ChainRules
-from .dot import Frames, draw_dot
-from .errors import VizError
-from .fmt import DIGITS, format_number
-from .graph import Graph, local_derivatives
-from .stepper import FORWARD, Step, Stepper
+from ..draw.dot import draw_dot
+from ..draw.style import Frames
+from ..errors import VizError
+from ..graph import Graph, local_derivatives
+from ..number_format import DIGITS, format_number
+from ..step.chain_rule import ChainRules
+from ..step.stepper import FORWARD, Step, Stepper
 
 PAGE_TITLE = "Back-propagation step by step"
-IFRAME_MAX_HEIGHT = 900  # px: a taller notebook output scrolls inside its frame
 MAX_PAGE_NODES = 5_000  # an MLP's loss on ten samples has ~2,000 nodes: a 2 MB page, 4 s to make
-PANEL_HEIGHT = 420  # px: the controls, the step's text and the explainer around the graph
-_ASSETS = files("viz") / "assets"
+_ASSETS = files("viz.web") / "assets"
 
 
 def stepper_html(
@@ -94,18 +93,6 @@ def to_html(
     )
     write_atomic(path, page)
     return Path(path)
-
-
-def notebook_html(stepper: Stepper) -> str:
-    """The page in an `<iframe srcdoc>` for a notebook output: its script and style cannot
-    touch the notebook's, nor the notebook's styles the page's."""
-    page = stepper_html(stepper)
-    height = min(IFRAME_MAX_HEIGHT, PANEL_HEIGHT + _svg_height(page))
-    return (
-        f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '
-        f'title="{html.escape(PAGE_TITLE)}" '
-        f'style="width: 100%; height: {height}px; border: 1px solid #d1d5db"></iframe>'
-    )
 
 
 def script_json(data: object) -> str:
@@ -238,15 +225,10 @@ def _svg(done: Stepper, params: list[Value]) -> str:
     shows (`Frames`: "—" and each final number), so the layout never moves; the script swaps
     each number for what the current step knows."""
     return draw_dot(
-        done.root,
+        done.graph,
         params=params,
         values=done.values,
         grads=done.grads,
         digits=done.digits,
         frames=Frames(dict(done.grads)),
     ).svg_element()
-
-
-def _svg_height(page: str) -> int:
-    match = re.search(r'<svg[^>]*\sheight="([\d.]+)pt"', page)
-    return int(float(match[1]) * 4 / 3) if match else 400

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 
 from micrograd_nndl import Value, format_columns
 
-from .fmt import DIGITS, check_digits, check_limit, format_number
-from .graph import Graph, local_derivatives, shown_grad, shown_value
+from ..graph import Graph, graph_of, local_derivatives, shown_grad, shown_value
+from ..number_format import DIGITS, check_digits, check_limit, format_number
 
 HEADER = ("node", "op", "inputs", "value", "grad", "local derivatives")
 
@@ -23,7 +23,7 @@ MAX_WIDTH = 80
 
 
 def graph_rows(
-    root: Value,
+    root: Value | Graph,
     *,
     values: Mapping[Value, float] | None = None,
     grads: Mapping[Value, float] | None = None,
@@ -34,7 +34,7 @@ def graph_rows(
     `values` and `grads` replace the nodes' own data and grad (a step-through's state); a node
     missing from them, or a grad no backward pass has reached, reads "—": not computed.
     """
-    graph = Graph(root)
+    graph = graph_of(root)
     digits = check_digits(digits)
     return [_row(graph, node, values, grads, digits) for node in graph.nodes]
 
@@ -68,7 +68,7 @@ def _local_text(graph: Graph, node: Value, digits: int) -> str:
 
 
 def format_graph(
-    root: Value,
+    root: Value | Graph,
     *,
     values: Mapping[Value, float] | None = None,
     grads: Mapping[Value, float] | None = None,
@@ -85,7 +85,7 @@ def format_graph(
     """
     check_limit("max_rows", max_rows, 2)
     check_limit("max_width", max_width, 8)
-    graph = Graph(root)
+    graph = graph_of(root)
     digits = check_digits(digits)
     nodes = graph.nodes
     left_out = 0 if max_rows is None else max(0, len(nodes) - max_rows)

@@ -16,7 +16,7 @@ import graphviz
 
 from micrograd_nndl import write_atomic
 
-from .program import run_graphviz
+from .graphviz_runner import run_graphviz
 
 #: File suffixes and what they hold: an image format, or "source" for the DOT text itself.
 SUFFIXES = {

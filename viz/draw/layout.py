@@ -26,11 +26,11 @@ import graphviz
 
 from micrograd_nndl import Value
 
-from .graph import Graph
+from ..graph import Graph
 from .neurons import NeuronGroup
-from .samples import SampleGroup
+from .sample_groups import SampleGroup
+from .style import MUTED
 
-MUTED = "#6b7280"
 MCLIMIT = "0.01"  # see the module's note: the order built is the order drawn
 
 

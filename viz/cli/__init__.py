@@ -1,0 +1,2 @@
+"""The `micrograd-nndl` command: its parser (`parser`) apart from its commands (`commands`),
+the terminal it writes to (`console`) and the book's demo (`book_demo`)."""
