@@ -29,3 +29,7 @@ __all__ = [
     "ExpressionError",
     "parse",
 ]
+
+# Tracebacks, reprs and pickles name the classes where users import them from.
+for _cls in (Expression, ExpressionError):
+    _cls.__module__ = __name__

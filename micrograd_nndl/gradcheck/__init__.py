@@ -35,3 +35,7 @@ __all__ = [
     "named_parameters",
     "numeric_grads",
 ]
+
+# Tracebacks, reprs and pickles name the classes where users import them from.
+for _cls in (CheckReport, CheckRow, GradcheckError, Replay):
+    _cls.__module__ = __name__

@@ -72,3 +72,7 @@ __all__ = [
     "register_applier",
     "where",
 ]
+
+# Tracebacks, reprs and pickles name the classes where users import them from.
+for _cls in (Arity, Op, Torch):
+    _cls.__module__ = __name__
