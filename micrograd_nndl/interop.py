@@ -8,7 +8,8 @@
 `to_torch` copies an `MLP`, `Layer` or `Neuron` into `nn.Linear` layers and the activation of
 each layer: torch's own module where torch has the same function (nn.ReLU, nn.ELU, nn.GELU,
 nn.PReLU, ...), else a small module computing this engine's formula with torch operations
-(the book's hard-logistic, GELU's sigmoid form, swish with β).
+(the book's hard-logistic, GELU's sigmoid form, swish with β). Both come from the op's row of
+the table (`Op.torch`): nothing here is declared per op.
 `compare_with_torch` runs a scalar function once on Values and once on float64 tensors, and
 checks the value and every gradient, as micrograd's own test compares with torch.
 """
@@ -17,11 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import cast
 
 try:
     import torch
     from torch import nn
-    from torch.nn import functional as F
 except ModuleNotFoundError as missing:  # without the extra: say how to get it
     raise ModuleNotFoundError(
         "micrograd_nndl.interop needs PyTorch: pip install 'micrograd-nndl[torch]'",
@@ -30,7 +32,8 @@ except ModuleNotFoundError as missing:  # without the extra: say how to get it
 
 from .columns import format_columns
 from .engine import Value
-from .nn import MLP, Layer, Neuron
+from .nn import MLP, Layer, Neuron, activation_names
+from .ops import OPS, UNARY_PARAM, Op
 
 __all__ = ["TorchComparison", "TorchMismatchError", "compare_with_torch", "to_torch"]
 
@@ -38,36 +41,20 @@ __all__ = ["TorchComparison", "TorchMismatchError", "compare_with_torch", "to_to
 F64 = torch.float64
 
 
-def _hard_sigmoid(x: torch.Tensor) -> torch.Tensor:
-    """The book's hard-logistic max(min(0.25x + 0.5, 1), 0) (torch's Hardsigmoid is x/6 + ½)."""
-    return torch.clamp(0.25 * x + 0.5, 0.0, 1.0)
-
-
-def _swish(x: torch.Tensor, beta: float | torch.Tensor = 1.0) -> torch.Tensor:
-    return x * torch.sigmoid(beta * x)
-
-
-def _gelu(x: torch.Tensor, approximate: str = "none") -> torch.Tensor:
-    if approximate == "sigmoid":
-        return x * torch.sigmoid(1.702 * x)
-    return F.gelu(x, approximate=approximate)
-
-
-def _prelu(x: torch.Tensor, slope: float | torch.Tensor) -> torch.Tensor:
-    return torch.where(x > 0, x, slope * x)
-
-
-#: torch's softplus is x itself above its threshold; from 40 on, log(1 + eˣ) rounds to x in
-#: float64 too (e⁻⁴⁰ is below half an ulp of 40), so torch's form then equals this engine's.
-SOFTPLUS_THRESHOLD = 40.0
+def _torch_function(op: Op) -> Callable[..., torch.Tensor]:
+    """The op on float64 tensors, from its row of the table."""
+    if op.torch is None:
+        raise ValueError(f"the op {op.name!r} has no torch form")
+    function = op.torch.function
+    return lambda *args: function(torch, *args)
 
 
 class _Formula(nn.Module):
-    """An activation torch has no module for, applied elementwise."""
+    """An activation torch has no module for, applied elementwise by the row's torch form."""
 
-    def __init__(self, formula: str, fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
+    def __init__(self, op: Op) -> None:
         super().__init__()
-        self.formula, self.fn = formula, fn
+        self.formula, self.fn = op.formula, _torch_function(op)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.fn(x)
@@ -76,22 +63,27 @@ class _Formula(nn.Module):
         return self.formula
 
 
-class _LearnableSwish(nn.Module):
-    """x·σ(βⱼx) with one learnable βⱼ per neuron (torch has no such module)."""
+class _LearnableFormula(_Formula):
+    """A learnable activation torch has no module for (swish's β): one parameter per neuron."""
 
-    def __init__(self, betas: Sequence[float]) -> None:
-        super().__init__()
-        self.beta = nn.Parameter(torch.tensor(list(betas), dtype=F64))
+    def __init__(self, op: Op, params: Sequence[float]) -> None:
+        super().__init__(op)
+        self.param = nn.Parameter(torch.tensor(list(params), dtype=F64))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return _swish(x, self.beta)
+        return self.fn(x, self.param)
 
 
-def _prelu_module(gammas: list[float]) -> nn.PReLU:
-    """nn.PReLU with one γⱼ per neuron, set to the layer's."""
-    module = nn.PReLU(len(gammas), dtype=F64)
-    with torch.no_grad():
-        module.weight.copy_(torch.tensor(gammas, dtype=F64))
+def _module(op: Op, params: list[float]) -> nn.Module:
+    """The activation `op` for one layer: torch's own module where its row names one, holding
+    the layer's learnable parameters (one per neuron) if it has any; else a `_Formula`."""
+    if op.torch is None or op.torch.module is None:
+        return _LearnableFormula(op, params) if params else _Formula(op)
+    module = op.torch.module(torch, len(params))
+    if params:
+        with torch.no_grad():
+            (weight,) = module.parameters()
+            weight.copy_(torch.tensor(params, dtype=F64))
     return module
 
 
@@ -99,21 +91,7 @@ def _prelu_module(gammas: list[float]) -> nn.PReLU:
 #: learnable activation parameters (one per neuron, for "prelu" and "swish_learnable").
 MODULES: dict[str, Callable[[list[float]], nn.Module]] = {
     "linear": lambda _: nn.Identity(),
-    "relu": lambda _: nn.ReLU(),
-    "tanh": lambda _: nn.Tanh(),
-    "sigmoid": lambda _: nn.Sigmoid(),
-    "hard_sigmoid": lambda _: _Formula("clamp(0.25x + 0.5, 0, 1)", _hard_sigmoid),
-    "hard_tanh": lambda _: nn.Hardtanh(),
-    "leaky_relu": lambda _: nn.LeakyReLU(0.01),
-    "elu": lambda _: nn.ELU(1.0),
-    "softplus": lambda _: nn.Softplus(threshold=SOFTPLUS_THRESHOLD),
-    "swish": lambda _: nn.SiLU(),
-    "gelu": lambda _: nn.GELU(),
-    "gelu_tanh": lambda _: nn.GELU(approximate="tanh"),
-    "gelu_sigmoid": lambda _: _Formula("x·σ(1.702x)", lambda x: _gelu(x, "sigmoid")),
-    "mish": lambda _: nn.Mish(),
-    "prelu": _prelu_module,
-    "swish_learnable": _LearnableSwish,
+    **{name: partial(_module, OPS[name]) for name in activation_names() if name != "linear"},
 }
 
 
@@ -148,35 +126,33 @@ def to_torch(model: MLP | Layer | Neuron) -> nn.Sequential:
 
 
 class _TorchScalar(torch.Tensor):
-    """A float64 tensor that also answers to this engine's Value methods torch spells
-    otherwise (x.softplus(), x.hard_tanh(), x.gelu("tanh"), ...), so one function runs on both."""
-
-    def hard_sigmoid(self) -> torch.Tensor:
-        return _hard_sigmoid(self)
-
-    def hard_tanh(self) -> torch.Tensor:
-        return F.hardtanh(self)
-
-    def leaky_relu(self, slope: float = 0.01) -> torch.Tensor:
-        return F.leaky_relu(self, slope)
-
-    def prelu(self, slope: float | torch.Tensor) -> torch.Tensor:
-        return _prelu(self, slope)
-
-    def elu(self, alpha: float = 1.0) -> torch.Tensor:
-        return F.elu(self, alpha)
-
-    def softplus(self) -> torch.Tensor:
-        return F.softplus(self, threshold=SOFTPLUS_THRESHOLD)
-
-    def swish(self, beta: float | torch.Tensor = 1.0) -> torch.Tensor:
-        return _swish(self, beta)
+    """A float64 tensor that also answers to this engine's Value methods, each computed by the
+    torch form in its op's row (x.softplus(), x.hard_tanh(), x.gelu("tanh"), ...), so one
+    function runs on both."""
 
     def gelu(self, approximate: str = "none") -> torch.Tensor:
-        return _gelu(self, approximate)
+        """Value.gelu's three forms, one op of the table each."""
+        return _torch_function(OPS["gelu" if approximate == "none" else f"gelu_{approximate}"])(
+            self
+        )
 
-    def mish(self) -> torch.Tensor:
-        return F.mish(self)
+
+def _tensor_method(op: Op) -> Callable[..., torch.Tensor]:
+    """`op`'s Value method on tensors: its parameter's default when left out, like Value's."""
+    function = _torch_function(op)
+
+    def method(self: torch.Tensor, *params: float | torch.Tensor) -> torch.Tensor:
+        if not params and op.kind == UNARY_PARAM:
+            params = (cast(float, op.default),)
+        return function(self, *params)
+
+    method.__name__ = op.name
+    return method
+
+
+for _op in OPS.values():  # gelu, the one method of several ops, is written out above
+    if _op.method == _op.name and _op.torch is not None and _op.name not in vars(_TorchScalar):
+        setattr(_TorchScalar, _op.name, _tensor_method(_op))
 
 
 class TorchMismatchError(AssertionError):

@@ -20,7 +20,7 @@ from micrograd_nndl import (
     parse,
     topological_order,
 )
-from micrograd_nndl.expr import _places
+from micrograd_nndl.expr.graph import _places
 from micrograd_nndl.ops import BINARY, NARY, UNARY, UNARY_PARAM
 
 VALUES = {"x": 0.5, "y": -1.25, "z": 2.0}

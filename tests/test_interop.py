@@ -10,16 +10,18 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from micrograd_nndl import MLP, Layer, Neuron, Value, mse  # noqa: E402
+from micrograd_nndl import MLP, OPS, Layer, Neuron, Value, apply, mse  # noqa: E402
 from micrograd_nndl.interop import (  # noqa: E402
     MODULES,
     TorchMismatchError,
     compare_with_torch,
     to_torch,
 )
-from micrograd_nndl.nn import FIXED_ACTIVATIONS, activation_names  # noqa: E402
+from micrograd_nndl.nn import activation_names  # noqa: E402
+from micrograd_nndl.ops import BINARY, NARY, UNARY, UNARY_PARAM  # noqa: E402
 
-# activations torch ships a module for, and the module to_torch must use
+# activations torch ships a module for, and the module to_torch must use (checked against the
+# rows of the table that name a torch module)
 TORCH_HAS = {
     "linear": torch.nn.Identity,
     "relu": torch.nn.ReLU,
@@ -41,6 +43,38 @@ Y = [0.3, -0.4, 1.1, 0.0]
 
 def test_every_activation_of_nn_has_a_torch_form() -> None:
     assert set(MODULES) == set(activation_names())
+
+
+def test_the_activations_with_torchs_own_module_are_the_rows_naming_one() -> None:
+    named = {op.name for op in OPS.values() if op.torch is not None and op.torch.module}
+    assert set(TORCH_HAS) == named | {"linear"}
+
+
+WITH_TORCH_FORM = [op for op in OPS.values() if op.torch is not None]  # None: the row says none
+
+
+def _args(op):
+    """Inputs inside the op's sample ranges and away from its kinks: one per input, a
+    parameter last; neuron gets w₁, w₂, x₁, x₂, b."""
+    count = {UNARY: 1, UNARY_PARAM: 2, BINARY: 2}.get(op.kind, 5 if op.name == "neuron" else 3)
+    ranges = (op.sample * count)[:count]
+    return [lo + (hi - lo) * (0.61 + 0.07 * i) for i, (lo, hi) in enumerate(ranges)]
+
+
+@pytest.mark.parametrize("op", WITH_TORCH_FORM, ids=lambda op: op.name)
+def test_every_rows_torch_form_agrees_with_the_engine(op) -> None:
+    """The row's torch form, run by torch's autograd, gives this engine's value and gradients."""
+    args = _args(op)
+    graph = 1 if op.kind == UNARY_PARAM else len(args)
+
+    def f(*xs):
+        if isinstance(xs[0], Value):
+            return apply(op, *xs, *args[graph:])
+        return op.torch.function(torch, *xs, *args[graph:])
+
+    report = compare_with_torch(f, args[:graph])
+    assert report.largest_difference < 1e-13
+    assert len(report.grads) == graph and (op.kind != NARY or any(report.grads))
 
 
 def _same_outputs_and_gradients(model: MLP) -> float:
@@ -115,12 +149,14 @@ def test_micrograds_own_sanity_check_against_torch() -> None:
     assert report.largest_difference == 0.0
 
 
-METHODS = ["sigmoid", "tanh", "relu", "exp", "hard_sigmoid", "hard_tanh", "leaky_relu", "elu",
-           "softplus", "swish", "gelu", "mish", "sin", "cos", "erf"]  # fmt: skip
-
-
-def test_the_methods_checked_are_every_activation_method_of_value() -> None:
-    assert {name for name in FIXED_ACTIVATIONS if hasattr(Value, name)} <= set(METHODS)
+# every named Value method of a one-input op defined on all numbers (log and sqrt need x > 0)
+METHODS = sorted(
+    {
+        op.method
+        for op in OPS.values()
+        if op.kind in (UNARY, UNARY_PARAM) and op.method[:1].isalpha() and op.check is None
+    }
+)
 
 
 def test_micrograds_more_ops_against_torch() -> None:

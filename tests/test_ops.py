@@ -2,7 +2,10 @@
 
 import inspect
 import math
+import re
+from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -211,8 +214,9 @@ def test_maxout_sends_the_gradient_to_the_first_arg_max():
 
 # ---- the table is the one source: every surface offers every activation ---------------------
 
-ACTIVATIONS = [op for op in OPS.values() if op.activation]
-# the only activations whose Value method is not named like the op
+BUILT_IN = list(OPS.values())  # at collection, before any test registers a custom op
+ACTIVATIONS = [op for op in BUILT_IN if op.activation]
+# the ops whose Value method is not named like the op, and how that method builds them
 METHOD_FORMS = {
     "gelu_tanh": lambda z: z.gelu("tanh"),
     "gelu_sigmoid": lambda z: z.gelu("sigmoid"),
@@ -221,7 +225,89 @@ METHOD_FORMS = {
 
 
 def _method(op):
-    return METHOD_FORMS.get(op.name) or getattr(Value, op.name)
+    return METHOD_FORMS.get(op.name) or getattr(Value, op.method)
+
+
+def test_the_methods_named_otherwise_are_the_rows_that_say_so():
+    assert set(METHOD_FORMS) == {
+        op.name for op in BUILT_IN if op.method and op.method not in (op.name, f"__{op.name}__")
+    } - {"sub", "div"}  # a - b, a / b: Python's __sub__, __truediv__
+    assert [op.method for op in BUILT_IN if op.name in ("sub", "div")] == ["__sub__", "__truediv__"]
+
+
+@pytest.mark.parametrize("op", BUILT_IN, ids=lambda op: op.name)
+def test_every_row_says_its_surfaces_and_its_value_method_builds_it(op):
+    """`activation` is a bool the row gave (the table's `_row` has no default for it, nor for
+    `method` and `torch`); a row naming a Value method has one, and it builds this op."""
+    assert isinstance(op.activation, bool) and isinstance(op.method, str)
+    if not op.method:  # maxout and neuron are functions of several inputs
+        assert op.kind == NARY
+        return
+    assert hasattr(Value, op.method), f"{op.name}: Value has no method {op.method}"
+    x, p = Value(0.7), Value(0.3)
+    if op.kind == UNARY_PARAM:
+        built = getattr(Value, op.method)(x, 0.3)
+    else:
+        built = _method(op)(x, *((p,) if op.kind == BINARY else ()))
+    assert built.op == op.name and built.parents[: 2 if op.kind == BINARY else 1] == (
+        (x, p) if op.kind == BINARY else (x,)
+    )
+
+
+def _array_args(op):
+    """Per input, 7 points across its sample range (a parameter: one number); away from kinks."""
+    count = {UNARY: 1, UNARY_PARAM: 2, BINARY: 2}.get(op.kind, 5 if op.name == "neuron" else 3)
+    ranges = (op.sample * count)[:count]
+    arrays = [np.linspace(lo, hi, 7) + 0.013 * (i + 1) for i, (lo, hi) in enumerate(ranges)]
+    if op.kind == UNARY_PARAM:
+        arrays[1] = float(arrays[1][3])
+    return arrays
+
+
+@pytest.mark.parametrize("op", BUILT_IN, ids=lambda op: op.name)
+def test_every_row_has_an_array_form_equal_to_its_float_form(op):
+    """The compiled replay runs forwards and rules on arrays of samples: each element equals
+    the op on that sample's floats, value and every local derivative."""
+    args = _array_args(op)
+    k = args[1] if op.kind == UNARY_PARAM else None
+    inputs = args[:1] if op.kind == UNARY_PARAM else args
+    out = fn.__dict__[op.name](*args) if op.kind != NARY else op.forward(tuple(inputs), None)
+    grads = op.local_derivatives(inputs, k, out)
+    assert isinstance(out, np.ndarray) and out.shape == (7,)
+    for j in range(7):
+        floats = [float(a[j]) for a in inputs]
+        one = (
+            op.forward(tuple(floats), None)
+            if op.kind == NARY
+            else op.forward(*floats, *((k,) if k is not None else ()))
+        )
+        assert out[j] == pytest.approx(one, rel=1e-14, abs=1e-300)
+        for g, g_one in zip(grads, op.local_derivatives(floats, k, one)):
+            assert np.broadcast_to(g, (7,))[j] == pytest.approx(g_one, rel=1e-14, abs=1e-300)
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def _readme_list(before: str) -> list[str]:
+    """The names of the backticked list after `before` in README, parameters left out."""
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    listed = re.search(re.escape(before) + r" `([^`]*)`", text)
+    assert listed, f"README lists no {before!r}"
+    return [re.sub(r"\(.*", "", word) for word in re.findall(r"\w+(?:\([^)]*\))?", listed[1])]
+
+
+def test_readme_lists_every_elementary_function_and_activation_of_the_table():
+    elementary = [
+        op.method for op in BUILT_IN if op.kind == UNARY and not op.activation and op.method
+    ]
+    assert _readme_list("**elementary functions**") == [
+        m for m in elementary if not m.startswith("_")
+    ]
+    methods = list(dict.fromkeys(op.method for op in ACTIVATIONS if op.method))
+    assert _readme_list("**every activation of NNDL §4.1** as a method:") == methods
+    functions = [op.name for op in ACTIVATIONS if not op.method]
+    assert _readme_list("and the function") == functions
 
 
 @pytest.mark.parametrize("op", ACTIVATIONS, ids=lambda op: op.name)

@@ -1,23 +1,14 @@
-"""A small, safe expression language: text such as "sigmoid(w*x + b)" -> a `Value` graph.
+"""The expression language's text: its tokenizer, its precedence-climbing parser, its errors.
 
-The text is read by a hand-written tokenizer and a precedence-climbing parser, never by
-`eval`, `exec` or Python's `ast`, so nothing a user types (or pastes) can run code. The grammar
-has numbers, names, `+ - * / **`, unary minus, parentheses and calls of the op table's functions
-(`OPS`: `exp`, `log`, `sigmoid`, `relu`, `gelu`, `maxout(a, b, c)`, `elu(x, 0.5)`, ...; `elu(x)`,
-`leaky_relu(x)` and `swish(x)` take the default parameter of the `Value` method), and the
-constants `pi` and `e`, which cannot be given a value. Everything else is refused with an
-`ExpressionError` whose message points at the place with a caret. Length, nesting depth and
-node count are limited, so hostile input fails fast and clearly (deep parentheses give that
-error, not a RecursionError).
+Text is read by hand-written code, never by `eval`, `exec` or Python's `ast`, so nothing a user
+types can run code; what is refused raises `ExpressionError` pointing at the place with a
+caret. `micrograd_nndl.expr.graph` turns the parsed tree into a Value graph.
 
     expr   := term (("+" | "-") term)*
     term   := unary (("*" | "/") unary)*
     unary  := ("-" | "+") unary | power
     power  := atom ("**" unary)?             right-associative: 2**3**2 = 2**9, -x**2 = -(x**2)
     atom   := NUMBER | NAME | NAME "(" expr ("," expr)* ")" | "(" expr ")"
-
-Numbers combined only with numbers are folded into one constant; a number next to a `Value`
-is stored in its op node (the book's h3 = h2 × (−1), NNDL §4.5.3), not drawn as a node.
 """
 
 from __future__ import annotations
@@ -26,14 +17,10 @@ import difflib
 import keyword
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from .engine import Value, apply, no_grad
-from .errors import MathError
-from .ops import BINARY, NARY, OPS, UNARY, UNARY_PARAM, Op
-
-__all__ = ["MAX_DEPTH", "MAX_LENGTH", "MAX_NODES", "Expression", "ExpressionError", "parse"]
+from ..ops import BINARY, NARY, OPS, UNARY, UNARY_PARAM, Op
 
 MAX_LENGTH = 10_000  # characters of text
 MAX_DEPTH = 100  # nested parentheses, calls, unary signs and powers
@@ -109,14 +96,14 @@ class _Token(NamedTuple):
     pos: int
 
 
-class _Node(NamedTuple):
+class Node(NamedTuple):
     """A parsed expression: kind "number", "name", "neg" or "call" (name is an OPS key)."""
 
     kind: str
     start: int
     end: int
     name: str = ""
-    args: tuple[_Node, ...] = ()
+    args: tuple[Node, ...] = ()
     number: float = 0.0
 
 
@@ -185,7 +172,7 @@ def _shown(c: str) -> str:
     return c if c.isascii() and c.isprintable() else ascii(c)[1:-1]
 
 
-class _Parser:
+class Parser:
     """Precedence climbing over the tokens, with explicit limits on depth and size."""
 
     def __init__(self, text: str) -> None:
@@ -212,11 +199,11 @@ class _Parser:
             raise self.error(what)
         return self.take()
 
-    def node(self, *args: Any, **kwargs: Any) -> _Node:
+    def node(self, *args: Any, **kwargs: Any) -> Node:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise self.error(f"the expression is too large (more than {MAX_NODES} nodes)")
-        return _Node(*args, **kwargs)
+        return Node(*args, **kwargs)
 
     def enter(self, token: _Token) -> None:
         self.depth += 1
@@ -225,7 +212,7 @@ class _Parser:
                 f"the expression is nested too deeply (over {MAX_DEPTH} levels)", token
             )
 
-    def parse(self) -> _Node:
+    def parse(self) -> Node:
         tree = self.binary(1)
         token = self.peek()
         if token.kind != "end":
@@ -236,7 +223,7 @@ class _Parser:
             raise self.error("expected an operator or the end of the expression")
         return tree
 
-    def binary(self, min_precedence: int) -> _Node:
+    def binary(self, min_precedence: int) -> Node:
         left = self.unary()
         while True:
             token = self.peek()
@@ -248,7 +235,7 @@ class _Parser:
             name = _BINARY_OPS[token.text]
             left = self.node("call", left.start, right.end, name, (left, right))
 
-    def unary(self) -> _Node:
+    def unary(self) -> Node:
         token = self.peek()
         if token.kind == "op" and token.text in "+-":
             self.take()
@@ -268,7 +255,7 @@ class _Parser:
             return self.node("call", base.start, exponent.end, "pow", (base, exponent))
         return base
 
-    def atom(self) -> _Node:
+    def atom(self) -> Node:
         token = self.take()
         if token.kind == "number":
             value = float(token.text)
@@ -288,7 +275,7 @@ class _Parser:
             raise self.error("expected an expression; the text ends here")
         raise self.error("expected an expression")
 
-    def name(self, token: _Token) -> _Node:
+    def name(self, token: _Token) -> Node:
         word, end = token.text, token.pos + len(token.text)
         is_call = self.peek().kind == "op" and self.peek().text == "("
         if not is_call:
@@ -300,7 +287,7 @@ class _Parser:
         word = BOOK_NAMES.get(word, word) if word not in OPS else word
         if word not in OPS:
             kind = "a constant, not a function" if word in CONSTANTS else "not a function"
-            raise self.error(f"{word} is {kind}{_nearest(word, OPS)}", token)
+            raise self.error(f"{word} is {kind}{nearest(word, OPS)}", token)
         open_ = self.take()
         self.enter(open_)
         args = [self.binary(1)]
@@ -335,208 +322,6 @@ def _check_arity(op: Op, given: int, text: str, pos: int) -> None:
         raise ExpressionError(f"{op.name} takes {expected}; got {given}", text, pos)
 
 
-def _nearest(word: str, names: Iterable[str]) -> str:
+def nearest(word: str, names: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, sorted(names), n=3, cutoff=0.6)
     return f"; did you mean {', '.join(close)}?" if close else ""
-
-
-class Expression:
-    """A parsed expression; `evaluate(values)` builds its `Value` graph, as often as needed.
-
-    Parse once, evaluate at many points (what a gradient check does):
-    `Expression("sigmoid(w*x + b)").evaluate({"x": 1, "w": 0, "b": 0}).data == 0.5`.
-    """
-
-    def __init__(self, text: str) -> None:
-        if not isinstance(text, str):
-            raise TypeError(f"an expression must be a str, not {type(text).__name__}")
-        if len(text) > MAX_LENGTH:
-            raise ExpressionError(
-                f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
-                text,
-                MAX_LENGTH,
-            )
-        self.text = text
-        self._tree = _Parser(text).parse()
-        self.variables: tuple[str, ...] = _variables(self._tree)
-
-    def __repr__(self) -> str:
-        return f"Expression({self.text!r})"
-
-    def evaluate(self, values: Mapping[str, float | Value] | None = None) -> Value:
-        """The graph of the expression at `values` (name -> number or `Value`).
-
-        A number becomes a leaf `Value` labelled with its name; a `Value` is used as it is, so
-        its `grad` is filled by `backward()`. Names not in the expression are ignored, but the
-        constants `pi` and `e` cannot be given a value. A math error (log of 0, overflow) is
-        raised as the engine's `MathError`, with the place added.
-        """
-        values = {} if values is None else values
-        self.check_names(values)
-        leaves: dict[str, Value] = {}
-        for name in self.variables:
-            if name not in values:
-                raise ExpressionError(
-                    f"no value given for {name}{_nearest(name, values)}",
-                    self.text,
-                    _first_use(self._tree, name),
-                )
-            given = values[name]
-            leaves[name] = given if isinstance(given, Value) else Value(given, name)
-        result = _evaluate(self._tree, leaves, self.text)
-        return result if isinstance(result, Value) else Value(result)
-
-    def check_names(self, names: Iterable[str]) -> None:
-        """Raise `ExpressionError` if one of `names` is a constant (`pi`, `e`): it has a value."""
-        for name in names:
-            if name in CONSTANTS:
-                uses = [n.start for n in _walk(self._tree) if n.kind == "number" and n.name == name]
-                raise ExpressionError(
-                    f"{name!r} is the constant {CONSTANTS[name]:.6g}…; it cannot be given a "
-                    "value — name the variable differently",
-                    self.text,
-                    uses[0] if uses else None,
-                )
-
-    def backward(self, root: Value) -> None:
-        """`root.backward()` for a graph `evaluate` built: a math error gets the place added.
-
-        A local derivative that is undefined (sqrt'(0)) or a gradient that is not finite is
-        raised as the engine's `MathError`, with ", in `sqrt(x)` (column 1)" naming the
-        subexpression of the op at fault, as a forward error does.
-        """
-        try:
-            root.backward()
-        except MathError as e:
-            raise self.placed(e, root) from None
-
-    def placed(self, error: MathError, root: Value) -> MathError:
-        """`error`, raised while differentiating `root` (built by `evaluate`), with its place.
-
-        The place is the subexpression of the op the error names: the edge a non-finite
-        gradient came by, else the node whose local derivatives failed (`error.edge`,
-        `error.node`, set where the engine or a viewer raised it); the whole text if that is
-        no op of this formula.
-        """
-        at_fault = error.edge if error.edge is not None else error.node
-        node = self._tree
-        if at_fault is not None and not at_fault.is_leaf:
-            node = _places(self._tree, root).get(id(at_fault), self._tree)
-        return error.placed(_where(self.text, node))
-
-
-def parse(text: str, values: Mapping[str, float | Value] | None = None) -> Value:
-    """The `Value` graph of `text` with variables bound from `values`.
-
-    `parse("sigmoid(w*x + b)", {"x": 1, "w": 0, "b": 0})` is σ(wx + b) of NNDL §4.5.3; then
-    `.backward()` gives ∂f/∂w = 0.25. Bad text raises `ExpressionError`.
-    """
-    return Expression(text).evaluate(values)
-
-
-def _walk(tree: _Node):
-    """Every node, in source order, without recursion (a chain a + a + ... may be long)."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.args))
-
-
-def _variables(tree: _Node) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(node.name for node in _walk(tree) if node.kind == "name"))
-
-
-def _first_use(tree: _Node, name: str) -> int:
-    return next(node.start for node in _walk(tree) if node.kind == "name" and node.name == name)
-
-
-def _where(text: str, node: _Node) -> str:
-    """ ", in `log(x-1)` (column 1)": the place of a node, for a math error's message."""
-    where = text[node.start : node.end]
-    if len(where) > 40:
-        where = where[:37] + "..."
-    return f", in `{where}` (column {node.start + 1})"
-
-
-def _places(tree: _Node, root: Value) -> dict[int, _Node]:
-    """The tree node that made each op node of `root`'s graph, by the Value's id.
-
-    A walk of the tree and the graph side by side: a node's graph inputs are its arguments
-    that depend on a variable (the others were folded or stored in the node as constants),
-    or all of them when the op took numbers as leaves (maxout(x, 1)).
-    """
-    varying: set[int] = set()
-    for node in reversed(list(_walk(tree))):  # arguments before the node that uses them
-        if node.kind == "name" or any(id(a) in varying for a in node.args):
-            varying.add(id(node))
-    places: dict[int, _Node] = {}
-    stack = [(tree, root)]
-    while stack:
-        node, value = stack.pop()
-        if node.kind not in ("call", "neg") or value.is_leaf or id(value) in places:
-            continue
-        places[id(value)] = node
-        parents = value.parents
-        args = node.args
-        if len(args) != len(parents):
-            args = tuple(a for a in args if id(a) in varying)
-        if len(args) == len(parents):
-            stack.extend(zip(args, parents))
-    return places
-
-
-def _evaluate(tree: _Node, leaves: dict[str, Value], text: str) -> float | Value:
-    """Post-order evaluation with an explicit stack: each result is a float or a Value."""
-    results: list[float | Value] = []
-    stack: list[tuple[_Node, bool]] = [(tree, False)]
-    while stack:
-        node, ready = stack.pop()
-        if node.kind == "number":
-            results.append(node.number)
-        elif node.kind == "name":
-            results.append(leaves[node.name])
-        elif not ready:
-            stack.append((node, True))
-            stack.extend((arg, False) for arg in reversed(node.args))
-        else:
-            args = results[len(results) - len(node.args) :]
-            del results[len(results) - len(node.args) :]
-            results.append(_apply(node, args, text))
-    return results[0]
-
-
-def _apply(node: _Node, args: list[float | Value], text: str) -> float | Value:
-    """Apply the node's op; numbers with numbers fold to a number, through the engine."""
-    op = OPS[node.name]
-    try:
-        numbers = [a for a in args if not isinstance(a, Value)]
-        if len(numbers) == len(args):
-            with no_grad():
-                if op.kind == UNARY_PARAM:
-                    return apply(op, Value(numbers[0]), numbers[1]).data
-                if op.kind == BINARY:  # so an error names the second number as a constant
-                    return apply(op.with_constant("right"), Value(numbers[0]), numbers[1]).data
-                return apply(op, *(Value(a) for a in numbers)).data
-        if op.kind == UNARY_PARAM and isinstance(args[1], Value):
-            op = _learnable_twin(op, text, node.args[1].start)
-        elif op.kind == UNARY_PARAM:
-            return apply(op, *args)
-        if op.kind == BINARY and not all(isinstance(a, Value) for a in args):
-            a, b = args
-            if isinstance(a, Value):
-                return apply(op.with_constant("right"), a, b)
-            return apply(op.with_constant("left"), b, a)
-        return apply(op, *args)
-    except MathError as e:
-        raise e.placed(_where(text, node)) from None
-
-
-def _learnable_twin(op: Op, text: str, pos: int) -> Op:
-    """The table's two-input form of a one-parameter op (swish -> swish_learnable), if any."""
-    twin = OPS.get(op.twin)
-    if twin is None:
-        raise ExpressionError(
-            f"the {op.param} of {op.name} must be a number, without variables", text, pos
-        )
-    return twin
