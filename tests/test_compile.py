@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 
 from micrograd_nndl import MLP, OPS, DomainError, NonFiniteGradientError, Value, apply
-from micrograd_nndl.compile import NoArrayFormError, TracingError, compile
+from micrograd_nndl.compile import LayerStep, NoArrayFormError, TracingError, compile
 from micrograd_nndl.nn import activation_names
 from micrograd_nndl.ops import UNARY, Op, fn
 from micrograd_nndl.testing import expressions
@@ -97,7 +97,7 @@ def test_mlps_with_every_activation(activation, fused):
     assert_close(grads, want)
     mean = compiled.grad(*columns, wrt=params, reduce="mean")
     assert_close(mean, want / 5)
-    layers = sum(type(s).__name__ == "_LayerStep" for s in compiled.program.steps)
+    layers = sum(isinstance(s, LayerStep) for s in compiled.program.steps)
     assert layers == (3 if fused else 0)  # one matrix product per layer when fused
 
 
