@@ -43,9 +43,8 @@ def _user_frame() -> Any:
     """The frame of the user's code that called a `_TracedFloat` method, or None when the
     library did: the engine computing a node, a loss reading its inputs, or an op's own forward
     (user code that the library calls back)."""
-    frame: FrameType | None = sys._getframe(
-        3
-    )  # _user_frame ← _refuse ← the guarded method ← its caller
+    # _user_frame ← _refuse ← the guarded method ← its caller
+    frame: FrameType | None = sys._getframe(3)
     while frame is not None and frame.f_code in _VALUE_COMPARISONS:
         frame = frame.f_back  # x > 0 on a Value: the caller of Value.__gt__ decides
     if frame is None or _is_library(frame):
