@@ -2,13 +2,14 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from micrograd_nndl import MLP, OPS, DomainError, NonFiniteGradientError, Value, apply
-from micrograd_nndl.compile import NoArrayFormError, TracingError, compile
+from micrograd_nndl.compile import LayerStep, MapStep, NoArrayFormError, Step, TracingError, compile
 from micrograd_nndl.nn import activation_names
-from micrograd_nndl.ops import UNARY, Op, fn
-from micrograd_nndl.testing import expressions
+from micrograd_nndl.ops import BINARY, NARY, UNARY, UNARY_PARAM, Op, fn
+from micrograd_nndl.testing import KINK_MARGIN, expressions, op_inputs, scalars
 
 # per sample and input, a shift small beside the op table's kink margin (1e-3)
 SHIFTS = np.array([0.0, 1e-4, -2e-4, 3e-4])
@@ -41,16 +42,137 @@ def test_the_books_sigmoid_on_a_batch():
     assert f.grad(np.array([1.0, 2.0]), wrt=[w, b], reduce="mean").tolist() == [0.375, 0.25]
 
 
-@pytest.mark.parametrize("op", list(OPS.values()), ids=lambda op: op.name)
-@settings(max_examples=8)
-@given(data=expressions(n_inputs=3, max_steps=5))
-def test_every_op_compiled_equals_eager_on_random_graphs(op, data):
-    """Random graphs of one op (and the sum fallback): inputs x1, x2 vary per sample, x3 is a
-    parameter; values and ∂/∂x3 summed over the batch match backward() sample by sample."""
-    expr = data if any(s.op is op for s in data.steps) else None
-    if expr is None:
-        return
-    _check_expression(expr)
+def _cases():
+    """(op, form) for every op of the table, so a new op is checked without a line here: each
+    op on traced inputs; a binary op also with a constant operand on either side (x * 2, 1 / x);
+    the fused neuron also as a layer (a matrix product), and a one-input activation also on a
+    layer's rows (one call on the block)."""
+    cases = []
+    for op in OPS.values():
+        cases.append((op, "inputs"))
+        if op.kind == BINARY:
+            cases += [(op, "constant right"), (op, "constant left")]
+        if op.name == "neuron":
+            cases.append((op, "layer"))
+        if op.activation and op.kind in (UNARY, UNARY_PARAM):
+            cases.append((op, "layer activation"))
+    return cases
+
+
+CASES = _cases()
+
+
+def test_the_cases_check_every_op_of_the_table_in_every_form_it_compiles_to():
+    names = {op.name for op, _ in CASES}
+    assert names == set(OPS)
+    assert len(CASES) == len(set((op.name, form) for op, form in CASES))
+    for op in OPS.values():
+        forms = {form for case, form in CASES if case is op}
+        assert ("constant left" in forms) == (op.kind == BINARY) == ("constant right" in forms)
+        assert ("layer activation" in forms) == (op.activation and op.kind in (UNARY, UNARY_PARAM))
+
+
+def _apart(xs):
+    """No two inputs closer than the kink margin: a tie is maxout's kink."""
+    ordered = sorted(xs)
+    return all(b - a > KINK_MARGIN for a, b in zip(ordered, ordered[1:]))
+
+
+@st.composite
+def arguments(draw, op, count):
+    """`count` tuples of op's graph inputs from its table row (inside its sample ranges, off its
+    kinks, in its domain) and its number k (a parameter or constant operand: one per program,
+    so every sample shares the first one's); an n-ary op's tuples share one length."""
+    if op.kind == NARY:
+        lo, hi = op.sample[0]
+        counts = [n for n in range(op.inputs.least, op.inputs.least + 7) if op.inputs.accepts(n)]
+        n = draw(st.sampled_from(counts))
+        one = st.lists(scalars(lo, hi), min_size=n, max_size=n).filter(_apart).map(tuple)
+        return [draw(one) for _ in range(count)], None
+    drawn = [draw(op_inputs(op)) for _ in range(count)]
+    if not op.takes_number:
+        return drawn, None
+    k = drawn[0][-1]
+    assume(op.check is None or all(op.check(*args[:-1], k) is None for args in drawn))
+    return [args[:-1] for args in drawn], k
+
+
+def _graph(op, form, rows, k):
+    """The function of the traced inputs that the case compiles, its columns (one per input,
+    one element per sample) and the parameters to differentiate. Each graph input is a traced
+    input plus a parameter p = 0, so ∂/∂p is the op's local derivative for that input."""
+    number = [k] if op.takes_number else []
+    if form == "layer":  # w and b leaves, x traced: the neuron is lowered to a matrix product
+        m = (len(rows[0]) - 1) // 2
+        ws = [Value(w, f"w{j + 1}") for j, w in enumerate(rows[0][:m])]
+        b = Value(rows[0][-1], "b")
+        ps = [Value(0.0, f"p{j + 1}") for j in range(m)]
+
+        def f(*xs):
+            return apply(op, *ws, *(x + p for x, p in zip(xs, ps)), b)
+
+        return f, [[row[m + j] for row in rows] for j in range(m)], [*ws, b, *ps]
+    if form == "layer activation":  # z = I·x + 0 = x exactly: the op sees the drawn inputs
+        pairs = [rows[i : i + 2] for i in range(0, len(rows), 2)]
+        W = [
+            [Value(1.0 if i == j else 0.0, f"w{j + 1}{i + 1}") for i in range(2)] for j in range(2)
+        ]
+        bs = [Value(0.0, f"b{j + 1}") for j in range(2)]
+        ps = [Value(0.0, f"p{j + 1}") for j in range(2)]
+
+        def f(*xs):
+            ins = [x + p for x, p in zip(xs, ps)]
+            zs = [apply(OPS["neuron"], *W[j], *ins, bs[j]) for j in range(2)]
+            return apply(op, zs[0], *number) + apply(op, zs[1], *number)
+
+        columns = [[pair[j][0] for pair in pairs] for j in range(2)]
+        return f, columns, [*W[0], *W[1], *bs, *ps]
+    ps = [Value(0.0, f"p{j + 1}") for j in range(len(rows[0]))]
+
+    def f(*xs):
+        return apply(op, *(x + p for x, p in zip(xs, ps)), *number)
+
+    return f, [[row[j] for row in rows] for j in range(len(ps))], ps
+
+
+def _lowered_to(steps, op, form):
+    """Whether the program runs the op in the form the case means (so a case cannot pass
+    without compiling its op)."""
+    if form == "layer":
+        return any(isinstance(s, LayerStep) for s in steps) and not any(
+            isinstance(s, Step) and s.op is op for s in steps
+        )
+    if form == "layer activation":
+        return any(isinstance(s, MapStep) and s.op is op for s in steps)
+    return any(isinstance(s, Step) and s.op is op for s in steps)
+
+
+@pytest.mark.parametrize("op, form", CASES, ids=[f"{op.name}-{form}" for op, form in CASES])
+@settings(max_examples=10)
+@given(data=st.data())
+def test_every_op_compiled_equals_eager(op, form, data):
+    """Each op's graph, built from its table row, on a batch of samples drawn where the op is
+    smooth: the compiled values equal the eager ones sample by sample, and ∂/∂p of Σᵢ 2ⁱ·yᵢ
+    equals backward()'s summed over the samples (the weights 2ⁱ tell the samples apart, so a
+    derivative given to the wrong sample is seen)."""
+    if form.startswith("constant"):
+        op = op.with_constant(form.split()[1])
+    batch = data.draw(st.integers(1, 4), label="batch")
+    rows, k = data.draw(arguments(op, 2 * batch if form == "layer activation" else batch))
+    f, columns, params = _graph(op, form, rows, k)
+    columns = [np.array(c) for c in [*columns, 2.0 ** np.arange(batch)]]
+
+    def weighted(*xs):
+        return f(*xs[:-1]) * xs[-1]
+
+    compiled = compile(weighted)
+    values, grads = compiled.value_and_grad(*columns, wrt=params, reduce="sum")
+    assert _lowered_to(compiled.program.steps, op, form)
+    for i, row in enumerate(zip(*columns)):
+        assert_close(values[i], weighted(*(Value(float(x)) for x in row)).data)
+    total, want = eager_sum(weighted, columns, params)
+    assert_close(values.sum(), total)
+    assert_close(grads, want)
 
 
 @settings(max_examples=40)
@@ -97,7 +219,7 @@ def test_mlps_with_every_activation(activation, fused):
     assert_close(grads, want)
     mean = compiled.grad(*columns, wrt=params, reduce="mean")
     assert_close(mean, want / 5)
-    layers = sum(type(s).__name__ == "_LayerStep" for s in compiled.program.steps)
+    layers = sum(isinstance(s, LayerStep) for s in compiled.program.steps)
     assert layers == (3 if fused else 0)  # one matrix product per layer when fused
 
 

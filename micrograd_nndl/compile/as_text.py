@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .steps import LayerStep, MapStep
+
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -23,8 +25,6 @@ def _sub(n: int) -> str:
 
 def describe(program: Any) -> str:
     """The text of `Program.show()`."""
-    from .compile import _LayerStep, _MapStep  # the step types; compile imports us lazily
-
     names: dict[int, str] = {}
     for name, s in zip(program.input_names, program.input_slots):
         names[s] = name
@@ -36,7 +36,7 @@ def describe(program: Any) -> str:
     layers: list[tuple[int, Any, Any]] = []  # (l, layer step, its activation step or None)
     temp = 0
     for step in program.steps:
-        if type(step) is _LayerStep:
+        if type(step) is LayerStep:
             number = len(layers) + 1
             if step.x_block is not None:
                 a_prev = block_name[step.x_block]
@@ -52,7 +52,7 @@ def describe(program: Any) -> str:
             layer_of_block[step.block] = number
             layers.append((number, step, None))
             _name_rows(names, step, f"z{_sup(number)}")
-        elif type(step) is _MapStep:
+        elif type(step) is MapStep:
             layer = layer_of_block.get(step.in_block)
             source = block_name[step.in_block]
             target = f"a{_sup(layer)}" if layer is not None else f"{step.op.name}({source})"
