@@ -9,11 +9,8 @@ leaves the model as it was after the last finished step.
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -24,6 +21,7 @@ from .compiled_loss import CompiledLoss
 from .data import batches
 from .engine import Value
 from .errors import MathError
+from .interrupts import interrupts_held
 from .losses import (
     accuracy,
     binary_cross_entropy,
@@ -162,7 +160,7 @@ def fit(
                         value = total.data
                     else:
                         value, out = batch_loss(Xb, yb)  # sets the parameters' gradients
-                    _step_or_undo(opt)
+                    opt.step()  # all or nothing, also under Ctrl-C
                 except ArithmeticError as e:
                     bar.close()
                     raise _diverged(e, epoch, epochs, steps, opt) from e
@@ -186,7 +184,7 @@ def fit(
                 f"loss {history.loss[-1]:.4f}" + (f" acc {acc:.3f}" if acc is not None else ""),
             )
     except KeyboardInterrupt:
-        with _interrupts_held():  # a second Ctrl-C now would print a traceback
+        with interrupts_held():  # a second Ctrl-C now would print a traceback
             history.interrupted = True
             bar.close()
             print(
@@ -298,31 +296,3 @@ def _diverged(
         return type(error)(message)
     except Exception:
         return MathError(message)
-
-
-def _step_or_undo(opt: Optimizer) -> None:
-    """optimizer.step(), or, if it raised or was interrupted half-way, every parameter as it
-    was before it."""
-    before = [p.data for p in opt.params]
-    try:
-        opt.step()
-    except BaseException:
-        with _interrupts_held():  # a Ctrl-C now would leave the model half put back
-            for p, x in zip(opt.params, before):
-                p.data = x
-        raise
-
-
-@contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Ignore Ctrl-C while fit puts the model back and reports an interruption: the user has
-    already stopped it, and a second KeyboardInterrupt there would break the clean-up. (Only
-    the main thread can take signals; elsewhere this does nothing.)"""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
