@@ -48,18 +48,19 @@ def save(model: _Model, path: str | os.PathLike) -> None:
     two would never be restored); `write_atomic` refuses a directory, a device or a missing
     directory, naming `path`.
     """
-    parameters = _named(model, "save")
-    write_atomic(path, _encode(model.architecture(), {k: p.data for k, p in parameters.items()}))
-
-
-def _encode(architecture: dict, numbers: dict[str, float]) -> str:
-    """The file's text: the header indented, then one parameter a line, written by json's C
-    encoder (with `indent` json encodes in Python, several times slower)."""
-    head = json.dumps(
-        {"format": FORMAT, "version": VERSION, "architecture": architecture}, indent=1
+    parameters = {name: p.data for name, p in _named(model, "save").items()}
+    write_atomic(
+        path, json.dumps(_document(model.architecture(), parameters), indent=1, allow_nan=False)
     )
-    body = json.dumps(numbers, separators=(",\n  ", ": "), allow_nan=False)[1:-1]
-    return f'{head[:-2]},\n "parameters": {{\n  {body}\n }}\n}}'
+
+
+def _document(architecture: dict, parameters: dict[str, float]) -> dict:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "architecture": architecture,
+        "parameters": parameters,
+    }
 
 
 def _named(model: _Model, doing: str) -> dict[str, Value]:
@@ -88,12 +89,16 @@ def most_bytes(model: _Model) -> int:
 
 
 def _most_bytes(architecture: dict, names: list[str]) -> int:
-    """`most_bytes` from the names: the length of `_encode`'s text, counted without writing
-    a number (json's quoted names, 24 characters a number, `: ` and `,\\n  ` between)."""
-    head = len(_encode(architecture, {}))
-    quoted = len(json.dumps(names, separators=(",", ":"))) - 2 - max(len(names) - 1, 0)
-    body = quoted + len(names) * (2 + len(repr(LONGEST_NUMBER))) + max(len(names) - 1, 0) * 4
-    return 2 * (head + body) + 2**16
+    """`most_bytes` from the names: the length of the text `save` writes, counted without
+    writing a number. With indent=1 json writes the parameters `{}` when there are none, else
+    `{\\n  "name": number,\\n  ...\\n }`: json's quoted names, 24 characters a number."""
+    n = len(names)
+    text = len(json.dumps(_document(architecture, {}), indent=1))
+    if n:
+        quoted = len(json.dumps(names, separators=(",", ":"))) - 2 - (n - 1)
+        entries = quoted + n * len(f": {LONGEST_NUMBER!r}") + (n - 1) * len(",\n  ")
+        text += len("{\n  \n }") - len("{}") + entries
+    return 2 * text + 2**16
 
 
 def load(model: _Model, path: str | os.PathLike) -> None:
