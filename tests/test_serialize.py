@@ -192,6 +192,18 @@ def test_a_missing_directory_is_named_with_the_path_given(tmp_path):
     assert ".tmp" not in message
 
 
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_a_symlink_into_a_missing_directory_names_that_directory(tmp_path):
+    """The message named the link's own directory, which exists."""
+    link = tmp_path / "latest.json"
+    link.symlink_to(tmp_path / "gone" / "v1.json")
+    with pytest.raises(FileNotFoundError) as failure:
+        MLP(2, [1], seed=0).save(link)
+    message = str(failure.value)
+    assert f"the directory {str(tmp_path / 'gone')!r} does not exist" in message
+    assert "links to" in message and not (tmp_path / "gone").exists()
+
+
 @pytest.mark.parametrize("trailing", ["", os.sep])
 def test_a_directory_is_refused_and_nothing_is_written_beside_it(tmp_path, trailing):
     (tmp_path / "out").mkdir()
