@@ -6,11 +6,12 @@ or a FIFO, with the permissions `open(path, "w")` would give it.
 Loading checks everything (format, architecture, names, numbers) before it assigns anything: a
 refused file changes nothing.
 
-Size: one line `"layers.0.neurons.3.w.1": -0.123...,` a parameter, about 50 bytes; measured,
-a 10⁶-parameter MLP(1000, [1000]) writes 49 MB in about 1 s and loads in about 2 s. What
-`load` reads is bounded by what `save` can write for the model it loads into (every number at
-its longest, 24 characters), twice over for a file re-indented by hand: whatever `save` writes,
-`load` of the same model reads, while a device or a stray huge file is refused unread.
+Size: one line `"layers.0.neurons.3.w.1": -0.123...,` a parameter, about 52 bytes: measured,
+the 1,001,000 parameters of MLP(1000, [1000]) write 52.6 MB, saved in about 2.3 s and loaded
+in about 2.6 s of CPU. What `load` reads is bounded by what `save` can write for the model it
+loads into (every number at its longest, 24 characters), twice over for a file re-indented by
+hand: whatever `save` writes, `load` of the same model reads, while a device or a stray huge
+file is refused unread.
 """
 
 from __future__ import annotations
