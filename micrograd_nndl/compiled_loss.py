@@ -18,6 +18,7 @@ import numpy as np
 from .compile import Compiled, compile
 from .engine import Value
 from .errors import MathError
+from .losses import check_training_loss
 from .nn import Module
 
 
@@ -123,7 +124,8 @@ class CompiledLoss:
         """Once: the loss of the first few samples, computed eagerly, must be the mean of
         their terms, as for every built-in loss; a custom loss that is not is refused."""
         k = min(len(y), 4)
-        eager = self.loss_fn([self.model(row) for row in X[:k].tolist()], y[:k]).data
+        total = self.loss_fn([self.model(row) for row in X[:k].tolist()], y[:k])
+        eager = check_training_loss(total, self.params, "fit(compiled=True)").data
         mean = self._terms(X[:k], y[:k])[0] / k
         if not abs(eager - mean) <= 1e-9 * max(1.0, abs(eager)):
             raise ValueError(

@@ -9,11 +9,8 @@ leaves the model as it was after the last finished step.
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -23,11 +20,13 @@ from .checks import finite_number, whole_number
 from .compiled_loss import CompiledLoss
 from .data import batches
 from .engine import Value
-from .errors import MathError
+from .errors import MathError, NonFiniteGradientError, NumericOverflowError
+from .interrupts import interrupts_held
 from .losses import (
     accuracy,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
+    check_training_loss,
     get_loss,
     hinge,
     mse,
@@ -122,8 +121,12 @@ def fit(
     the two target values for mse (0.5 for 0/1, 0 for ±1), else 0 (scores, logits, hinge).
 
     Raises ValueError naming the sample and column of a nan or inf in X (or y) before training.
-    An overflow or other math error during training is raised again, with the same type, naming
-    the epoch and the step; the model keeps the parameters of the last finished step.
+    An overflow or other math error of the engine during training is raised again, with the same
+    type and place, naming the epoch and the step; any other exception (the loss's or the
+    model's own, e.g. a ZeroDivisionError of a custom loss) is raised as it was, with a note
+    (Python 3.11+) naming the epoch and the step. Either way the model keeps the parameters of
+    the last finished step. A loss that is not a Value, or does not depend on the parameters
+    (`Value(mse(...).data)`), is refused before the first update.
     """
     loss_fn = get_loss(loss)
     l2 = finite_number("fit", "l2", l2, at_least=0.0)
@@ -155,6 +158,8 @@ def fit(
                     if batch_loss is None:
                         out = [model(row) for row in Xb.tolist()]
                         total = loss_fn(out, yb)
+                        if steps == 0 or not isinstance(total, Value):  # before the 1st update
+                            check_training_loss(total, params, "fit")
                         if l2:
                             total = total + l2 * _l2(params)
                         opt.zero_grad()
@@ -162,10 +167,18 @@ def fit(
                         value = total.data
                     else:
                         value, out = batch_loss(Xb, yb)  # sets the parameters' gradients
-                    _step_or_undo(opt)
-                except ArithmeticError as e:
+                    opt.step()  # all or nothing, also under Ctrl-C
+                except MathError as e:  # the engine's numbers: overflow, domain, non-finite
                     bar.close()
                     raise _diverged(e, epoch, epochs, steps, opt) from e
+                except Exception as e:  # the user's own loss or model, or a check: theirs
+                    bar.close()
+                    _note(
+                        e,
+                        f"fit: raised in epoch {epoch + 1}/{epochs}, step {steps + 1}; "
+                        "the model keeps the parameters of the last finished step",
+                    )
+                    raise
                 steps += 1
                 losses.append(value * len(yb))
                 outputs += out
@@ -186,7 +199,7 @@ def fit(
                 f"loss {history.loss[-1]:.4f}" + (f" acc {acc:.3f}" if acc is not None else ""),
             )
     except KeyboardInterrupt:
-        with _interrupts_held():  # a second Ctrl-C now would print a traceback
+        with interrupts_held():  # a second Ctrl-C now would print a traceback
             history.interrupted = True
             bar.close()
             print(
@@ -276,53 +289,33 @@ def _output_activation(model: Module) -> str | None:
     return output if output is not None else getattr(model, "activation", None)
 
 
-def _diverged(
-    error: ArithmeticError, epoch: int, epochs: int, steps: int, opt: Optimizer
-) -> ArithmeticError:
-    """`error` again, same type, its message prefixed with where it happened and a hint."""
+def _diverged(error: MathError, epoch: int, epochs: int, steps: int, opt: Optimizer) -> MathError:
+    """`error` again, same type and place (node, op, edge), its message prefixed with where it
+    happened and a hint."""
     where = f"fit: epoch {epoch + 1}/{epochs}, step {steps + 1}"
     if "learning rate" in str(error):  # the optimiser's own message already says so
         hint = "the model keeps the parameters of the last finished step"
-    elif steps == 0:
-        hint = (
-            "before the first update, so the initial model overflows on this data: "
-            "scale the inputs X (e.g. to mean 0, variance 1)"
-        )
-    else:
+    elif steps > 0:
         hint = (
             f"the training diverged: lower the learning rate (now {opt.current_lr():g}); "
             "the model keeps the parameters of the last finished step"
         )
+    elif isinstance(error, (NumericOverflowError, NonFiniteGradientError)):
+        hint = (
+            "before the first update, so the initial model overflows on this data: "
+            "scale the inputs X (e.g. to mean 0, variance 1)"
+        )
+    else:  # a domain or division error of the loss or model as given, not of training
+        hint = "before the first update: the initial model and loss on this data"
     message = f"{where}: {error}; {hint}"
     try:
-        return type(error)(message)
-    except Exception:
-        return MathError(message)
+        return type(error)(message, node=error.node, op=error.op, edge=error.edge)
+    except Exception:  # a subclass of the user's that takes other arguments
+        return MathError(message, node=error.node, op=error.op, edge=error.edge)
 
 
-def _step_or_undo(opt: Optimizer) -> None:
-    """optimizer.step(), or, if it raised or was interrupted half-way, every parameter as it
-    was before it."""
-    before = [p.data for p in opt.params]
-    try:
-        opt.step()
-    except BaseException:
-        with _interrupts_held():  # a Ctrl-C now would leave the model half put back
-            for p, x in zip(opt.params, before):
-                p.data = x
-        raise
-
-
-@contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Ignore Ctrl-C while fit puts the model back and reports an interruption: the user has
-    already stopped it, and a second KeyboardInterrupt there would break the clean-up. (Only
-    the main thread can take signals; elsewhere this does nothing.)"""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+def _note(error: BaseException, note: str) -> None:
+    """Add `note` to the traceback of `error` (Python 3.11+; 3.10 shows the error alone)."""
+    add_note = getattr(error, "add_note", None)
+    if add_note is not None:
+        add_note(note)
