@@ -1,18 +1,17 @@
-"""`Value`: a scalar that records the computation graph (NNDL §4.5.3), and the one way a node
-is built (`new_node`; `+` and `*` write it out, measured beside them).
+"""`Value`, a scalar that records the computation graph (NNDL §4.5.3), and `new_node`, the one
+way a node is built (`+` and `*` of two Values write it out, measured beside them).
 
-A node keeps its value, gradient, label, its op (an entry of `ops.OPS`, or that entry's form
-with a constant operand), its inputs and the number its op takes (a parameter or a constant
-operand). Nodes have `__slots__` and no closures, so a graph holds no reference cycles and
-costs little memory. The slots belong to the engine package: its walks and its fast backward
+A node keeps its value, gradient, label, op (an entry of `ops.OPS`, or its form with a constant
+operand), inputs, and the number its op takes. With `__slots__` and no closures, a graph holds
+no reference cycles and costs little memory. The slots are the engine package's own: its walks
 read them directly in their hot loops.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
+from numbers import Real
 from typing import Any
 
 from ..ops import BINARY, OPS, UNARY, UNARY_PARAM, Op, register_applier
@@ -25,7 +24,6 @@ from .walks import local_floats, topological_order
 __all__ = ["Value", "apply", "as_value", "new_node"]
 
 _new = object.__new__
-_Real = numbers.Real
 
 _ADD, _SUB, _MUL, _DIV, _POW = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"], OPS["pow"]
 _ADD_C, _MUL_C = _ADD.with_constant("right"), _MUL.with_constant("right")
@@ -33,14 +31,9 @@ _SUB_C, _RSUB_C = _SUB.with_constant("right"), _SUB.with_constant("left")
 _DIV_C, _RDIV_C = _DIV.with_constant("right"), _DIV.with_constant("left")
 _POW_C = _POW.with_constant("right")
 _OP_EXP, _OP_SIN, _OP_COS, _OP_ERF = OPS["exp"], OPS["sin"], OPS["cos"], OPS["erf"]
-_OP_NEG, _OP_ABS = OPS["neg"], OPS["abs"]
-_OP_SIGMOID, _OP_TANH, _OP_RELU, _OP_SOFTPLUS = (
-    OPS["sigmoid"],
-    OPS["tanh"],
-    OPS["relu"],
-    OPS["softplus"],
-)
-_OP_HARD_SIGMOID, _OP_HARD_TANH, _OP_MISH = OPS["hard_sigmoid"], OPS["hard_tanh"], OPS["mish"]
+_OP_NEG, _OP_ABS, _OP_SIGMOID, _OP_TANH = OPS["neg"], OPS["abs"], OPS["sigmoid"], OPS["tanh"]
+_OP_RELU, _OP_SOFTPLUS, _OP_MISH = OPS["relu"], OPS["softplus"], OPS["mish"]
+_OP_HARD_SIGMOID, _OP_HARD_TANH = OPS["hard_sigmoid"], OPS["hard_tanh"]
 
 
 class Value:
@@ -48,8 +41,8 @@ class Value:
 
     `data` is the forward value (a finite float: assignments are checked) and `grad` the
     derivative ∂f/∂self from `f.backward()` (0.0 until a backward pass reaches it; see
-    `has_grad`). A leaf's grad accumulates over several
-    backward calls, as in PyTorch. `op` and `parents` say how the node was made.
+    `has_grad`). A leaf's grad accumulates over several backward calls, as in PyTorch. `op`
+    and `parents` say how the node was made.
     Comparisons (<, <=, >, >=) compare `data`; `==` is identity, so nodes can be dict keys.
     """
 
@@ -160,10 +153,7 @@ class Value:
 
     def local_grads(self) -> tuple[float, ...]:
         """∂self/∂parent_i for each parent, from the op table's rules (the edges of §4.5.3)."""
-        op = self._made_by
-        if op is None:
-            return ()
-        return local_floats(self, op)
+        return local_floats(self)
 
     # micrograd's names, for the code of its notebooks and lecture (see micrograd_compat)
     _prev = property(micrograd_prev)
@@ -182,7 +172,7 @@ class Value:
 
     # Comparisons compare `data` and return a bool (not differentiable), so derivative rules
     # such as relu's `x > 0` read the same on floats and Values. `==` stays identity: a node
-    # is itself, and Values can be dict keys and set members.
+    # is itself (object's __eq__ and __hash__), and Values can be dict keys and set members.
     def __lt__(self, other: Value | float) -> bool:
         return self._data < (other._data if isinstance(other, Value) else other)
 
@@ -195,8 +185,6 @@ class Value:
     def __ge__(self, other: Value | float) -> bool:
         return self._data >= (other._data if isinstance(other, Value) else other)
 
-    __hash__ = object.__hash__
-
     # ---- arithmetic ---------------------------------------------------------------------------
 
     def __add__(self, other: Value | float) -> Value:
@@ -204,8 +192,9 @@ class Value:
             r = self._data + other._data
             if r - r != 0.0:
                 raise_overflow(_ADD, (self, other), r)
-            # new_node() written out: + and * are the hottest paths. The wide-sum benchmark (5·10⁴
-            # pairs, build + backward) takes 0.32 s so, 0.43 s through new_node().
+            # new_node() written out for Value + Value and Value * Value: the wide sum of 2·10⁴
+            # pairs builds in 17.3 ms so, 19.8 ms through new_node() (medians of 60 runs). For a
+            # constant operand it saved 1.0 ms of the chain's 17.7 (2·10⁴ steps): not written out.
             v = _new(Value)
             v._data = r
             v._grad = v._k = None
@@ -216,21 +205,13 @@ class Value:
             v.label = ""
             return v
         if type(other) is not float:
-            if type(other) is not int and not isinstance(other, _Real):
+            if type(other) is not int and not isinstance(other, Real):
                 return NotImplemented
             other = finite_float(other, "the constant in +")
         r = self._data + other
         if r - r != 0.0:
             raise_overflow(_ADD_C, (self,), r, other)
-        v = _new(Value)  # new_node() written out, as in the Value + Value case above
-        v._data = r
-        v._grad = v._y = None
-        if not modes_off or thread_mode.recording:
-            v._made_by, v._x, v._k = _ADD_C, self, other
-        else:
-            v._made_by = v._x = v._k = None
-        v.label = ""
-        return v
+        return new_node(r, _ADD_C, self, None, other)
 
     __radd__ = __add__
 
@@ -239,7 +220,7 @@ class Value:
             r = self._data * other._data
             if r - r != 0.0:
                 raise_overflow(_MUL, (self, other), r)
-            v = _new(Value)
+            v = _new(Value)  # new_node() written out, as in __add__
             v._data = r
             v._grad = v._k = None
             if not modes_off or thread_mode.recording:
@@ -249,21 +230,13 @@ class Value:
             v.label = ""
             return v
         if type(other) is not float:
-            if type(other) is not int and not isinstance(other, _Real):
+            if type(other) is not int and not isinstance(other, Real):
                 return NotImplemented
             other = finite_float(other, "the constant in *")
         r = self._data * other
         if r - r != 0.0:
             raise_overflow(_MUL_C, (self,), r, other)
-        v = _new(Value)  # new_node() written out, as in the Value + Value case above
-        v._data = r
-        v._grad = v._y = None
-        if not modes_off or thread_mode.recording:
-            v._made_by, v._x, v._k = _MUL_C, self, other
-        else:
-            v._made_by = v._x = v._k = None
-        v.label = ""
-        return v
+        return new_node(r, _MUL_C, self, None, other)
 
     __rmul__ = __mul__
 
@@ -464,7 +437,7 @@ def as_value(x: Value | float, label: str = "") -> Value:
 def _binary(op: Op, x: Value, other: Value | float, side: str) -> Value:
     if isinstance(other, Value):
         return apply(op, x, other) if side == "right" else apply(op, other, x)
-    if not isinstance(other, _Real):
+    if not isinstance(other, Real):
         return NotImplemented
     return apply(op.with_constant(side), x, finite_float(other, f"the constant in {op.name}"))
 
@@ -480,8 +453,8 @@ def apply(op: Op, *args: Any) -> Value:
     Graph inputs are `Value`s (numbers are wrapped as leaves for BINARY and NARY ops); the
     parameter of a UNARY_PARAM op is a number, its `default` when left out, or a Value, which
     applies the op's learnable `twin` (leaky_relu -> prelu); a CONSTANT_OPERAND op takes its
-    constant after the input. A count of inputs the op does not
-    take raises ArityError. Domain and overflow errors name op and nodes.
+    constant after the input. A count of inputs the op does not take raises ArityError.
+    Domain and overflow errors name op and nodes.
     """
     kind = op.kind
     if kind == UNARY_PARAM and len(args) == 1 and op.default is not None:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import NonFiniteGradientError
 from ..notation import derivative_text, name_in_formula
-from ..ops import Op
 from .checks import node_name
 
 if TYPE_CHECKING:  # for the annotations only: value.py imports this module
@@ -110,12 +109,15 @@ def edges_of(node: Value, *, as_values: bool = False) -> list[Edge]:
     if as_values:
         locals_ = op.local_derivatives(node.parents, node.constant, node)
     else:
-        locals_ = local_floats(node, op)
+        locals_ = local_floats(node)
     return [Edge(node, i, p, d) for i, (p, d) in enumerate(zip(node.parents, locals_))]
 
 
-def local_floats(node: Value, op: Op) -> tuple[float, ...]:
-    """∂node/∂input for each input of `node`, made by `op`, from the op table's rules."""
+def local_floats(node: Value) -> tuple[float, ...]:
+    """∂node/∂input for each input of `node`, from the op table's rules (none for a leaf)."""
+    op = node._made_by
+    if op is None:
+        return ()
     inputs = [p._data for p in node.parents]
     return tuple(op.local_derivatives(inputs, node._k, node._data))
 
