@@ -1,11 +1,11 @@
-"""The fast backward that `Value.backward()` runs: the walk of `reference.py`, its float rules
-inlined (NNDL §4.5.3; read `reference.py` first, which a property test holds equal to this
-bit for bit).
+"""The fast backward that `Value.backward()` runs (NNDL §4.5.3): the walk and the one line of
+`reference.py`, read that first; here the walk is found by counting and the float rules are
+inlined. A property test holds the two equal, bit for bit, on random graphs.
 
-It adds local × gradient in six written-out places where the reference has one line: one-input
-ops, n-ary ops, and each input of a two-input op, each split into a leaf's sum and an interior
-node's gradient. Each one pays for itself, as measured beside it: the loop that reads the walk
-took 2.5 s on the benchmark chain (5·10⁴ steps) where this takes 0.34 s.
+Where the reference adds local × gradient in one line, `backprop` writes it out eight times:
+for a one-input op, an n-ary op, and the first and the second input of a two-input op, each
+into a leaf's sum or into an interior node's gradient. Its docstring and comments give the
+time that saves.
 """
 
 from __future__ import annotations
