@@ -89,10 +89,10 @@ def backward_edges(root: Value, *, as_values: bool = False) -> Iterator[Edge]:
     """The backward pass as edges, in the exact order `backward()` adds along them: the nodes
     of `backward_order`, each node's inputs in argument order, all edges of a node together.
 
-    Every reader of the chain rule reads this walk (the stepper, `grad`, error placement)
-    rather than a copy of it; `backward()` itself runs the same order with its float rules
-    inlined (see `fast_backward`). With as_values=True the rules are called on the nodes, so each
-    local derivative is a Value that can be differentiated again (higher-order derivatives).
+    Every reader of the chain rule reads this walk rather than a copy of it: the reference
+    backward, the stepper, `grad`, the error placement; `backward()` runs the same order with
+    its float rules inlined (`fast_backward`). With as_values=True the rules are called on the
+    nodes, so each local derivative is a Value that can be differentiated again.
     A rule that cannot compute raises its own error (ArithmeticError or ValueError: sqrt'(0)
     divides by zero), which each reader reports in its own words.
     """
