@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..errors import NumericOverflowError
 from ..ops import CONSTANT_OPERAND, Op
@@ -21,7 +21,7 @@ __all__ = [
     "largest",
     "node_name",
     "raise_overflow",
-    "unary_forward",
+    "raise_out_of_range",
 ]
 
 _Real = numbers.Real
@@ -77,20 +77,14 @@ def raise_overflow(op: Op, inputs: tuple, result: float, k: Any = None) -> None:
     )
 
 
-def unary_forward(op: Op, x: Value) -> float:
-    """op's value at x for a one-input op without a domain check: the common case, short."""
-    try:
-        r = op.forward(x._data)
-    except (OverflowError, ValueError):
-        raise NumericOverflowError(
-            f"{op.name}: the result is outside the floating-point range "
-            f"(input: {node_name(x)} = {x._data!r})",
-            node=x,
-            op=op,
-        ) from None
-    if r - r != 0.0:
-        raise_overflow(op, (x,), r)
-    return r
+def raise_out_of_range(op: Op, x: Value) -> NoReturn:
+    """The error for a one-input op whose forward function raised (exp of 10⁴): an overflow."""
+    raise NumericOverflowError(
+        f"{op.name}: the result is outside the floating-point range "
+        f"(input: {node_name(x)} = {x._data!r})",
+        node=x,
+        op=op,
+    ) from None
 
 
 def checked_forward(op: Op, inputs: tuple, fargs: tuple, k: Any = None) -> float:
