@@ -38,10 +38,10 @@ from ..number_format import DIGITS, check_digits, format_number
 from ..words import Words, translator
 from . import style
 from .drawing import Drawing
-from .palette import light
 from .graphviz_runner import SYSTEM_FORMATS
 from .layout import Boxes, keep_order, nearest_within_budget
 from .neurons import neuron_groups
+from .palette import light
 from .sample_groups import SampleGroup, numbers, sample_groups
 
 MAX_NODES = 120  # value boxes in one picture: the lecture's MLP(3, [4, 4, 1]) on one sample

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from ..errors import RenderError
 from .graphviz_runner import find_program, is_graphviz_pure, run_graphviz
@@ -63,9 +64,9 @@ def rasterise(svg: str) -> bytes:
     return bytes(resvg.svg_to_bytes(svg_string=svg))
 
 
-def _resvg():  # type: ignore[no-untyped-def]
+def _resvg() -> Any:
     try:
-        import resvg_py  # type: ignore[import-untyped]
+        import resvg_py
     except ImportError:
         raise RenderError(
             "a PNG with Chinese text needs resvg (pip install resvg-py) or a system Graphviz "

@@ -184,7 +184,7 @@ def legend(roles: list[str], any_missing: bool, flows: list[str], words: Words) 
     boxes = "".join(
         f"<td>{box(words(ROLES[role][0]), [], role, None, None)[1:-1]}</td>" for role in roles
     )
-    notes = []
+    notes: list[tuple[str, str | None]] = []
     if any_missing:
         notes.append((f"{NOT_COMPUTED} {words('legend.not_computed')}", None))
     notes.extend((words(FLOWS[f][0]), FLOWS[f][1]) for f in flows)

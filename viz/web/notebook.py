@@ -20,7 +20,9 @@ SCHEME_SCRIPT = """<script>(function () {
   const frame = document.currentScript.previousElementSibling;
   const tell = () => {
     const scheme = document.body.getAttribute("data-md-color-scheme");
-    if (scheme && frame.contentWindow) frame.contentWindow.postMessage({ microgradScheme: scheme }, "*");
+    if (scheme && frame.contentWindow) {
+      frame.contentWindow.postMessage({ microgradScheme: scheme }, "*");
+    }
   };
   frame.addEventListener("load", tell);
   new MutationObserver(tell).observe(document.body, { attributes: true,

@@ -51,9 +51,10 @@ def stepper_html(
 
     A `Stepper` keeps its `digits` and its language and the page opens at the step it has
     reached; a `Value` gets a fresh stepper with `digits` and `lang` ("en", "zh": every word
-    of the page, see viz.words; a Stepper's own language unless `lang` is given). `params` are drawn as learnable parameters (as in
-    `draw_dot`); `title` heads the page (default: names the output). A graph of more than
-    `max_nodes` nodes is refused (VizError): its page would be too large to step through.
+    of the page, see viz.words; a Stepper's own language unless `lang` is given). `params`
+    are drawn as learnable parameters (as in `draw_dot`); `title` heads the page (default:
+    names the output). A graph of more than `max_nodes` nodes is refused (VizError): its page
+    would be too large to step through.
     """
     stepper = _stepper(root_or_stepper, digits, lang)
     words = stepper.words
@@ -72,8 +73,9 @@ def stepper_html(
         "STYLE": _asset("stepper.css"),
         "SVG": _svg(done, params),
         "STEPS": "\n".join(
-            f"<li>{html.escape(words('stepper.step', heading=step['heading'], text=step['formula']))}"
-            "</li>"
+            "<li>"
+            + html.escape(words("stepper.step", heading=step["heading"], text=step["formula"]))
+            + "</li>"
             for step in data["steps"]
         ),
         "DATA": script_json(data),

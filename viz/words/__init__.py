@@ -23,7 +23,7 @@ import gettext
 import os
 import unicodedata
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("en", "zh")
@@ -66,7 +66,7 @@ def check_lang(lang: object) -> str:
     return str(lang)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(lang: str) -> Words:
     return Words(lang)
 
