@@ -12,6 +12,7 @@ renderer that can use one, `RenderError` says what to install.
 from __future__ import annotations
 
 import re
+import subprocess
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +25,8 @@ FONT_HINT = (
     "install a CJK font: apt install fonts-wqy-microhei (or fonts-noto-cjk), "
     "brew install --cask font-wenquanyi-micro-hei, or any font with Chinese glyphs"
 )
+#: Faces like Helvetica (the drawings' font), most alike first.
+SANS_FAMILIES = ("Helvetica", "Arimo", "Liberation Sans", "Arial", "Nimbus Sans", "DejaVu Sans")
 _SVG_SIZE = re.compile(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
 _PROBE = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48">'
@@ -53,15 +56,27 @@ def image_bytes(source: str, format: str) -> bytes:
 
 
 def rasterise(svg: str) -> bytes:
-    """Graphviz's SVG as PNG, by resvg with the system's fonts, at Graphviz's 96 dpi."""
+    """Graphviz's SVG as PNG, by resvg with the system's fonts, as large as Graphviz's own
+    PNG: the drawings' dpi=96 already sizes the SVG so that one of its "pt" is one pixel."""
     resvg = _resvg()
-    # resvg reads no "pt" sizes: the same size in px (1 pt = 4/3 px at 96 dpi)
-    svg = _SVG_SIZE.sub(
-        lambda m: f'<svg width="{float(m[1]) * 4 / 3:.2f}" height="{float(m[2]) * 4 / 3:.2f}"',
-        svg,
-        count=1,
-    )
-    return bytes(resvg.svg_to_bytes(svg_string=svg))
+    svg = _SVG_SIZE.sub(lambda m: f'<svg width="{m[1]}" height="{m[2]}"', svg, count=1)
+    # Graphviz writes "Helvetica,sans-Serif": resvg knows the generic only in lower case
+    svg = svg.replace(",sans-Serif", ",sans-serif")
+    return bytes(resvg.svg_to_bytes(svg_string=svg, sans_serif_family=sans_family()))
+
+
+@lru_cache(maxsize=1)
+def sans_family() -> str:
+    """A sans-serif family the system has, for the drawings' Helvetica: resvg's own default
+    (Arial) is missing on most Linux systems, where it fell back to a serif face."""
+    try:
+        listed = subprocess.run(
+            ["fc-list", ":", "family"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "Arial"
+    families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    return next((f for f in SANS_FAMILIES if f in families), "Arial")
 
 
 def _resvg() -> Any:

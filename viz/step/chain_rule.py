@@ -280,8 +280,8 @@ def _write(
         if len(path.factors) > 1:
             values += f" = {format_number(path.product, digits)}"
         label = words("explain.path", number=k)
-        lines.append(f"  {label}: {symbols}")
-        lines.append(" " * (display_width(label) + 2) + f"= {values}")
+        lines.append(f"  {label} {symbols}")
+        lines.append(" " * (display_width(label) + 1) + f"= {values}")
     if cut:
         lines.append("  " + words("explain.cut", count=max_factors))
     if path_count > len(paths):
