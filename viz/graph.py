@@ -84,11 +84,11 @@ class Graph:
     ) -> str:
         """The names of `node`'s inputs, each once, at most `cap` of them then how many more:
         "x1, x2, …, x8 and 4 more" (a maxout of 8000 inputs stays one short line), in `lang`."""
+        words = translator(lang)
         inputs = list(dict.fromkeys(node.parents))
-        names = ", ".join(self.name(p) for p in inputs[:cap])
+        names = words("page.list_separator").join(self.name(p) for p in inputs[:cap])
         if cap is not None and len(inputs) > cap:
-            more = f"{len(inputs) - cap:,}"
-            return translator(lang)("graph.more_inputs", names=names, count=more)
+            return words("graph.more_inputs", names=names, count=f"{len(inputs) - cap:,}")
         return names
 
     def derivative(self, of: Value, wrt: Value) -> str:
