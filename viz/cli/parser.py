@@ -17,6 +17,7 @@ from ..draw.drawing import SUFFIXES
 from ..number_format import DIGITS, check_digits
 from ..step.text import MAX_ROWS as TABLE_ROWS
 from ..step.text import MAX_WIDTH as TABLE_WIDTH
+from ..words import LANGUAGES
 from .book_demo import DEFAULT_IMAGE, PAGE_NAME
 
 PROG = "micrograd-nndl"
@@ -70,6 +71,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
             default=[],
             help="the values of the formula's variables, e.g. x=1,w=0,b=0 (repeatable; a value "
             "may be a constant formula such as pi/4)",
+        ),
+        formula.add_argument(
+            "--lang",
+            choices=LANGUAGES,
+            default=None,
+            help="the language of what is written: en or zh (default: the locale's, "
+            "LANG=zh_CN.UTF-8 reads zh, else en)",
         ),
         formula.add_argument(
             "--digits",

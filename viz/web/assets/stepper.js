@@ -3,6 +3,10 @@
 (function () {
   const data = JSON.parse(document.getElementById("page-data").textContent);
   const NONE = "—";
+  // The page's words, in its language (viz.words); "{name}" placeholders filled by fill().
+  const W = data.words;
+  const fill = (text, fields) => text.replace(/\{(\w+)\}/g, (m, key) => String(fields[key]));
+  const DATA = W["field.data"] + " ", GRAD = W["field.grad"] + " ";
   const total = data.steps.length;
   const $ = (id) => document.getElementById(id);
   const graph = $("graph");
@@ -27,7 +31,7 @@
       return { g: g, label: g ? g.querySelector("text") : null, local: local };
     });
     return { node: node, box: box, op: first("o" + i), out: first("o" + i + "->n" + i),
-             data: rowText(box, "data "), grad: rowText(box, "grad "), edges: edges, row: null };
+             data: rowText(box, DATA), grad: rowText(box, GRAD), edges: edges, row: null };
   });
 
   const tbody = document.querySelector("#values tbody");
@@ -72,8 +76,8 @@
     state = stateAt(k);
     nodes.forEach((n, i) => {
       const value = state.values[i], grad = state.grads[i];
-      setText(n.data, "data ", value);
-      setText(n.grad, "grad ", grad);
+      setText(n.data, DATA, value);
+      setText(n.grad, GRAD, grad);
       n.edges.forEach((e) => {
         if (e.label) e.label.textContent = e.local.edge + (value === undefined ? "" : " = " + e.local.value);
       });
@@ -83,7 +87,7 @@
     const step = k > 0 ? data.steps[k - 1] : null;
     if (step) {
       const n = nodes[step.node];
-      const backward = step.heading.startsWith("backward");
+      const backward = step.backward;
       // forward: the edges read, red; backward: the edges the gradient is sent back along, blue
       const edges = step.edges.length ? [n.out, ...step.edges.map((arg) => n.edges[arg].g)] : [];
       const inputs = step.edges.map((arg) => nodes[n.node.inputs[arg]]);
@@ -97,14 +101,13 @@
     } else {
       ["current", "sending", "receiving"].forEach((cls) => mark(cls, []));
       const known = data.nodes.filter((node) => node.value !== null).map((node) => node.name);
-      $("heading").textContent = "before the first step";
-      $("sentence").textContent = "Only the inputs " + known.join(", ") + " are known; every other value " +
-        "and every gradient is " + NONE + " (not computed yet). Press → or next.";
+      $("heading").textContent = W["stepper.before"];
+      $("sentence").textContent = fill(W["page.only_inputs"], { names: known.join(W["page.list_separator"]) });
       $("formula").textContent = "";
     }
-    if (k === total) $("sentence").textContent += " Both passes are done: these are backward()'s gradients.";
+    if (k === total) $("sentence").textContent += W["page.done"];
     $("slider").value = String(k);
-    $("counter").textContent = "step " + k + " / " + total;
+    $("counter").textContent = fill(W["page.counter"], { number: k, total: total });
     $("first").disabled = $("prev").disabled = k === 0;
     $("next").disabled = k === total;
     showSelected();
@@ -127,7 +130,7 @@
     const box = $("explainer");
     box.innerHTML = "";
     const h = document.createElement("h2");
-    h.textContent = node.name + " (" + node.role + ")";
+    h.textContent = node.name + " (" + node.role_text + ")";
     const dl = document.createElement("dl");
     const add = (term, text) => {
       const dt = document.createElement("dt"), dd = document.createElement("dd");
@@ -135,9 +138,9 @@
       dd.textContent = text === undefined ? NONE : text;
       dl.append(dt, dd);
     };
-    add("value", value);
-    add("grad", grad);
-    if (node.op) add("op", node.op);
+    add(W["field.value"], value);
+    add(W["field.grad"], grad);
+    if (node.op) add(W["field.op"], node.op);
     (node.locals || []).forEach((local) => add(local.edge, value === undefined ? undefined : local.value));
     box.append(h, dl);
     if (node.chain) {
@@ -151,14 +154,14 @@
   function play() {
     if (timer !== null) { pause(); return; }
     if (k === total) go(0);
-    $("play").textContent = "pause";
+    $("play").textContent = W["page.pause"];
     timer = setInterval(() => { if (k >= total) pause(); else go(k + 1); }, 900);
   }
 
   function pause() {
     if (timer !== null) clearInterval(timer);
     timer = null;
-    $("play").textContent = "play";
+    $("play").textContent = W["page.play"];
   }
 
   $("first").addEventListener("click", () => { pause(); go(0); });
@@ -180,7 +183,7 @@
   // Reading size: 12.5 px text (Graphviz's 11 pt at its 96 dpi); "fit" shows the whole graph.
   function zoom(fit) {
     graph.classList.toggle("fit", fit);
-    $("zoom").textContent = fit ? "reading size" : "fit";
+    $("zoom").textContent = fit ? W["page.reading_size"] : W["page.fit"];
   }
   if (svg) {
     // A backward edge's arrow points back, from the node to its input (as the drawings' legend
@@ -188,7 +191,7 @@
     const defs = document.createElementNS("http://www.w3.org/2000/svg", "defs");
     defs.innerHTML = '<marker id="back-arrow" viewBox="0 0 10 10" refX="9" refY="5" ' +
       'markerWidth="4" markerHeight="4" orient="auto-start-reverse">' +
-      '<path d="M0,0 L10,5 L0,10 z" fill="#2563eb" stroke="none"/></marker>';
+      '<path d="M0,0 L10,5 L0,10 z" fill="var(--gradient)" stroke="none"/></marker>';
     svg.prepend(defs);
     const box = svg.viewBox.baseVal;
     svg.setAttribute("width", String(Math.round(box.width * 0.85)));
@@ -197,6 +200,15 @@
   } else {
     $("zoom").hidden = true;
   }
+
+  // A page around this one's frame (a mkdocs-material site, viz.web.notebook) tells its colour
+  // scheme, which a sandboxed frame cannot read: "slate" dark, "default" light.
+  window.addEventListener("message", (event) => {
+    const scheme = event.data && event.data.microgradScheme;
+    if (scheme === "slate" || scheme === "default") {
+      document.documentElement.setAttribute("data-md-color-scheme", scheme);
+    }
+  });
 
   $("noscript").hidden = true;
   $("controls").hidden = false;
