@@ -342,12 +342,20 @@ def _digits(text: str) -> int:
         ) from None
 
 
+def _is_name(text: str) -> bool:
+    """Whether the formula reads `text` as one variable: θ, 净输入 and w₁ as well as x."""
+    try:
+        return Expression(text).variables == (text,)
+    except ExpressionError:
+        return False
+
+
 def parse_assignments(text: str) -> dict[str, float]:
     """ "x=1,w=0,b=-pi/4" -> {"x": 1.0, "w": 0.0, "b": -0.785...}; values are constant formulas."""
     values: dict[str, float] = {}
     for part in text.split(","):
         name, equals, value = (s.strip() for s in part.partition("="))
-        if not equals or not name.isidentifier() or not name.isascii():
+        if not equals or not _is_name(name):
             raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {part.strip()!r}")
         if name in values:
             raise argparse.ArgumentTypeError(f"{name} is given twice")
