@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
+
+from micrograd_nndl import Value
 
 from ..step.stepper import Stepper, show_in_notebooks
 from .stepper_page import PAGE_TITLE, stepper_html
@@ -16,10 +19,10 @@ IFRAME_MAX_HEIGHT = 900  # px: a taller notebook output scrolls inside its frame
 PANEL_HEIGHT = 420  # px: the controls, the step's text and the explainer around the graph
 
 
-def notebook_html(stepper: Stepper) -> str:
+def notebook_html(stepper: Stepper, *, params: Iterable[Value] = ()) -> str:
     """The page in an `<iframe srcdoc>` for a notebook output: its script and style cannot
-    touch the notebook's, nor the notebook's styles the page's."""
-    page = stepper_html(stepper)
+    touch the notebook's, nor the notebook's styles the page's. `params` as `stepper_html`'s."""
+    page = stepper_html(stepper, params=params)
     height = min(IFRAME_MAX_HEIGHT, PANEL_HEIGHT + _svg_height(page))
     return (
         f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '
