@@ -203,8 +203,8 @@ def _parse(statement: Statement, source: str) -> _Parsed:
         name, name_column = match.group(1), statement.column + match.start(1) + 1
         if not _is_variable(name):
             raise NoteError(
-                f"{name!r} cannot be assigned: a name is letters of any script, digits, _ and indices "
-                "(w₁, b⁽¹⁾), not pi, e or a function",
+                f"{name!r} cannot be assigned: a name is letters of any script, digits, _ "
+                "and indices (w₁, b⁽¹⁾), not pi, e or a function",
                 source,
                 statement.line,
                 name_column,

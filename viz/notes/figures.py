@@ -44,8 +44,9 @@ def block_html(source: str, options: Mapping[str, Any]) -> str:
     elif figure == "activations":
         inner = activations_svg(source, options.get("range", DEFAULT_RANGE), lang, ink)
     else:
-        inner = loss_svg(source, options.get("axes", ""), options.get("range", DEFAULT_RANGE),
-                         lang, ink)
+        inner = loss_svg(
+            source, options.get("axes", ""), options.get("range", DEFAULT_RANGE), lang, ink
+        )
     return (
         f'<div class="micrograd-note"><figure class="micrograd-{figure}" '
         f'style="{FIGURE_STYLE}">{inner}</figure></div>'
@@ -176,24 +177,35 @@ def _formulas(source: str) -> list[tuple[str, Expression, Statement]]:
 
 
 def activations_svg(source: str, span: tuple[float, float], lang: str, ink: str) -> str:
-    """Each formula of one variable f(z) and its derivative f′(z), both sampled over `span`:
-    f′ is the gradient backward() leaves on z, point by point (§4.1's figures 4.2-4.4)."""
-    zs = [span[0] + (span[1] - span[0]) * k / (CURVE_POINTS - 1) for k in range(CURVE_POINTS)]
-    values, slopes = [], []
-    for name, expression, statement in _formulas(source):
-        if len(expression.variables) != 1:
-            raise _failure(source, statement, f"{name} must be a function of one variable, "
-                           f"as sigmoid(z); it has {len(expression.variables)}")
-        (variable,) = expression.variables
-        ys, ds = zip(*(_value_and_slope(expression, variable, z) for z in zs))
-        values.append(Curve(name, zs, ys))
-        slopes.append(Curve(name, zs, ds))
+    """Each formula of one variable f(z) and its derivative f′(z) over `span`, side by side
+    (§4.1's figures 4.2-4.4)."""
+    values, slopes = activation_curves(source, span)
     said = words(lang)
     return curves_svg(
         [Panel(said["function"], values), Panel(said["derivative"], slopes)],
         label=", ".join(c.name for c in values),
         ink=ink,
     )
+
+
+def activation_curves(source: str, span: tuple[float, float]) -> tuple[list[Curve], list[Curve]]:
+    """The block's functions f(z) and their derivatives sampled over `span`: f′ is the gradient
+    backward() leaves on z, point by point."""
+    zs = [span[0] + (span[1] - span[0]) * k / (CURVE_POINTS - 1) for k in range(CURVE_POINTS)]
+    values, slopes = [], []
+    for name, expression, statement in _formulas(source):
+        if len(expression.variables) != 1:
+            raise _failure(
+                source,
+                statement,
+                f"{name} must be a function of one variable, as sigmoid(z); it has "
+                f"{len(expression.variables)}",
+            )
+        (variable,) = expression.variables
+        ys, ds = zip(*(_value_and_slope(expression, variable, z) for z in zs))
+        values.append(Curve(name, zs, ys))
+        slopes.append(Curve(name, zs, ds))
+    return values, slopes
 
 
 def _value_and_slope(expression: Expression, variable: str, z: float) -> tuple[float, float]:
@@ -214,32 +226,55 @@ def loss_svg(source: str, axes: str, span: tuple[float, float], lang: str, ink: 
     names = axes.replace(",", " ").split()
     note = build_note(source)
     if not 1 <= len(names) <= 2:
-        raise OptionError("axes", f'axes names one or two inputs of the block, as axes="w₁ w₂"; '
-                          f"got {axes!r}")
+        raise OptionError(
+            "axes", f'axes names one or two inputs of the block, as axes="w₁ w₂"; got {axes!r}'
+        )
     for name in names:
         if name not in note.names or note.names[name].parents:
-            raise OptionError("axes", f"axes names {name!r}, which the block does not give a "
-                              "number")
-    said = words(lang)
-    steps = CURVE_POINTS if len(names) == 1 else GRID
-    grid = [span[0] + (span[1] - span[0]) * k / (steps - 1) for k in range(steps)]
-
-    def at(point: Mapping[str, float]) -> tuple[float, list[float]]:
-        try:
-            result = build_note(source, at=point)
-        except NoteError:  # the block was drawn at its own point: a math error here, a gap
-            return math.nan, [math.nan] * len(names)
-        return result.root.data, [result.names[n].grad for n in names]
-
+            raise OptionError(
+                "axes", f"axes names {name!r}, which the block does not give a number"
+            )
     label = note.root.label or "f"
     if len(names) == 1:
-        ys, ds = zip(*((v, g[0]) for v, g in (at({names[0]: w}) for w in grid)))
-        panels = [Panel(f"{label}({names[0]})", [Curve(label, grid, ys)]),
-                  Panel(f"∂{label}/∂{names[0]}", [Curve(f"∂{label}/∂{names[0]}", grid, ds)])]
+        grid, (values, slopes) = loss_surface(source, names, span)
+        panels = [
+            Panel(f"{label}({names[0]})", [Curve(label, grid, values)]),
+            Panel(f"∂{label}/∂{names[0]}", [Curve(f"∂{label}/∂{names[0]}", grid, slopes)]),
+        ]
         return curves_svg(panels, label=label, ink=ink)
-    rows = [[at({names[0]: a, names[1]: b})[0] for a in grid] for b in grid]
+    grid, rows = loss_surface(source, names, span)
     here = [note.names[n] for n in names]
     inside = all(span[0] <= v.data <= span[1] for v in here)
     point = (here[0].data, here[1].data, here[0].grad, here[1].grad) if inside else None
-    return heatmap_svg(grid, grid, rows, names=(names[0], names[1]), point=point,
-                       words=dict(said), label=f"{label}({', '.join(names)})", ink=ink)
+    return heatmap_svg(
+        grid,
+        grid,
+        rows,
+        names=(names[0], names[1]),
+        point=point,
+        words=words(lang),
+        label=f"{label}({', '.join(names)})",
+        ink=ink,
+    )
+
+
+def loss_surface(
+    source: str, names: list[str], span: tuple[float, float]
+) -> tuple[list[float], list[list[float]]]:
+    """The grid over `span`, and the block's output on it: for one name [values, derivatives]
+    (the derivative by backward()), for two rows[i][j] at names = (grid[j], grid[i]); NaN
+    where the block cannot be computed."""
+    steps = CURVE_POINTS if len(names) == 1 else GRID
+    grid = [span[0] + (span[1] - span[0]) * k / (steps - 1) for k in range(steps)]
+
+    def at(point: Mapping[str, float]) -> tuple[float, float]:
+        try:
+            result = build_note(source, at=point)
+        except NoteError:  # the block was drawn at its own point: a math error here, a gap
+            return math.nan, math.nan
+        return result.root.data, result.names[names[0]].grad
+
+    if len(names) == 1:
+        pairs = [at({names[0]: w}) for w in grid]
+        return grid, [[v for v, _ in pairs], [d for _, d in pairs]]
+    return grid, [[at({names[0]: a, names[1]: b})[0] for a in grid] for b in grid]

@@ -47,14 +47,19 @@ class OptionError(VizError):
         super().__init__(f"micrograd block: {reason}")
 
 
-def read_options(inputs: Mapping[str, str], site: Mapping[str, str] | None = None) -> dict[str, Any]:
+def read_options(
+    inputs: Mapping[str, str], site: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """The header's options (`inputs`, as superfences parses them) checked and converted, over
     the `site`'s defaults: {"figure": "graph", "lang": "en", "colours": "auto", ...}."""
     given = {"figure": "graph", "lang": "en", "colours": "auto", **(site or {}), **inputs}
     figure = given["figure"]
     if figure not in FIGURES:
-        raise OptionError("figure", f"figure must be one of {', '.join(FIGURES)}, got "
-                          f"{figure!r}{_nearest(figure, FIGURES)}")
+        raise OptionError(
+            "figure",
+            f"figure must be one of {', '.join(FIGURES)}, got "
+            f"{figure!r}{_nearest(figure, FIGURES)}",
+        )
     allowed = (*COMMON, *FIGURE_OPTIONS[figure])
     options: dict[str, Any] = {}
     for key, value in given.items():
@@ -69,7 +74,8 @@ def _value(key: str, value: str) -> Any:
     choices = {"lang": LANGS, "colours": COLOURS, "rankdir": RANKDIRS}.get(key)
     if choices is not None and value not in choices:
         raise OptionError(
-            key, f"{key} must be one of {', '.join(choices)}, got {value!r}{_nearest(value, choices)}"
+            key,
+            f"{key} must be one of {', '.join(choices)}, got {value!r}{_nearest(value, choices)}",
         )
     if key == "stepper":
         if value.lower() not in _TRUE:
@@ -90,16 +96,19 @@ def _range(value: str) -> tuple[float, float]:
     except ValueError:
         low = high = float("nan")
     if not (low < high) or max(abs(low), abs(high)) > 1e6:
-        raise OptionError("range", f'range must be two numbers, low then high, as "-4 4"; got '
-                          f"{value!r}")
+        raise OptionError(
+            "range", f'range must be two numbers, low then high, as "-4 4"; got {value!r}'
+        )
     return low, high
 
 
 def _unknown(key: str, figure: str, allowed: tuple[str, ...]) -> str:
     where = [f for f, opts in FIGURE_OPTIONS.items() if key in opts]
     if where:
-        return (f"option {key!r} is not one of a {figure} figure's (known: "
-                f"{', '.join(allowed)}); it belongs to figure={where[0]!r}")
+        return (
+            f"option {key!r} is not one of a {figure} figure's (known: "
+            f"{', '.join(allowed)}); it belongs to figure={where[0]!r}"
+        )
     return f"unknown option {key!r}{_nearest(key, allowed)} (known: {', '.join(allowed)})"
 
 

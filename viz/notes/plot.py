@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 WIDTH = 640  # px: a plot's width, inside a 688 px notes column
@@ -23,6 +23,9 @@ COLOURS = ("#3b82f6", "#ef4444", "#10b981", "#f59e0b", "#a855f7", "#ec4899")
 #: A perceptually even ramp, dark violet (low) to yellow (high): viridis's anchor points
 RAMP = ((68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37))
 _MARGIN = (48, 12, 36, 12)  # left, right, bottom, top of each panel's plotting area
+
+
+Scale = Callable[[float], float]  # a number to its place on the page
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,16 @@ def _panel(panel: Panel, left: float, top: float, width: float, height: float) -
     return "".join(parts)
 
 
-def _axes(x0, x1, y0, y1, xr, yr, px, py) -> list[str]:  # type: ignore[no-untyped-def]
+def _axes(
+    x0: float,
+    x1: float,
+    y0: float,
+    y1: float,
+    xr: tuple[float, float],
+    yr: tuple[float, float],
+    px: Scale,
+    py: Scale,
+) -> list[str]:
     """The frame, the zero lines and a few round ticks, in the page's ink."""
     parts = [
         f'<rect x="{x0:.1f}" y="{y1:.1f}" width="{x1 - x0:.1f}" height="{y0 - y1:.1f}" '
@@ -137,7 +149,7 @@ def _rule(xa: float, ya: float, xb: float, yb: float) -> str:
     )
 
 
-def _path(curve: Curve, px, py) -> str:  # type: ignore[no-untyped-def]
+def _path(curve: Curve, px: Scale, py: Scale) -> str:
     """The curve as one path; a non-finite value breaks it (a move starts the next piece)."""
     d, pen = [], False
     for x, y in zip(curve.xs, curve.ys):
@@ -176,7 +188,7 @@ def heatmap_svg(
     *,
     names: tuple[str, str],
     point: tuple[float, float, float, float] | None,
-    words: dict[str, str],
+    words: Mapping[str, str],
     label: str,
     ink: str = "currentColor",
 ) -> str:
@@ -226,7 +238,14 @@ def heatmap_svg(
     return "".join(parts)
 
 
-def _cells(xs, ys, values, left: float, top: float, size: float) -> str:  # type: ignore[no-untyped-def]
+def _cells(
+    xs: Sequence[float],
+    ys: Sequence[float],
+    values: Sequence[Sequence[float]],
+    left: float,
+    top: float,
+    size: float,
+) -> str:
     finite = [v for row in values for v in row if math.isfinite(v)]
     low, high = min(finite), max(finite)
     w, h = size / len(xs), size / len(ys)
@@ -251,7 +270,9 @@ def colour(v: float, low: float, high: float) -> str:
     return "#" + "".join(f"{c:02x}" for c in rgb)
 
 
-def _colour_bar(x: float, top: float, size: float, low: float, high: float, words) -> str:  # type: ignore[no-untyped-def]
+def _colour_bar(
+    x: float, top: float, size: float, low: float, high: float, words: Mapping[str, str]
+) -> str:
     steps = 24
     h = size / steps
     parts = [
@@ -270,18 +291,18 @@ def _colour_bar(x: float, top: float, size: float, low: float, high: float, word
     return "".join(parts)
 
 
-def _arrow(point, px, py, words) -> str:  # type: ignore[no-untyped-def]
+def _arrow(
+    point: tuple[float, float, float, float], px: Scale, py: Scale, words: Mapping[str, str]
+) -> str:
     x, y, gx, gy = point
     norm = math.hypot(gx, gy)
     ux, uy = (-gx / norm, -gy / norm) if norm > 0 else (0.0, 0.0)
     ax, ay = px(x), py(y)
     bx, by = ax + 40 * ux, ay - 40 * uy  # the page's y grows downwards
     head = math.atan2(by - ay, bx - ax)
-    wings = [
-        (bx - 9 * math.cos(head + s), by - 9 * math.sin(head + s)) for s in (0.45, -0.45)
-    ]
+    wings = [(bx - 9 * math.cos(head + s), by - 9 * math.sin(head + s)) for s in (0.45, -0.45)]
     return (
-        f'<g><title>{html.escape(words["point"])}</title>'
+        f"<g><title>{html.escape(words['point'])}</title>"
         f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" stroke="white" '
         'stroke-width="2.5"/>'
         f'<polygon points="{bx:.1f},{by:.1f} {wings[0][0]:.1f},{wings[0][1]:.1f} '

@@ -58,7 +58,7 @@ def failure_type() -> type[Exception]:
     try:
         from mkdocs.exceptions import PluginError
     except ImportError:
-        return SuperFencesException  # type: ignore[no-any-return]
+        return SuperFencesException
     return type(
         "NoteBuildError",
         (SuperFencesException, PluginError),
