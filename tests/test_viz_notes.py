@@ -126,16 +126,18 @@ def test_a_bad_rankdir_is_named_as_an_option_of_the_header_not_a_line_of_the_blo
 
 def test_the_graph_keeps_a_readable_size_without_a_stylesheet():
     """A theme's `svg { max-width: 100% }` shrank a wide graph's text to 5 px: the graph now
-    fills the column between 0.45 and 0.75 of Graphviz's size and scrolls beyond (inline
-    styles: no stylesheet of ours needed)."""
+    fills the column up to 0.75 of Graphviz's size and shrinks no further than keeps its
+    smallest text at 10 px, scrolling beyond (inline styles: no stylesheet of ours needed)."""
     page = note_html(BOOK, params="w b")
     figure = re.search(r'<figure class="micrograd-graph" style="([^"]*)"><svg ([^>]*)>', page)
     assert figure is not None and "overflow-x: auto" in figure.group(1)
     viewbox = [float(n) for n in re.search(r'viewBox="([^"]*)"', figure[2]).group(1).split()]
     style = re.search(r'style="([^"]*)"', figure[2]).group(1)
-    least = float(re.search(r"min-width: ([0-9.]+)pt", style).group(1))
-    most = float(re.search(r"max-width: ([0-9.]+)pt", style).group(1))
-    assert (least, most) == (round(0.45 * viewbox[2]), round(0.75 * viewbox[2]))
+    least = float(re.search(r"min-width: ([0-9.]+)px", style).group(1))
+    most = float(re.search(r"max-width: ([0-9.]+)px", style).group(1))
+    smallest = min(float(f) for f in re.findall(r'font-size="([0-9.]+)"', page))
+    assert most == round(0.75 * viewbox[2] * 4 / 3)
+    assert smallest * least / viewbox[2] >= 10 - 0.5 / viewbox[2] * smallest
     assert "width: 100%; height: auto" in style
 
 

@@ -29,6 +29,8 @@ _SVG_SIZE = re.compile(r'^<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
 #: book's σ(wx + b) fits a 690 px column); a graph wider than that scrolls sideways. A theme's
 #: `svg { max-width: 100% }` alone made a wide graph's text 5 px high.
 GRAPH_SCALES = (0.45, 0.75)
+MIN_TEXT = 10  # px: the smallest text a drawing keeps in a notes column (DESIGN.md)
+_FONT_SIZE = re.compile(r'font-size="([0-9.]+)"')
 #: Inline, as the svg's own style: a site needs no stylesheet of ours.
 FIGURE_STYLE = "margin: 1em 0; overflow-x: auto; text-align: center"
 
@@ -244,15 +246,19 @@ def _params(
 
 
 def readable(svg: str) -> str:
-    """The drawn `<svg>` as wide as the column allows between the GRAPH_SCALES."""
+    """The drawn `<svg>` as wide as the column allows between the GRAPH_SCALES, and never so
+    narrow that its smallest text falls below MIN_TEXT px: beyond that it scrolls."""
     size = _SVG_SIZE.match(svg)
     if size is None:  # every Graphviz SVG starts so; anything else is shown as drawn
         return svg
     width, height = (float(n) for n in size.groups())
-    least, most = (width * scale for scale in GRAPH_SCALES)
+    least, most = (width * scale * 4 / 3 for scale in GRAPH_SCALES)  # pt -> px
+    fonts = [float(f) for f in _FONT_SIZE.findall(svg)]
+    if fonts:  # the viewBox is in pt: text of f pt drawn R px wide is f·R/width px
+        least = min(max(least, MIN_TEXT * width / min(fonts)), most)
     sized = (
-        f'<svg width="{most:.0f}pt" height="{height * GRAPH_SCALES[1]:.0f}pt" style="width: '
-        f'100%; height: auto; min-width: {least:.0f}pt; max-width: {most:.0f}pt"'
+        f'<svg width="{most:.0f}px" height="{height * GRAPH_SCALES[1] * 4 / 3:.0f}px" '
+        f'style="width: 100%; height: auto; min-width: {least:.0f}px; max-width: {most:.0f}px"'
     )
     return sized + svg[size.end() :]
 
