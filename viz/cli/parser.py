@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from micrograd_nndl import Expression, ExpressionError, MathError, __version__
+from micrograd_nndl.expr import CONSTANTS
 
 from ..draw.dot import MAX_NODES
 from ..draw.drawing import SUFFIXES
@@ -343,9 +344,10 @@ def _digits(text: str) -> int:
 
 
 def _is_name(text: str) -> bool:
-    """Whether the formula reads `text` as one variable: θ, 净输入 and w₁ as well as x."""
+    """Whether the formula reads `text` as one name: θ, 净输入 and w₁ as well as x (a constant
+    too, which the formula then refuses a value, saying why)."""
     try:
-        return Expression(text).variables == (text,)
+        return text in CONSTANTS or Expression(text).variables == (text,)
     except ExpressionError:
         return False
 
