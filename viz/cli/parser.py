@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from micrograd_nndl import Expression, ExpressionError, MathError, __version__
+from micrograd_nndl.expr import CONSTANTS
 
 from ..draw.dot import MAX_NODES
 from ..draw.drawing import SUFFIXES
@@ -350,12 +351,21 @@ def _digits(text: str) -> int:
         ) from None
 
 
+def _is_name(text: str) -> bool:
+    """Whether the formula reads `text` as one name: θ, 净输入 and w₁ as well as x (a constant
+    too, which the formula then refuses a value, saying why)."""
+    try:
+        return text in CONSTANTS or Expression(text).variables == (text,)
+    except ExpressionError:
+        return False
+
+
 def parse_assignments(text: str) -> dict[str, float]:
     """ "x=1,w=0,b=-pi/4" -> {"x": 1.0, "w": 0.0, "b": -0.785...}; values are constant formulas."""
     values: dict[str, float] = {}
     for part in text.split(","):
         name, equals, value = (s.strip() for s in part.partition("="))
-        if not equals or not name.isidentifier() or not name.isascii():
+        if not equals or not _is_name(name):
             raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {part.strip()!r}")
         if name in values:
             raise argparse.ArgumentTypeError(f"{name} is given twice")

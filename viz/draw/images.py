@@ -3,9 +3,9 @@ as glyphs, never as empty boxes, and SVG that follows a page's light or dark sch
 
 graphviz-pure carries three Latin fonts (Tinos, Arimo, Cousine) and no other: its PNG draws
 净输入 as □□□. So where a drawing holds full-width glyphs and only graphviz-pure is found, its
-SVG is rasterised by resvg (the `resvg-py` package, the `cjk` extra), which reads the system's fonts; a system
-Graphviz draws them itself through fontconfig. Either way a CJK font must be installed
-(Debian's `fonts-wqy-microhei`, 1.6 MB, or `fonts-noto-cjk`): where none is found, or no
+SVG is rasterised by resvg (the `resvg-py` package, the `cjk` extra), which reads the system's
+fonts; a system Graphviz draws them itself through fontconfig. Either way a CJK font must be
+installed (Debian's `fonts-wqy-microhei`, 1.6 MB, or `fonts-noto-cjk`): where none is found, or no
 renderer that can use one, `RenderError` says what to install.
 """
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
+
+from micrograd_nndl import Value
 
 from ..step.stepper import Stepper, show_in_notebooks
 from .stepper_page import stepper_html
@@ -30,11 +33,12 @@ SCHEME_SCRIPT = """<script>(function () {
 })();</script>"""
 
 
-def notebook_html(stepper: Stepper) -> str:
+def notebook_html(stepper: Stepper, *, params: Iterable[Value] = ()) -> str:
     """The page in an `<iframe srcdoc>` for a notebook output: its script and style cannot
     touch the notebook's, nor the notebook's styles the page's. Its colours follow the
-    browser's scheme, or a mkdocs-material page's (`SCHEME_SCRIPT`)."""
-    page = stepper_html(stepper)
+    browser's scheme, or a mkdocs-material page's (`SCHEME_SCRIPT`). `params` as
+    `stepper_html`'s."""
+    page = stepper_html(stepper, params=params)
     height = min(IFRAME_MAX_HEIGHT, PANEL_HEIGHT + _svg_height(page))
     return (
         f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '
