@@ -105,7 +105,13 @@ def _node(graph: Graph, node: Value) -> dict[str, Any]:
     grad = graph.grad(node)
     if node.is_leaf:
         span = max(5.0, 2.0 * abs(node.data))  # the slider's range: the book's -5..5 at least
-        return {"leaf": True, "x": node.data, "engine": engine, "grad": grad, "range": [-span, span]}
+        return {
+            "leaf": True,
+            "x": node.data,
+            "engine": engine,
+            "grad": grad,
+            "range": [-span, span],
+        }
     op = node.op_info
     assert op is not None
     return {

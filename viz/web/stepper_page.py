@@ -9,8 +9,8 @@ Every number on the page is text the engine's own walk wrote: a `Stepper` replay
 (the visit `backward()` makes, with the op table's local derivatives) and the page shows, step
 by step, what each step computed; a leaf's explainer is `explain(root, leaf)`. When the
 learner edits an input, the page computes both passes again with the op table's JavaScript
-forms (`viz.web.live`); its quiz asks for each gradient before showing it. Without scripts (a viewer that blocks
-them) the page is the graph after both passes and every step as text.
+forms (`viz.web.live`); its quiz asks for each gradient before showing it. Without scripts
+(a viewer that blocks them) the page is the graph after both passes and every step as text.
 """
 
 from __future__ import annotations
