@@ -31,7 +31,7 @@ PARAMS_SHOWN = 8  # rows of the parameter table by default
 _ASSETS_PAGE = "training.html"
 
 #: Every sentence the page writes (one place, for the message catalog).
-WORDS = {
+WORDS: dict[str, Any] = {
     "title": "Training replay",
     "epoch": "epoch {epoch} of {last}",
     "loss": "loss",
