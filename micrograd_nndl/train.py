@@ -33,6 +33,7 @@ from .losses import (
 from .nn import Module
 from .optim import SGD, Optimizer
 from .option_checks import finite_number, whole_number
+from .replay import Snapshot, take_snapshot
 
 # output activations whose values lie in (0, 1), read as the probability of class 1
 PROBABILITY_OUTPUTS = ("sigmoid", "hard_sigmoid")
@@ -46,13 +47,15 @@ class History:
     from the same outputs the epoch's steps were computed from; None in every epoch when not
     tracked (`track_accuracy=False`) or when the targets are not class labels (regression).
     threshold: the output value above which a scalar output counts as class 1 (None when no
-    threshold was used). interrupted: True when Ctrl-C stopped training.
+    threshold was used). interrupted: True when Ctrl-C stopped training. snapshots: with
+    `fit(..., record=True)` (or every k epochs, record=k) the run's `Snapshot`s, for replaying it.
     """
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float | None] = field(default_factory=list)
     threshold: float | None = None
     interrupted: bool = False
+    snapshots: list[Snapshot] = field(default_factory=list)
 
 
 class ProgressBar:
@@ -104,6 +107,7 @@ def fit(
     seed: int = 0,
     threshold: float | None = None,
     compiled: bool = False,
+    record: bool | int = False,
 ) -> History:
     """Train `model` on (X, y) for `epochs` passes; return the History of loss and accuracy.
 
@@ -194,6 +198,10 @@ def fit(
             elif scoring == "threshold" and history.threshold is not None:  # set at epoch 0
                 acc = accuracy(outputs, targets, history.threshold)
             history.accuracy.append(acc)
+            if record and (epoch + 1) % int(record) == 0:
+                history.snapshots.append(
+                    take_snapshot(model, opt, epoch + 1, history.loss[-1], acc)
+                )
             bar.update(
                 epoch + 1,
                 f"loss {history.loss[-1]:.4f}" + (f" acc {acc:.3f}" if acc is not None else ""),

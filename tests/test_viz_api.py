@@ -22,6 +22,8 @@ HOMES = {
     "VizError": "viz.errors",
     "stepper_html": "viz.web.stepper_page",
     "to_html": "viz.web.stepper_page",
+    "training_html": "viz.web.training_page",
+    "TrainingReplay": "viz.web.training_page",
     "Step": "viz.step.stepper",
     "Stepper": "viz.step.stepper",
     "Undo": "viz.step.stepper",

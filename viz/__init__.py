@@ -9,7 +9,8 @@ and the chain rule written out path by path.
     f.backward(); print_graph(f)     # every node: op, inputs, value, grad, local derivatives
     draw_dot(f, params=[nodes["w"], nodes["b"]])   # a notebook shows it inline
     render(f, "sigmoid.png")         # the format follows the suffix
-    to_html(f, "sigmoid.html")       # one offline page: click through both passes
+    to_html(f, "sigmoid.html")       # one offline page: click through both passes, edit inputs
+    training_html(history, "run.html", models=model, X=X, y=y)  # scrub a fit(record=True)
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ _HOMES = {
     "Stepper": "step.stepper",
     "Undo": "step.stepper",
     "Update": "step.stepper",
+    "TrainingReplay": "web.training_page",
+    "training_html": "web.training_page",
     "format_graph": "step.text",
     "graph_rows": "step.text",
     "print_graph": "step.text",
@@ -55,6 +58,7 @@ if TYPE_CHECKING:  # what type checkers and editors read
     from .step.stepper import Step, Stepper, Undo, Update
     from .step.text import format_graph, graph_rows, print_graph
     from .web.stepper_page import stepper_html, to_html
+    from .web.training_page import TrainingReplay, training_html
 
 __all__ = [
     "ChainPath",
@@ -64,6 +68,7 @@ __all__ = [
     "RenderError",
     "Step",
     "Stepper",
+    "TrainingReplay",
     "Undo",
     "Update",
     "VizError",
@@ -79,6 +84,7 @@ __all__ = [
     "render",
     "stepper_html",
     "to_html",
+    "training_html",
 ]
 
 

@@ -40,6 +40,7 @@ from ..number_format import format_number
 from ..step.chain_rule import explain_each
 from ..step.stepper import Stepper
 from ..web.stepper_page import to_html
+from ..web.training_page import replay_demo
 from ..words import Words, locale_language, translator
 from .book_demo import PAGE_NAME, demo
 from .console import fall_back_to_ascii, is_terminal, printable, read_line, shown
@@ -439,6 +440,13 @@ def run_demo(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     demo(args.output, out, page=Path(args.output).with_name(PAGE_NAME))
 
 
+def run_replay(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
+    if args.epochs < 1:
+        raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
+    path = replay_demo(args.output, epochs=args.epochs)
+    print(f"wrote {path}: logistic and ReLU hidden layers, {args.epochs} epochs each", file=out)
+
+
 #: What each subcommand of the parser runs.
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], None]] = {
     "render": run_render,
@@ -448,6 +456,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], None]] = {
     "html": run_html,
     "check": run_check,
     "demo": run_demo,
+    "replay": run_replay,
 }
 
 

@@ -91,13 +91,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
     def command(name: str, summary: str, *examples: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(
             name,
-            parents=[formula] if name != "demo" else [],
+            parents=[formula] if name not in _NO_FORMULA else [],
             help=summary,
             description=summary,
             epilog=_examples(*examples),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        if name != "demo":
+        if name not in _NO_FORMULA:
             options[name] = dict(HELP)
             for action in shared:
                 _record(options[name], action)
@@ -252,7 +252,23 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         default=str(DEFAULT_IMAGE),
         help=f"the image of the graph (default {DEFAULT_IMAGE})",
     )
+    replay = command(
+        "replay",
+        "Train micrograd's demo network, MLP(2, [16, 16, 1]), on 100 moons twice, with logistic "
+        "and with ReLU hidden layers, recording every epoch, and write one offline page that "
+        "scrubs through both runs (decision regions, loss, accuracy, gradient norms, Adam's "
+        "state).",
+        "replay -o training.html",
+        "replay -o training.html --epochs 50",
+    )
+    replay.add_argument("-o", "--output", metavar="FILE", default="training.html",
+                        help="the page to write (default training.html)")  # fmt: skip
+    replay.add_argument("--epochs", type=int, default=100, help="epochs of each run (default 100)")
     return parser, options
+
+
+#: The commands that take no formula.
+_NO_FORMULA = ("demo", "replay")
 
 
 def _record(options: dict[str, bool], action: argparse.Action) -> None:

@@ -7,9 +7,10 @@ browser and a teacher hands out. `stepper_html(...)` returns the same page as a 
 
 Every number on the page is text the engine's own walk wrote: a `Stepper` replays both passes
 (the visit `backward()` makes, with the op table's local derivatives) and the page shows, step
-by step, what each step computed; a leaf's explainer is `explain(root, leaf)`. The script
-computes no number, only which of those texts to show. Without scripts (a viewer that blocks
-them) the page is the graph after both passes and every step as text.
+by step, what each step computed; a leaf's explainer is `explain(root, leaf)`. When the
+learner edits an input, the page computes both passes again with the op table's JavaScript
+forms (`viz.web.live`); its quiz asks for each gradient before showing it. Without scripts
+(a viewer that blocks them) the page is the graph after both passes and every step as text.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ..number_format import DIGITS, format_number
 from ..step.chain_rule import ChainRules
 from ..step.stepper import FORWARD, Step, Stepper
 from ..words import Words, translator
+from .live import live_data, live_script
 
 MAX_PAGE_NODES = 5_000  # an MLP's loss on ten samples has ~2,000 nodes: a 2 MB page, 4 s to make
 _ASSETS = files("viz.web") / "assets"
@@ -70,7 +72,7 @@ def stepper_html(
     parts = {
         "LANG": "zh-Hans" if words.lang == "zh" else words.lang,
         "TITLE": html.escape(data["title"]),
-        "STYLE": _asset("stepper.css"),
+        "STYLE": _asset("stepper.css") + _asset("live.css"),
         "SVG": _svg(done, params),
         "STEPS": "\n".join(
             "<li>"
@@ -80,6 +82,8 @@ def stepper_html(
         ),
         "DATA": script_json(data),
         "SCRIPT": _asset("stepper.js"),
+        "LIVEDATA": script_json(live_data(stepper, steps)),
+        "LIVE": live_script(stepper) + _asset("live.js") + _asset("quiz.js"),
     }
 
     def fill(match: re.Match[str]) -> str:

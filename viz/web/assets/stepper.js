@@ -1,4 +1,5 @@
-// Shows, step by step, the numbers the engine's walk wrote (page-data); computes none itself.
+// Shows, step by step, the numbers the engine's walk wrote (page-data); computes none itself
+// (live.js recomputes them, with the op table's JavaScript forms, when an input changes).
 "use strict";
 (function () {
   const data = JSON.parse(document.getElementById("page-data").textContent);
@@ -51,6 +52,11 @@
   let selected = null;
   let timer = null;
   let state = { values: {}, grads: {} };
+  // What the live page and its quiz (live.js, quiz.js) read and drive: they rewrite `data`'s
+  // texts and call render(); beforeNext(k) may hold the step k + 1 back (false).
+  const hooks = { beforeNext: null };
+  window.stepperPage = { data: data, hooks: hooks, go: (step) => go(step), at: () => k,
+                         render: () => render() };
 
   function stateAt(step) {
     const values = {}, grads = {};
@@ -114,6 +120,7 @@
   }
 
   function go(step) {
+    if (step === k + 1 && hooks.beforeNext && !hooks.beforeNext(k)) { pause(); return; }
     k = Math.min(Math.max(step, 0), total);
     render();
   }
@@ -171,7 +178,8 @@
   $("slider").max = String(total);
   $("slider").addEventListener("input", () => { pause(); go(Number($("slider").value)); });
   document.addEventListener("keydown", (event) => {
-    if (event.target === $("slider") || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.target.matches("input, textarea, select") || event.altKey || event.ctrlKey ||
+        event.metaKey) return;
     const moves = { ArrowRight: k + 1, ArrowDown: k + 1, ArrowLeft: k - 1, ArrowUp: k - 1,
                     Home: 0, End: total };
     if (event.key in moves) { pause(); go(moves[event.key]); }
