@@ -15,10 +15,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 
-from .checks import finite_number, whole_number
 from .engine import Value
 from .errors import NonFiniteGradientError
 from .interrupts import interrupts_held
+from .option_checks import finite_number, whole_number
 
 Schedule = Callable[[int], float]
 

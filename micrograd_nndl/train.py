@@ -16,7 +16,6 @@ from typing import TextIO
 
 import numpy as np
 
-from .checks import finite_number, whole_number
 from .compiled_loss import CompiledLoss
 from .data import batches
 from .engine import Value
@@ -33,6 +32,7 @@ from .losses import (
 )
 from .nn import Module
 from .optim import SGD, Optimizer
+from .option_checks import finite_number, whole_number
 
 # output activations whose values lie in (0, 1), read as the probability of class 1
 PROBABILITY_OUTPUTS = ("sigmoid", "hard_sigmoid")
