@@ -17,9 +17,13 @@ PROG = "micrograd-nndl"
 INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
 
 
+_FIRED: list[int] = []  # the handler ran: whatever error follows is the interrupt's
+
+
 def _interrupt(signum: int, frame: object) -> None:
     """The first Ctrl-C stops the command; any further one, while it winds down, is ignored."""
     _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
+    _FIRED.append(signum)
     raise KeyboardInterrupt
 
 
@@ -32,9 +36,17 @@ def main(argv: "Sequence[str] | None" = None) -> int:
 
         return run(argv)
     except KeyboardInterrupt:  # in the imports or in argparse; `cli` reports its commands'
-        _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return INTERRUPTED
+        return _interrupted()
+    except ImportError:  # numpy's C extension turns an interrupt of its own imports into one
+        if not _FIRED:
+            raise
+        return _interrupted()
+
+
+def _interrupted() -> int:
+    _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
+    print(f"{PROG}: interrupted", file=sys.stderr)
+    return INTERRUPTED
 
 
 if __name__ == "__main__":
