@@ -590,3 +590,14 @@ def test_after_backward_every_gradient_is_a_plain_float():
     other.backward()
     for node in topological_order(root) + topological_order(other):
         assert type(node._grad) is float
+
+
+def test_a_numpy_bool_is_a_number_as_a_python_bool_is():
+    """Value(np.bool_(True)) was refused while Value(True) worked (#26 item 8)."""
+    import numpy as np
+
+    assert Value(np.bool_(True)).data == Value(True).data == 1.0
+    assert Value(np.False_).data == 0.0
+    v = Value(2.0)
+    v.data = np.bool_(True)
+    assert (v * np.bool_(True)).data == 1.0

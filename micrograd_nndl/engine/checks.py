@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, SupportsFloat, TypeGuard
 
 from ..errors import NumericOverflowError
 from ..ops import CONSTANT_OPERAND, Op
@@ -32,11 +32,18 @@ def node_name(node: Value) -> str:
     return f"'{node.label}'" if node.label else f"<{node.op or 'leaf'} node>"
 
 
+def _is_numpy_bool(x: object) -> TypeGuard[SupportsFloat]:
+    """numpy.bool_ is no numbers.Real (Python's bool is, as an int): accepted as bool is,
+    without importing numpy into the engine."""
+    t = type(x)
+    return t.__module__ == "numpy" and t.__name__ in ("bool", "bool_")
+
+
 def finite_float(x: object, what: str) -> float:
     """Convert a Python or numpy real number to a finite float; anything else is a TypeError."""
     if type(x) is float:
         f = x
-    elif type(x) is int or isinstance(x, _Real):  # int first: sum() starts at the int 0
+    elif type(x) is int or isinstance(x, _Real) or _is_numpy_bool(x):  # int first: sum()'s 0
         try:
             f = float(x)
         except OverflowError:
