@@ -144,7 +144,7 @@ def draw_network(
         kind = "input" if depth == 0 else "output" if depth == last else "hidden"
         name = words(f"figure.{kind}_layer")
         dot.node(
-            f"layer{depth}",
+            f"t{depth}",  # ids are shown on hover: no English word
             f"<{name}<br/>(l = {depth})>",
             shape="plaintext",
             fontcolor=MUTED,
@@ -155,7 +155,7 @@ def draw_network(
             if i is None:
                 hidden = len(column) - len(shown[depth])
                 dot.node(  # filled white: the edges under it do not cross its text
-                    f"l{depth}more",
+                    f"l{depth}m",
                     f"<…<br/>{words('figure.more_neurons', count=hidden)}>",
                     shape="plaintext",
                     style="filled",
@@ -205,7 +205,7 @@ def draw_network(
         words("figure.circle"),
     ]
     dot.node(
-        "legend",
+        "k",
         "".join(f"{line}\\l" for line in lines),
         shape="note",
         color=MUTED,
