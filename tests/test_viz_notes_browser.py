@@ -8,9 +8,8 @@ except under CI, where a missing browser fails.
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 import pytest
 from catalog_words import english_in, visible

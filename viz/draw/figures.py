@@ -23,6 +23,7 @@ from ..graph import SUBSCRIPTS, SUPERSCRIPTS, book_name
 from ..number_format import DIGITS, check_digits, format_number
 from ..words import translator
 from .drawing import Drawing
+from .measure import has_wide, text_width
 from .style import MUTED
 
 POSITIVE, NEGATIVE = "#2563eb", "#dc2626"  # blue > 0, red < 0
@@ -149,19 +150,21 @@ def draw_network(
             shape="plaintext",
             fontcolor=MUTED,
             pos=f"{x_at:.2f},{(tallest - 1) * ROW_GAP / 2 + ROW_GAP:.2f}!",
+            **_room([name], 11),
         )
         for row, i in enumerate(column_rows):
             pos = f"{x_at:.2f},{top - row * ROW_GAP:.2f}!"
             if i is None:
-                hidden = len(column) - len(shown[depth])
+                more = words("figure.more_neurons", count=len(column) - len(shown[depth]))
                 dot.node(  # filled white: the edges under it do not cross its text
                     f"l{depth}m",
-                    f"<…<br/>{words('figure.more_neurons', count=hidden)}>",
+                    f"<…<br/>{more}>",
                     shape="plaintext",
                     style="filled",
                     fillcolor="white",
                     fontcolor=MUTED,
                     pos=pos,
+                    **_room([more], 11),
                 )
                 continue
             symbol = "x" if depth == 0 else "a"
@@ -212,6 +215,7 @@ def draw_network(
         fontcolor=MUTED,
         fontsize="10",
         pos=f"{last * COLUMN_GAP / 2:.2f},{-(tallest - 1) * ROW_GAP / 2 - ROW_GAP:.2f}!",
+        **_room(lines, 10),
     )
     return dot
 
@@ -222,6 +226,14 @@ def _inputs(x: Sequence[Value | float], nin: int, where: str) -> list[Value | fl
     if len(x) != nin:
         raise ValueError(f"{where}: the model takes {nin} inputs, got {len(x)}")
     return x
+
+
+def _room(lines: Sequence[str], fontsize: float) -> dict[str, str]:
+    """The width of a node whose label holds a full-width glyph (隐藏层): graphviz-pure
+    measures one as a space, and the box would be drawn too narrow for its text."""
+    if not any(has_wide(line) for line in lines):
+        return {}
+    return {"width": f"{(max(text_width(line, fontsize) for line in lines) + 16) / 72:.2f}"}
 
 
 def _sign_colour(x: float) -> str:

@@ -281,10 +281,10 @@ def _colour_bar(x: float, top: float, size: float, low: float, high: float, word
         for k in range(steps)
     ]
     parts.append(
-        f'<text x="{x + 22}" y="{top + 12}" fill="currentColor">{_number(round(high, 3))} '
-        f"({html.escape(words('figure.high'))})</text>"
-        f'<text x="{x + 22}" y="{top + size}" fill="currentColor">{_number(round(low, 3))} '
-        f"({html.escape(words('figure.low'))})</text>"
+        f'<text x="{x + 22}" y="{top + 12}" fill="currentColor">'
+        f"{html.escape(words('figure.high', value=_number(round(high, 3))))}</text>"
+        f'<text x="{x + 22}" y="{top + size}" fill="currentColor">'
+        f"{html.escape(words('figure.low', value=_number(round(low, 3))))}</text>"
         f'<text x="{x + 22}" y="{top + size / 2 + 4}" fill="currentColor">'
         f"{html.escape(words('figure.loss'))}</text>"
     )
