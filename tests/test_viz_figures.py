@@ -76,7 +76,7 @@ def positions(source: str) -> dict[str, tuple[float, float]]:
     return {
         name: (float(x), float(y))
         for name, x, y in re.findall(
-            r'\b(l\d+(?:n\d+|more))\b[^\n]*pos="([-\d.]+),([-\d.]+)!"', source
+            r'\b(l\d+(?:n\d+|m))\b[^\n]*pos="([-\d.]+),([-\d.]+)!"', source
         )
     }
 
@@ -99,7 +99,7 @@ def test_a_wide_layer_shows_its_first_neurons_and_its_last():
     at = positions(source)
     drawn = [i for i in range(1, 65) if f"l1n{i}" in at]
     assert drawn == [1, 2, 3, 4, 64] and "…<br/>59 more" in source
-    assert at["l1n4"][1] > at["l1more"][1] > at["l1n64"][1]  # "…" between the 4th and the last
+    assert at["l1n4"][1] > at["l1m"][1] > at["l1n64"][1]  # "…" between the 4th and the last
     edges = re.findall(r"l(\d)n(\d+) -> l(\d)n(\d+)", source)
     assert len(edges) == 2 * 5 + 5 * 5 + 5 * 1  # the weights between circles drawn only
     w = model.layers[1].neurons[63].w[3]  # w⁽²⁾₆₄,₄ is drawn, with its own value

@@ -8,9 +8,11 @@ except under CI, where a missing browser fails.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from catalog_words import english_in, visible
 from notes_site import MATERIAL, ROOT, build
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -78,6 +80,14 @@ def test_the_chinese_page_has_its_five_figures_and_words(site: Path):
         assert text.count(f'class="micrograd-{kind}"') == 1, kind
     for words in ("前馈神经网络", "计算图与自动微分", "净输入", "θ", "导数"):
         assert words in text
+    # what the plugin wrote (drawings, tables, legends), the author's own prose aside
+    notes = re.findall(r'<div class="micrograd-note">.*?</figure>(?:\s*<table>.*?</table>)?', text,
+                       re.DOTALL)  # fmt: skip
+    assert len(notes) == 5
+    drawn = " ".join(visible(note) for note in notes)
+    for words in ("输入层", "图例", "梯度", "损失", "局部导数"):
+        assert words in drawn
+    assert english_in(drawn) == set()
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)

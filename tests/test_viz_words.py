@@ -9,18 +9,17 @@ import re
 import string
 
 import pytest
+from catalog_words import english_in, english_words, messages, svg_texts, visible
 
-from micrograd_nndl import Value
+from micrograd_nndl import MLP, Neuron, Value
 from micrograd_nndl.book import sigmoid_graph
 from viz import Stepper, draw_dot, explain, format_graph, stepper_html
 from viz.cli.commands import main
+from viz.draw.figures import draw_network, draw_neuron
+from viz.notes.figures import block_html
+from viz.notes.options import read_options
 from viz.words import LANGUAGES, check_lang, locale_language, text, translator
-from viz.words.msgfmt import Message, catalogs, compile_po, read_po, write_mo
-
-
-def messages(lang: str) -> dict[str, Message]:
-    po = next(p for p in catalogs() if p.parent.parent.name == lang)
-    return {m.msgid: m for m in read_po(po.read_text(encoding="utf-8")) if m.msgid}
+from viz.words.msgfmt import Message, catalogs, compile_po, write_mo
 
 
 def fields(message: str) -> set[str]:
@@ -81,36 +80,10 @@ def test_the_locale_chooses_the_command_lines_language(environ, lang):
 
 # ---- a Chinese σ(wx + b) holds no English word of the catalog ---------------------------------
 
-#: The reader's own names and the op table's words: not the catalog's to translate.
-OWN = {"x", "w", "b", "f", "h1", "h2", "h3", "h4", "h5", "h6", "exp", "mul", "add", "pow"}
-
-
-def english_words() -> set[str]:
-    """Every word of the English catalog that the Chinese one does not also use (code such as
-    max_rows=None or backward() stays as it is in both)."""
-
-    def words_of(lang: str) -> set[str]:
-        texts = [form for m in messages(lang).values() for form in m.forms]
-        plain = [re.sub(r"\{\w+\}", " ", t) for t in texts]  # placeholders are not words
-        return {w.lower() for t in plain for w in re.findall(r"[A-Za-z][A-Za-z_]+", t)}
-
-    return words_of("en") - words_of("zh") - OWN
-
-
-def english_in(shown: str) -> set[str]:
-    """The catalog's English words in `shown`; an attribute (h6.grad, the Value's own) is code."""
-    shown = re.sub(r"\.[A-Za-z_]+", " ", shown)
-    found = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z_]+", shown)}
-    return found & english_words()
-
 
 def book():
     nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
     return nodes, nodes["h6"]
-
-
-def svg_texts(svg: str) -> str:
-    return " ".join(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg))
 
 
 def test_the_catalog_words_found_are_real_english():
@@ -205,3 +178,82 @@ def test_the_command_line_steps_and_explains_in_chinese_by_option_or_locale(caps
     assert "前向计算 1/3：h1 = w × x = 0 × 1 = 0" in out
     assert main(["explain", *book_args, "--wrt", "w", "--lang", "en"]) == 0
     assert capsys.readouterr().out.startswith("∂f/∂w: 1 path, each a product")
+
+
+# ---- the book's other figures, the notes fences and the command line, in Chinese -------------
+
+
+def test_a_chinese_neuron_and_network_have_no_english_word():
+    neuron = Neuron(2, "sigmoid", seed=0)
+    xs = [Value(1.0), Value(-2.0)]
+    neuron(xs).backward()
+    model = MLP(2, [12, 2], seed=0)  # 12 neurons, 5 drawn: "另 7 个"
+    model([1.0, 2.0])[0].backward()  # output 2's weights unreached: the legend's dashed line
+    for lang in ("en", "zh"):
+        shown = svg_texts(draw_neuron(neuron, xs, lang=lang).pipe(encoding="utf-8"))
+        network = draw_network(model, [1.0, 2.0], by="grad", max_per_layer=6, lang=lang)
+        shown += " " + svg_texts(network.pipe(encoding="utf-8"))
+        if lang == "en":  # the same figures in English hold the words looked for
+            assert {"grad", "input", "hidden", "layer", "more", "dashed"} <= english_in(shown)
+            continue
+        for word in ("梯度", "输入层", "隐藏层", "输出层", "另 7 个", "虚线：反向传播没有到达"):
+            assert word in shown, word
+        assert english_in(shown) == set()
+
+
+FENCES = {
+    "neuron": "x = 1, -2\nw = 0.5, -0.3\nb = 0.1\nactivation = sigmoid",
+    "network": "layers = [3, 12, 1]\nx = 1, 0.5, -1",
+    "activations": "sigmoid(z)\ntanh(z)\nrelu(z)",
+    "loss": "x = 1; y = 1\nw₁ = 1; w₂ = -1\n损失 = (y - sigmoid(w₂*sigmoid(w₁*x)))**2",
+    "graph": "x = 1; θ = 0; b = 0\n净输入 = θ*x + b\nf = sigmoid(净输入)",
+}
+
+
+@pytest.mark.parametrize("figure", FENCES)
+def test_every_fence_figure_in_chinese_has_no_english_word(figure):
+    options = {"figure": figure, "lang": "zh"}
+    if figure == "loss":
+        options["axes"] = "w₁ w₂"
+    if figure == "graph":
+        options |= {"params": "θ b", "stepper": "true"}
+    shown = visible(block_html(FENCES[figure], read_options(options)))
+    english = visible(block_html(FENCES[figure], read_options({**options, "lang": "en"})))
+    assert english_in(english) != set()  # what the test looks for is there in English
+    assert english_in(shown) == set()
+    expected = {
+        "neuron": "梯度",
+        "network": "隐藏层",
+        "activations": "导数 f′(z)",
+        "loss": "损失",
+        "graph": "局部导数",  # the table's header; the stepper's page below it says 梯度
+    }
+    assert expected[figure] in shown
+
+
+def test_the_command_lines_demo_check_and_written_files_in_chinese(tmp_path, capsys, monkeypatch):
+    image = tmp_path / "g.svg"
+    assert main(["demo", "-o", str(image), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out.replace(str(tmp_path), " ")
+    assert "标出值和梯度的计算图" in out and "g.svg（" in out
+    assert english_in(out.replace("g.svg", " ").replace("sigmoid_steps.html", " ")) == set()
+    assert english_in(svg_texts(image.read_text(encoding="utf-8"))) == set()
+    page = (tmp_path / "sigmoid_steps.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-Hans">' in page
+    kink = ["tanh(w*x) * relu(b - x)", "--at", "x=0.5,w=2,b=0.5"]
+    assert main(["check", *kink, "--lang", "zh"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("导数   取值  反向传播  中心差分")
+    assert "x：x = 0.5 处有折点：左侧斜率 -0.761593，右侧斜率 0" in out
+    assert main(["check", *kink, "--lang", "en"]) == 1
+    assert english_in(out) == set() and english_in(capsys.readouterr().out) != set()
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    assert main(["check", "x*y", "--at", "x=1,y=2"]) == 0
+    assert capsys.readouterr().out.endswith("通过：backward() 与中心差分一致\n")
+    for command in ("render", "html"):
+        path = tmp_path / ("g2.svg" if command == "render" else "p.html")
+        assert main([command, "x*y", "--at", "x=1,y=2", "-o", str(path)]) == 0
+        out = capsys.readouterr().out.replace(str(path), " ")
+        assert out.startswith("已写入") and english_in(out) == set(), out

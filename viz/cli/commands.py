@@ -23,8 +23,6 @@ from pathlib import Path
 from typing import TextIO
 
 from micrograd_nndl import (
-    CheckReport,
-    CheckRow,
     Expression,
     ExpressionError,
     MathError,
@@ -43,6 +41,7 @@ from ..web.stepper_page import to_html
 from ..web.training_page import replay_demo
 from ..words import Words, locale_language, translator
 from .book_demo import PAGE_NAME, demo
+from .checking import check_table, diagnose, shown_rows
 from .console import fall_back_to_ascii, is_terminal, printable, read_line, shown
 from .parser import PROG, build_parser, shield_formula
 
@@ -145,7 +144,8 @@ def run_render(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
             legend=not args.no_legend,
             lang=language(args),
         )
-    print(f"wrote {shown(str(path))} ({path.stat().st_size} bytes)", file=out)
+    words = translator(language(args))
+    print(words("cli.wrote", path=shown(str(path)), size=path.stat().st_size), file=out)
 
 
 def _params(args: argparse.Namespace, leaves: dict[str, Value]) -> list[Value]:
@@ -175,8 +175,7 @@ def run_html(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
         words = translator(language(args))
         title = words("cli.page_title", expr=args.expr, at=_at(leaves))
         to_html(root, path, params=params, digits=args.digits, title=title, lang=words.lang)
-    size = path.stat().st_size
-    print(f"wrote {shown(str(path))} ({size} bytes): open it in a browser", file=out)
+    print(words("cli.wrote_page", path=shown(str(path)), size=path.stat().st_size), file=out)
 
 
 def _at(leaves: dict[str, Value]) -> str:
@@ -255,7 +254,7 @@ def _step(
     keys = words("cli.keys")
     if args.save_steps:
         paths = stepper.save_steps(args.save_steps)
-        print(f"wrote {len(paths)} frames of both passes: {shown(str(paths[0]))} ...", file=out)
+        print(words("cli.wrote_frames", count=len(paths), path=shown(str(paths[0]))), file=out)
     interactive = is_terminal(inp)
     forward = words.plural("cli.forward_steps", stepper.n_forward, count=stepper.n_forward)
     backward = words.plural("cli.backward_steps", stepper.n_backward, count=stepper.n_backward)
@@ -315,14 +314,11 @@ def language(args: argparse.Namespace) -> str:
     return str(args.lang or locale_language())
 
 
-def _values(*values: float | None) -> str:
-    return ", ".join("undefined" if v is None else f"{v:.6g}" for v in values)
-
-
 def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     expression, given = read_formula(args)
+    words = translator(language(args))
     if not given:
-        print("the formula has no variables: there is no derivative to check", file=out)
+        print(words("check.no_variables"), file=out)
         return
     names, inputs = list(given), list(given.values())
 
@@ -339,15 +335,15 @@ def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
         )
     except MathError as e:  # a step left the domain: gradcheck's message asks for a smaller eps
         raise type(e)(f"{e} with --eps (now {args.eps:g})") from None
-    rows, note = _shown_rows(report, args.max_rows)
-    print(report.table(rows), file=out)
+    rows, note = shown_rows(report, args.max_rows, words)
+    print(check_table(rows, words), file=out)
     if note:
         print(note, file=out)
     if not report.passed:
         index = {id(row): i for i, row in enumerate(report.rows)}
         replay = Replay(f, inputs, names)  # f at nearby points, as fast as the check's own
         verdicts = [
-            _diagnose(replay, index[id(row)], row.backward, report)
+            diagnose(replay, index[id(row)], row.backward, report, words)
             for row in rows
             if not row.passed
         ]
@@ -357,79 +353,7 @@ def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
         raise CheckFailed(
             "backward disagrees with the central differences above: " + ", ".join(kinds)
         )
-    print("ok: backward agrees with central differences", file=out)
-
-
-def _shown_rows(report: CheckReport, limit: int) -> tuple[list[CheckRow], str]:
-    """The rows of check's table (all, or at most `limit`: the mismatches worst first, else
-    the first rows) and a line saying what is left out and how to see it ("" if nothing)."""
-    rows = list(report.rows)
-    if not limit or len(rows) <= limit:
-        return rows, ""
-    bad = report.failures
-    every = "--max-rows 0 shows every row"
-    if not bad:
-        return rows[:limit], f"… and {len(rows) - limit} more rows, all agreeing ({every})"
-    shown = bad[:limit]
-    agree = len(rows) - len(bad)
-    return shown, (
-        f"… the {len(shown)} worst of {len(bad)} mismatches shown"
-        + (f"; {agree} more rows agree" if agree else "")
-        + f" ({every}, and explains every mismatch)"
-    )
-
-
-def _diagnose(replay: Replay, i: int, backward: float, report: CheckReport) -> tuple[str, str]:
-    """Why input i failed: ("a step too large", ...) when a smaller step confirms backward
-    (a pole or a steep change within ±eps: x/y at y = 1e-7), ("a kink", ...) when the slopes
-    left and right of the point differ (relu at 0), else ("a wrong gradient", ...)."""
-    eps, atol, rtol = report.eps, report.atol, report.rtol
-    name = replay.names[i]
-
-    def at(step: float) -> float | None:
-        try:
-            return replay.values(i, [step])[0]
-        except MathError:
-            return None
-
-    mid, left, right = at(0.0), at(-eps), at(eps)
-    smaller = None  # the largest smaller step whose central difference agrees with backward
-    for k in range(1, 7):
-        h = eps / 10**k
-        up, down = at(h), at(-h)
-        if up is not None and down is not None:
-            central = (up - down) / (2 * h)
-            if abs(backward - central) <= atol + rtol * abs(central):
-                smaller = h
-                break
-    if mid is None or left is None or right is None:
-        crosses = "the step leaves the domain" if smaller else None
-    elif left * right < 0 and abs(mid) > max(abs(left), abs(right)):
-        crosses = "the step crosses a pole"  # the sign flips across a peak in |f|
-    else:
-        crosses = "f changes too fast for the step" if smaller else None
-    if crosses:
-        fix = (
-            f"with --eps {smaller:g} the central difference agrees"
-            if smaller
-            else ("a smaller --eps may help")
-        )
-        return "a step too large", (
-            f"{name}: {crosses} within ±{eps:g} of {name} = {replay.xs[i]:g} "
-            f"(f there: {_values(left, mid, right)}); {fix}"
-        )
-    if mid is not None and left is not None and right is not None:
-        slope_left = (mid - left) / eps
-        slope_right = (right - mid) / eps
-        if abs(slope_left - slope_right) > atol + rtol * max(abs(slope_left), abs(slope_right)):
-            return "a kink", (
-                f"{name}: a kink at {name} = {replay.xs[i]:g}: the slope is {slope_left:.6g} on "
-                f"the left and {slope_right:.6g} on the right, and backward takes {backward:.6g} "
-                "(the op's choice at the kink); no step size makes them agree"
-            )
-    return "a wrong gradient", (
-        f"{name}: backward gives {backward:.10g}, and no smaller step, nor a kink, explains it"
-    )
+    print(words("check.ok"), file=out)
 
 
 def run_demo(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
@@ -437,14 +361,15 @@ def run_demo(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
         image_format(args.output)
     except ValueError as e:
         raise UsageError(str(e)) from None
-    demo(args.output, out, page=Path(args.output).with_name(PAGE_NAME))
+    demo(args.output, out, page=Path(args.output).with_name(PAGE_NAME), lang=language(args))
 
 
 def run_replay(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     if args.epochs < 1:
         raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
     path = replay_demo(args.output, epochs=args.epochs)
-    print(f"wrote {path}: logistic and ReLU hidden layers, {args.epochs} epochs each", file=out)
+    words = translator(language(args))
+    print(words("cli.wrote_replay", path=shown(str(path)), epochs=args.epochs), file=out)
 
 
 #: What each subcommand of the parser runs.

@@ -28,6 +28,10 @@ STEP_KEYS = "Enter or n: next step, p or b: back one step, t: the table, ?: thes
 EPS = 1e-6  # check's default step, gradcheck's
 MAX_ROWS = 20  # check's table: a formula may have 1000 variables
 MAX_VARIABLES = 10  # explain without --wrt: each variable's rule is a paragraph
+LANG_HELP = (
+    "the language of what is written: en or zh (default: the locale's, LANG=zh_CN.UTF-8 reads "
+    "zh, else en)"
+)
 HELP = {"-h": False, "--help": False}  # argparse's own option on every parser (add_help)
 
 Options = dict[str, dict[str, bool]]  # subcommand -> its option strings -> takes a value
@@ -77,8 +81,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
             "--lang",
             choices=LANGUAGES,
             default=None,
-            help="the language of what is written: en or zh (default: the locale's, "
-            "LANG=zh_CN.UTF-8 reads zh, else en)",
+            help=LANG_HELP,
         ),
         formula.add_argument(
             "--digits",
@@ -252,6 +255,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         default=str(DEFAULT_IMAGE),
         help=f"the image of the graph (default {DEFAULT_IMAGE})",
     )
+    demo_.add_argument("--lang", choices=LANGUAGES, default=None, help=LANG_HELP)
     replay = command(
         "replay",
         "Train micrograd's demo network, MLP(2, [16, 16, 1]), on 100 moons twice, with logistic "
@@ -264,6 +268,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
     replay.add_argument("-o", "--output", metavar="FILE", default="training.html",
                         help="the page to write (default training.html)")  # fmt: skip
     replay.add_argument("--epochs", type=int, default=100, help="epochs of each run (default 100)")
+    replay.add_argument("--lang", choices=LANGUAGES, default=None, help=LANG_HELP)
     return parser, options
 
 

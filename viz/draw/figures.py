@@ -8,6 +8,9 @@ the bias and each input also show their gradient.
 `draw_network(mlp, x)`: one circle per neuron with its activation on the sample x, layer by
 layer (input, hidden, output); one edge per weight, its width the weight's size (or, with
 `by="grad"`, its gradient's) and its colour the sign, as the legend says.
+
+Both take `lang` ("en", "zh"): the layers' names, the legend and the fields in the catalog's
+words (viz.words); the symbols (x₁, w⁽¹⁾₂₁, Σ, the activation's name) are the book's in both.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from micrograd_nndl import MLP, Neuron, Value
 
 from ..graph import SUBSCRIPTS, SUPERSCRIPTS, book_name
 from ..number_format import DIGITS, check_digits, format_number
+from ..words import translator
 from .drawing import Drawing
+from .measure import has_wide, text_width
 from .style import MUTED
 
 POSITIVE, NEGATIVE = "#2563eb", "#dc2626"  # blue > 0, red < 0
@@ -30,11 +35,18 @@ COLUMN_GAP, ROW_GAP = 2.4, 1.05  # inches between the layers, and between two ci
 
 
 def draw_neuron(
-    neuron: Neuron, x: Sequence[Value | float], *, digits: int = DIGITS, title: str = ""
+    neuron: Neuron,
+    x: Sequence[Value | float],
+    *,
+    digits: int = DIGITS,
+    title: str = "",
+    lang: str | None = None,
 ) -> Drawing:
     """The neuron a = f(Σᵢ wᵢxᵢ + b) on the inputs `x`, as NNDL's figure 4.1 draws it, with
-    the values computed by the engine; gradients are shown where a backward pass reached."""
+    the values computed by the engine; gradients are shown where a backward pass reached.
+    `lang`: the language of its words ("en", "zh"; see viz.words)."""
     digits = check_digits(digits)
+    words = translator(lang)
     if not isinstance(neuron, Neuron):
         raise TypeError(f"draw_neuron needs a Neuron, not {type(neuron).__name__}")
     xs = [
@@ -48,7 +60,7 @@ def draw_neuron(
         return format_number(v, digits)
 
     def grad(v: Value) -> str:
-        return f"<br/>grad {number(v.grad)}" if v.has_grad else ""
+        return f"<br/>{words('field.grad')} {number(v.grad)}" if v.has_grad else ""
 
     dot = _drawing(title)
     for i, (xi, wi) in enumerate(zip(xs, neuron.w), 1):
@@ -76,6 +88,7 @@ def draw_network(
     digits: int = DIGITS,
     title: str = "",
     max_per_layer: int = MAX_PER_LAYER,
+    lang: str | None = None,
 ) -> Drawing:
     """The feed-forward network `mlp` on the sample `x`, as NNDL's figure 4.5: layers left to
     right, each neuron a circle with its activation, neuron 1 on top; each weight an edge whose
@@ -83,11 +96,13 @@ def draw_network(
     backward pass; a weight the pass did not reach is dashed) and whose colour says its sign.
     Weights are named as the book does: w⁽ˡ⁾ᵢⱼ from neuron j of layer l − 1 to neuron i of
     layer l. A layer wider than `max_per_layer` shows its first neurons and its last, with
-    "… n more" between (values and weights of those drawn only).
+    "… n more" between (values and weights of those drawn only). `lang`: the language of the
+    layers' names and the legend ("en", "zh"; see viz.words).
 
     Every circle is placed by hand (neato with pinned positions): Graphviz's own layering
     reorders the circles of a layer, all of whose orders cross as many edges."""
     digits = check_digits(digits)
+    words = translator(lang)
     if not isinstance(mlp, MLP):
         raise TypeError(f"draw_network needs an MLP, not {type(mlp).__name__}")
     if by not in ("weight", "grad"):
@@ -127,26 +142,29 @@ def draw_network(
         column_rows = rows(len(column))
         shown.append({i for i in column_rows if i is not None})
         top = (len(column_rows) - 1) * ROW_GAP / 2
-        name = "input layer" if depth == 0 else "output layer" if depth == last else "hidden layer"
+        kind = "input" if depth == 0 else "output" if depth == last else "hidden"
+        name = words(f"figure.{kind}_layer")
         dot.node(
-            f"layer{depth}",
+            f"t{depth}",  # ids are shown on hover: no English word
             f"<{name}<br/>(l = {depth})>",
             shape="plaintext",
             fontcolor=MUTED,
             pos=f"{x_at:.2f},{(tallest - 1) * ROW_GAP / 2 + ROW_GAP:.2f}!",
+            **_room([name], 11),
         )
         for row, i in enumerate(column_rows):
             pos = f"{x_at:.2f},{top - row * ROW_GAP:.2f}!"
             if i is None:
-                hidden = len(column) - len(shown[depth])
+                more = words("figure.more_neurons", count=len(column) - len(shown[depth]))
                 dot.node(  # filled white: the edges under it do not cross its text
-                    f"l{depth}more",
-                    f"<…<br/>{hidden} more>",
+                    f"l{depth}m",
+                    f"<…<br/>{more}>",
                     shape="plaintext",
                     style="filled",
                     fillcolor="white",
                     fontcolor=MUTED,
                     pos=pos,
+                    **_room([more], 11),
                 )
                 continue
             symbol = "x" if depth == 0 else "a"
@@ -162,6 +180,7 @@ def draw_network(
                 fillcolor="#dcfce7" if depth == 0 else "#dbeafe" if depth == last else "#ffffff",
                 pos=pos,
             )
+    grad = words("field.grad")
     for depth, layer in enumerate(mlp.layers, 1):
         for i in sorted(shown[depth]):
             for j, w in enumerate(layer.neurons[i - 1].w, 1):
@@ -178,21 +197,25 @@ def draw_network(
                     penwidth=f"{WIDTHS[0] + (WIDTHS[1] - WIDTHS[0]) * abs(s) / largest:.2f}",
                     arrowsize="0.5",
                     tooltip=f"{name} = {format_number(w.data, digits)}"
-                    + (f", grad {format_number(w.grad, digits)}" if w.has_grad else ""),
+                    + (f", {grad} {format_number(w.grad, digits)}" if w.has_grad else ""),
                 )
     unreached_any = by == "grad" and not all(w.has_grad for w in weights)
-    what = "|w|" if by == "weight" else "|∂L/∂w|"
+    what = "w" if by == "weight" else "∂L/∂w"
+    lines = [
+        words("figure.edge_width", what=f"|{what}|", largest=format_number(largest, digits)),
+        words("figure.edge_sign", what=what),
+        *([words("figure.unreached")] if unreached_any else []),
+        words("figure.circle"),
+    ]
     dot.node(
-        "legend",
-        f"edge width: {what} (largest {format_number(largest, digits)})\\l"
-        f"blue: {'w' if by == 'weight' else '∂L/∂w'} > 0, red: < 0\\l"
-        + ("dashed: not reached by the backward pass\\l" if unreached_any else "")
-        + "circle: the neuron's activation on x\\l",
+        "k",
+        "".join(f"{line}\\l" for line in lines),
         shape="note",
         color=MUTED,
         fontcolor=MUTED,
         fontsize="10",
         pos=f"{last * COLUMN_GAP / 2:.2f},{-(tallest - 1) * ROW_GAP / 2 - ROW_GAP:.2f}!",
+        **_room(lines, 10),
     )
     return dot
 
@@ -203,6 +226,14 @@ def _inputs(x: Sequence[Value | float], nin: int, where: str) -> list[Value | fl
     if len(x) != nin:
         raise ValueError(f"{where}: the model takes {nin} inputs, got {len(x)}")
     return x
+
+
+def _room(lines: Sequence[str], fontsize: float) -> dict[str, str]:
+    """The width of a node whose label holds a full-width glyph (隐藏层): graphviz-pure
+    measures one as a space, and the box would be drawn too narrow for its text."""
+    if not any(has_wide(line) for line in lines):
+        return {}
+    return {"width": f"{(max(text_width(line, fontsize) for line in lines) + 16) / 72:.2f}"}
 
 
 def _sign_colour(x: float) -> str:

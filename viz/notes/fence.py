@@ -16,7 +16,7 @@ from ..draw.dot import RANKDIRS, draw_dot
 from ..errors import VizError
 from ..graph import Graph
 from ..step.stepper import Stepper
-from ..step.text import HEADER, graph_rows
+from ..step.text import graph_rows, header
 from ..web.notebook import notebook_html
 from ..web.stepper_page import MAX_PAGE_NODES
 from .options import OptionError
@@ -142,10 +142,17 @@ def build_note(source: str, params: str = "", at: Mapping[str, float] | None = N
     return Note(root, names, chosen)
 
 
-def note_html(source: str, *, params: str = "", rankdir: str = "LR", stepper: bool = False) -> str:
+def note_html(
+    source: str,
+    *,
+    params: str = "",
+    rankdir: str = "LR",
+    stepper: bool = False,
+    lang: str = "en",
+) -> str:
     """The HTML of a block: the drawn graph after backward (inline SVG) and its derivative
     table; with `stepper`, the interactive step-through of both passes below them, the
-    `params` drawn as parameters there too."""
+    `params` drawn as parameters there too. All three in `lang`'s words (viz.words)."""
     if rankdir not in RANKDIRS:  # an option of the header, not a line of the block
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     note = build_note(source, params)
@@ -156,14 +163,15 @@ def note_html(source: str, *, params: str = "", rankdir: str = "LR", stepper: bo
             f"the block's graph has {len(graph):,} nodes, too many to step through (at most "
             f'{MAX_PAGE_NODES:,}): leave out stepper="true", or step a smaller graph',
         )
-    svg = readable(draw_dot(graph, rankdir=rankdir, params=note.params).svg_element())
+    drawing = draw_dot(graph, rankdir=rankdir, params=note.params, lang=lang)
+    svg = readable(drawing.svg_element())
     parts = [
         '<div class="micrograd-note">',
         f'<figure class="micrograd-graph" style="{FIGURE_STYLE}">{svg}</figure>',
-        _table(graph),
+        _table(graph, lang),
     ]
     if stepper:
-        parts.append(notebook_html(Stepper(graph), params=note.params))
+        parts.append(notebook_html(Stepper(graph, lang=lang), params=note.params))
     parts.append("</div>")
     return "\n".join(parts)
 
@@ -263,14 +271,14 @@ def readable(svg: str) -> str:
     return sized + svg[size.end() :]
 
 
-def _table(graph: Graph) -> str:
-    """The derivative table (`graph_rows`) as an HTML table, every cell escaped."""
+def _table(graph: Graph, lang: str) -> str:
+    """The derivative table (`graph_rows`) in `lang` as an HTML table, every cell escaped."""
 
     def row(cells: tuple[str, ...], tag: str) -> str:
         return "<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells) + "</tr>"
 
-    body = "".join(row(cells, "td") for cells in graph_rows(graph))
+    body = "".join(row(cells, "td") for cells in graph_rows(graph, lang=lang))
     return (
         "<table>"  # unclassed: the site's theme styles it as any table of the page
-        f"<thead>{row(HEADER, 'th')}</thead><tbody>{body}</tbody></table>"
+        f"<thead>{row(header(lang), 'th')}</thead><tbody>{body}</tbody></table>"
     )

@@ -17,8 +17,9 @@ from typing import Any
 from micrograd_nndl import MLP, Expression, ExpressionError, MathError, Neuron, Value
 
 from ..draw.figures import draw_network, draw_neuron
+from ..words import translator
 from .fence import FIGURE_STYLE, NoteError, Statement, build_note, note_html, readable, statements
-from .options import DEFAULT_RANGE, OptionError, words
+from .options import DEFAULT_RANGE, OptionError
 from .plot import Curve, Panel, curves_svg, heatmap_svg
 
 CURVE_POINTS = 161  # samples of an activation's range: a kink at 0 falls on one
@@ -35,12 +36,13 @@ def block_html(source: str, options: Mapping[str, Any]) -> str:
             params=options.get("params", ""),
             rankdir=options.get("rankdir", "LR"),
             stepper=options.get("stepper", False),
+            lang=options.get("lang", "en"),
         )
     lang, ink = options.get("lang", "en"), _INK[options.get("colours", "auto")]
     if figure == "neuron":
-        inner = neuron_svg(source)
+        inner = neuron_svg(source, lang)
     elif figure == "network":
-        inner = network_svg(source)
+        inner = network_svg(source, lang)
     elif figure == "activations":
         inner = activations_svg(source, options.get("range", DEFAULT_RANGE), lang, ink)
     else:
@@ -95,7 +97,7 @@ def _failure(source: str, statement: Statement, reason: str) -> NoteError:
     return NoteError(reason, source, statement.line, statement.column + 1)
 
 
-def neuron_svg(source: str) -> str:
+def neuron_svg(source: str, lang: str = "en") -> str:
     """a = f(Σᵢ wᵢxᵢ + b) (§4.1) of the block's x, w, b and activation, after backward(): each
     weight, the bias and each input shows ∂a/∂· as the engine computes it."""
     got = settings(
@@ -119,10 +121,10 @@ def neuron_svg(source: str) -> str:
     neuron.b.data = b
     inputs = [Value(x) for x in xs]
     neuron(inputs).backward()
-    return readable(draw_neuron(neuron, inputs).svg_element())
+    return readable(draw_neuron(neuron, inputs, lang=lang).svg_element())
 
 
-def network_svg(source: str) -> str:
+def network_svg(source: str, lang: str = "en") -> str:
     """The network of the block's `layers` (inputs first, §4.3) on the sample x, weights drawn
     by size and sign; `seed` makes its random weights repeatable (default 0)."""
     got = settings(
@@ -151,7 +153,7 @@ def network_svg(source: str) -> str:
         mlp = MLP(nin, [int(s) for s in sizes[1:]], hidden, output, seed=seed)
     except ValueError as e:
         raise _failure(source, got.get("activation", got["layers"])[1], str(e)) from None
-    return readable(draw_network(mlp, xs).svg_element())
+    return readable(draw_network(mlp, xs, lang=lang).svg_element())
 
 
 # ---- activations and loss: formulas ----------------------------------------------------------
@@ -180,9 +182,9 @@ def activations_svg(source: str, span: tuple[float, float], lang: str, ink: str)
     """Each formula of one variable f(z) and its derivative f′(z) over `span`, side by side
     (§4.1's figures 4.2-4.4)."""
     values, slopes = activation_curves(source, span)
-    said = words(lang)
+    words = translator(lang)
     return curves_svg(
-        [Panel(said["function"], values), Panel(said["derivative"], slopes)],
+        [Panel(words("figure.function"), values), Panel(words("figure.derivative"), slopes)],
         label=", ".join(c.name for c in values),
         ink=ink,
     )
@@ -252,7 +254,7 @@ def loss_svg(source: str, axes: str, span: tuple[float, float], lang: str, ink: 
         rows,
         names=(names[0], names[1]),
         point=point,
-        words=words(lang),
+        words=translator(lang),
         label=f"{label}({', '.join(names)})",
         ink=ink,
     )

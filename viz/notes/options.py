@@ -16,11 +16,12 @@ from typing import Any
 
 from ..draw.dot import RANKDIRS
 from ..errors import VizError
+from ..words import LANGUAGES
 
 #: The figures of a chapter-4 notes page (NNDL §4.1, §4.3, §4.5.3, §4.6.1), by the fence's
 #: `figure=`: each reads its block as its section of docs/notes.md says.
 FIGURES = ("graph", "neuron", "network", "activations", "loss")
-LANGS = ("en", "zh")
+LANGS = LANGUAGES  # the catalog's: a fence's words come from viz.words
 #: "auto": the page's colours (mkdocs-material's slate, prefers-color-scheme); "light": always
 #: dark ink on white, for a site without a dark scheme.
 COLOURS = ("auto", "light")
@@ -115,30 +116,3 @@ def _unknown(key: str, figure: str, allowed: tuple[str, ...]) -> str:
 def _nearest(word: str, known: Any) -> str:
     close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
     return f"; did you mean {close[0]}?" if close else ""
-
-
-#: The words the figures of viz.notes write, per language. The project's catalog (viz.words,
-#: issue #22 item 2) is to serve them; until then `words` is the one place that reads `lang`.
-_WORDS = {
-    "en": {
-        "function": "f(z)",
-        "derivative": "f′(z), by backward()",
-        "loss": "loss",
-        "point": "the given point, −∇L by backward()",
-        "low": "low",
-        "high": "high",
-    },
-    "zh": {
-        "function": "f(z)",
-        "derivative": "导数 f′(z)（backward() 计算）",
-        "loss": "损失",
-        "point": "给定点，−∇L 由 backward() 计算",
-        "low": "低",
-        "high": "高",
-    },
-}
-
-
-def words(lang: str) -> Mapping[str, str]:
-    """The figures' words in `lang` (one of LANGS)."""
-    return _WORDS[lang]

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from ..words import Words
 
 WIDTH = 640  # px: a plot's width, inside a 688 px notes column
 MIN_WIDTH = 500  # px: narrower than this it scrolls (13 px text stays above 10 px)
@@ -188,7 +190,7 @@ def heatmap_svg(
     *,
     names: tuple[str, str],
     point: tuple[float, float, float, float] | None,
-    words: Mapping[str, str],
+    words: Words,
     label: str,
     ink: str = "currentColor",
 ) -> str:
@@ -270,9 +272,7 @@ def colour(v: float, low: float, high: float) -> str:
     return "#" + "".join(f"{c:02x}" for c in rgb)
 
 
-def _colour_bar(
-    x: float, top: float, size: float, low: float, high: float, words: Mapping[str, str]
-) -> str:
+def _colour_bar(x: float, top: float, size: float, low: float, high: float, words: Words) -> str:
     steps = 24
     h = size / steps
     parts = [
@@ -281,19 +281,17 @@ def _colour_bar(
         for k in range(steps)
     ]
     parts.append(
-        f'<text x="{x + 22}" y="{top + 12}" fill="currentColor">{_number(round(high, 3))} '
-        f"({html.escape(words['high'])})</text>"
-        f'<text x="{x + 22}" y="{top + size}" fill="currentColor">{_number(round(low, 3))} '
-        f"({html.escape(words['low'])})</text>"
+        f'<text x="{x + 22}" y="{top + 12}" fill="currentColor">'
+        f"{html.escape(words('figure.high', value=_number(round(high, 3))))}</text>"
+        f'<text x="{x + 22}" y="{top + size}" fill="currentColor">'
+        f"{html.escape(words('figure.low', value=_number(round(low, 3))))}</text>"
         f'<text x="{x + 22}" y="{top + size / 2 + 4}" fill="currentColor">'
-        f"{html.escape(words['loss'])}</text>"
+        f"{html.escape(words('figure.loss'))}</text>"
     )
     return "".join(parts)
 
 
-def _arrow(
-    point: tuple[float, float, float, float], px: Scale, py: Scale, words: Mapping[str, str]
-) -> str:
+def _arrow(point: tuple[float, float, float, float], px: Scale, py: Scale, words: Words) -> str:
     x, y, gx, gy = point
     norm = math.hypot(gx, gy)
     ux, uy = (-gx / norm, -gy / norm) if norm > 0 else (0.0, 0.0)
@@ -302,7 +300,7 @@ def _arrow(
     head = math.atan2(by - ay, bx - ax)
     wings = [(bx - 9 * math.cos(head + s), by - 9 * math.sin(head + s)) for s in (0.45, -0.45)]
     return (
-        f"<g><title>{html.escape(words['point'])}</title>"
+        f"<g><title>{html.escape(words('figure.point'))}</title>"
         f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" stroke="white" '
         'stroke-width="2.5"/>'
         f'<polygon points="{bx:.1f},{by:.1f} {wings[0][0]:.1f},{wings[0][1]:.1f} '
