@@ -443,7 +443,7 @@ def run_demo(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
 def run_replay(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     if args.epochs < 1:
         raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
-    path = replay_demo(args.output, epochs=args.epochs)
+    path = replay_demo(args.output, epochs=args.epochs, lang=language(args))
     print(f"wrote {path}: logistic and ReLU hidden layers, {args.epochs} epochs each", file=out)
 
 

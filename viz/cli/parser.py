@@ -264,6 +264,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
     replay.add_argument("-o", "--output", metavar="FILE", default="training.html",
                         help="the page to write (default training.html)")  # fmt: skip
     replay.add_argument("--epochs", type=int, default=100, help="epochs of each run (default 100)")
+    replay.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="the page's language: en or zh (default: the locale's)")  # fmt: skip
     return parser, options
 
 

@@ -199,7 +199,11 @@ def _update_template(graph: Graph, s: int, j: int, u: Any, words: Words) -> list
     ]
     if u.before is None:
         return [*parts, slot("after", "n")]
-    so = {"before": slot("before", "n"), "product": slot("product", "f"), "after": slot("after", "n")}
+    so = {
+        "before": slot("before", "n"),
+        "product": slot("product", "f"),
+        "after": slot("after", "n"),
+    }
     return [*parts, slot("product", "n"), *_message(words, "stepper.so", so, grad=target)]
 
 
