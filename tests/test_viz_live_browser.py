@@ -15,15 +15,16 @@ from micrograd_nndl.book import sigmoid_graph
 from viz import Stepper, explain, to_html
 from viz.graph import Graph
 from viz.number_format import format_number
+from viz.words import text
 
 
 def close(a: float, b: float) -> bool:
     return a == b or abs(a - b) <= 1e-12 * max(abs(a), abs(b))
 
 
-def engine_view(root: Value):
+def engine_view(root: Value, lang: str = "en"):
     """The engine's numbers and texts for `root`: both passes stepped to the end."""
-    graph, stepper = Graph(root), Stepper(root)
+    graph, stepper = Graph(root), Stepper(root, lang=lang)
     steps = []
     while (step := stepper.forward() or stepper.backward()) is not None:
         steps.append(step)
@@ -62,9 +63,10 @@ def recompute(root: Value, values: dict[int, float]) -> Value:
     return made[id(root)]
 
 
-def assert_page_is_engine(page, root: Value) -> None:
-    """Every number of the page (raw and written) equals the engine's for `root`."""
-    graph, stepper, steps = engine_view(root)
+def assert_page_is_engine(page, root: Value, lang: str = "en") -> None:
+    """Every number of the page (raw and written) equals the engine's for `root`, and every
+    text the engine's, in the page's language."""
+    graph, stepper, steps = engine_view(root, lang)
     got = page.evaluate("() => window.stepperPage.results")
     assert got is not None, page.inner_text("#live-error")
     for i, node in enumerate(graph.nodes):
@@ -75,10 +77,11 @@ def assert_page_is_engine(page, root: Value) -> None:
         assert close(got["G"][str(i)], stepper.grads[node]), i
     data = page.evaluate("() => window.stepperPage.data")
     for s, step in enumerate(steps):
-        assert data["steps"][s]["formula"] == step.text.removeprefix(f"{step.heading}: ")
+        prefix = text("stepper.step", lang, heading=step.heading, text="")
+        assert data["steps"][s]["formula"] == step.text.removeprefix(prefix)
     for i, node in enumerate(graph.nodes):
         if node.is_leaf:
-            assert data["nodes"][i]["chain"] == explain(root, node).text
+            assert data["nodes"][i]["chain"] == explain(root, node, lang=lang).text
     page.evaluate("() => document.activeElement.blur()")  # the keys move steps, not the caret
     page.keyboard.press("End")
     rows = page.evaluate(
@@ -100,14 +103,14 @@ def op_graph(name: str) -> Value:
     return out * Value(1.5, "y")
 
 
-def explore(page, root: Value, rng: random.Random, ranges, trials: int = 3) -> None:
+def explore(page, root: Value, rng, ranges, trials: int = 3, lang: str = "en") -> None:
     """Edit every input `trials` times (field, then a slider) and check the page each time."""
     leaves = [i for i, node in enumerate(Graph(root).nodes) if node.is_leaf]
     for trial in range(trials):
         wanted = {i: rng.uniform(*ranges(i)) for i in leaves}
         values = set_inputs(page, wanted, slider={leaves[0]} if trial == 1 else set())
         root = recompute(root, values)
-        assert_page_is_engine(page, root)
+        assert_page_is_engine(page, root, lang)
 
 
 JS_OPS = [name for name, op in OPS.items() if op.js is not None]
@@ -163,6 +166,25 @@ def test_random_graphs_recompute_as_the_engine(open_page, tmp_path, seed):
     root = random_graph(seed)
     page = open_page(to_html(root, tmp_path / "random.html"))
     explore(page, root, random.Random(seed), lambda i: (-2.0, 2.0), trials=2)
+
+
+def deep_graph() -> Value:
+    """Paths of 20 factors (the explainer writes their first and last halves) and 2^5 = 32
+    paths (more than it lists: the sum comes from the forward mode), with repeated updates."""
+    x, y = Value(0.4, "x"), Value(0.9, "y")
+    h = x
+    for _ in range(18):
+        h = h.sin()
+    for _ in range(5):
+        h = (h * 1.1) * (h + y)
+    return h * y
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_page_writes_the_engines_texts_in_its_language(open_page, tmp_path, lang):
+    for n, root in enumerate([deep_graph(), random_graph(2), op_graph("neuron")]):
+        page = open_page(to_html(root, tmp_path / f"{n}.html", lang=lang))
+        explore(page, root, random.Random(n), lambda i: (-1.0, 1.0), trials=2, lang=lang)
 
 
 def test_an_op_without_a_javascript_form_gives_a_read_only_page(open_page, tmp_path):

@@ -3,7 +3,9 @@ number (eager and compiled), and the replay page, scrubbed in Chromium, shows Hi
 accuracy and parameter rows at every epoch it lands on."""
 
 # ruff: noqa: F811 (the shared fixtures are parameters of the tests)
+import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -88,3 +90,52 @@ def test_the_command_line_writes_the_demo_replay_small_and_fast(tmp_path, capsys
     assert path.stat().st_size <= 5_000_000
     text = path.read_text(encoding="utf-8")
     assert "default-src 'none'" in text and np.char.count(text, "<script").item() == 2
+
+
+def expected_network(model, values):
+    """Each weight's line as the figure should draw it from one snapshot's `values`: its sign
+    and its width, 0.3 + 3.7 × |w| / max |θ| (|w| in hundredths of the frame's largest)."""
+    index = {id(p): i for i, p in enumerate(model.parameters())}
+    top = max(abs(v) for v in values)
+    lines = []
+    for layer in model.layers:
+        for neuron in layer.neurons:
+            for w in neuron.w:
+                level = round(values[index[id(w)]] / top * 100)
+                sign = "pos" if level > 0 else "neg" if level < 0 else "zero"
+                lines.append((sign, 0.3 + 3.7 * abs(level) / 100))
+    return lines
+
+
+def test_the_network_figure_follows_the_snapshot_by_weight_and_by_gradient(open_page, tmp_path):
+    model, h, X, y = run(True, False, "sigmoid")
+    page = open_page(training_html(h, models=model, X=X, y=y))
+    read = """() => [...document.querySelectorAll('#run-0 svg.network line')].map(
+        (l) => [l.getAttribute('class'), Number(l.getAttribute('stroke-width'))])"""
+    assert page.locator("#run-0 svg.network circle").count() == 2 + 4 + 4 + 1
+    for key, frame in [("ArrowRight", 1), ("End", len(h.snapshots) - 1)]:
+        page.keyboard.press(key)
+        s = h.snapshots[frame]
+        for mode in ("params", "grads"):
+            page.check(f"#mode-{mode}")
+            page.evaluate("() => document.activeElement.blur()")  # arrows move epochs again
+            shown = [(c, w) for c, w in page.evaluate(read)]
+            want = expected_network(model, getattr(s, mode))
+            assert want != expected_network(model, getattr(h.snapshots[0], mode))  # it moved
+            assert [c for c, _ in shown] == [c for c, _ in want]
+            assert all(math.isclose(a, b, abs_tol=1e-12) for (_, a), (_, b) in zip(shown, want))
+
+
+def test_a_chinese_replay_has_no_english_word(tmp_path, capsys):
+    from test_viz_words import english_in
+
+    path = tmp_path / "replay.html"
+    assert main(["replay", "-o", str(path), "--epochs", "3", "--lang", "zh"]) in (0, None)
+    page = path.read_text(encoding="utf-8")
+    assert '<html lang="zh-Hans">' in page and "训练回放" in page
+    data = json.loads(re.search(r'id="training-data">(.*?)</script>', page, re.DOTALL)[1])
+    shown = [*data["words"].values(), *(run["name"] for run in data["runs"])]
+    words = " ".join(w if isinstance(w, str) else " ".join(w) for w in shown)
+    assert "准确率" in words and english_in(re.sub(r"\{\w+\}", " ", words)) == set()
+    visible = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
+    assert english_in(visible) == set()

@@ -367,8 +367,9 @@ def run_demo(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
 def run_replay(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     if args.epochs < 1:
         raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
-    path = replay_demo(args.output, epochs=args.epochs)
-    words = translator(language(args))
+    lang = language(args)
+    path = replay_demo(args.output, epochs=args.epochs, lang=lang)
+    words = translator(lang)
     print(words("cli.wrote_replay", path=shown(str(path)), epochs=args.epochs), file=out)
 
 

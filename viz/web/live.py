@@ -31,24 +31,22 @@ from ..number_format import format_number
 from ..step.chain_rule import ChainRules
 from ..step.formula import forward_formula
 from ..step.stepper import FORWARD, Step, Stepper
+from ..words import Words
 
-#: Every sentence the live page and its quiz write (one place, for the message catalog).
-WORDS = {
-    "inputs": "Change an input",
-    "inputs_hint": "Type a number or move the slider: both passes, every step, the table and "
-    "the paths are computed again, here in the page, with the op table's rules.",
-    "readonly": "This graph uses {ops}, which this page cannot compute: its numbers are fixed, "
-    "as the engine computed them.",
-    "slider": "{name} (slider)",
-    "error": "The engine would stop here:",
-    "quiz": "quiz: predict each gradient",
-    "quiz_ask": "Before this step: what does {target} gain? ({edge} × {source})",
-    "quiz_answer": "your answer",
-    "quiz_check": "check",
-    "quiz_right": "Right:",
-    "quiz_wrong": "Not quite, you wrote {answer}:",
-    "quiz_score": "score {right} / {asked}",
-}
+#: The catalog's words the live page and its quiz write (viz.words, "live.<key>").
+WORDS = (
+    "inputs",
+    "inputs_hint",
+    "slider",
+    "error",
+    "quiz",
+    "quiz_ask",
+    "quiz_answer",
+    "quiz_check",
+    "quiz_right",
+    "quiz_wrong",
+    "quiz_score",
+)
 
 _MARK = "QzQ"  # a plain name around a node's index: the formula writer keeps it as it is
 _SLOT = re.compile(f"{_MARK}(\\d+){_MARK}")
@@ -58,17 +56,20 @@ def live_data(stepper: Stepper, steps: list[Step]) -> dict[str, Any]:
     """What `assets/live.js` needs for `stepper`'s graph and the page's `steps` (both passes):
     each node's op and constant, each step's formula as a template, each leaf's chain rule as
     a template; or {"readonly": note} when an op of the graph has no JavaScript form."""
-    graph = stepper.graph
+    graph, words = stepper.graph, stepper.words
     missing = sorted({n.op for n in graph.nodes if not n.is_leaf and _js_op(n) is None})
     if missing:
-        return {"readonly": WORDS["readonly"].format(ops=", ".join(missing)), "words": WORDS}
+        separator = words("page.list_separator")
+        return {"readonly": words("live.readonly", ops=separator.join(missing))}
     digits, rules = stepper.digits, ChainRules(graph)
     return {
-        "words": WORDS,
+        "words": {key: words(f"live.{key}") for key in WORDS},
         "digits": digits,
         "nodes": [_node(graph, node) for node in graph.nodes],
         "steps": [_step(graph, s, step, stepper) for s, step in enumerate(steps)],
-        "chains": [_chain(rules, node, digits) if node.is_leaf else None for node in graph.nodes],
+        "chains": [
+            _chain(rules, node, digits, words) if node.is_leaf else None for node in graph.nodes
+        ],
     }
 
 
@@ -129,8 +130,8 @@ def _node(graph: Graph, node: Value) -> dict[str, Any]:
 
 def _step(graph: Graph, s: int, step: Step, stepper: Stepper) -> dict[str, Any]:
     """A step's formula as a template, and a backward step's updates as [input, parent]."""
-    node, i = step.node, graph.index(step.node)
-    text = step.text.removeprefix(f"{step.heading}: ")
+    node, i, words = step.node, graph.index(step.node), stepper.words
+    text = step.text.removeprefix(words("stepper.step", heading=step.heading, text=""))
     if step.direction == FORWARD:
         return {"node": i, "formula": _forward_template(graph, node, stepper)}
     if not step.updates:
@@ -142,7 +143,7 @@ def _step(graph: Graph, s: int, step: Step, stepper: Stepper) -> dict[str, Any]:
         j = n - first
         template.append("\n  " if n else "")
         if 0 <= j < len(step.updates) and (cap is None or j < cap):
-            template += _update_template(graph, s, j, step.updates[j])
+            template += _update_template(graph, s, j, step.updates[j], words)
         else:
             template.append(line)
     updates = [[u.argument, graph.index(u.parent)] for u in step.updates]
@@ -185,7 +186,7 @@ def _joined(template: list[Any]) -> list[Any]:
     return out
 
 
-def _update_template(graph: Graph, s: int, j: int, u: Any) -> list[Any]:
+def _update_template(graph: Graph, s: int, j: int, u: Any, words: Words) -> list[Any]:
     """ "h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25", as the stepper writes an update."""
     target, source = graph.grad(u.parent), graph.grad(u.node)
     slot = lambda field, fmt: ["u", s, j, field, fmt]  # noqa: E731
@@ -198,25 +199,29 @@ def _update_template(graph: Graph, s: int, j: int, u: Any) -> list[Any]:
     ]
     if u.before is None:
         return [*parts, slot("after", "n")]
-    return [
-        *parts,
-        slot("product", "n"),
-        f", so {target} = ",
-        slot("before", "n"),
-        " + ",
-        slot("product", "f"),
-        " = ",
-        slot("after", "n"),
-    ]
+    so = {
+        "before": slot("before", "n"),
+        "product": slot("product", "f"),
+        "after": slot("after", "n"),
+    }
+    return [*parts, slot("product", "n"), *_message(words, "stepper.so", so, grad=target)]
 
 
-def _chain(rules: ChainRules, leaf: Value, digits: int) -> dict[str, Any] | None:
+def _message(words: Words, key: str, slots: dict[str, Any], **fields: str) -> list[Any]:
+    """The catalog's message `key` as a template: each of `slots`' placeholders a slot, the
+    other `fields` filled in, so the page writes the sentence in the page's language."""
+    marked = words(key, **fields, **{name: f"{_MARK}{name}{_MARK}" for name in slots})
+    pieces = re.split(f"{_MARK}(\\w+?){_MARK}", marked)
+    return [slots[piece] if n % 2 else piece for n, piece in enumerate(pieces)]
+
+
+def _chain(rules: ChainRules, leaf: Value, digits: int, words: Words) -> dict[str, Any] | None:
     """A leaf's chain rule as `explain` writes it, its numbers as slots: the listed paths (each
     a list of [node, input] edges) and the text's template. None where the explainer cannot
     write it at these values (a derivative on the way is not finite)."""
     graph = rules.graph
     try:
-        rule = rules.explain(leaf, digits=digits)
+        rule = rules.explain(leaf, digits=digits, lang=words.lang)
     except ArithmeticError:
         return None
     i = graph.index(leaf)
@@ -228,14 +233,15 @@ def _chain(rules: ChainRules, leaf: Value, digits: int) -> dict[str, Any] | None
     ]
     template: list[Any] = [lines[0]]
     for k, path in enumerate(rule.paths):
-        template.append("\n" + lines[1 + 2 * k] + "\n        = ")
+        values = lines[2 + 2 * k]  # "        = 0.25 × 1 = 0.25", indented under "path 1:"
+        template.append("\n" + lines[1 + 2 * k] + "\n" + values[: values.index("= ") + 2])
         shown = _shown(len(path.factors))
         previous = -1
         for n, f in enumerate(shown):
             if n:
                 template.append(" × ")
             if f != previous + 1:
-                template.append(f"… ({f - previous - 1} more) … × ")
+                template.append(words("explain.skipped", count=f - previous - 1) + " × ")
             template.append(["l", *paths[k][f], "f"])
             previous = f
         if len(path.factors) > 1:
@@ -244,16 +250,18 @@ def _chain(rules: ChainRules, leaf: Value, digits: int) -> dict[str, Any] | None
     symbol = graph.derivative(graph.root, leaf)
     for line in rest[:-1]:
         template.append("\n" + line)
-    last = rest[-1] if rest else ""
     all_listed = rule.path_count == len(rule.paths)
     if all_listed and rule.path_count > 1:
         template.append(f"\n{symbol} = ")
         for k in range(len(rule.paths)):
             template += [" + " if k else "", ["p", i, k, "f"]]
         template += [" = ", ["t", i, "n"]]
-    else:
-        tail = last.partition(" = ")[2].partition(" ")[2]  # " (all paths, …)" or ""
-        template += [f"\n{symbol} = ", ["t", i, "n"], f" {tail}" if tail else ""]
+    elif all_listed:
+        template += [f"\n{symbol} = ", ["t", i, "n"]]
+    else:  # "∂f/∂x = 0.25 (all paths, summed node by node: forward mode)"
+        result = f"{symbol} = {_MARK}total{_MARK}"
+        total = {"total": ["t", i, "n"]}
+        template += ["\n", *_message(words, "explain.forward_mode", total, result=result)]
     return {"paths": paths, "all": all_listed, "template": _joined(template)}
 
 

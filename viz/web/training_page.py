@@ -5,8 +5,12 @@
 the decision regions of a 2-D input (the model evaluated in Python on a grid at each snapshot's
 parameters, embedded as data), the loss and accuracy curves, each layer's gradient norm and a
 table of chosen parameters with their gradient, the optimiser's m and v (Adam) and the change
-since the previous frame. Two runs, e.g. logistic and ReLU hidden layers, side by side: pass a
-list of histories and of models. Every number shown is `History`'s.
+since the previous frame; the network drawn at each snapshot, a line per weight and a circle
+per bias, coloured by sign and as wide as the parameter, or its gradient, is large beside the
+frame's largest (§4.6.2: the first layers' gradients fading). Two runs, e.g. logistic and ReLU
+hidden layers, side by side: pass a list of histories and of models. Every number shown is
+`History`'s; the page's words are the catalog's (`lang`, viz.words), its colours the step
+page's light and dark ones (`stepper.css`).
 """
 
 from __future__ import annotations
@@ -24,26 +28,18 @@ from micrograd_nndl import History, Module, compile, write_atomic
 
 from ..errors import VizError
 from ..graph import book_name
+from ..words import translator
+from .notebook import SCHEME_SCRIPT
 from .stepper_page import script_json
 
 GRID = 40  # cells a side of the decision-region picture: 1,600 outputs per frame
 PARAMS_SHOWN = 8  # rows of the parameter table by default
+LEVELS = 100  # the network figure's steps of |parameter| / the frame's largest
 _ASSETS_PAGE = "training.html"
 
-#: Every sentence the page writes (one place, for the message catalog).
-WORDS: dict[str, Any] = {
-    "title": "Training replay",
-    "epoch": "epoch {epoch} of {last}",
-    "loss": "loss",
-    "accuracy": "accuracy",
-    "norms": "gradient norm per layer ‖∂L/∂θ⁽ˡ⁾‖ (log scale)",
-    "regions": "decision regions and the training samples",
-    "params": "parameters",
-    "columns": ["parameter", "value", "grad", "m", "v", "change"],
-    "play": "play",
-    "pause": "pause",
-    "keys": "Keys: ← → one recorded epoch, Home / End the first and last, space play or pause.",
-}
+#: The catalog's words the page's script writes ("train.<key>"; play and pause the step page's).
+WORDS = ("epoch", "loss", "accuracy", "norms", "regions", "network", "show_weights",
+         "show_grads", "params", "keys")  # fmt: skip
 
 
 def training_html(
@@ -56,11 +52,14 @@ def training_html(
     names: Sequence[str] = (),
     params: Sequence[int] | None = None,
     title: str = "",
+    lang: str | None = None,
 ) -> str:
     """The replay page of one run or several (side by side), as HTML; written to `path` too
     when given. `models` (one per run, the trained model: its parameters are set to each
-    snapshot's and put back) and 2-D `X`, `y` give the decision regions; `params` chooses the
-    table's parameters by index (default: the first eight)."""
+    snapshot's and put back) give the network figure and, with 2-D `X`, `y`, the decision
+    regions; `params` chooses the table's parameters by index (default: the first eight);
+    `lang` ("en", "zh") the page's words."""
+    words = translator(lang)
     histories = [runs] if isinstance(runs, History) else list(runs)
     for h in histories:
         if not h.snapshots:
@@ -68,24 +67,40 @@ def training_html(
     model_list = [models] if isinstance(models, Module) else list(models or [])
     shown = list(range(PARAMS_SHOWN)) if params is None else list(params)
     data = {
-        "words": WORDS,
+        "words": {
+            **{key: words(f"train.{key}") for key in WORDS},
+            "play": words("page.play"),
+            "pause": words("page.pause"),
+            "columns": [
+                words("train.column.parameter"),
+                words("train.column.value"),
+                words("train.column.grad"),
+                "m",
+                "v",
+                words("train.column.change"),
+            ],
+        },  # fmt: skip
         "runs": [
             _run(
                 h,
-                names[i] if i < len(names) else f"run {i + 1}",
+                names[i] if i < len(names) else words("train.run", number=i + 1),
                 shown,
                 model_list[i] if i < len(model_list) else None,
                 X,
             )
             for i, h in enumerate(histories)
         ],
+        "levels": LEVELS,
         "samples": None if X is None or y is None or np.shape(X)[1] != 2 else _samples(X, y),
     }
-    page_title = title or WORDS["title"]
+    page_title = title or words("train.title")
     parts = {
+        "LANG": "zh-Hans" if words.lang == "zh" else words.lang,
         "TITLE": html.escape(page_title),
+        "PLAY": html.escape(words("page.play")),
+        "FRAME": html.escape(words("train.frame")),
         "DATA": script_json(data),
-        "STYLE": _asset("training.css"),
+        "STYLE": _asset("stepper.css") + _asset("training.css"),
         "SCRIPT": _asset("training.js"),
     }
     page = re.sub(r"@@([A-Z]+)@@", lambda m: parts[m[1]], _asset(_ASSETS_PAGE))
@@ -101,35 +116,41 @@ def write_training_html(runs: Any, path: str | os.PathLike[str], **options: Any)
 
 
 class TrainingReplay:
-    """The replay page in a notebook: `TrainingReplay(history, models=..., X=..., y=...)`
-    shows it in a sandboxed frame of its own."""
+    """The replay page in a notebook: `TrainingReplay(history, models=..., X=..., y=...,
+    lang=...)` shows it in a sandboxed frame of its own, in the colours of a mkdocs-material
+    page around it (`SCHEME_SCRIPT`) or the browser's."""
 
     def __init__(self, runs: Any, **options: Any) -> None:
         self.page = training_html(runs, **options)
+        self.title = translator(options.get("lang"))("train.title")
 
     def _repr_html_(self) -> str:
         return (
             f'<iframe srcdoc="{html.escape(self.page, quote=True)}" sandbox="allow-scripts" '
-            f'title="{WORDS["title"]}" style="width: 100%; height: 760px; border: 0"></iframe>'
+            f'title="{html.escape(self.title)}" style="width: 100%; height: 760px; border: 0; '
+            'color-scheme: normal"></iframe>' + SCHEME_SCRIPT
         )
 
 
-def replay_demo(path: str | os.PathLike[str], *, epochs: int = 100, seed: int = 1) -> Path:
+def replay_demo(
+    path: str | os.PathLike[str], *, epochs: int = 100, seed: int = 1, lang: str | None = None
+) -> Path:
     """micrograd's demo run (moons, 100 samples, MLP(2, [16, 16, 1]), hinge loss, Adam) with
     logistic and with ReLU hidden layers, both recorded, as one replay page at `path`."""
+    words = translator(lang)
     from micrograd_nndl import MLP, Adam, fit, make_moons
 
     X, y = make_moons(100, noise=0.1, seed=seed)
     y = 2 * y - 1  # ±1 targets for the hinge loss
     runs, models = [], []
     for activation in ("sigmoid", "relu"):
-        model = MLP(2, [16, 16, 1], activation=activation)
+        model = MLP(2, [16, 16, 1], activation=activation, seed=seed)
         opt = Adam(model.parameters(), lr=0.05)
         runs.append(fit(model, X, y, "hinge", opt, epochs, l2=1e-4, progress=False,
                         compiled=True, record=True))  # fmt: skip
         models.append(model)
-    names = ["logistic σ hidden layers", "ReLU hidden layers"]
-    return write_training_html(runs, path, models=models, X=X, y=y, names=names)
+    names = [words("train.logistic"), words("train.relu")]
+    return write_training_html(runs, path, models=models, X=X, y=y, names=names, lang=lang)
 
 
 def _asset(name: str) -> str:
@@ -158,8 +179,47 @@ def _run(h: History, name: str, shown: list[int], model: Module | None, X: Any) 
             ],
         })  # fmt: skip
     regions = _regions(h, model, X) if model is not None and X is not None else None
+    network = _network(h, model) if model is not None else None
     return {"name": name, "loss": h.loss, "accuracy": h.accuracy, "frames": frames,
-            "regions": regions}  # fmt: skip
+            "regions": regions, "network": network}  # fmt: skip
+
+
+def _network(h: History, model: Module) -> dict | None:
+    """The network figure's data: the layers' sizes, each weight as [layer, from, to,
+    parameter] and each bias as [layer, neuron, parameter] (layer 1: the first hidden one),
+    and at each snapshot every parameter's and gradient's `levels`. None for a model that is
+    not layers of neurons (an MLP's `layers`, each of `neurons` with `w` and `b`)."""
+    layers: Any = getattr(model, "layers", None)
+    index = {id(p): i for i, p in enumerate(model.parameters())}
+    try:
+        sizes = [len(layers[0].neurons[0].w), *(len(layer.neurons) for layer in layers)]
+        weights = [
+            [k + 1, j, n, index[id(w)]]
+            for k, layer in enumerate(layers)
+            for n, neuron in enumerate(layer.neurons)
+            for j, w in enumerate(neuron.w)
+        ]
+        biases = [[k + 1, n, index[id(neuron.b)]] for k, layer in enumerate(layers)
+                  for n, neuron in enumerate(layer.neurons)]  # fmt: skip
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return None
+    return {
+        "sizes": sizes,
+        "weights": weights,
+        "biases": biases,
+        "params": [levels(s.params) for s in h.snapshots],
+        "grads": [levels(s.grads) for s in h.snapshots],
+    }
+
+
+def levels(values: Sequence[float]) -> list[int]:
+    """Each value as a whole number of LEVELS-ths of the largest |value| (signed, 0 when all
+    are 0): what the figure draws, a line's width and colour, from one frame's parameters."""
+    a = np.asarray(values, dtype=float)
+    top = float(np.max(np.abs(a))) if a.size else 0.0
+    if top == 0.0 or not np.isfinite(top):
+        return [0] * a.size
+    return np.rint(a / top * LEVELS).astype(int).tolist()
 
 
 def _bounds(X: np.ndarray) -> list[float]:

@@ -18,7 +18,8 @@
   $("controls").querySelector(".buttons").append(toggle, score);
   const form = make("form", { id: "quiz", hidden: true });
   const question = make("label", { id: "quiz-question", htmlFor: "quiz-answer" });
-  const field = make("input", { id: "quiz-answer", type: "text", autocomplete: "off" });
+  const field = make("input", { id: "quiz-answer", type: "text", autocomplete: "off",
+                                placeholder: W.quiz_answer });
   field.setAttribute("inputmode", "decimal");
   const check = make("button", { type: "submit", textContent: W.quiz_check });
   form.append(question, field, check);

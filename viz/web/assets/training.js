@@ -11,25 +11,67 @@
     Object.entries(attrs || {}).forEach(([k, v]) => el.setAttribute(k, String(v)));
     return el;
   };
-  const fmt = (x) => (x === null || x === undefined ? "—" : Number(x.toPrecision(4)).toString());
+  const fmt = (x) => { // four digits, as Python's .4g: 9.381e-6 rather than 0.000009381
+    if (x === null || x === undefined) return "—";
+    const r = Number(x.toPrecision(4)), a = Math.abs(r);
+    return a !== 0 && (a < 1e-4 || a >= 1e5) ? r.toExponential() : r.toString();
+  };
   const frames = Math.max(...data.runs.map((run) => run.frames.length));
   const slider = $("frame");
   slider.max = String(frames - 1);
   $("keys").textContent = W.keys;
   let at = 0, timer = null;
 
-  function curve(values, epochs, color, box, top) {
+  function curve(values, epochs, what, box, top) { // what: "loss" or "accuracy"
     const ok = values.map((v, i) => [i, v]).filter(([, v]) => v !== null);
     if (!ok.length) return null;
     const lo = Math.min(...ok.map(([, v]) => v)), hi = Math.max(...ok.map(([, v]) => v));
     const x = (i) => box.x + (box.w * i) / Math.max(epochs - 1, 1);
     const y = (v) => box.y + box.h - (box.h * (v - lo)) / (hi - lo || 1);
     box.svg.append(svgEl("polyline", { points: ok.map(([i, v]) => x(i) + "," + y(v)).join(" "),
-      fill: "none", stroke: color, "stroke-width": 1.5 }));
-    const label = svgEl("text", { x: box.x + box.w + 4, y: top, fill: color });
-    label.textContent = W[color === "#dc2626" ? "loss" : "accuracy"];
+                                       class: what + "-line" }));
+    const label = svgEl("text", { x: box.x + box.w + 4, y: top, class: what + "-line" });
+    label.textContent = W[what];
     box.svg.append(label);
     return x;
+  }
+
+  // The network: a column of circles per layer (a neuron's fill its bias), a line per weight;
+  // a line's width and opacity grow with |level| (LEVELS: the frame's largest), its colour the
+  // sign. mode "params" draws the parameters, "grads" their gradients.
+  let mode = "params";
+  function networkView(net) {
+    const tall = Math.max(...net.sizes), gap = 15, w = 360, h = tall * gap + 10;
+    const svg = svgEl("svg", { viewBox: "0 0 " + w + " " + h, role: "img", class: "network" });
+    svg.setAttribute("aria-label", W.network);
+    const at = (l, n) => [20 + ((w - 40) * l) / (net.sizes.length - 1),
+                          h / 2 + (n - (net.sizes[l] - 1) / 2) * gap];
+    const lines = net.weights.map(([l, j, n]) => {
+      const [x1, y1] = at(l - 1, j), [x2, y2] = at(l, n);
+      return svg.appendChild(svgEl("line", { x1: x1, y1: y1, x2: x2, y2: y2 }));
+    });
+    net.sizes.forEach((size, l) => {
+      if (l === 0) for (let n = 0; n < size; n++) svg.append(svgEl("circle", { cx: at(0, n)[0], cy: at(0, n)[1], r: 5 }));
+    });
+    const circles = net.biases.map(([l, n]) => svg.appendChild(svgEl("circle", { cx: at(l, n)[0], cy: at(l, n)[1], r: 5 })));
+    return { svg: svg, lines: lines, circles: circles };
+  }
+  function drawNetwork(view, frame) {
+    const net = view.run.network, level = net[mode][frame], LEVELS = data.levels;
+    const sign = (v) => (v > 0 ? "pos" : v < 0 ? "neg" : "zero");
+    net.weights.forEach(([, , , p], k) => {
+      const t = Math.abs(level[p]) / LEVELS, line = view.network.lines[k];
+      line.setAttribute("class", sign(level[p]));
+      line.setAttribute("stroke-width", String(0.3 + 3.7 * t));
+      line.setAttribute("stroke-opacity", String(0.15 + 0.85 * t));
+      line.dataset.level = String(level[p]);
+    });
+    net.biases.forEach(([, , p], k) => {
+      const t = Math.abs(level[p]) / LEVELS, circle = view.network.circles[k];
+      circle.setAttribute("class", sign(level[p]));
+      circle.setAttribute("fill-opacity", String(0.15 + 0.85 * t));
+      circle.dataset.level = String(level[p]);
+    });
   }
 
   const views = data.runs.map((run, r) => {
@@ -47,16 +89,20 @@
       canvas.setAttribute("aria-label", W.regions);
       root.append(canvas);
     }
+    let network = null;
+    if (run.network) {
+      root.append(make("h3", { textContent: W.network }));
+      network = networkView(run.network);
+      root.append(network.svg);
+    }
     root.append(make("h3", { textContent: W.loss + " / " + W.accuracy }));
     const curves = svgEl("svg", { viewBox: "0 0 360 130", role: "img" });
     const box = { svg: curves, x: 30, y: 8, w: 270, h: 110 };
-    curves.append(svgEl("rect", { x: box.x, y: box.y, width: box.w, height: box.h, fill: "none",
-                                  stroke: "#d1d5db" }));
+    curves.append(svgEl("rect", { x: box.x, y: box.y, width: box.w, height: box.h, class: "frame" }));
     const epochs = run.loss.length;
-    const xOf = curve(run.loss, epochs, "#dc2626", box, 20);
-    curve(run.accuracy, epochs, "#2563eb", box, 36);
-    const marker = svgEl("line", { y1: box.y, y2: box.y + box.h, stroke: "#6b7280",
-                                   "stroke-dasharray": "3 2" });
+    const xOf = curve(run.loss, epochs, "loss", box, 20);
+    curve(run.accuracy, epochs, "accuracy", box, 36);
+    const marker = svgEl("line", { y1: box.y, y2: box.y + box.h, class: "marker" });
     curves.append(marker);
     root.append(curves);
     root.append(make("h3", { textContent: W.norms }));
@@ -67,7 +113,7 @@
     const bars = [...Array(layers)].map((_, l) => {
       const label = svgEl("text", { x: 0, y: l * 20 + 15 });
       label.textContent = "l=" + (l + 1);
-      const bar = svgEl("rect", { x: 30, y: l * 20 + 4, height: 14, fill: "#7c3aed" });
+      const bar = svgEl("rect", { x: 30, y: l * 20 + 4, height: 14, class: "bar" });
       const value = svgEl("text", { y: l * 20 + 15 });
       norms.append(label, bar, value);
       return { bar: bar, value: value };
@@ -82,7 +128,7 @@
     scroll.append(table);
     root.append(scroll);
     $("runs").append(root);
-    return { run, loss, acc, canvas, marker, xOf, bars, lo, hi, body };
+    return { run, loss, acc, canvas, network, marker, xOf, bars, lo, hi, body };
   });
 
   function drawRegions(view, frame) {
@@ -124,6 +170,7 @@
       view.acc.textContent = fmt(f.accuracy);
       view.acc.dataset.value = String(f.accuracy);
       if (view.canvas) drawRegions(view, Math.min(at, view.run.frames.length - 1));
+      if (view.network) drawNetwork(view, Math.min(at, view.run.frames.length - 1));
       if (view.xOf) {
         const x = view.xOf(f.epoch - 1);
         view.marker.setAttribute("x1", x);
@@ -158,12 +205,32 @@
   $("play").addEventListener("click", play);
   slider.addEventListener("input", () => show(Number(slider.value)));
   document.addEventListener("keydown", (event) => {
-    if (event.target === slider || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.target.matches("input") || event.altKey || event.ctrlKey || event.metaKey) return;
     const moves = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: frames - 1 };
     if (event.key in moves) show(moves[event.key]);
     else if (event.key === " " && event.target.tagName !== "BUTTON") play();
     else return;
     event.preventDefault();
+  });
+  if (views.some((view) => view.network)) { // weights or their gradients: one choice for all
+    const box = make("fieldset", { className: "mode" });
+    [["params", W.show_weights], ["grads", W.show_grads]].forEach(([value, text]) => {
+      const label = make("label"), radio = make("input", { type: "radio", name: "mode",
+        value: value, checked: value === mode, id: "mode-" + value });
+      radio.addEventListener("change", () => { mode = value; show(at); });
+      label.append(radio, " " + text);
+      box.append(label);
+    });
+    $("controls").append(box);
+  }
+
+  // A page around this one's frame (a mkdocs-material site, viz.web.notebook's SCHEME_SCRIPT)
+  // tells its colour scheme, which a sandboxed frame cannot read: "slate" dark, "default" light.
+  window.addEventListener("message", (event) => {
+    const scheme = event.data && event.data.microgradScheme;
+    if (scheme === "slate" || scheme === "default") {
+      document.documentElement.setAttribute("data-md-color-scheme", scheme);
+    }
   });
   show(0);
 })();
