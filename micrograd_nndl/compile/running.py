@@ -42,6 +42,11 @@ class Program:
     loose: tuple[tuple[int, int], ...] = ()
     names: dict[int, str] = field(default_factory=dict)
     many: bool = False
+    input_block: int | None = None  # the slot holding the inputs as rows (n_inputs, B)
+    #: (input index, slot) of the inputs read one by one (not through a layer's matrices)
+    input_views: tuple[tuple[int, int], ...] = ()
+    #: the slots that depend on a leaf: the reverse pass computes gradients of these only
+    varies: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         self.leaf_index = {id(v): i for i, v in enumerate(self.leaves)}
@@ -63,12 +68,24 @@ class Program:
 
     # ---- forward ----------------------------------------------------------------------------
 
-    def run(self, inputs: Sequence[np.ndarray]) -> list[Any]:
-        """Every slot's value for a batch of inputs (arrays of one common shape (B,))."""
+    def leaf_values(self) -> np.ndarray:
+        """The leaves' numbers now, in the order of `leaves` (what `run` reads by default)."""
+        return np.array([v.data for v in self.leaves], dtype=float)
+
+    def run(
+        self, inputs: Sequence[np.ndarray] | np.ndarray, leaf_values: np.ndarray | None = None
+    ) -> list[Any]:
+        """Every slot's value for a batch of inputs: arrays of one common shape (B,), or one
+        array (n_inputs, B) of them as rows. The leaves' numbers are `leaf_values` (in the
+        order of `leaves`: training that keeps them in an array), else read from the Values."""
         env: list[Any] = [None] * self.n_slots
-        for s, x in zip(self.input_slots, inputs):
-            env[s] = x
-        leaf_values = np.array([v.data for v in self.leaves], dtype=float)
+        if len(inputs):
+            block = inputs if isinstance(inputs, np.ndarray) else np.stack(inputs)
+            env[self.input_block] = block
+            for i, s in self.input_views:
+                env[s] = block[i]
+        if leaf_values is None:
+            leaf_values = self.leaf_values()
         for i, s in self.loose:
             env[s] = leaf_values[i]
         with np.errstate(all="ignore"):
@@ -82,8 +99,16 @@ class Program:
                         if step.x_block is not None
                         else _stack(env, step.xs)
                     )
-                    W = leaf_values[step.weights]
-                    out = W @ X + leaf_values[step.bias][:, None]
+                    if step.start is None:
+                        W, b = leaf_values[step.weights], leaf_values[step.bias]
+                    else:  # W⁽ˡ⁾ and b⁽ˡ⁾ as views of the leaf values
+                        m, n = step.weights.shape
+                        end = step.start + m * n
+                        W, b = (
+                            leaf_values[step.start : end].reshape(m, n),
+                            leaf_values[end : end + m],
+                        )
+                    out = W @ X + b[:, None]
                     env[step.saved] = (W, X)
                     env[step.block] = out
                     for j, s in step.views:
@@ -134,9 +159,10 @@ class Program:
                 adj[step.block] = block
                 for j, s in step.views:
                     adj[s] = block[j]
-        rows = self.row_of
+        rows, varies = self.row_of, self.varies
         for output, seed in seeds.items():
-            _add(adj, rows, self.outputs[output], seed)
+            if self.outputs[output] in varies:
+                _add(adj, rows, self.outputs[output], seed)
         leaf_grads = np.zeros(len(self.leaves))
         with np.errstate(all="ignore"):
             for step in reversed(self.steps):
@@ -150,31 +176,43 @@ class Program:
                         [env[i] for i in step.ins], step.k, env[step.out]
                     )
                     for i, d in zip(step.ins, locals_):
-                        _add(adj, rows, i, d * g)
+                        if i in varies:
+                            _add(adj, rows, i, d * g)
                 elif type(step) is LayerStep:
                     dZ = adj[step.block]
                     if find_fault:
                         self._check_grad(dZ, step.rows[0], "a layer")
                     W, X = env[step.saved]
                     dW = dZ @ X.T
-                    if step.unique:  # no leaf twice: fancy-index addition is exact
+                    if step.start is not None:
+                        m, n = dW.shape
+                        end = step.start + m * n
+                        leaf_grads[step.start : end] += dW.reshape(-1)
+                        leaf_grads[end : end + m] += dZ.sum(axis=1)
+                    elif step.unique:  # no leaf twice: fancy-index addition is exact
                         leaf_grads[step.weights] += dW
                         leaf_grads[step.bias] += dZ.sum(axis=1)
                     else:
                         np.add.at(leaf_grads, step.weights, dW)
                         np.add.at(leaf_grads, step.bias, dZ.sum(axis=1))
+                    if not step.needs_dx:
+                        continue
                     dX = W.T @ dZ
                     if step.x_block is not None:
                         adj[step.x_block][step.x_rows] += dX
                     else:
                         for i, s in enumerate(step.xs):
-                            _add(adj, rows, s, dX[i])
+                            if s in varies:
+                                _add(adj, rows, s, dX[i])
                 else:
                     dA = adj[step.block]
                     if find_fault:
                         self._check_grad(dA, step.rows[0], step.op.name)
-                    (d,) = step.op.local_derivatives([env[step.in_block]], step.k, env[step.block])
-                    adj[step.in_block] += d * dA
+                    if step.in_block in varies:
+                        (d,) = step.op.local_derivatives(
+                            [env[step.in_block]], step.k, env[step.block]
+                        )
+                        adj[step.in_block] += d * dA
         for i, s in self.loose:
             if adj[s] is not None:
                 leaf_grads[i] += np.sum(adj[s])
