@@ -79,7 +79,7 @@ class Program:
         array (n_inputs, B) of them as rows. The leaves' numbers are `leaf_values` (in the
         order of `leaves`: training that keeps them in an array), else read from the Values."""
         env: list[Any] = [None] * self.n_slots
-        if len(inputs):
+        if len(inputs) and self.input_block is not None:
             block = inputs if isinstance(inputs, np.ndarray) else np.stack(inputs)
             env[self.input_block] = block
             for i, s in self.input_views:
@@ -121,6 +121,15 @@ class Program:
                 if not np.isfinite(out).all():
                     self._forward_error(step, env)
         return env
+
+    def output_arrays(self, env: list[Any], batch: int) -> list[np.ndarray]:
+        """Each output of `run` as an array (B,) of its own (a constant output broadcast)."""
+        return [
+            env[s].copy()
+            if np.shape(env[s]) == (batch,)
+            else np.broadcast_to(np.asarray(env[s], dtype=float), (batch,)).copy()
+            for s in self.outputs
+        ]
 
     def _forward_error(self, step: Any, env: list[Any]) -> None:
         """Raise the engine's own error for the first sample whose value is not finite: the
