@@ -26,7 +26,11 @@ import numpy as np
 from .compile import Compiled, compile
 from .engine import Value
 from .errors import MathError
+from .losses import softmax_cross_entropy
 from .nn import Module
+
+
+_MODEL = "model"  # the key of the program of the model alone
 
 
 class CompiledLoss:
@@ -55,12 +59,23 @@ class CompiledLoss:
         self._params_index: np.ndarray | None = None
 
     @property
-    def _main(self) -> tuple | None:
-        return None if self.labels is None else tuple(self.labels)
+    def _main(self) -> tuple | str | None:
+        if self.labels is None:
+            return None
+        return _MODEL if self._softmax() else tuple(self.labels)
 
-    def _program(self, targets: tuple | None) -> Compiled:
+    def _softmax(self) -> bool:
+        """Softmax cross-entropy against class indices: its array form (`_softmax_terms`)
+        computes every label's loss at once, where the program of one loss per label value
+        would replay k copies of log Σ exp, one op on (B,) at a time."""
+        labels = self.labels or []
+        whole = all(type(t) is int and t >= 0 for t in labels)
+        return self.loss_fn is softmax_cross_entropy and bool(labels) and whole
+
+    def _program(self, targets: tuple | str | None) -> Compiled:
         """The program of the model and its loss for each of `targets` (label values), as
-        alternative outputs; for None, of the loss against a traced target."""
+        alternative outputs; for None, of the loss against a traced target; for _MODEL, of
+        the model alone."""
         if targets not in self.programs:
             model, loss_fn = self.model, self.loss_fn
 
@@ -68,6 +83,8 @@ class CompiledLoss:
                 xs = inputs if targets is not None else inputs[:-1]
                 out = model(list(xs))
                 self.many_outputs = isinstance(out, (list, tuple))
+                if targets == _MODEL:
+                    return list(out) if isinstance(out, (list, tuple)) else [out]
                 losses = [loss_fn([out], [t]) for t in (targets or [inputs[-1]])]
                 return [*losses, *(out if isinstance(out, (list, tuple)) else [out])]
 
@@ -166,6 +183,8 @@ class CompiledLoss:
         batch is run again one program per label, each on its own samples only.
         """
         self.layout(X, y)
+        if self._main == _MODEL:
+            return self._softmax_terms(X, y, values)
         if self.labels is None:
             (terms, *outs), g = self._run(None, np.vstack([X.T, y[None, :]]), values, None)
             return float(terms.sum()), g, np.stack(outs, axis=1)
@@ -178,6 +197,41 @@ class CompiledLoss:
         k = len(labels)
         terms = np.choose(select, outs[:k])
         return float(terms.sum()), g, np.stack(outs[k:], axis=1)
+
+    def _softmax_terms(
+        self, X: np.ndarray, y: np.ndarray, values: np.ndarray
+    ) -> tuple[float, np.ndarray, np.ndarray]:
+        """`_terms` of softmax cross-entropy on the model's program: for each sample (a
+        column) log Σₖ exp(zₖ − m) + m − z_y with m = maxₖ zₖ, summed row after row as the
+        eager loss sums; ∂/∂zⱼ = exp(zⱼ − m)/Σₖ exp(zₖ − m) − [j = y], fed to the reverse
+        pass as the seeds of the outputs."""
+        program = self._program(_MODEL)
+        if program.program is None:
+            program.trace(*X[0].tolist())
+        assert program.program is not None
+        k = len(program.program.outputs)
+        if max(self.labels or [0]) >= k:  # eager's own error, naming the label
+            self.loss_fn([[0.0] * k], [max(self.labels or [0])])
+        index, constants = self._places(program.program)
+        n = len(program.program.leaves)
+        leaf_values = values[:n] if index is None else np.concatenate([values, constants])[index]
+        env = program.program.run(X.T, leaf_values)
+        Z = np.stack(program.program.output_arrays(env, len(y)))
+        samples = np.arange(len(y))
+        with np.errstate(all="ignore"):
+            m = Z.max(axis=0)
+            E = np.exp(Z - m)
+            total = E.sum(axis=0)
+            terms = np.log(total) + m - Z[y, samples]
+            dZ = E * (1.0 / total)
+        dZ[y, samples] -= 1.0
+        g = program.program.reverse(env, dict(enumerate(dZ)))
+        grads = np.zeros(len(values) + len(constants))
+        if index is None:
+            grads[:n] = g
+        else:
+            grads[index] += g
+        return float(terms.sum()), grads[: len(values)], Z.T
 
     def _terms_by_label(
         self, X: np.ndarray, y: np.ndarray, values: np.ndarray

@@ -54,7 +54,17 @@ def where(condition: Any, then: Any, otherwise: Any) -> Any:
     with np.errstate(all="ignore"):
         a = then() if callable(then) else then
         b = otherwise() if callable(otherwise) else otherwise
+        if _finite(a) and _finite(b):
+            # a·[c] + b·[not c]: the same numbers as a masked choice (a zero's sign aside),
+            # which runs several times slower on a random mask (relu on a batch)
+            if type(b) is float and b == 0.0:
+                return a * condition + 0.0
+            return a * condition + b * ~condition
         return np.where(condition, a, b)
+
+
+def _finite(x: Any) -> bool:
+    return bool(np.isfinite(x).all()) if is_array(x) else type(x) is float and x - x == 0.0
 
 
 def clip(x: Any, lo: float, hi: float) -> Any:
