@@ -29,7 +29,6 @@ from .errors import MathError
 from .losses import softmax_cross_entropy
 from .nn import Module
 
-
 _MODEL = "model"  # the key of the program of the model alone
 
 
@@ -120,14 +119,14 @@ class CompiledLoss:
 
     def _run(
         self,
-        targets: tuple | None,
+        targets: tuple | str | None,
         inputs: np.ndarray,
         values: np.ndarray,
-        select: np.ndarray | None,
+        seeds: Callable[[list[np.ndarray]], dict[int, np.ndarray]],
     ) -> tuple[list[np.ndarray], np.ndarray]:
-        """The outputs of program `targets` on inputs (rows), and the gradient over the layout
-        of Σ over the samples of their selected loss (select: each sample's output, or None
-        for output 0)."""
+        """The outputs of program `targets` on inputs (rows) at the leaf numbers `values`,
+        and the gradient over the layout of Σₖ Σᵢ seedsₖ[i]·outputₖ[i] (seeds: from the
+        outputs)."""
         compiled = self._program(targets)
         if compiled.program is None:
             compiled.trace(*inputs[:, 0].tolist())
@@ -140,18 +139,14 @@ class CompiledLoss:
         else:
             leaf_values = np.concatenate([values, constants])[index]
         env = program.run(inputs, leaf_values)
-        batch = inputs.shape[1]
-        if select is None:
-            seeds = {0: np.ones(batch)}
-        else:
-            seeds = {int(k): (select == k) * 1.0 for k in np.unique(select)}
-        g = program.reverse(env, seeds)
+        outs = program.output_arrays(env, inputs.shape[1])
+        g = program.reverse(env, seeds(outs))
         grads = np.zeros(len(values) + len(constants))
         if index is None:
             grads[:n] = g
         else:
             grads[index] += g  # a program's leaves are distinct
-        return program.output_arrays(env, batch), grads[: len(values)]
+        return outs, grads[: len(values)]
 
     def _places(self, program: Any) -> tuple[np.ndarray | None, np.ndarray]:
         """Where a program's leaves lie in the layout (None: first, in order), and the
@@ -186,12 +181,13 @@ class CompiledLoss:
         if self._main == _MODEL:
             return self._softmax_terms(X, y, values)
         if self.labels is None:
-            (terms, *outs), g = self._run(None, np.vstack([X.T, y[None, :]]), values, None)
+            inputs = np.vstack([X.T, y[None, :]])
+            (terms, *outs), g = self._run(None, inputs, values, _first_output)
             return float(terms.sum()), g, np.stack(outs, axis=1)
         labels = tuple(self.labels)
         select = np.searchsorted(labels, y)
         try:
-            outs, g = self._run(labels, X.T, values, select)
+            outs, g = self._run(labels, X.T, values, lambda _: _selected(select))
         except MathError:
             return self._terms_by_label(X, y, values)
         k = len(labels)
@@ -205,33 +201,24 @@ class CompiledLoss:
         column) log Σₖ exp(zₖ − m) + m − z_y with m = maxₖ zₖ, summed row after row as the
         eager loss sums; ∂/∂zⱼ = exp(zⱼ − m)/Σₖ exp(zₖ − m) − [j = y], fed to the reverse
         pass as the seeds of the outputs."""
-        program = self._program(_MODEL)
-        if program.program is None:
-            program.trace(*X[0].tolist())
-        assert program.program is not None
-        k = len(program.program.outputs)
-        if max(self.labels or [0]) >= k:  # eager's own error, naming the label
-            self.loss_fn([[0.0] * k], [max(self.labels or [0])])
-        index, constants = self._places(program.program)
-        n = len(program.program.leaves)
-        leaf_values = values[:n] if index is None else np.concatenate([values, constants])[index]
-        env = program.program.run(X.T, leaf_values)
-        Z = np.stack(program.program.output_arrays(env, len(y)))
         samples = np.arange(len(y))
-        with np.errstate(all="ignore"):
-            m = Z.max(axis=0)
-            E = np.exp(Z - m)
-            total = E.sum(axis=0)
-            terms = np.log(total) + m - Z[y, samples]
-            dZ = E * (1.0 / total)
-        dZ[y, samples] -= 1.0
-        g = program.program.reverse(env, dict(enumerate(dZ)))
-        grads = np.zeros(len(values) + len(constants))
-        if index is None:
-            grads[:n] = g
-        else:
-            grads[index] += g
-        return float(terms.sum()), grads[: len(values)], Z.T
+        terms: list[np.ndarray] = []
+
+        def seeds(outs: list[np.ndarray]) -> dict[int, np.ndarray]:
+            if max(self.labels or [0]) >= len(outs):  # eager's own error, naming the label
+                self.loss_fn([[0.0] * len(outs)], [max(self.labels or [0])])
+            Z = np.stack(outs)
+            with np.errstate(all="ignore"):
+                m = Z.max(axis=0)
+                E = np.exp(Z - m)
+                total = E.sum(axis=0)
+                terms.append(np.log(total) + m - Z[y, samples])
+                dZ = E * (1.0 / total)
+            dZ[y, samples] -= 1.0
+            return dict(enumerate(dZ))
+
+        outs, g = self._run(_MODEL, X.T, values, seeds)
+        return float(terms[0].sum()), g, np.stack(outs, axis=1)
 
     def _terms_by_label(
         self, X: np.ndarray, y: np.ndarray, values: np.ndarray
@@ -240,7 +227,7 @@ class CompiledLoss:
         outputs: np.ndarray | None = None
         for label in np.unique(y).tolist():
             index = np.flatnonzero(y == label)
-            (terms, *outs), g = self._run((label,), X[index].T, values, None)
+            (terms, *outs), g = self._run((label,), X[index].T, values, _first_output)
             total += float(terms.sum())
             grads += g
             if outputs is None:
@@ -324,3 +311,12 @@ def compiled_loss(
         kept[key] = CompiledLoss(model, loss_fn, params, l2, labels)
     kept[key].l2 = l2
     return kept[key]
+
+
+def _first_output(outs: list[np.ndarray]) -> dict[int, np.ndarray]:
+    return {0: np.ones(len(outs[0]))}
+
+
+def _selected(select: np.ndarray) -> dict[int, np.ndarray]:
+    """Output k seeded with 1 for the samples whose own label's loss it is."""
+    return {int(k): (select == k) * 1.0 for k in np.unique(select)}

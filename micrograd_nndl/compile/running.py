@@ -108,7 +108,8 @@ class Program:
                             leaf_values[step.start : end].reshape(m, n),
                             leaf_values[end : end + m],
                         )
-                    out = W @ X + b[:, None]
+                    out = W @ X
+                    out += b[:, None]
                     env[step.saved] = (W, X)
                     env[step.block] = out
                     for j, s in step.views:
@@ -163,8 +164,8 @@ class Program:
         every node's gradient, to name the first that went wrong."""
         adj: list[Any] = [None] * self.n_slots
         for step in self.steps:
-            if type(step) is not Step:
-                block = np.zeros_like(env[step.block])
+            if type(step) is not Step and step.views:  # rows added to one by one; the
+                block = np.zeros_like(env[step.block])  # other blocks get their first sum
                 adj[step.block] = block
                 for j, s in step.views:
                     adj[s] = block[j]
@@ -189,6 +190,8 @@ class Program:
                             _add(adj, rows, i, d * g)
                 elif type(step) is LayerStep:
                     dZ = adj[step.block]
+                    if dZ is None:  # nothing depends on this layer
+                        continue
                     if find_fault:
                         self._check_grad(dZ, step.rows[0], "a layer")
                     W, X = env[step.saved]
@@ -208,20 +211,25 @@ class Program:
                         continue
                     dX = W.T @ dZ
                     if step.x_block is not None:
-                        adj[step.x_block][step.x_rows] += dX
+                        _add_rows(adj, env, step.x_block, step.x_rows, dX)
                     else:
                         for i, s in enumerate(step.xs):
                             if s in varies:
                                 _add(adj, rows, s, dX[i])
                 else:
                     dA = adj[step.block]
+                    if dA is None:
+                        continue
                     if find_fault:
                         self._check_grad(dA, step.rows[0], step.op.name)
                     if step.in_block in varies:
                         (d,) = step.op.local_derivatives(
                             [env[step.in_block]], step.k, env[step.block]
                         )
-                        adj[step.in_block] += d * dA
+                        if adj[step.in_block] is None:
+                            adj[step.in_block] = d * dA
+                        else:
+                            adj[step.in_block] += d * dA
         for i, s in self.loose:
             if adj[s] is not None:
                 leaf_grads[i] += np.sum(adj[s])
@@ -271,3 +279,14 @@ def _add(adj: list[Any], rows: dict[int, tuple[int, int]], slot: int, contributi
         adj[slot] = contribution
     else:
         adj[slot] = adj[slot] + contribution
+
+
+def _add_rows(adj: list[Any], env: list[Any], block: int, rows: slice, contribution: Any) -> None:
+    """adj[block][rows] += contribution, the block's first sum taken as it is when it covers
+    every row (a fresh array: one allocation less on a batch, where each costs page faults)."""
+    if adj[block] is None:
+        if rows.start == 0 and rows.stop == len(env[block]):
+            adj[block] = contribution
+            return
+        adj[block] = np.zeros_like(env[block])
+    adj[block][rows] += contribution

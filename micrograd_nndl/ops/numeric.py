@@ -57,9 +57,12 @@ def where(condition: Any, then: Any, otherwise: Any) -> Any:
         if _finite(a) and _finite(b):
             # a·[c] + b·[not c]: the same numbers as a masked choice (a zero's sign aside),
             # which runs several times slower on a random mask (relu on a batch)
-            if type(b) is float and b == 0.0:
-                return a * condition + 0.0
-            return a * condition + b * ~condition
+            chosen = a * condition
+            other = 0.0 if type(b) is float and b == 0.0 else b * ~condition
+            if type(chosen) is np.ndarray and np.shape(other) in ((), chosen.shape):
+                chosen += other  # in place: one fresh array less
+                return chosen
+            return chosen + other
         return np.where(condition, a, b)
 
 
