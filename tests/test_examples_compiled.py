@@ -51,7 +51,7 @@ def _twin_checked_fit(checked: list[int], rtol: float):
         else:
             args[1] = opt
         history = micrograd_nndl.fit(model, X, y, *args, **kwargs)
-        np.testing.assert_allclose(history.loss, eager.loss, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(history.loss, eager.loss, rtol=rtol, atol=1e-12)
         assert history.accuracy == eager.accuracy
         a, b = ([p.data for p in m.parameters()] for m in (twin, model))
         np.testing.assert_allclose(b, a, rtol=rtol, atol=1e-12)
