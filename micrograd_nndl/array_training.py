@@ -90,7 +90,8 @@ class ArrayTraining:
             self._refuse(int(bad[0]), new_x, x, g, lr)
         new_values = values.copy()
         new_values[self._at] = new_x
-        self._now, self._written = (new_values, new_state, steps + 1), False
+        self._written = False  # first: an interrupt between the two still writes back
+        self._now = (new_values, new_state, steps + 1)
         return value, outputs
 
     def _refuse(self, j: int, new_x: np.ndarray, x: np.ndarray, g: np.ndarray, lr: float) -> None:
@@ -115,11 +116,20 @@ class ArrayTraining:
         before user code reads the model (a snapshot, a callback); cheap when nothing moved."""
         if self._written or self._now is None:
             return
-        with interrupts_held():
-            _, state, steps = self._now
-            for p, x in zip(self.opt.params, self.parameters()):
-                p.data = x
-            inverse = np.empty_like(self._order)
-            inverse[self._order] = np.arange(len(self._order))
-            self.opt.restore(tuple(s[inverse] for s in state), steps)
-            self._written = True
+        try:
+            with interrupts_held():
+                self._write()
+        except BaseException:  # interrupted before Ctrl-C was held off: write it all again
+            with interrupts_held():
+                self._write()
+            raise
+
+    def _write(self) -> None:
+        assert self._now is not None
+        _, state, steps = self._now
+        for p, x in zip(self.opt.params, self.parameters()):
+            p.data = x
+        inverse = np.empty_like(self._order)
+        inverse[self._order] = np.arange(len(self._order))
+        self.opt.restore(tuple(s[inverse] for s in state), steps)
+        self._written = True
