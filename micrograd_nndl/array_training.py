@@ -112,14 +112,14 @@ class ArrayTraining:
 
     def write_back(self) -> None:
         """Put the last finished step's parameters into the model's Values and its state (and
-        step count) into the optimiser, with Ctrl-C held off so both land whole. Call it
-        before user code reads the model (a snapshot, a callback); cheap when nothing moved."""
+        step count) into the optimiser; interrupted half-way, it writes them all again with
+        Ctrl-C held off, so both land whole. Call it before user code reads the model (a
+        snapshot, a callback); it does nothing when nothing moved since the last call."""
         if self._written or self._now is None:
             return
         try:
-            with interrupts_held():
-                self._write()
-        except BaseException:  # interrupted before Ctrl-C was held off: write it all again
+            self._write()
+        except BaseException:  # interrupted half-way: all of it again, Ctrl-C held off
             with interrupts_held():
                 self._write()
             raise
