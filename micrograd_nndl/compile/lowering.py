@@ -40,7 +40,11 @@ def _order(outs: list[Value]) -> list[Value]:
             for parent in inputs:
                 if id(parent) not in seen:
                     seen.add(id(parent))
-                    stack.append((parent, iter(parent.parents)))
+                    grand = parent.parents
+                    if not grand:  # a leaf (100 k weights): in order at once, never stacked
+                        order.append(parent)
+                        continue
+                    stack.append((parent, iter(grand)))
                     break
             else:
                 stack.pop()

@@ -70,11 +70,20 @@ def _refuse(number: _TracedFloat, use: str) -> None:
     )
 
 
+#: code objects of the library seen calling a guarded method: always allowed (the engine
+#: multiplies each traced input by 100 k weights in a big layer; the frame walk once per code)
+_ALLOWED: set[Any] = set()
+
+
 def _guard(method: str, use: str) -> Callable[..., Any]:
     base = getattr(float, method)
 
     def guarded(self: _TracedFloat, *args: Any) -> Any:
-        _refuse(self, use)
+        caller = sys._getframe(1)
+        if caller.f_code not in _ALLOWED:
+            _refuse(self, use)
+            if caller.f_code not in _VALUE_COMPARISONS and _is_library(caller):
+                _ALLOWED.add(caller.f_code)
         return base(self, *args)
 
     guarded.__name__ = method
