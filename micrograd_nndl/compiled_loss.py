@@ -26,7 +26,7 @@ import numpy as np
 from .compile import Compiled, compile
 from .engine import Value
 from .errors import MathError
-from .losses import softmax_cross_entropy
+from .losses import hinge, softmax_cross_entropy
 from .nn import Module
 
 _MODEL = "model"  # the key of the program of the model alone
@@ -61,15 +61,17 @@ class CompiledLoss:
     def _main(self) -> tuple | str | None:
         if self.labels is None:
             return None
-        return _MODEL if self._softmax() else tuple(self.labels)
+        return _MODEL if self._array_form() is not None else tuple(self.labels)
 
-    def _softmax(self) -> bool:
-        """Softmax cross-entropy against class indices: its array form (`_softmax_terms`)
-        computes every label's loss at once, where the program of one loss per label value
-        would replay k copies of log Σ exp, one op on (B,) at a time."""
-        labels = self.labels or []
-        whole = all(type(t) is int and t >= 0 for t in labels)
-        return self.loss_fn is softmax_cross_entropy and bool(labels) and whole
+    def _array_form(self) -> Callable | None:
+        """The built-in loss's own array form (`ARRAY_FORMS`) when the labels suit it: every
+        label's loss of a batch at once, where the program of one loss per label value would
+        replay k copies of it (k copies of log Σ exp for softmax), one op on (B,) at a time."""
+        form = ARRAY_FORMS.get(self.loss_fn)
+        if form is None or not self.labels:
+            return None
+        fits, terms = form
+        return terms if fits(self.labels) else None
 
     def _program(self, targets: tuple | str | None) -> Compiled:
         """The program of the model and its loss for each of `targets` (label values), as
@@ -178,8 +180,9 @@ class CompiledLoss:
         batch is run again one program per label, each on its own samples only.
         """
         self.layout(X, y)
-        if self._main == _MODEL:
-            return self._softmax_terms(X, y, values)
+        form = self._array_form()
+        if form is not None:
+            return self._form_terms(form, X, y, values)
         if self.labels is None:
             inputs = np.vstack([X.T, y[None, :]])
             (terms, *outs), g = self._run(None, inputs, values, _first_output)
@@ -194,27 +197,18 @@ class CompiledLoss:
         terms = np.choose(select, outs[:k])
         return float(terms.sum()), g, np.stack(outs[k:], axis=1)
 
-    def _softmax_terms(
-        self, X: np.ndarray, y: np.ndarray, values: np.ndarray
+    def _form_terms(
+        self, form: Callable, X: np.ndarray, y: np.ndarray, values: np.ndarray
     ) -> tuple[float, np.ndarray, np.ndarray]:
-        """`_terms` of softmax cross-entropy on the model's program: for each sample (a
-        column) log Σₖ exp(zₖ − m) + m − z_y with m = maxₖ zₖ, summed row after row as the
-        eager loss sums; ∂/∂zⱼ = exp(zⱼ − m)/Σₖ exp(zₖ − m) − [j = y], fed to the reverse
-        pass as the seeds of the outputs."""
-        samples = np.arange(len(y))
+        """`_terms` by the loss's array form on the model's program: the form gives each
+        sample's term and its derivatives by the outputs, the seeds of the reverse pass."""
         terms: list[np.ndarray] = []
 
         def seeds(outs: list[np.ndarray]) -> dict[int, np.ndarray]:
-            if max(self.labels or [0]) >= len(outs):  # eager's own error, naming the label
-                self.loss_fn([[0.0] * len(outs)], [max(self.labels or [0])])
-            Z = np.stack(outs)
-            with np.errstate(all="ignore"):
-                m = Z.max(axis=0)
-                E = np.exp(Z - m)
-                total = E.sum(axis=0)
-                terms.append(np.log(total) + m - Z[y, samples])
-                dZ = E * (1.0 / total)
-            dZ[y, samples] -= 1.0
+            if self.loss_fn is softmax_cross_entropy and max(self.labels or [0]) >= len(outs):
+                self.loss_fn([[0.0] * len(outs)], [max(self.labels or [0])])  # eager's error
+            t, dZ = form(np.stack(outs), y)
+            terms.append(t)
             return dict(enumerate(dZ))
 
         outs, g = self._run(_MODEL, X.T, values, seeds)
@@ -320,3 +314,36 @@ def _first_output(outs: list[np.ndarray]) -> dict[int, np.ndarray]:
 def _selected(select: np.ndarray) -> dict[int, np.ndarray]:
     """Output k seeded with 1 for the samples whose own label's loss it is."""
     return {int(k): (select == k) * 1.0 for k in np.unique(select)}
+
+
+def _softmax_terms(Z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax cross-entropy of each sample (a column of the scores Z) and its derivatives:
+    log Σₖ exp(zₖ − m) + m − z_y with m = maxₖ zₖ, summed row after row as the eager loss sums;
+    ∂/∂zⱼ = exp(zⱼ − m)/Σₖ exp(zₖ − m) − [j = y]."""
+    samples = np.arange(len(y))
+    with np.errstate(all="ignore"):
+        m = Z.max(axis=0)
+        E = np.exp(Z - m)
+        total = E.sum(axis=0)
+        terms = np.log(total) + m - Z[y, samples]
+        dZ = E * (1.0 / total)
+    dZ[y, samples] -= 1.0
+    return terms, dZ
+
+
+def _hinge_terms(Z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """micrograd's max(0, 1 − y·s) of each sample, as eager writes it ((1 + (−y)·s).relu()),
+    and its derivative −y where the margin is positive (relu′(0) = 0)."""
+    margin = 1.0 + (-y) * Z[0]
+    positive = margin > 0.0
+    return margin * positive + 0.0, (-y * positive)[None, :] + 0.0
+
+
+#: loss -> (whether its labels suit the form, the form): terms and ∂/∂outputs of a batch
+ARRAY_FORMS: dict[Callable, tuple[Callable[[list], bool], Callable]] = {
+    softmax_cross_entropy: (
+        lambda labels: all(type(t) is int and t >= 0 for t in labels),
+        _softmax_terms,
+    ),
+    hinge: (lambda labels: set(labels) <= {-1, 1}, _hinge_terms),
+}
