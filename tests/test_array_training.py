@@ -212,3 +212,13 @@ def test_an_optimiser_without_an_array_form_steps_the_values():
     np.testing.assert_allclose(h1.loss, h0.loss, rtol=1e-9)
     a, b = ([p.data for p in m.parameters()] for m in (m0, m1))
     np.testing.assert_allclose(b, a, rtol=1e-9, atol=1e-12)
+
+
+def test_an_optimiser_of_some_parameters_leaves_the_others_as_eager():
+    """Only the output layer trained (the hidden one frozen): the frozen weights are read as
+    they are, the others stepped, both as eager fit does."""
+    make = lambda p: Adam(p[-9:], lr=0.05)  # noqa: E731  the output layer: 8 weights and b
+    runs = [_run(c, make, batch_size=16, epochs=3) for c in (False, True)]
+    _assert_same(*runs)
+    frozen = MLP(2, [8, 8, 1], seed=0).parameters()[:-9]
+    assert [p.data for p in runs[1][1].parameters()[:-9]] == [p.data for p in frozen]
