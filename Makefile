@@ -17,7 +17,7 @@ $(VENV)/.runtime: setup.cfg pyproject.toml $(VENV)/.created
 	touch $@
 
 $(VENV)/.installed: setup.cfg pyproject.toml $(VENV)/.created
-	$(PY) -m pip install -q -e '.[dev,examples,docs,test,torch,datasets]'
+	$(PY) -m pip install -q -e '.[dev,examples,docs,test,torch,datasets,cjk]'
 	touch $@
 
 $(VENV)/.bench: $(VENV)/.installed

@@ -55,9 +55,9 @@ class ArrayTraining:
 
     def __init__(self, batch_loss: CompiledLoss, opt: ArrayOptimizer) -> None:
         self.batch_loss, self.opt = batch_loss, opt
-        #: (leaf values, optimiser state, steps) after the last finished step; None before
-        #: the first (the Values hold the parameters then)
-        self._now: tuple[np.ndarray, tuple[np.ndarray, ...], int] | None = None
+        #: (leaf values, optimiser state, steps, the gradient that step took) after the last
+        #: finished step; None before the first (the Values hold the parameters then)
+        self._now: tuple[np.ndarray, tuple[np.ndarray, ...], int, np.ndarray | None] | None = None
         self._written = True
 
     def _start(self, X: np.ndarray, y: np.ndarray) -> None:
@@ -74,14 +74,14 @@ class ArrayTraining:
         self._whole = isinstance(self._at, slice) and self._at == slice(0, len(values))
         self._pos = pos
         state = tuple(s[order] for s in opt.state_arrays())
-        self._now = (values, state, opt.steps)
+        self._now = (values, state, opt.steps, None)
 
     def step(self, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         """One step on the batch (X, y): (its loss, the model's outputs (B, outputs))."""
         if self._now is None:
             self._start(X, y)
         assert self._now is not None
-        values, state, steps = self._now
+        values, state, steps, _ = self._now
         value, grads, outputs = self.batch_loss.loss_and_grad(X, y, values)
         lr = self.opt.lr_at(steps)
         x, g = values[self._at], grads[self._at]
@@ -94,7 +94,7 @@ class ArrayTraining:
             new_values = values.copy()
             new_values[self._at] = new_x
         self._written = False  # first: an interrupt between the two still writes back
-        self._now = (new_values, new_state, steps + 1)
+        self._now = (new_values, new_state, steps + 1, grads)
         return value, outputs
 
     def _refuse(self, j: int, new_x: np.ndarray, x: np.ndarray, g: np.ndarray, lr: float) -> None:
@@ -114,10 +114,10 @@ class ArrayTraining:
         return self._now[0][self._pos].tolist()
 
     def write_back(self) -> None:
-        """Put the last finished step's parameters into the model's Values and its state (and
-        step count) into the optimiser; interrupted half-way, it writes them all again with
-        Ctrl-C held off, so both land whole. Call it before user code reads the model (a
-        snapshot, a callback); it does nothing when nothing moved since the last call."""
+        """Put the last finished step's parameters (and the gradients it took) into the
+        model's Values and its state (and step count) into the optimiser; interrupted half-way,
+        it writes them all again with Ctrl-C held off, so both land whole. Call it before user
+        code reads the model (a snapshot, a callback); it does nothing when nothing moved."""
         if self._written or self._now is None:
             return
         try:
@@ -129,9 +129,12 @@ class ArrayTraining:
 
     def _write(self) -> None:
         assert self._now is not None
-        _, state, steps = self._now
+        _, state, steps, grads = self._now
         for p, x in zip(self.opt.params, self.parameters()):
             p.data = x
+        if grads is not None:  # each parameter's gradient of that step, as eager leaves it
+            for p, g in zip(self.opt.params, grads[self._pos].tolist()):
+                p.grad = g
         inverse = np.empty_like(self._order)
         inverse[self._order] = np.arange(len(self._order))
         self.opt.restore(tuple(s[inverse] for s in state), steps)

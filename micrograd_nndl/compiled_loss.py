@@ -26,7 +26,7 @@ import numpy as np
 from .compile import Compiled, compile
 from .engine import Value
 from .errors import MathError
-from .losses import hinge, softmax_cross_entropy
+from .losses import check_training_loss, hinge, softmax_cross_entropy
 from .nn import Module
 
 _MODEL = "model"  # the key of the program of the model alone
@@ -270,7 +270,8 @@ class CompiledLoss:
         """Once: the loss of the first few samples, computed eagerly, must be the mean of
         their terms, as for every built-in loss; a custom loss that is not is refused."""
         k = min(len(y), 4)
-        eager = self.loss_fn([self.model(row) for row in X[:k].tolist()], y[:k]).data
+        total = self.loss_fn([self.model(row) for row in X[:k].tolist()], y[:k])
+        eager = check_training_loss(total, self.params, "fit(compiled=True)").data
         mean = self._terms(X[:k], y[:k], self.values_now(X, y))[0] / k
         if not abs(eager - mean) <= 1e-9 * max(1.0, abs(eager)):
             raise ValueError(

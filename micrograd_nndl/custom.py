@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import inspect
 import keyword
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -76,6 +77,12 @@ def custom_op(
         if not op_name.isidentifier() or keyword.iskeyword(op_name):
             raise ValueError(f"custom_op: the name {op_name!r} must be a Python identifier")
         where = f"custom_op {op_name}"
+        for what, text in (("symbol", symbol), ("formula", formula), ("derivative", derivative)):
+            if any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+                raise ValueError(
+                    f"{where}: the {what} {text!r} holds a control character; it is drawn "
+                    "and printed as written, so only visible characters (and spaces) are kept"
+                )
         kind, n_args = _kind(forward, param, where)
         rules = [derivatives] if callable(derivatives) else list(derivatives)
         n_inputs = 2 if kind == BINARY else 1

@@ -79,11 +79,13 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> str:
     if mode is not None and not stat.S_ISREG(mode):
         _refuse(path, target, mode, "write")
     if not os.path.isdir(directory):
+        linked = os.path.abspath(path) != target  # then the missing directory is the target's
+        shown = directory if linked else os.path.dirname(path) or directory
+        via = f" ({path!r} links to {target!r})" if linked else ""
         raise _error(
             FileNotFoundError,
             errno.ENOENT,
-            f"cannot write {path!r}: the directory {os.path.dirname(path) or directory!r} "
-            "does not exist",
+            f"cannot write {path!r}: the directory {shown!r} does not exist{via}",
         )
     fd, tmp = _create_beside(directory, name, path)
     try:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .engine import Value
+from .engine import Value, topological_order
 
 Output = Value | float | Sequence[Value | float]
 
@@ -139,6 +139,27 @@ def accuracy(outputs: Sequence[Output], labels: Sequence[int], threshold: float 
         else:
             right += (_number(_scalar(o, i, "accuracy")) > threshold) == (y > 0)
     return right / len(ys)
+
+
+def check_training_loss(total: object, params: Sequence[Value], where: str) -> Value:
+    """`total` if a training step can descend it: a Value built from the parameters. A number
+    has no gradient, and a Value made from a number (`Value(mse(...).data)`) has a gradient of
+    0 for every parameter: training on either would fail at `backward` or, silently, change
+    nothing. Raises TypeError or ValueError saying so, `where` in front."""
+    if not isinstance(total, Value):
+        raise TypeError(
+            f"{where}: the loss function returned {type(total).__name__} {total!r}, not a "
+            "Value: build it from the outputs with Value operations (return the Value, not "
+            "its .data or a float), so that backward() can reach the parameters"
+        )
+    wanted = set(map(id, params))
+    if not any(id(node) in wanted for node in topological_order(total)):
+        raise ValueError(
+            f"{where}: the loss {total!r} does not depend on any parameter of the model (made "
+            "from a number, e.g. Value(mse(...).data), or under no_grad()): every gradient "
+            "would be 0 and training would change nothing; return the loss Value itself"
+        )
+    return total
 
 
 LOSSES: dict[str, Callable[..., Value]] = {

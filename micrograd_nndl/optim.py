@@ -4,9 +4,10 @@
 next backward. The learning rate of step t (0, 1, 2, ...) is `schedule(t)` when a schedule is
 given, e.g. `linear_decay(1.0, 0.1, 100)` as in the micrograd demo, else the constant `lr`.
 
-A step computes every new value first and only then writes them, with the optimiser's state
-swapped in one assignment at the end: an interrupted step (Ctrl-C) can be undone by restoring
-the parameters' data, and leaves the state as it was.
+A step is all or nothing: it computes every new value first, then writes the parameters and
+adopts the new state (moments, velocity, step count); should anything interrupt the writing
+(Ctrl-C at any bytecode, an error in a subclass's `commit`), the parameters and the state are
+both put back as they were before the step, with Ctrl-C held off while they are.
 
 SGD and Adam write their update once, on arrays (`update_arrays`, every parameter at once):
 eager `step()` runs it on the parameters' numbers, and `fit(..., compiled=True)` on the
@@ -19,9 +20,10 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from .checks import finite_number, whole_number
 from .engine import Value
 from .errors import NonFiniteGradientError
+from .interrupts import interrupts_held
+from .option_checks import finite_number, whole_number
 
 Schedule = Callable[[int], float]
 
@@ -80,12 +82,24 @@ class Optimizer:
                     f"{type(self).__name__}.step: parameter {p.label or i!r} would become {x!r} "
                     f"(data {p.data!r}, grad {p.grad!r}, lr {lr!r}); lower the learning rate"
                 )
-        for p, x in zip(self.params, new_data):
-            p.data = x
-        self.commit(new_state)
+        before, state = [p.data for p in self.params], dict(vars(self))
+        try:
+            for p, x in zip(self.params, new_data):
+                p.data = x
+            self.commit(new_state)
+        except BaseException:
+            with interrupts_held():
+                for p, x in zip(self.params, before):
+                    p.data = x
+                # every attribute as it was: the step count, and the state that `update`
+                # replaces with new lists but never changes in place
+                vars(self).clear()
+                vars(self).update(state)
+            raise
 
     def update(self, lr: float, grads: list[float]) -> tuple[list[float], object]:
-        """(new parameter values, new state) for this step; changes nothing."""
+        """(new parameter values, new state) for this step; changes nothing (the state is new
+        lists, not the old ones changed, so that `step` can put the old ones back)."""
         raise NotImplementedError
 
     def commit(self, state: object) -> None:

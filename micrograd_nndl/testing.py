@@ -202,7 +202,8 @@ def expressions(
     inputs (and a maxout's) are drawn from all earlier nodes, so paths branch and join.
     """
     table = list(ops) if ops is not None else list(OPS.values())
-    xs = draw(st.lists(inputs or scalars(-2.0, 2.0), min_size=n_inputs, max_size=n_inputs))
+    drawn = scalars(-2.0, 2.0) if inputs is None else inputs
+    xs = draw(st.lists(drawn, min_size=n_inputs, max_size=n_inputs))
     values = list(xs)
     steps: list[RandomStep] = []
     for _ in range(draw(st.integers(1, max_steps))):

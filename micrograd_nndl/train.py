@@ -9,32 +9,32 @@ leaves the model as it was after the last finished step.
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 import numpy as np
 
 from .array_training import ArrayTraining, keeps_arrays
-from .checks import finite_number, whole_number
 from .compiled_loss import compiled_loss
 from .data import batches
 from .engine import Value
-from .errors import MathError
+from .errors import MathError, NonFiniteGradientError, NumericOverflowError
+from .interrupts import interrupts_held
 from .losses import (
     accuracy,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
+    check_training_loss,
     get_loss,
     hinge,
     mse,
 )
 from .nn import Module
 from .optim import SGD, Optimizer
+from .option_checks import finite_number, whole_number
+from .replay import Snapshot, take_snapshot
 
 # output activations whose values lie in (0, 1), read as the probability of class 1
 PROBABILITY_OUTPUTS = ("sigmoid", "hard_sigmoid")
@@ -48,13 +48,15 @@ class History:
     from the same outputs the epoch's steps were computed from; None in every epoch when not
     tracked (`track_accuracy=False`) or when the targets are not class labels (regression).
     threshold: the output value above which a scalar output counts as class 1 (None when no
-    threshold was used). interrupted: True when Ctrl-C stopped training.
+    threshold was used). interrupted: True when Ctrl-C stopped training. snapshots: with
+    `fit(..., record=True)` (or every k epochs, record=k) the run's `Snapshot`s, for replaying it.
     """
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float | None] = field(default_factory=list)
     threshold: float | None = None
     interrupted: bool = False
+    snapshots: list[Snapshot] = field(default_factory=list)
 
 
 class ProgressBar:
@@ -106,6 +108,7 @@ def fit(
     seed: int = 0,
     threshold: float | None = None,
     compiled: bool = False,
+    record: bool | int = False,
 ) -> History:
     """Train `model` on (X, y) for `epochs` passes; return the History of loss and accuracy.
 
@@ -123,8 +126,12 @@ def fit(
     the two target values for mse (0.5 for 0/1, 0 for ±1), else 0 (scores, logits, hinge).
 
     Raises ValueError naming the sample and column of a nan or inf in X (or y) before training.
-    An overflow or other math error during training is raised again, with the same type, naming
-    the epoch and the step; the model keeps the parameters of the last finished step.
+    An overflow or other math error of the engine during training is raised again, with the same
+    type and place, naming the epoch and the step; any other exception (the loss's or the
+    model's own, e.g. a ZeroDivisionError of a custom loss) is raised as it was, with a note
+    (Python 3.11+) naming the epoch and the step. Either way the model keeps the parameters of
+    the last finished step. A loss that is not a Value, or does not depend on the parameters
+    (`Value(mse(...).data)`), is refused before the first update.
     """
     loss_fn = get_loss(loss)
     l2 = finite_number("fit", "l2", l2, at_least=0.0)
@@ -161,6 +168,8 @@ def fit(
                     if batch_loss is None:
                         out = [model(row) for row in Xb.tolist()]
                         total = loss_fn(out, yb)
+                        if steps == 0 or not isinstance(total, Value):  # before the 1st update
+                            check_training_loss(total, params, "fit")
                         if l2:
                             total = total + l2 * _l2(params)
                         opt.zero_grad()
@@ -171,12 +180,20 @@ def fit(
                     else:  # the parameters and the optimiser's state stay in arrays
                         value, out = arrays.step(Xb, yb)
                     if arrays is None:
-                        _step_or_undo(opt)
-                except ArithmeticError as e:
+                        opt.step()  # all or nothing, also under Ctrl-C
+                except MathError as e:  # the engine's numbers: overflow, domain, non-finite
                     bar.close()
                     if arrays is not None:
                         arrays.write_back()  # the last finished step, for the model and `opt`
                     raise _diverged(e, epoch, epochs, steps, opt) from e
+                except Exception as e:  # the user's own loss or model, or a check: theirs
+                    bar.close()
+                    _note(
+                        e,
+                        f"fit: raised in epoch {epoch + 1}/{epochs}, step {steps + 1}; "
+                        "the model keeps the parameters of the last finished step",
+                    )
+                    raise
                 steps += 1
                 losses.append(value * len(yb))
                 if arrays is None:
@@ -198,12 +215,18 @@ def fit(
             elif scoring == "threshold" and history.threshold is not None:  # set at epoch 0
                 acc = accuracy(outputs, targets, history.threshold)
             history.accuracy.append(acc)
+            if record and (epoch + 1) % int(record) == 0:
+                if arrays is not None:  # the snapshot reads the model and the optimiser
+                    arrays.write_back()
+                history.snapshots.append(
+                    take_snapshot(model, opt, epoch + 1, history.loss[-1], acc)
+                )
             bar.update(
                 epoch + 1,
                 f"loss {history.loss[-1]:.4f}" + (f" acc {acc:.3f}" if acc is not None else ""),
             )
     except KeyboardInterrupt:
-        with _interrupts_held():  # a second Ctrl-C now would print a traceback
+        with interrupts_held():  # a second Ctrl-C now would print a traceback
             if arrays is not None:
                 arrays.write_back()
             history.interrupted = True
@@ -311,53 +334,33 @@ def _output_activation(model: Module) -> str | None:
     return output if output is not None else getattr(model, "activation", None)
 
 
-def _diverged(
-    error: ArithmeticError, epoch: int, epochs: int, steps: int, opt: Optimizer
-) -> ArithmeticError:
-    """`error` again, same type, its message prefixed with where it happened and a hint."""
+def _diverged(error: MathError, epoch: int, epochs: int, steps: int, opt: Optimizer) -> MathError:
+    """`error` again, same type and place (node, op, edge), its message prefixed with where it
+    happened and a hint."""
     where = f"fit: epoch {epoch + 1}/{epochs}, step {steps + 1}"
     if "learning rate" in str(error):  # the optimiser's own message already says so
         hint = "the model keeps the parameters of the last finished step"
-    elif steps == 0:
-        hint = (
-            "before the first update, so the initial model overflows on this data: "
-            "scale the inputs X (e.g. to mean 0, variance 1)"
-        )
-    else:
+    elif steps > 0:
         hint = (
             f"the training diverged: lower the learning rate (now {opt.current_lr():g}); "
             "the model keeps the parameters of the last finished step"
         )
+    elif isinstance(error, (NumericOverflowError, NonFiniteGradientError)):
+        hint = (
+            "before the first update, so the initial model overflows on this data: "
+            "scale the inputs X (e.g. to mean 0, variance 1)"
+        )
+    else:  # a domain or division error of the loss or model as given, not of training
+        hint = "before the first update: the initial model and loss on this data"
     message = f"{where}: {error}; {hint}"
     try:
-        return type(error)(message)
-    except Exception:
-        return MathError(message)
+        return type(error)(message, node=error.node, op=error.op, edge=error.edge)
+    except Exception:  # a subclass of the user's that takes other arguments
+        return MathError(message, node=error.node, op=error.op, edge=error.edge)
 
 
-def _step_or_undo(opt: Optimizer) -> None:
-    """optimizer.step(), or, if it raised or was interrupted half-way, every parameter as it
-    was before it."""
-    before = [p.data for p in opt.params]
-    try:
-        opt.step()
-    except BaseException:
-        with _interrupts_held():  # a Ctrl-C now would leave the model half put back
-            for p, x in zip(opt.params, before):
-                p.data = x
-        raise
-
-
-@contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Ignore Ctrl-C while fit puts the model back and reports an interruption: the user has
-    already stopped it, and a second KeyboardInterrupt there would break the clean-up. (Only
-    the main thread can take signals; elsewhere this does nothing.)"""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+def _note(error: BaseException, note: str) -> None:
+    """Add `note` to the traceback of `error` (Python 3.11+; 3.10 shows the error alone)."""
+    add_note = getattr(error, "add_note", None)
+    if add_note is not None:
+        add_note(note)

@@ -57,6 +57,17 @@ def test_grad_prints_the_value_and_every_partial_derivative():
     assert done.stderr == ""
 
 
+def test_names_as_people_write_them_in_at_and_wrt(capsys):
+    """θ, 净输入 and w₁ were refused by --at ("expected NAME=VALUE"), though the API labels a
+    Value so (issue #22): each is given, derived and printed under its own name."""
+    status, out, _ = call(
+        "grad", "θ*sigmoid(净输入) + w₁", "--at", "θ=2,净输入=0,w₁=1", "--wrt", "w₁,净输入"
+    )
+    assert status == 0 and out == "f = 2\n∂f/∂w₁ = 1\n∂f/∂净输入 = 0.5\n"
+    status, out, _ = call("explain", "θ*σ(净输入)", "--at", "θ=2,净输入=0", "--wrt", "净输入")
+    assert status == 0 and out.strip().endswith("∂f/∂净输入 = 0.5"), out
+
+
 def test_explain_prints_the_chain_rule_path_and_product():
     done = run("explain", "1/(exp(-1*(x*w + b)) + 1)", "--at", "x=1,w=0,b=0", "--wrt", "w")
     assert done.returncode == 0, done.stderr

@@ -355,3 +355,20 @@ def test_inputs_of_different_lengths_are_refused_by_position_numbers_broadcast()
             g([1.0, 2.0], ys)
     assert g([1.0, 2.0], 5.0).tolist() == [5.0, 10.0]  # a plain number is every sample's
     assert g([3.0], [4.0]).tolist() == [12.0]
+
+
+@pytest.mark.parametrize(
+    "select, message",
+    [
+        (np.array([3, 3]), r"select\[0\] is 3; f has 2 outputs \(0 to 1\)"),
+        (np.array([0, -1]), r"select\[1\] is -1; f has 2 outputs"),
+        (np.array([0]), r"select has shape \(1,\), expected one index per sample \(2,\)"),
+        (np.array([0.5, 1.0]), r"select must hold integers"),
+    ],
+)
+def test_a_select_outside_the_outputs_is_refused_by_name(select, message):
+    """select=np.array([3, 3]) with two outputs raised a bare IndexError from the replay."""
+    w = Value(1.0)
+    f = compile(lambda x: [w * x * 2.0, w * x + 1.0])
+    with pytest.raises(ValueError, match=message):
+        f.value_and_grad(np.array([1.0, 2.0]), wrt=[w], select=select)

@@ -205,3 +205,11 @@ def test_an_op_without_a_symbol_is_drawn_by_its_name():
     plain = Op("twice", UNARY, lambda x: 2 * x, (lambda x, out: 2.0,))
     assert plain.symbol == "twice" and plain.describe() == "twice"
     assert "twice" in draw_dot(apply(plain, Value(1.0))).source
+
+
+@pytest.mark.parametrize("field", ["symbol", "formula", "derivative"])
+@pytest.mark.parametrize("bad", ["s\x00q", "a\nb", "\x1b[2J", "x\u200by"])
+def test_a_control_character_in_a_custom_ops_text_is_refused_at_creation(field, bad):
+    """A NUL in the symbol reached Graphviz as "syntax error in line 8" (#26 item 8)."""
+    with pytest.raises(ValueError, match=f"custom_op square2: the {field} .* control character"):
+        custom_op(lambda x: x * x, derivatives=lambda x: 2 * x, name="square2", **{field: bad})

@@ -3,6 +3,7 @@
 import math
 import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -310,7 +311,8 @@ def test_overflow_messages_are_short_and_plain():
 
 # ---- no state outlives a call: interrupts anywhere, errors in rules, threads -----------------
 
-ENGINE_FILES = {engine.__file__, ops.table.__file__}  # the rules live in ops.table
+#: every module of the engine package, and ops.table where the rules live
+ENGINE_FILES = {str(p) for p in Path(engine.__file__).parent.glob("*.py")} | {ops.table.__file__}
 
 
 def shared_graph():
@@ -588,3 +590,14 @@ def test_after_backward_every_gradient_is_a_plain_float():
     other.backward()
     for node in topological_order(root) + topological_order(other):
         assert type(node._grad) is float
+
+
+def test_a_numpy_bool_is_a_number_as_a_python_bool_is():
+    """Value(np.bool_(True)) was refused while Value(True) worked (#26 item 8)."""
+    import numpy as np
+
+    assert Value(np.bool_(True)).data == Value(True).data == 1.0
+    assert Value(np.False_).data == 0.0
+    v = Value(2.0)
+    v.data = np.bool_(True)
+    assert (v * np.bool_(True)).data == 1.0

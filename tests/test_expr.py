@@ -239,13 +239,14 @@ def test_multi_line_text_says_the_line_and_column():
         ("1_000", "unexpected '_' after the number 1"),
         ("exp(x); 1", "unexpected character ';'"),
         ("\x1b[2J", "unexpected character '\\x1b'"),
-        ("σ + x", "unexpected character '\\u03c3'"),  # σ alone is no name: only σ( is
+        ("x→y", "unexpected character '\\u2192'"),  # an arrow is no letter of a name
+        ("w₁ + ₁", "unexpected character '\\u2081'"),  # an index cannot start a name
     ],
 )
 def test_what_is_not_in_the_grammar_is_refused(text, words):
     e = error_of(text)
     assert words in str(e)
-    assert all(c == "\n" or " " <= c <= "~" for c in str(e))  # nothing echoed raw
+    assert all(c == "\n" or c.isprintable() for c in str(e))  # no control echoed raw
 
 
 # ---- limits: hostile input fails fast and clearly ----------------------------------------------
@@ -396,6 +397,38 @@ def test_the_symbols_the_views_print_paste_back():
             Expression(printed).evaluate(values).data
             == Expression(ascii_form).evaluate(values).data
         )
+
+
+@pytest.mark.parametrize(
+    "name", ["净输入", "θ", "α", "w₁", "b⁽¹⁾", "w⁽²⁾₁₂", "σ₁", "σ", "x_1", "Ωmega", "z²"]
+)
+def test_names_as_people_write_them_are_variables(name):
+    """Python's identifiers (any script) with the book's subscript and superscript indices:
+    the value the API labels 净输入 is the variable the language reads as 净输入 (issue #22)."""
+    f = parse(f"2*{name} + 1", {name: 3.0})
+    f.backward()
+    assert Expression(f"2*{name} + 1").variables == (name,)
+    assert (f.data, leaves(f)[name].grad) == (7.0, 2.0)
+
+
+def test_a_chinese_name_in_a_sigmoid_gives_the_books_numbers():
+    values = {"净输入": 0.0, "θ": 2.0}
+    f = parse("θ * σ(净输入)", values)
+    f.backward()
+    assert (f.data, leaves(f)["净输入"].grad, leaves(f)["θ"].grad) == (1.0, 0.5, 0.5)
+
+
+def test_a_caret_under_a_wide_name_stands_under_the_place():
+    """A full-width glyph takes two columns: the caret counts them, and the line is shown as
+    written (no longer ??? for every letter beyond ASCII)."""
+    line, caret = str(error_of("净输入 + ^", {"净输入": 1.0})).splitlines()
+    assert line == "净输入 + ^" and caret.index("^") == len("净输入 + ") + 3
+
+
+def test_names_keep_pythons_rules_beyond_letters():
+    assert "names may not start with '_'" in str(error_of("_θ"))
+    assert "'lambda' is a Python keyword" in str(error_of("lambda"))
+    assert "no value given for θ₂" in str(error_of("θ₂", {"θ": 1.0}))
 
 
 def test_the_books_names_of_functions_read_as_the_tables_ops():

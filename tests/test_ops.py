@@ -387,3 +387,16 @@ def test_check_op_passes_every_op_of_the_table(name):
     """The one-call property test a user runs on a custom op passes every built-in op."""
     result = check_op(OPS[name], max_examples=10)
     assert result.examples == 10 and result.second_order  # every rule also runs on Values
+
+
+def test_every_row_says_its_javascript_form_or_that_it_has_none():
+    """The live page computes with each row's `js`: as many rules as the Python form, a check
+    wherever Python checks the domain; erf (and GELU, which is built on it) have none, so their
+    pages are read-only rather than wrong."""
+    from micrograd_nndl.ops import JS
+
+    assert {name for name, op in OPS.items() if op.js is None} == {"erf", "gelu"}
+    for name, op in OPS.items():
+        if op.js is not None:
+            assert isinstance(op.js, JS) and len(op.js.rules) == len(op.rules), name
+            assert bool(op.js.check) == (op.check is not None), name

@@ -138,8 +138,11 @@ def test_the_wheel_installs_into_a_fresh_virtualenv_and_runs(
     installed = Path(run_in(tmp_path, python, "-c", where).strip()).parent
     assert installed.parent.name == "site-packages"  # the wheel's copy, not this tree
     assert (installed / "py.typed").is_file() and (installed.parent / "viz" / "py.typed").is_file()
-    assets = installed.parent / "viz" / "web" / "assets"  # the step-through page's own files
-    assert sorted(p.name for p in assets.iterdir()) == ["stepper.css", "stepper.html", "stepper.js"]
+    assets = installed.parent / "viz" / "web" / "assets"  # the pages' own files
+    assert sorted(p.name for p in assets.iterdir()) == [
+        "live.css", "live.js", "quiz.js", "stepper.css", "stepper.html", "stepper.js",
+        "training.css", "training.html", "training.js",
+    ]  # fmt: skip
 
     without = "import sys\ntry:\n    import micrograd_nndl.testing\nexcept ImportError as e:\n"
     assert "micrograd-nndl[testing]" in run_in(tmp_path, python, "-c", without + "    print(e)")

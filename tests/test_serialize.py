@@ -10,7 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from micrograd_nndl import MLP, Layer, ModelFileError, Neuron, NotARegularFileError
+from micrograd_nndl import (
+    MLP,
+    Layer,
+    ModelFileError,
+    Module,
+    Neuron,
+    NotARegularFileError,
+    Value,
+)
+from micrograd_nndl.serialize import FORMAT, LONGEST_NUMBER, most_bytes
 
 
 def _data(model):
@@ -183,6 +192,18 @@ def test_a_missing_directory_is_named_with_the_path_given(tmp_path):
     assert ".tmp" not in message
 
 
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_a_symlink_into_a_missing_directory_names_that_directory(tmp_path):
+    """The message named the link's own directory, which exists."""
+    link = tmp_path / "latest.json"
+    link.symlink_to(tmp_path / "gone" / "v1.json")
+    with pytest.raises(FileNotFoundError) as failure:
+        MLP(2, [1], seed=0).save(link)
+    message = str(failure.value)
+    assert f"the directory {str(tmp_path / 'gone')!r} does not exist" in message
+    assert "links to" in message and not (tmp_path / "gone").exists()
+
+
 @pytest.mark.parametrize("trailing", ["", os.sep])
 def test_a_directory_is_refused_and_nothing_is_written_beside_it(tmp_path, trailing):
     (tmp_path / "out").mkdir()
@@ -213,12 +234,67 @@ def test_loading_a_device_is_refused_without_reading_it(device, raised_in_time):
     assert isinstance(error, NotARegularFileError) and "a character device" in str(error)
 
 
-def test_a_file_over_64_mb_is_refused_stating_the_limit(tmp_path):
+def test_whatever_save_writes_load_reads(tmp_path):
+    """The read limit was a fixed 64 MB, passed by a saved MLP(1300, [1000]) (65.5 MB): now it
+    is derived from the model, from every number at its longest repr."""
     path = tmp_path / "model.json"
+    model = MLP(3, [4, 2], activation="prelu", seed=0)
+    for p in model.parameters():
+        p.data = LONGEST_NUMBER
+    assert len(repr(LONGEST_NUMBER)) == 24  # sign, 17 digits, point, e-308
+    model.save(path)
+    size = path.stat().st_size
+    assert most_bytes(model) == 2 * size + 2**16
+    copy = MLP(3, [4, 2], activation="prelu", seed=1)
+    copy.load(path)
+    assert _data(copy) == _data(model)
+    document = json.loads(path.read_text())
+    path.write_text(json.dumps(document, indent=8))  # re-indented by hand: still read
+    copy.load(path)
+    assert _data(copy) == _data(model)
+
+
+def test_a_file_larger_than_the_model_can_have_written_is_refused_unread(tmp_path):
+    path = tmp_path / "model.json"
+    model = MLP(2, [1], seed=0)
+    limit = most_bytes(model)
     with open(path, "wb") as f:
-        f.truncate(64 * 2**20 + 1)  # sparse: costs no disk
-    with pytest.raises(ModelFileError, match="model.json: larger than 64 MB"):
-        MLP(2, [1], seed=0).load(path)
+        f.truncate(limit + 1)  # sparse: costs no disk
+    with pytest.raises(ModelFileError, match=f"model.json: larger than {limit} bytes.*twice"):
+        model.load(path)
+
+
+class _Twice(Module):
+    """A module whose two parameters share a name: one of them would never be restored."""
+
+    def __init__(self):
+        self.a, self.b = Value(1.0), Value(2.0)
+
+    def named_parameters(self):
+        yield "w", self.a
+        yield "w", self.b
+
+
+def test_two_parameters_of_one_name_are_refused_naming_it(tmp_path):
+    """It saved {"w": 2.0} and loaded it into both without a word."""
+    path = tmp_path / "model.json"
+    with pytest.raises(ValueError, match="save: two parameters of the model are named 'w'"):
+        _Twice().save(path)
+    assert not path.exists()
+    path.write_text(
+        json.dumps(
+            {
+                "format": FORMAT,
+                "version": 1,
+                "architecture": {"type": "_Twice"},
+                "parameters": {"w": 5.0},
+            }
+        )
+    )
+    model = _Twice()
+    with pytest.raises(ValueError, match="load: two parameters of the model are named 'w'"):
+        model.load(path)
+    assert (model.a.data, model.b.data) == (1.0, 2.0)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ import io
 import os
 import re
 import signal
+import sys
 import typing
 
 import pytest
@@ -12,7 +13,9 @@ from micrograd_nndl import (
     MLP,
     SGD,
     Adam,
+    DomainError,
     NumericOverflowError,
+    Value,
     accuracy,
     fit,
     make_moons,
@@ -252,9 +255,101 @@ def test_a_step_that_fails_half_way_is_undone():
     reference = MLP(2, [3, 1], seed=2)
     fit(reference, X, y, loss="mse", optimizer=SGD(reference.parameters(), lr=0.1), epochs=2)
     model = MLP(2, [3, 1], seed=2)
-    with pytest.raises(OverflowError, match=r"^fit: epoch 3/5, step 3: moment overflow; "):
+    with pytest.raises(OverflowError, match="^moment overflow") as failure:
         fit(model, X, y, loss="mse", optimizer=_HalfWritingSGD(model.parameters(), 3), epochs=5)
+    _assert_noted(failure.value, "fit: raised in epoch 3/5, step 3; the model keeps")
     assert [p.data for p in model.parameters()] == [p.data for p in reference.parameters()]
+
+
+def _assert_noted(error, note):
+    """The note fit adds to an exception that is not its own (Python 3.11 has notes)."""
+    if sys.version_info >= (3, 11):
+        assert any(n.startswith(note) for n in error.__notes__), error.__notes__
+
+
+def _raising_at(call, error):
+    """A loss that is mse until its `call`-th call, which raises `error` (the user's own)."""
+    calls = []
+
+    def loss(outputs, targets):
+        calls.append(1)
+        if len(calls) == call:
+            raise error
+        return mse(outputs, targets)
+
+    return loss
+
+
+def test_a_users_own_error_reaches_them_as_theirs_naming_epoch_and_step():
+    """A ZeroDivisionError of the loss was told as "the initial model overflows on this data:
+    scale the inputs X"."""
+    X, y = make_xor()
+    error = ZeroDivisionError("my loss divided by zero")
+    model = MLP(2, [3, 1], seed=2)
+    with pytest.raises(ZeroDivisionError) as failure:
+        fit(model, X, y, loss=_raising_at(1, error), epochs=5, progress=False)
+    assert failure.value is error and "overflow" not in str(error)
+    _assert_noted(error, "fit: raised in epoch 1/5, step 1;")
+    assert [p.data for p in model.parameters()] == _data(MLP(2, [3, 1], seed=2))
+
+
+@pytest.mark.parametrize("kind", [AttributeError, KeyError, RecursionError, OverflowError])
+def test_an_error_of_the_loss_mid_training_is_its_own_after_the_last_finished_step(kind):
+    X, y = make_xor()
+    reference = MLP(2, [3, 1], seed=2)
+    fit(reference, X, y, loss="mse", epochs=2, batch_size=2, progress=False)  # 4 steps
+    model = MLP(2, [3, 1], seed=2)
+    error = kind("the user's")
+    with pytest.raises(kind) as failure:
+        fit(model, X, y, loss=_raising_at(5, error), epochs=5, batch_size=2, progress=False)
+    assert failure.value is error
+    _assert_noted(error, "fit: raised in epoch 3/5, step 5;")
+    assert _data(model) == _data(reference)
+
+
+def _data(model):
+    return [p.data for p in model.parameters()]
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize(
+    "loss, error, message",
+    [
+        (lambda o, t: mse(o, t).data, TypeError, "returned float [0-9.]+, not a Value"),
+        (lambda o, t: Value(mse(o, t).data), ValueError, "does not depend on any parameter"),
+        (lambda o, t: no_grad()(mse)(o, t), ValueError, "does not depend on any parameter"),
+    ],
+    ids=["float", "detached", "no_grad"],
+)
+def test_a_loss_training_cannot_descend_is_refused_before_training(loss, error, message, compiled):
+    """A float loss failed with "'float' object has no attribute 'backward'"; a detached one
+    trained every epoch at a constant loss without a word."""
+    X, y = make_xor()
+    model = MLP(2, [3, 1], seed=0, activation="tanh")
+    before = _data(model)
+    with pytest.raises(error, match=f"fit(\\(compiled=True\\))?: the loss.*{message}"):
+        fit(model, X, y * 0 + 0.5, loss=loss, epochs=3, progress=False, compiled=compiled)
+    assert _data(model) == before
+
+
+def test_a_loss_that_stops_being_a_value_mid_training_is_named():
+    X, y = make_xor()
+    calls = []
+
+    def loss(outputs, targets):
+        calls.append(1)
+        return mse(outputs, targets) if len(calls) < 3 else 0.0
+
+    with pytest.raises(TypeError, match="returned float 0.0, not a Value") as failure:
+        fit(MLP(2, [3, 1], seed=0), X, y, loss=loss, epochs=5, progress=False)
+    _assert_noted(failure.value, "fit: raised in epoch 3/5, step 3;")
+
+
+def test_a_domain_error_before_the_first_update_does_not_blame_overflow():
+    X, y = make_xor()
+    with pytest.raises(DomainError, match="step 1: .*before the first update") as failure:
+        fit(MLP(2, [3, 1], seed=0), X, y, loss=lambda o, t: (mse(o, t) - 5).log(), epochs=2)
+    assert "overflow" not in str(failure.value) and failure.value.op is not None
 
 
 def test_an_overflow_before_any_update_points_at_the_data():

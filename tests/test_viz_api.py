@@ -22,6 +22,8 @@ HOMES = {
     "VizError": "viz.errors",
     "stepper_html": "viz.web.stepper_page",
     "to_html": "viz.web.stepper_page",
+    "training_html": "viz.web.training_page",
+    "TrainingReplay": "viz.web.training_page",
     "Step": "viz.step.stepper",
     "Stepper": "viz.step.stepper",
     "Undo": "viz.step.stepper",
@@ -41,6 +43,11 @@ def test_every_public_name_and_its_home():
 def test_the_notes_extension_keeps_the_name_users_configure():
     """A note-writer's mkdocs.yml names viz.notes.validate_micrograd and fence_micrograd."""
     notes = importlib.import_module("viz.notes")
-    fence = importlib.import_module("viz.notes.fence")
-    for name in ("validate_micrograd", "fence_micrograd", "note_html", "NoteError"):
-        assert getattr(notes, name) is getattr(fence, name)
+    homes = {
+        "validate_micrograd": "viz.notes.superfences",
+        "fence_micrograd": "viz.notes.superfences",
+        "note_html": "viz.notes.fence",
+        "NoteError": "viz.notes.fence",
+    }
+    for name, home in homes.items():
+        assert getattr(notes, name) is getattr(importlib.import_module(home), name)

@@ -3,6 +3,8 @@ tabled; a mistake names its line with a caret and fails the Markdown build (NNDL
 
 from __future__ import annotations
 
+import html
+import json
 import re
 
 import markdown
@@ -124,16 +126,18 @@ def test_a_bad_rankdir_is_named_as_an_option_of_the_header_not_a_line_of_the_blo
 
 def test_the_graph_keeps_a_readable_size_without_a_stylesheet():
     """A theme's `svg { max-width: 100% }` shrank a wide graph's text to 5 px: the graph now
-    fills the column between 0.45 and 0.75 of Graphviz's size and scrolls beyond (inline
-    styles: no stylesheet of ours needed)."""
+    fills the column up to 0.75 of Graphviz's size and shrinks no further than keeps its
+    smallest text at 10 px, scrolling beyond (inline styles: no stylesheet of ours needed)."""
     page = note_html(BOOK, params="w b")
     figure = re.search(r'<figure class="micrograd-graph" style="([^"]*)"><svg ([^>]*)>', page)
     assert figure is not None and "overflow-x: auto" in figure.group(1)
     viewbox = [float(n) for n in re.search(r'viewBox="([^"]*)"', figure[2]).group(1).split()]
     style = re.search(r'style="([^"]*)"', figure[2]).group(1)
-    least = float(re.search(r"min-width: ([0-9.]+)pt", style).group(1))
-    most = float(re.search(r"max-width: ([0-9.]+)pt", style).group(1))
-    assert (least, most) == (round(0.45 * viewbox[2]), round(0.75 * viewbox[2]))
+    least = float(re.search(r"min-width: ([0-9.]+)px", style).group(1))
+    most = float(re.search(r"max-width: ([0-9.]+)px", style).group(1))
+    smallest = min(float(f) for f in re.findall(r'font-size="([0-9.]+)"', page))
+    assert most == round(0.75 * viewbox[2] * 4 / 3)
+    assert smallest * least / viewbox[2] >= 10 - 0.5 / viewbox[2] * smallest
     assert "width: 100%; height: auto" in style
 
 
@@ -153,3 +157,42 @@ def test_a_fence_builds_one_graph_view_for_every_reader(monkeypatch):
     html = note_html("x = 1; w = 0; b = 0\nf = sigmoid(w*x + b)", params="w b", stepper=True)
     assert [root.label for root in built] == ["f"]
     assert "∂f/∂w" in html  # the chain rule read from that one view, on the page
+
+
+def test_a_stepper_block_draws_params_as_parameters_in_the_step_through_too():
+    """w and b were parameters in the figure and inputs in the stepper (issue #22)."""
+    page = note_html(BOOK, params="w b", stepper=True)
+    frame = html.unescape(re.search(r'srcdoc="([^"]*)"', page).group(1))
+    found = re.search(r'<script type="application/json" id="page-data">(.*?)</script>', frame)
+    data = json.loads(found.group(1))
+    roles = {node["name"]: node["role"] for node in data["nodes"]}
+    assert (roles["w"], roles["b"], roles["x"]) == ("parameter", "parameter", "input")
+
+
+def test_a_block_of_chinese_and_greek_names_is_drawn_under_them():
+    note = build_note("x = 1; θ = 0; b = 0\n净输入 = θ*x + b\nf = sigmoid(净输入)", params="θ b")
+    assert note.names["净输入"].grad == 0.25 and note.names["θ"].grad == 0.25
+    page = note_html("x = 1; θ = 0; b = 0\n净输入 = θ*x + b\nf = sigmoid(净输入)")
+    assert ">净输入<" in page and "<td>θ</td>" in page
+
+
+def test_an_unknown_option_says_the_nearest():
+    with pytest.raises(SuperFencesException, match="unknown option 'parms'; did you mean params"):
+        render_markdown('```micrograd parms="w"\nx = 1\nf = exp(x)\n```\n')
+    with pytest.raises(SuperFencesException, match="got 'ture'; did you mean true"):
+        render_markdown('```micrograd stepper="ture"\nx = 1\nf = exp(x)\n```\n')
+
+
+def test_any_failure_of_a_block_fails_the_build_rather_than_showing_code():
+    """A failure other than the block's own (here the stepper's size limit) was swallowed by
+    superfences, the block shown as code (issue #26 item 5)."""
+    big = (
+        "x = 1\ns = "
+        + " + ".join(["x"] * 900)
+        + "\n"
+        + "\n".join(
+            f"s{k} = " + " + ".join([f"s{k - 1}" if k > 1 else "s"] * 900) for k in range(1, 6)
+        )
+    )
+    with pytest.raises(SuperFencesException, match="too many to step through"):
+        render_markdown(f'```micrograd stepper="true"\n{big}\n```\n')

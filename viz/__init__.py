@@ -9,17 +9,15 @@ and the chain rule written out path by path.
     f.backward(); print_graph(f)     # every node: op, inputs, value, grad, local derivatives
     draw_dot(f, params=[nodes["w"], nodes["b"]])   # a notebook shows it inline
     render(f, "sigmoid.png")         # the format follows the suffix
-    to_html(f, "sigmoid.html")       # one offline page: click through both passes
+    to_html(f, "sigmoid.html")       # one offline page: click through both passes, edit inputs
+    training_html(history, "run.html", models=model, X=X, y=y)  # scrub a fit(record=True)
 """
-
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING
 
 #: Each public name and the module that defines it. They are imported on first use (PEP 562),
 #: so `python -m viz` and the `micrograd-nndl` command can catch Ctrl-C before numpy, graphviz
-#: and the engine load, and `import viz.cli` does not load the drawing modules first.
+#: and the engine load, and `import viz.cli` does not load the drawing modules first. This
+#: module imports nothing itself: `typing` alone (with `re` and `enum`) took 2-37 ms of the
+#: command's start-up before its Ctrl-C handler, where a Ctrl-C printed a traceback.
 _HOMES = {
     "ChainPath": "step.chain_rule",
     "ChainRule": "step.chain_rule",
@@ -40,11 +38,14 @@ _HOMES = {
     "Stepper": "step.stepper",
     "Undo": "step.stepper",
     "Update": "step.stepper",
+    "TrainingReplay": "web.training_page",
+    "training_html": "web.training_page",
     "format_graph": "step.text",
     "graph_rows": "step.text",
     "print_graph": "step.text",
 }
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; type checkers read True
 if TYPE_CHECKING:  # what type checkers and editors read
     from .cli.book_demo import demo
     from .draw.dot import draw_dot, render
@@ -55,6 +56,7 @@ if TYPE_CHECKING:  # what type checkers and editors read
     from .step.stepper import Step, Stepper, Undo, Update
     from .step.text import format_graph, graph_rows, print_graph
     from .web.stepper_page import stepper_html, to_html
+    from .web.training_page import TrainingReplay, training_html
 
 __all__ = [
     "ChainPath",
@@ -64,6 +66,7 @@ __all__ = [
     "RenderError",
     "Step",
     "Stepper",
+    "TrainingReplay",
     "Undo",
     "Update",
     "VizError",
@@ -79,15 +82,18 @@ __all__ = [
     "render",
     "stepper_html",
     "to_html",
+    "training_html",
 ]
 
 
 def __getattr__(name: str) -> object:
     if name not in _HOMES:
         raise AttributeError(f"module 'viz' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
+    from importlib import import_module
+
+    value = getattr(import_module(f".{_HOMES[name]}", __name__), name)
     if name == "Stepper":  # its notebook page builds on it and hands itself over when loaded
-        importlib.import_module(".web.notebook", __name__)
+        import_module(".web.notebook", __name__)
     globals()[name] = value  # the next access is a plain lookup
     return value
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from micrograd_nndl import Value, derivative_text, name_in_formula, topological_order
 
 from .errors import VizError
+from .words import Words, translator
 
 
 def require_value(obj: object, what: str) -> Value:
@@ -78,13 +79,16 @@ class Graph:
             symbol += f" (input {argument + 1})"
         return symbol
 
-    def inputs_text(self, node: Value, cap: int | None = None) -> str:
+    def inputs_text(
+        self, node: Value, cap: int | None = None, lang: str | Words | None = None
+    ) -> str:
         """The names of `node`'s inputs, each once, at most `cap` of them then how many more:
-        "x1, x2, …, x8 and 4 more" (a maxout of 8000 inputs stays one short line)."""
+        "x1, x2, …, x8 and 4 more" (a maxout of 8000 inputs stays one short line), in `lang`."""
+        words = translator(lang)
         inputs = list(dict.fromkeys(node.parents))
-        names = ", ".join(self.name(p) for p in inputs[:cap])
+        names = words("page.list_separator").join(self.name(p) for p in inputs[:cap])
         if cap is not None and len(inputs) > cap:
-            names += f" and {len(inputs) - cap:,} more"
+            return words("graph.more_inputs", names=names, count=f"{len(inputs) - cap:,}")
         return names
 
     def derivative(self, of: Value, wrt: Value) -> str:

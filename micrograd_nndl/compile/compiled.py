@@ -79,7 +79,7 @@ class Compiled:
         if select is None:
             seeds = {0: np.full(batch, scale)}
         else:
-            seeds = {int(k): (select == k) * scale for k in np.unique(select)}
+            seeds = {int(k): (select == k) * scale for k in _checked(select, batch, program)}
         leaf_grads = np.append(program.reverse(env, seeds), 0.0)  # the last: w not in the graph
         return _outputs(program, env, batch), leaf_grads[program.positions(wrt)]
 
@@ -97,6 +97,24 @@ class Compiled:
 def compile(f: Callable[..., Any]) -> Compiled:
     """Trace f once and replay it on numpy batches (see the module docstring)."""
     return Compiled(f)
+
+
+def _checked(select: Any, batch: int, program: Program) -> np.ndarray:
+    """The output indices `select` names, each one checked against f's outputs."""
+    select = np.asarray(select)
+    if select.shape != (batch,):
+        raise ValueError(
+            f"grad: select has shape {select.shape}, expected one index per sample ({batch},)"
+        )
+    if select.dtype.kind not in "iu":
+        raise ValueError(f"grad: select must hold integers (output indices), not {select.dtype}")
+    n = len(program.outputs)
+    bad = np.flatnonzero((select < 0) | (select >= n))
+    if len(bad):
+        raise ValueError(
+            f"grad: select[{bad[0]}] is {select[bad[0]]}; f has {n} outputs (0 to {n - 1})"
+        )
+    return np.unique(select)
 
 
 def _input_names(f: Callable[..., Any], example: Sequence[Any]) -> list[str]:

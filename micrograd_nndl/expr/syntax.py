@@ -17,6 +17,7 @@ import difflib
 import keyword
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -36,7 +37,8 @@ _BINARY_OPS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
 _NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _DIGITS = frozenset("0123456789")  # str.isdigit() would accept "²" and "٣"
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: Beyond Python's identifier characters, a name may go on with the book's indices: w₁, b⁽¹⁾
+INDEX_MARKS = frozenset("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
 _SPACE = re.compile(r"[ \t\r\n]+")
 _SHOWN = 72  # characters of source shown around the caret
 #: the symbols the views print, read back as the ASCII operators (a printed formula pastes back)
@@ -84,10 +86,15 @@ class ExpressionError(ValueError):
         shown = line[left : left + _SHOWN]
         prefix = "..." if left > 0 else ""
         suffix = "..." if left + _SHOWN < len(line) else ""
-        shown = "".join(c if " " <= c <= "~" else "?" for c in shown)
+        shown = "".join(c if c.isprintable() else "?" for c in shown)  # no terminal controls
         where = f"line {self.line}, column {self.column}:\n" if "\n" in self.text else ""
-        caret = " " * (len(prefix) + col - left) + "^ " + self.reason
+        caret = " " * (len(prefix) + _width(shown[: col - left])) + "^ " + self.reason
         return f"{where}{prefix}{shown}{suffix}\n{caret}"
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes in a terminal: a full-width glyph (净, Ｘ) takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 class _Token(NamedTuple):
@@ -136,8 +143,11 @@ def _tokenize(text: str) -> list[_Token]:
                 )
             tokens.append(_Token("number", number.group(), pos))
             pos = end
-        elif m := _NAME.match(text, pos):
-            word = m.group()
+        elif c == "σ" and text[pos + 1 :].lstrip().startswith("("):  # σ(z), as printed
+            tokens.append(_Token("name", "sigmoid", pos))
+            pos += 1
+        elif end := _name_end(text, pos):
+            word = text[pos:end]
             if word.startswith("_"):
                 raise ExpressionError("names may not start with '_'", text, pos)
             if keyword.iskeyword(word):
@@ -147,7 +157,7 @@ def _tokenize(text: str) -> list[_Token]:
                     pos,
                 )
             tokens.append(_Token("name", word, pos))
-            pos = m.end()
+            pos = end
         elif text.startswith("**", pos):
             tokens.append(_Token("op", "**", pos))
             pos += 2
@@ -157,14 +167,31 @@ def _tokenize(text: str) -> list[_Token]:
         elif c in _PRINTED:
             tokens.append(_Token("op", _PRINTED[c], pos))
             pos += 1
-        elif c == "σ" and text[pos + 1 :].lstrip().startswith("("):  # σ(z), as printed
-            tokens.append(_Token("name", "sigmoid", pos))
-            pos += 1
         else:
             hint = _HINTS.get(c, "not part of the expression language")
             raise ExpressionError(f"unexpected character '{_shown(c)}': {hint}", text, pos)
     tokens.append(_Token("end", "", n))
     return tokens
+
+
+def _name_end(text: str, pos: int) -> int:
+    """Where the name starting at `pos` ends (0: no name starts there).
+
+    A name is a Python identifier (净输入, θ, x_1: Unicode's XID rules, as `str.isidentifier`)
+    that may go on with subscript and superscript digits and ⁽ ⁾ (w₁, b⁽¹⁾ᵢ), as people write
+    the book's names; a label the API accepts is then a name the language reads. The middle
+    dot, a letter of Python's names, is the product the views print: w·x is w times x.
+    """
+    if not text[pos].isidentifier():
+        return 0
+    end = pos + 1
+    while end < len(text) and _continues_name(text[end]):
+        end += 1
+    return end
+
+
+def _continues_name(c: str) -> bool:
+    return c in INDEX_MARKS or (c not in _PRINTED and ("a" + c).isidentifier())
 
 
 def _shown(c: str) -> str:

@@ -7,9 +7,11 @@ nn's activations, the expression language and the torch bridge all read these ro
 an operation is adding one row to `micrograd_nndl.ops.table`.
 
 `op` holds what an op is (`Op`, its kinds, how the table's functions dispatch), `numeric` the
-functions forwards are written with (on floats and arrays alike), `table` the rows and `fn`.
+functions forwards are written with (on floats and arrays alike), `table` the rows and `fn`,
+`js` the helpers the rows' JavaScript forms call.
 """
 
+from .js import JS_PRELUDE
 from .numeric import (
     clip,
     d_cos,
@@ -30,6 +32,7 @@ from .numeric import (
 from .op import (
     BINARY,
     CONSTANT_OPERAND,
+    JS,
     NARY,
     UNARY,
     UNARY_PARAM,
@@ -44,6 +47,8 @@ from .table import OPS, fn, normal_cdf, normal_pdf
 __all__ = [
     "BINARY",
     "CONSTANT_OPERAND",
+    "JS",
+    "JS_PRELUDE",
     "NARY",
     "OPS",
     "UNARY",
@@ -74,5 +79,5 @@ __all__ = [
 ]
 
 # Tracebacks, reprs and pickles name the classes where users import them from.
-for _cls in (Arity, Op, Torch):
+for _cls in (Arity, JS, Op, Torch):
     _cls.__module__ = __name__

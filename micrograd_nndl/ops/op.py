@@ -56,6 +56,25 @@ class Torch:
     module: Callable[..., Any] | None = None
 
 
+@dataclass(frozen=True)
+class JS:
+    """An op's form in JavaScript, read by the live page of `viz.web` (which recomputes a graph
+    in the browser when a learner edits an input): expressions, not functions, so the page's
+    script is generated from the table and nothing is evaluated at run time.
+
+    Each is a JS expression over the op's arguments, named by its kind: x (and k, the
+    parameter or constant) for one input, a and b for two, xs (an array) and k for n; the rules
+    also see out, the op's output. An n-ary op's one rule gives the array of all derivatives.
+    `check` mirrors the Python domain check: null in the domain, else [error class name,
+    reason] or [name, reason, index of the argument at fault], its words the Python check's.
+    The helpers they call (div, ppow, logistic, pyRepr, ...) are `JS_PRELUDE`'s.
+    """
+
+    forward: str
+    rules: tuple[str, ...]
+    check: str = ""
+
+
 @dataclass(frozen=True, eq=False)
 class Op:
     """A primitive: forward on floats and one local-derivative rule per input.
@@ -77,7 +96,9 @@ class Op:
     nn), `twin` (the op that learns this op's parameter: leaky_relu -> prelu), `inputs`
     (the input counts it accepts; from `kind` unless an n-ary op says more), `method` (the
     `Value` method that builds it: "tanh", "gelu" for gelu_tanh, "__add__" for an operator;
-    "" for none) and `torch` (its form in PyTorch; None where it has none or does not say).
+    "" for none), `torch` (its form in PyTorch; None where it has none or does not say) and
+    `js` (its form in JavaScript for the live page; None: the page of a graph using it is
+    read-only).
     """
 
     name: str
@@ -99,6 +120,7 @@ class Op:
     inputs: Arity = field(default=None)  # type: ignore[assignment]  # from kind when None
     method: str = ""
     torch: Torch | None = None
+    js: JS | None = None
     _variants: dict = field(default_factory=dict, repr=False, compare=False)
     #: the first rule as a field of its own: backward reads it once per node
     rule: Callable[..., Any] = field(init=False, repr=False, compare=False)

@@ -40,9 +40,11 @@ from ..number_format import format_number
 from ..step.chain_rule import explain_each
 from ..step.stepper import Stepper
 from ..web.stepper_page import to_html
+from ..web.training_page import replay_demo
+from ..words import Words, locale_language, translator
 from .book_demo import PAGE_NAME, demo
 from .console import fall_back_to_ascii, is_terminal, printable, read_line, shown
-from .parser import PROG, STEP_KEYS, build_parser, shield_formula
+from .parser import PROG, build_parser, shield_formula
 
 OUTPUT_NAMES = ("f", "y", "out")  # the output's name: the first that is not a variable
 
@@ -141,6 +143,7 @@ def run_render(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
             max_nodes=args.max_nodes,
             title=args.title,
             legend=not args.no_legend,
+            lang=language(args),
         )
     print(f"wrote {shown(str(path))} ({path.stat().st_size} bytes)", file=out)
 
@@ -169,9 +172,9 @@ def run_html(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     expression, root, leaves = build_graph(args)
     params = _params(args, leaves)
     with placing(expression, root):
-        to_html(
-            root, path, params=params, digits=args.digits, title=f"{args.expr} at {_at(leaves)}"
-        )
+        words = translator(language(args))
+        title = words("cli.page_title", expr=args.expr, at=_at(leaves))
+        to_html(root, path, params=params, digits=args.digits, title=title, lang=words.lang)
     size = path.stat().st_size
     print(f"wrote {shown(str(path))} ({size} bytes): open it in a browser", file=out)
 
@@ -209,14 +212,13 @@ def run_explain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
             max_paths=args.max_paths,
             max_factors=args.max_factors or None,
             digits=args.digits,
+            lang=language(args),
         )
     print("\n\n".join(rule.text for rule in rules), file=out)
     if left_out:
-        print(
-            f"\n… and {_count(len(left_out), 'more variable')} ({_listed(left_out)}), not "
-            f"explained: --wrt NAME explains one, --max-variables 0 every one",
-            file=out,
-        )
+        words = translator(language(args))
+        more = words.plural("cli.more_variables", len(left_out), count=len(left_out))
+        print("\n" + words("cli.not_explained", more=more, names=_listed(left_out)), file=out)
 
 
 def _listed(names: Sequence[str], most: int = 3) -> str:
@@ -248,16 +250,16 @@ def _step(
 ) -> None:
     """Both passes, a key a step: forward then backward, back again with p, and at the end
     the gradients, waiting there (a learner may still step back) until q or the input ends."""
-    stepper = Stepper(root, digits=args.digits)
+    stepper = Stepper(root, digits=args.digits, lang=language(args))
+    words = stepper.words
+    keys = words("cli.keys")
     if args.save_steps:
         paths = stepper.save_steps(args.save_steps)
         print(f"wrote {len(paths)} frames of both passes: {shown(str(paths[0]))} ...", file=out)
     interactive = is_terminal(inp)
-    print(
-        f"{_count(stepper.n_forward, 'forward step')}, then "
-        f"{_count(stepper.n_backward, 'backward step')} ({STEP_KEYS})",
-        file=out,
-    )
+    forward = words.plural("cli.forward_steps", stepper.n_forward, count=stepper.n_forward)
+    backward = words.plural("cli.backward_steps", stepper.n_backward, count=stepper.n_backward)
+    print(words("cli.steps", forward=forward, backward=backward, keys=keys), file=out)
     print(_table(stepper, args), file=out)
     while True:
         if interactive:
@@ -268,21 +270,21 @@ def _step(
         key = line.strip().lower()
         if key in ("", "n"):
             if stepper.done:
-                print(f"at the end of both passes: p goes back, q quits ({STEP_KEYS})", file=out)
+                print(words("cli.at_end", keys=keys), file=out)
                 continue
             print(stepper.forward() or stepper.backward(), file=out)
             if stepper.done:
-                _step_summary(stepper, root, leaves, args, expression, out)
+                _step_summary(stepper, root, leaves, args, expression, out, words)
         elif key in ("p", "b"):
-            print(stepper.back() or "at the start: nothing to undo", file=out)
+            print(stepper.back() or words("cli.at_start"), file=out)
         elif key == "t":
             print(_table(stepper, args), file=out)
         elif key == "?":
-            print(STEP_KEYS, file=out)
+            print(keys, file=out)
         elif key == "q":
             return
         else:
-            print(f"unknown key {shown(key, 20)!r}: {STEP_KEYS}", file=out)
+            print(words("cli.unknown_key", key=repr(shown(key, 20)), keys=keys), file=out)
 
 
 def _step_summary(
@@ -292,8 +294,9 @@ def _step_summary(
     args: argparse.Namespace,
     expression: Expression,
     out: TextIO,
+    words: Words,
 ) -> None:
-    print("both passes done:", file=out)
+    print(words("cli.both_done"), file=out)
     print(_table(stepper, args), file=out)
     stepper.apply()  # the summary reads the gradients from the leaves
     for text in _partials(root, leaves, args.digits, output_name(expression)):
@@ -307,8 +310,9 @@ def _table(stepper: Stepper, args: argparse.Namespace) -> str:
     return stepper.table(max_rows=args.max_rows)
 
 
-def _count(n: int, thing: str) -> str:
-    return f"{n} {thing}{'' if n == 1 else 's'}"
+def language(args: argparse.Namespace) -> str:
+    """The language of the output: --lang, else the locale's (LANG=zh_CN.UTF-8: zh)."""
+    return str(args.lang or locale_language())
 
 
 def _values(*values: float | None) -> str:
@@ -436,6 +440,13 @@ def run_demo(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     demo(args.output, out, page=Path(args.output).with_name(PAGE_NAME))
 
 
+def run_replay(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
+    if args.epochs < 1:
+        raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
+    path = replay_demo(args.output, epochs=args.epochs)
+    print(f"wrote {path}: logistic and ReLU hidden layers, {args.epochs} epochs each", file=out)
+
+
 #: What each subcommand of the parser runs.
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], None]] = {
     "render": run_render,
@@ -445,6 +456,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], None]] = {
     "html": run_html,
     "check": run_check,
     "demo": run_demo,
+    "replay": run_replay,
 }
 
 

@@ -11,12 +11,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from micrograd_nndl import Expression, ExpressionError, MathError, __version__
+from micrograd_nndl.expr import CONSTANTS
 
 from ..draw.dot import MAX_NODES
 from ..draw.drawing import SUFFIXES
 from ..number_format import DIGITS, check_digits
 from ..step.text import MAX_ROWS as TABLE_ROWS
 from ..step.text import MAX_WIDTH as TABLE_WIDTH
+from ..words import LANGUAGES
 from .book_demo import DEFAULT_IMAGE, PAGE_NAME
 
 PROG = "micrograd-nndl"
@@ -72,6 +74,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
             "may be a constant formula such as pi/4)",
         ),
         formula.add_argument(
+            "--lang",
+            choices=LANGUAGES,
+            default=None,
+            help="the language of what is written: en or zh (default: the locale's, "
+            "LANG=zh_CN.UTF-8 reads zh, else en)",
+        ),
+        formula.add_argument(
             "--digits",
             type=_digits,
             default=DIGITS,
@@ -82,13 +91,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
     def command(name: str, summary: str, *examples: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(
             name,
-            parents=[formula] if name != "demo" else [],
+            parents=[formula] if name not in _NO_FORMULA else [],
             help=summary,
             description=summary,
             epilog=_examples(*examples),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        if name != "demo":
+        if name not in _NO_FORMULA:
             options[name] = dict(HELP)
             for action in shared:
                 _record(options[name], action)
@@ -243,7 +252,23 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         default=str(DEFAULT_IMAGE),
         help=f"the image of the graph (default {DEFAULT_IMAGE})",
     )
+    replay = command(
+        "replay",
+        "Train micrograd's demo network, MLP(2, [16, 16, 1]), on 100 moons twice, with logistic "
+        "and with ReLU hidden layers, recording every epoch, and write one offline page that "
+        "scrubs through both runs (decision regions, loss, accuracy, gradient norms, Adam's "
+        "state).",
+        "replay -o training.html",
+        "replay -o training.html --epochs 50",
+    )
+    replay.add_argument("-o", "--output", metavar="FILE", default="training.html",
+                        help="the page to write (default training.html)")  # fmt: skip
+    replay.add_argument("--epochs", type=int, default=100, help="epochs of each run (default 100)")
     return parser, options
+
+
+#: The commands that take no formula.
+_NO_FORMULA = ("demo", "replay")
 
 
 def _record(options: dict[str, bool], action: argparse.Action) -> None:
@@ -342,12 +367,21 @@ def _digits(text: str) -> int:
         ) from None
 
 
+def _is_name(text: str) -> bool:
+    """Whether the formula reads `text` as one name: θ, 净输入 and w₁ as well as x (a constant
+    too, which the formula then refuses a value, saying why)."""
+    try:
+        return text in CONSTANTS or Expression(text).variables == (text,)
+    except ExpressionError:
+        return False
+
+
 def parse_assignments(text: str) -> dict[str, float]:
     """ "x=1,w=0,b=-pi/4" -> {"x": 1.0, "w": 0.0, "b": -0.785...}; values are constant formulas."""
     values: dict[str, float] = {}
     for part in text.split(","):
         name, equals, value = (s.strip() for s in part.partition("="))
-        if not equals or not name.isidentifier() or not name.isascii():
+        if not equals or not _is_name(name):
             raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {part.strip()!r}")
         if name in values:
             raise argparse.ArgumentTypeError(f"{name} is given twice")

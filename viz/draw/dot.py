@@ -35,11 +35,13 @@ from ..graph import (
     shown_value,
 )
 from ..number_format import DIGITS, check_digits, format_number
+from ..words import Words, translator
 from . import style
 from .drawing import Drawing
 from .graphviz_runner import SYSTEM_FORMATS
 from .layout import Boxes, keep_order, nearest_within_budget
 from .neurons import neuron_groups
+from .palette import light
 from .sample_groups import SampleGroup, numbers, sample_groups
 
 MAX_NODES = 120  # value boxes in one picture: the lecture's MLP(3, [4, 4, 1]) on one sample
@@ -62,7 +64,7 @@ def draw_dot(
     values: Mapping[Value, float] | None = None,
     grads: Mapping[Value, float] | None = None,
     tangents: Mapping[Value, float] | None = None,
-    tangent_name: str = "tangent",
+    tangent_name: str | None = None,
     title: str = "",
     legend: bool = True,
     max_nodes: int = MAX_NODES,
@@ -70,6 +72,7 @@ def draw_dot(
     frames: style.Frames | None = None,
     group_neurons: bool = True,
     sample: int | None = None,
+    lang: str | None = None,
 ) -> Drawing:
     """Draw the graph that computes `root` (a Value, or its `Graph` view built once by a caller
     that shows it several ways): a `graphviz.Digraph` a notebook shows inline.
@@ -99,8 +102,13 @@ def draw_dot(
         its term of the loss, with the parameters they read, and a caption naming its x (see
         viz.draw.sample_groups); values and gradients are the whole graph's, so a parameter's
         grad is ∂loss/∂w over every sample.
+        lang: the language of the drawing's words ("en", "zh": legend, box fields, captions;
+        see viz.words); the user's names are drawn as written.
     """
     graph = graph_of(root)
+    words = translator(lang)
+    if tangent_name is None:
+        tangent_name = words("field.tangent")
     digits = check_digits(digits)
     if format not in SYSTEM_FORMATS:
         hint = " (rankdir comes after format, as in micrograd)" if format in RANKDIRS else ""
@@ -119,7 +127,7 @@ def draw_dot(
     if sample is not None:
         chosen = _sample(graph, samples, sample)
         output = graph.node(chosen.members[-1])
-        about = _sample_caption(graph, chosen, len(samples), output, digits)
+        about = _sample_caption(graph, chosen, len(samples), output, digits, words)
         title = f"{title}\n{about}" if title else about
     # the nearest max_nodes (all, for a small graph), or fewer where Graphviz would take minutes
     shown, crowded = nearest_within_budget(graph, max_nodes, output)
@@ -137,15 +145,15 @@ def draw_dot(
     )
 
     def rows(node: Value, value: float | None, grad: float | None) -> list[str]:
-        lines = [f"data {format_number(value, digits)}"]
+        lines = [f"{words('field.data')} {format_number(value, digits)}"]
         if show_grad:
-            lines.append(f"grad {format_number(grad, digits)}")
+            lines.append(f"{words('field.grad')} {format_number(grad, digits)}")
         if tangents is not None:
             lines.append(f"{tangent_name} {format_number(tangents.get(node), digits)}")
         return lines
 
-    room = None if frames is None else style.Room(graph, shown, rows, frames, title, digits)
-    boxes = Boxes(dot, groups, samples, shown_ids)
+    room = None if frames is None else style.Room(graph, shown, rows, frames, title, digits, words)
+    boxes = Boxes(dot, groups, samples, shown_ids, words)
     roles_used: set[str] = set()
     cut_inputs: dict[int, int] = {}  # op node index → how many of its inputs are not drawn
     any_not_computed = False
@@ -165,7 +173,7 @@ def draw_dot(
         if not node.is_leaf:
             cut = _draw_op(
                 dot, where, graph, node, shown_ids, marked_edges, edge_labels, value, digits,
-                flow, room,
+                flow, room, words,
             )  # fmt: skip
             if cut:
                 cut_inputs[i] = cut
@@ -173,14 +181,17 @@ def draw_dot(
     boxes.close()
     caption = [drawable(line) for line in title.splitlines()] if title else []
     if cut_inputs:
-        caption.append(_summarise(dot, graph, output, len(shown), cut_inputs, edge_labels, crowded))
+        caption.append(
+            _summarise(dot, graph, output, len(shown), cut_inputs, edge_labels, crowded, words)
+        )
     key = None
     if legend:
         roles = [r for r in style.ROLES if r in roles_used]
         if room:  # every entry in every frame: the legend holds still too
-            key = style.legend(roles, True, list(style.FLOWS))
+            key = style.legend(roles, True, list(style.FLOWS), words)
         else:
-            key = style.legend(roles, any_not_computed, [flow] if marked or marked_edges else [])
+            flows = [flow] if marked or marked_edges else []
+            key = style.legend(roles, any_not_computed, flows, words)
     if caption or key:
         dot.attr(label=style.caption(caption, room, key), labelloc="t", labeljust="l")
     return dot
@@ -210,14 +221,20 @@ def _sample(graph: Graph, samples: list[SampleGroup], number: object) -> SampleG
     return samples[number - 1]
 
 
-def _sample_caption(graph: Graph, sample: SampleGroup, n: int, output: Value, digits: int) -> str:
+def _sample_caption(
+    graph: Graph, sample: SampleGroup, n: int, output: Value, digits: int, words: Words
+) -> str:
     """ "sample 2 of 3, x = (0.5, 3): …": which sample, and what the picture leaves out."""
     x = numbers([v.data for v in sample.inputs], digits)
     loss = graph.name(graph.root)
-    return (
-        f"sample {sample.number} of {n}, x = {x}: what is computed from it alone, up to its "
-        f"term {graph.name(output)} of {loss}.\nThe parameters' grads are "
-        f"{derivative_text(loss, 'w')} over the {n} samples; draw_dot({loss}) draws every sample."
+    return words(
+        "draw.sample_caption",
+        number=sample.number,
+        count=n,
+        x=x,
+        term=graph.name(output),
+        loss=loss,
+        derivative=derivative_text(loss, "w"),
     )
 
 
@@ -310,6 +327,7 @@ def _draw_op(
     digits: int,
     flow: str,
     room: style.Room | None,
+    words: Words,
 ) -> int:
     """The op of `node` as its own small node, fed by its inputs in argument order, each edge
     labelled ∂node/∂input (= its value, once the node is computed); the op node is drawn in
@@ -323,7 +341,7 @@ def _draw_op(
         graphviz.escape(symbol),
         shape="circle" if len(symbol) <= 2 else "ellipse",
         style="filled",
-        fillcolor="#f3f4f6",
+        fillcolor=light("op"),
         tooltip=graphviz.escape(f"{op.formula}; {op.derivative}"),
     )
     colour = style.FLOWS[flow][1]
@@ -341,7 +359,9 @@ def _draw_op(
             label = graph.edge(node, arg)  # no value while the node is not computed
             if computed:
                 label += " = " + (
-                    "undefined" if locals_ is None else format_number(locals_[arg], digits)
+                    words("field.undefined")
+                    if locals_ is None
+                    else format_number(locals_[arg], digits)
                 )
             attrs["label"] = style.edge_label(label, room)
         dot.edge(f"n{graph.index(parent)}", f"o{i}", **attrs)
@@ -356,31 +376,26 @@ def _summarise(
     cut_inputs: dict[int, int],
     edge_labels: bool,
     crowded: bool,
+    words: Words,
 ) -> str:
     """One box for the nodes not drawn, with an edge into each op that lost inputs; the
     caption says why (max_nodes, or `crowded`: fewer, as layout.LAYOUT_BUDGET allows)."""
     hidden = len(graph) - shown
     dot.node(
         "more",
-        f"… {hidden:,} more nodes\nnot drawn",
+        style.text_label(words("draw.more_nodes", count=f"{hidden:,}"), style.FONT_SIZES["node"]),
         shape="note",
         style="dashed",
         color=style.MUTED,
         fontcolor=style.MUTED,
     )
     for i, count in cut_inputs.items():
-        label = f"{count} input{'s' if count > 1 else ''}" if edge_labels else None
+        label = None
+        if edge_labels:
+            inputs = words.plural("draw.inputs", count, count=count)
+            label = style.text_label(inputs, style.FONT_SIZES["edge"])
         dot.edge(
             "more", f"o{i}", style="dashed", color=style.MUTED, fontcolor=style.MUTED, label=label
         )
-    if crowded:
-        return (
-            f"The {shown} nodes nearest the output {graph.name(output)}, of {len(graph):,}: "
-            "more would take Graphviz minutes, their edges spanning many ranks (a value that "
-            "feeds many steps). viz.print_graph(root, max_rows=None) lists them all."
-        )
-    return (
-        f"The {shown} nodes nearest the output {graph.name(output)}, of {len(graph):,}. "
-        "viz.print_graph(root, max_rows=None) lists them all; "
-        "draw_dot(root, max_nodes=...) draws more."
-    )
+    key = "draw.nearest_crowded" if crowded else "draw.nearest"
+    return words(key, shown=shown, output=graph.name(output), total=f"{len(graph):,}")

@@ -2,8 +2,9 @@
 
 graphviz's own notebook display (`_repr_mimebundle_` → `pipe`) and `render()` run a program
 named `dot`, so on a machine with only the `graphviz-pure` binary a plain Digraph cannot show
-itself. A Drawing pipes its DOT through `program.run_graphviz` instead, so it displays inline in
-Jupyter, and writes images, wherever micrograd-nndl is installed.
+itself. A Drawing pipes its DOT through `images.image_bytes` instead, so it displays inline in
+Jupyter, and writes images, wherever micrograd-nndl is installed (Chinese text drawn as glyphs,
+SVG in the page's light or dark colours).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import graphviz
 
 from micrograd_nndl import write_atomic
 
-from .graphviz_runner import run_graphviz
+from .images import image_bytes
 
 #: File suffixes and what they hold: an image format, or "source" for the DOT text itself.
 SUFFIXES = {
@@ -46,7 +47,7 @@ def write_image(source: str, path: str | os.PathLike[str], format: str | None = 
     making any missing folders of the path."""
     path = Path(path)
     fmt = format or image_format(path)
-    data = source if fmt == "source" else run_graphviz(source, fmt)
+    data = source if fmt == "source" else image_bytes(source, fmt)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)  # out/graphs/f.png: the folders are made
     except FileExistsError:
@@ -88,7 +89,7 @@ class Drawing(graphviz.Digraph):
                 engine=engine,
                 encoding=encoding,
             )
-        data = run_graphviz(self.source, format or self.format)
+        data = image_bytes(self.source, format or self.format)
         return data if encoding is None else data.decode(encoding)
 
     def save(
@@ -155,8 +156,9 @@ class Drawing(graphviz.Digraph):
         return write_image(self.source, path)
 
     def svg_element(self) -> str:
-        """The picture as an `<svg>` element, without the XML prolog: for a page to inline."""
-        svg = run_graphviz(self.source, "svg").decode("utf-8")
+        """The picture as an `<svg>` element, without the XML prolog: for a page to inline
+        (with its light and dark colours, `viz.draw.palette`)."""
+        svg = image_bytes(self.source, "svg").decode("utf-8")
         return svg[svg.index("<svg") :]
 
 

@@ -27,9 +27,10 @@ import graphviz
 from micrograd_nndl import Value
 
 from ..graph import Graph
+from ..words import Words
 from .neurons import NeuronGroup
 from .sample_groups import SampleGroup
-from .style import MUTED
+from .style import FONT_SIZES, MUTED, text_label
 
 MCLIMIT = "0.01"  # see the module's note: the order built is the order drawn
 
@@ -44,6 +45,7 @@ class Boxes:
         neurons: Sequence[NeuronGroup],
         samples: Sequence[SampleGroup],
         shown: set[int],
+        words: Words,
     ) -> None:
         self.dot = dot
         self.boxes: list[graphviz.Digraph] = []
@@ -54,7 +56,10 @@ class Boxes:
             if members:
                 box = graphviz.Digraph(name=f"cluster_neuron{k}")
                 number = sample_of.get(group.members[-1])
-                label = group.label if number is None else f"sample {number}: {group.label}"
+                label = neuron_label(group, words)
+                if number is not None:
+                    label = words("draw.sample_box", number=number, label=label)
+                label = text_label(label, FONT_SIZES["graph"])
                 box.attr(label=label, style="rounded,dashed", color=MUTED, fontcolor=MUTED)
                 self.boxes.append(box)
                 self._home.update(dict.fromkeys(members, box))
@@ -67,6 +72,13 @@ class Boxes:
         """Put every box into the drawing (a box is copied when added: it must be complete)."""
         for box in self.boxes:
             self.dot.subgraph(box)
+
+
+def neuron_label(group: NeuronGroup, words: Words) -> str:
+    """ "layer 1, neuron 3" ("neuron 3" in a lone Layer), in the reader's language."""
+    if group.layer is None:
+        return words("draw.neuron", neuron=group.neuron)
+    return words("draw.layer_neuron", layer=group.layer, neuron=group.neuron)
 
 
 def keep_order(

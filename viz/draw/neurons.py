@@ -30,11 +30,6 @@ class NeuronGroup:
     params: set[int] = field(default_factory=set)
     closed: bool = False  # the activation is applied: nothing more joins
 
-    @property
-    def label(self) -> str:
-        where = "" if self.layer is None else f"layer {self.layer}, "
-        return f"{where}neuron {self.neuron}"
-
 
 def model_parameters(graph: Graph) -> dict[int, tuple[int | None, int]]:
     """id of each leaf of `graph` that a model labelled as its parameter → (layer, neuron)."""

@@ -14,21 +14,24 @@ from micrograd_nndl import Value
 
 from ..graph import local_derivatives
 from ..number_format import format_number
-from .measure import text_width
+from ..words import Words
+from .measure import has_wide, text_width
+from .palette import light
 
-MUTED = "#6b7280"  # grey: what is summarised, not computed yet, or only a guide
-#: role: (legend text, fill colour, border width, corners) — shape and colour both tell roles apart
+MUTED = light("muted")  # grey: what is summarised, not computed yet, or only a guide
+#: role: (legend's message key, fill colour, border width, corners) — shape and colour both
+#: tell roles apart
 ROLES = {
-    "input": ("input (leaf)", "#dcfce7", 1, "rounded"),
-    "parameter": ("parameter (learnable)", "#fef3c7", 2, ""),
-    "intermediate": ("computed value", "#ffffff", 1, ""),
-    "output": ("output", "#dbeafe", 3, ""),
+    "input": ("role.input", light("input"), 1, "rounded"),
+    "parameter": ("role.parameter", light("parameter"), 2, ""),
+    "intermediate": ("role.intermediate", light("intermediate"), 1, ""),
+    "output": ("role.output", light("output"), 3, ""),
 }
-HIGHLIGHT = "#dc2626"  # forward: what a step computes, or a path to see
-GRADIENT = "#2563eb"  # backward: a gradient flowing from a node back to its inputs
+HIGHLIGHT = light("highlight")  # forward: what a step computes, or a path to see
+GRADIENT = light("gradient")  # backward: a gradient flowing from a node back to its inputs
 FLOWS = {
-    "forward": ("red: highlighted", HIGHLIGHT),
-    "backward": ("blue ←: gradient sent back", GRADIENT),
+    "forward": ("legend.forward", HIGHLIGHT),
+    "backward": ("legend.backward", GRADIENT),
 }
 NOT_COMPUTED = "—"
 FONT_SIZES = {"graph": 12, "node": 11, "edge": 10}
@@ -50,7 +53,9 @@ class Frames:
 class Room:
     """The widths (points) that hold the widest text each kind of label shows in any frame."""
 
-    def __init__(self, graph, shown, rows, frames: Frames, title: str, digits: int) -> None:
+    def __init__(
+        self, graph, shown, rows, frames: Frames, title: str, digits: int, words: Words
+    ) -> None:
         node_size, edge_size = FONT_SIZES["node"], FONT_SIZES["edge"]
         widest = 0.0
         edge = 0.0
@@ -61,7 +66,11 @@ class Room:
                 widest = max(widest, text_width(line, node_size))
             locals_ = None if node.is_leaf else local_derivatives(node)
             for arg in range(len(node.parents)):
-                number = "undefined" if locals_ is None else format_number(locals_[arg], digits)
+                number = (
+                    words("field.undefined")
+                    if locals_ is None
+                    else format_number(locals_[arg], digits)
+                )
                 edge = max(edge, text_width(f"{graph.edge(node, arg)} = {number}", edge_size))
         self.box = widest * SLACK + 10  # 2 × cellpadding 3, and a margin
         self.edge = edge * SLACK + 4
@@ -82,24 +91,48 @@ def marked(colour: str, flow: str) -> dict[str, str]:
 
 
 def edge_label(text: str, room: Room | None) -> str:
-    """An edge's text; in a frame, in a cell as wide as the widest edge text of any frame."""
+    """An edge's text; in a frame, in a cell as wide as the widest edge text of any frame;
+    with full-width glyphs (净输入), in a cell as wide as they are (see `measure`)."""
     if room is None:
-        return graphviz.escape(text)
+        return text_label(text, FONT_SIZES["edge"])
     return (
         '<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
         f'<tr><td width="{room.edge:.0f}">{html.escape(text)}</td></tr></table>>'
     )
 
 
+def text_label(text: str, fontsize: float) -> str:
+    """A plain label (an edge's, a neuron box's); one with full-width glyphs in a cell as
+    wide as they are drawn, lines kept."""
+    width = wide_room(text, fontsize)
+    if width is None:
+        return graphviz.escape(text)
+    lines = "<br/>".join(html.escape(line) for line in text.splitlines())
+    return (
+        '<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
+        f'<tr><td width="{width:.0f}">{lines}</td></tr></table>>'
+    )
+
+
+def wide_room(text: str, fontsize: float, bold: bool = False) -> float | None:
+    """The width (points) a cell needs for `text` if it holds full-width glyphs, which
+    graphviz-pure measures as narrow as a space; None where Graphviz measures it itself."""
+    lines = text.splitlines() or [""]
+    if not any(has_wide(line) for line in lines):
+        return None
+    return max(text_width(line, fontsize, bold) for line in lines) * SLACK + 4
+
+
 def caption(lines: list[str], room: Room | None, key: str | None) -> str:
     """The title over the drawing, left-aligned, and the legend beside it: outside the
     layout, so the legend moves no node and takes no column of its own. In a frame the title
     is a fixed-size block."""
-    if room is None and key is None:
+    wide = wide_room("\n".join(lines), FONT_SIZES["graph"]) if lines else None
+    if room is None and key is None and wide is None:
         return "".join(graphviz.escape(line) + "\\l" for line in lines)
     cells = []
     if lines:
-        size = ""
+        size = "" if wide is None else f' width="{wide:.0f}"'
         if room is not None:
             height = room.caption_lines * FONT_SIZES["graph"] * 1.3
             size = f' width="{room.caption_width:.0f}" height="{height:.0f}"'
@@ -116,7 +149,8 @@ def caption(lines: list[str], room: Room | None, key: str | None) -> str:
 
 def box(name: str, rows: list[str], role: str, mark: str | None, width: float | None) -> str:
     """An HTML-like label: the name in bold over the data and grad lines, styled by role; a
-    marked box is drawn in the mark's colour (its border keeps its width: nothing moves)."""
+    marked box is drawn in the mark's colour (its border keeps its width: nothing moves).
+    Full-width glyphs get a box as wide as they are drawn."""
     _, fill, border, corners = ROLES[role]
     attrs = f'border="{border}" cellborder="0" cellspacing="0"'
     attrs += f' cellpadding="3" bgcolor="{fill}"'
@@ -124,6 +158,9 @@ def box(name: str, rows: list[str], role: str, mark: str | None, width: float | 
         attrs += f' style="{corners}"'
     if mark:
         attrs += f' color="{mark}"'
+    if width is None and any(has_wide(t) for t in (name, *rows)):
+        size = FONT_SIZES["node"]
+        width = max(text_width(t, size, bold=t is name) for t in (name, *rows)) * SLACK + 10
     td = "<td>" if width is None else f'<td width="{width:.0f}">'
     title = f"<b>{html.escape(name)}</b>"
     if mark:
@@ -140,22 +177,32 @@ def cell(text: str) -> str:
     return html.escape(text)
 
 
-def legend(roles: list[str], any_missing: bool, flows: list[str]) -> str:
+def legend(roles: list[str], any_missing: bool, flows: list[str], words: Words) -> str:
     """A small boxed key, as one HTML table: a sample box per role drawn in one row, then what
     "—" means and what the marks' colours mean in a second (a legend of two short rows, not
     one row as wide as the drawing)."""
-    boxes = "".join(f"<td>{box(ROLES[role][0], [], role, None, None)[1:-1]}</td>" for role in roles)
-    notes = []
+    boxes = "".join(
+        f"<td>{box(words(ROLES[role][0]), [], role, None, None)[1:-1]}</td>" for role in roles
+    )
+    notes: list[tuple[str, str | None]] = []
     if any_missing:
-        notes.append(f"{NOT_COMPUTED} not computed yet")
-    notes.extend(f'<font color="{FLOWS[f][1]}">{html.escape(FLOWS[f][0])}</font>' for f in flows)
+        notes.append((f"{NOT_COMPUTED} {words('legend.not_computed')}", None))
+    notes.extend((words(FLOWS[f][0]), FLOWS[f][1]) for f in flows)
+    title = words("legend.title")
     rows = [
-        f'<tr><td align="left"><font color="{MUTED}" point-size="10">legend</font></td></tr>',
+        f'<tr><td align="left"{_width(title, 10)}><font color="{MUTED}" point-size="10">'
+        f"{html.escape(title)}</font></td></tr>",
         '<tr><td align="left"><table border="0" color="black" cellspacing="6" cellpadding="0">'
         f"<tr>{boxes}</tr></table></td></tr>",  # black: the boxes' own borders, not the key's
     ]
     if notes:
-        cells = "".join(f'<td align="left" cellpadding="4">{note}</td>' for note in notes)
+        cells = "".join(
+            f'<td align="left" cellpadding="4"{_width(note, FONT_SIZES["node"], 8)}>'
+            + (html.escape(note) if colour is None else f'<font color="{colour}">'
+               f"{html.escape(note)}</font>")
+            + "</td>"
+            for note, colour in notes
+        )  # fmt: skip
         rows.append(
             '<tr><td align="left"><table border="0" cellspacing="6" cellpadding="0">'
             f"<tr>{cells}</tr></table></td></tr>"
@@ -165,3 +212,9 @@ def legend(roles: list[str], any_missing: bool, flows: list[str]) -> str:
         + "".join(rows)
         + "</table>"
     )
+
+
+def _width(text: str, fontsize: float, padding: float = 0) -> str:
+    """A cell's width attribute where its text has full-width glyphs, else nothing."""
+    room = wide_room(text, fontsize)
+    return "" if room is None else f' width="{room + padding:.0f}"'

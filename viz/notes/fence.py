@@ -1,14 +1,14 @@
-"""The ```micrograd fence itself: a block of statements read by the safe expression language,
-built into one graph, and written as its drawing, its table and (on request) its step-through
-page. `viz.notes` is the name a mkdocs.yml configures; it re-exports this module's names."""
+"""The computation-graph block: statements read by the safe expression language, built into
+one graph, and written as its drawing, its table and (on request) its step-through page.
+`viz.notes.superfences` hands blocks here; `viz.notes` re-exports the names."""
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from micrograd_nndl import Expression, ExpressionError, MathError, Value
 
@@ -18,20 +18,21 @@ from ..graph import Graph
 from ..step.stepper import Stepper
 from ..step.text import HEADER, graph_rows
 from ..web.notebook import notebook_html
+from ..web.stepper_page import MAX_PAGE_NODES
+from .options import OptionError
 
-#: The options a ```micrograd fence takes in its header, e.g. ```micrograd params="w b"
-OPTIONS = ("params", "rankdir", "stepper")
 _ASSIGNMENT = re.compile(r"\s*([^\s=]+)\s*=(?!=)")
 _INNER_COLUMN = re.compile(r"\(column (\d+)\)$")
-_TRUE = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 _SVG_SIZE = re.compile(r'^<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
 #: The scales a graph is shown at, of Graphviz's size: it fills the column up to the larger
 #: (Graphviz's 14 pt text is then 14 px) and shrinks with it down to the smaller (9 px: the
 #: book's σ(wx + b) fits a 690 px column); a graph wider than that scrolls sideways. A theme's
 #: `svg { max-width: 100% }` alone made a wide graph's text 5 px high.
 GRAPH_SCALES = (0.45, 0.75)
+MIN_TEXT = 10  # px: the smallest text a drawing keeps in a notes column (DESIGN.md)
+_FONT_SIZE = re.compile(r'font-size="([0-9.]+)"')
 #: Inline, as the svg's own style: a site needs no stylesheet of ours.
-_FIGURE_STYLE = "margin: 1em 0; overflow-x: auto; text-align: center"
+FIGURE_STYLE = "margin: 1em 0; overflow-x: auto; text-align: center"
 
 
 class NoteError(VizError):
@@ -43,11 +44,17 @@ class NoteError(VizError):
     def __init__(self, reason: str, source: str, line: int, column: int) -> None:
         self.reason, self.line, self.column = reason, line, column
         text = source.splitlines()[line - 1] if source.strip() else ""
-        shown = "".join(c if c.isprintable() else "?" for c in text)
-        caret = " " * (column - 1) + "^"
         super().__init__(
-            f"micrograd block, line {line}, column {column}: {reason}\n  {shown}\n  {caret}"
+            f"micrograd block, line {line}, column {column}: {reason}\n{picture(text, column)}"
         )
+
+
+def picture(text: str, column: int) -> str:
+    """`text` indented, and under it a caret at `column` (1-based), a full-width glyph (净)
+    counted as the two columns it takes; controls are shown as ?."""
+    shown = "".join(c if c.isprintable() else "?" for c in text)
+    width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in shown[: column - 1])
+    return f"  {shown}\n  {' ' * width}^"
 
 
 @dataclass(frozen=True)
@@ -82,11 +89,13 @@ def statements(source: str) -> Iterator[Statement]:
             start += len(part) + 1
 
 
-def build_note(source: str, params: str = "") -> Note:
+def build_note(source: str, params: str = "", at: Mapping[str, float] | None = None) -> Note:
     """Run the statements of `source` (see the module's note), then backward from the last.
 
-    `params` names the learnable parameters, separated by spaces or commas.
+    `params` names the learnable parameters, separated by spaces or commas; `at` gives inputs
+    other numbers than the block's (a loss figure evaluates the block over a grid).
     """
+    at = at or {}
     names: dict[str, Value] = {}
     root: Value | None = None
     last: _Parsed | None = None
@@ -106,7 +115,7 @@ def build_note(source: str, params: str = "") -> Note:
                     *where,
                     parsed.column,
                 )
-            names[parsed.name] = Value(value.data, parsed.name)
+            names[parsed.name] = Value(at.get(parsed.name, value.data), parsed.name)
             root = None
             continue
         if any(value is known for known in names.values()):
@@ -135,66 +144,28 @@ def build_note(source: str, params: str = "") -> Note:
 
 def note_html(source: str, *, params: str = "", rankdir: str = "LR", stepper: bool = False) -> str:
     """The HTML of a block: the drawn graph after backward (inline SVG) and its derivative
-    table; with `stepper`, the interactive step-through of both passes below them."""
+    table; with `stepper`, the interactive step-through of both passes below them, the
+    `params` drawn as parameters there too."""
     if rankdir not in RANKDIRS:  # an option of the header, not a line of the block
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     note = build_note(source, params)
     graph = Graph(note.root)  # one view of the root for the drawing, the table and the steps
-    svg = _readable(draw_dot(graph, rankdir=rankdir, params=note.params).svg_element())
+    if stepper and len(graph) > MAX_PAGE_NODES:  # refused before minutes of drawing
+        raise OptionError(
+            "stepper",
+            f"the block's graph has {len(graph):,} nodes, too many to step through (at most "
+            f'{MAX_PAGE_NODES:,}): leave out stepper="true", or step a smaller graph',
+        )
+    svg = readable(draw_dot(graph, rankdir=rankdir, params=note.params).svg_element())
     parts = [
         '<div class="micrograd-note">',
-        f'<figure class="micrograd-graph" style="{_FIGURE_STYLE}">{svg}</figure>',
+        f'<figure class="micrograd-graph" style="{FIGURE_STYLE}">{svg}</figure>',
         _table(graph),
     ]
     if stepper:
-        parts.append(_stepper(graph))
+        parts.append(notebook_html(Stepper(graph), params=note.params))
     parts.append("</div>")
     return "\n".join(parts)
-
-
-# ---- pymdownx.superfences: the custom fence ----------------------------------------------------
-
-
-def validate_micrograd(
-    language: str, inputs: dict[str, str], options: dict[str, Any], attrs: dict[str, str], md: Any
-) -> bool:
-    """Accept the fence's options (`OPTIONS`); an unknown one fails the build, never silently."""
-    for key, value in inputs.items():
-        if key not in OPTIONS:
-            raise _build_failure(
-                f"micrograd block: unknown option {key!r} (known: {', '.join(OPTIONS)})"
-            )
-        if key == "stepper":
-            if value.lower() not in _TRUE:
-                raise _build_failure(
-                    f"micrograd block: stepper must be true or false, got {value!r}"
-                )
-            options[key] = _TRUE[value.lower()]
-        elif key == "rankdir" and value not in RANKDIRS:
-            raise _build_failure(
-                f"micrograd block: rankdir must be one of {', '.join(RANKDIRS)}, got {value!r}"
-            )
-        else:
-            options[key] = value
-    return True
-
-
-def fence_micrograd(
-    source: str, language: str, css_class: str, options: dict[str, Any], md: Any, **kwargs: Any
-) -> str:
-    """The superfences formatter: the block's HTML, or a failed build naming its line."""
-    try:
-        return note_html(source, **options)
-    except NoteError as e:
-        raise _build_failure(str(e)) from None  # the message is the whole story
-
-
-def _build_failure(message: str) -> Exception:
-    """The one exception superfences lets through: any other would leave the block as plain
-    code, and the build would pass."""
-    from pymdownx.superfences import SuperFencesException  # only a Markdown build calls this
-
-    return SuperFencesException(message)
 
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -234,8 +205,8 @@ def _parse(statement: Statement, source: str) -> _Parsed:
         name, name_column = match.group(1), statement.column + match.start(1) + 1
         if not _is_variable(name):
             raise NoteError(
-                f"{name!r} cannot be assigned: a name is letters, digits and _, not pi, e or "
-                "a function",
+                f"{name!r} cannot be assigned: a name is letters of any script, digits, _ "
+                "and indices (w₁, b⁽¹⁾), not pi, e or a function",
                 source,
                 statement.line,
                 name_column,
@@ -274,16 +245,20 @@ def _params(
     return tuple(chosen)
 
 
-def _readable(svg: str) -> str:
-    """The drawn `<svg>` as wide as the column allows between the GRAPH_SCALES."""
+def readable(svg: str) -> str:
+    """The drawn `<svg>` as wide as the column allows between the GRAPH_SCALES, and never so
+    narrow that its smallest text falls below MIN_TEXT px: beyond that it scrolls."""
     size = _SVG_SIZE.match(svg)
     if size is None:  # every Graphviz SVG starts so; anything else is shown as drawn
         return svg
     width, height = (float(n) for n in size.groups())
-    least, most = (width * scale for scale in GRAPH_SCALES)
+    least, most = (width * scale * 4 / 3 for scale in GRAPH_SCALES)  # pt -> px
+    fonts = [float(f) for f in _FONT_SIZE.findall(svg)]
+    if fonts:  # the viewBox is in pt: text of f pt drawn R px wide is f·R/width px
+        least = min(max(least, MIN_TEXT * width / min(fonts)), most)
     sized = (
-        f'<svg width="{most:.0f}pt" height="{height * GRAPH_SCALES[1]:.0f}pt" style="width: '
-        f'100%; height: auto; min-width: {least:.0f}pt; max-width: {most:.0f}pt"'
+        f'<svg width="{most:.0f}px" height="{height * GRAPH_SCALES[1] * 4 / 3:.0f}px" '
+        f'style="width: 100%; height: auto; min-width: {least:.0f}px; max-width: {most:.0f}px"'
     )
     return sized + svg[size.end() :]
 
@@ -299,9 +274,3 @@ def _table(graph: Graph) -> str:
         "<table>"  # unclassed: the site's theme styles it as any table of the page
         f"<thead>{row(HEADER, 'th')}</thead><tbody>{body}</tbody></table>"
     )
-
-
-def _stepper(graph: Graph) -> str:
-    """The interactive step-through of both passes, in a frame of its own (as a notebook
-    shows it): its script and style cannot touch the page around it."""
-    return notebook_html(Stepper(graph))

@@ -23,6 +23,7 @@ from micrograd_nndl import (
 
 from ..graph import Graph, graph_of, require_value
 from ..number_format import DIGITS, check_digits, format_factor, format_number
+from ..words import Words, display_width, translator
 
 #: Paths are counted exactly up to this many; beyond it the count stops growing and the text
 #: says "more than 10^18 paths" (the exact count of a deep graph has thousands of digits).
@@ -73,16 +74,20 @@ def explain(
     max_paths: int = 20,
     max_factors: int | None = 16,
     digits: int = DIGITS,
+    lang: str | None = None,
 ) -> ChainRule:
     """Write ∂root/∂wrt as the sum over paths of products of local derivatives.
 
     The text lists at most `max_paths` paths, each with at most `max_factors` factors (its
     first and last halves; None: all): time and output grow with the graph, not its paths.
+    Its words are in `lang` ("en", "zh"; see viz.words).
 
     Raises VizError if `wrt` is not in the graph of `root`, and NonFiniteGradientError if a
     local derivative on the way is not finite (e.g. √x at x = 0).
     """
-    return explain_each(root, [wrt], max_paths=max_paths, max_factors=max_factors, digits=digits)[0]
+    return explain_each(
+        root, [wrt], max_paths=max_paths, max_factors=max_factors, digits=digits, lang=lang
+    )[0]
 
 
 def explain_each(
@@ -92,6 +97,7 @@ def explain_each(
     max_paths: int = 20,
     max_factors: int | None = 16,
     digits: int = DIGITS,
+    lang: str | None = None,
 ) -> list[ChainRule]:
     """`explain(root, wrt)` for each of `wrts`, sharing one walk of the graph and its local
     derivatives: the command line's explain of every variable of a 1000-variable formula."""
@@ -100,7 +106,7 @@ def explain_each(
         require_value(wrt, "wrt")
         rules.graph.index(wrt)  # a VizError naming wrt if it is not in the graph
     return [
-        rules.explain(wrt, max_paths=max_paths, max_factors=max_factors, digits=digits)
+        rules.explain(wrt, max_paths=max_paths, max_factors=max_factors, digits=digits, lang=lang)
         for wrt in wrts
     ]
 
@@ -136,8 +142,10 @@ class ChainRules:
         max_paths: int = 20,
         max_factors: int | None = 16,
         digits: int = DIGITS,
+        lang: str | None = None,
     ) -> ChainRule:
         """`explain(root, wrt)` (see there) on this graph."""
+        words = translator(lang)
         require_value(wrt, "wrt")
         self.graph.index(wrt)  # a VizError naming wrt if it is not in the graph
         digits = check_digits(digits)
@@ -147,7 +155,7 @@ class ChainRules:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{option} must be a positive integer, got {value!r}")
         counts = self._path_counts(wrt)
-        return _rule(self.graph, wrt, max_paths, max_factors, digits, self._locals, counts)
+        return _rule(self.graph, wrt, max_paths, max_factors, digits, self._locals, counts, words)
 
     def _reached(self, wrt: Value) -> list[Value]:
         """The nodes that depend on `wrt`, inputs before the nodes that read them."""
@@ -192,6 +200,7 @@ def _rule(
     digits: int,
     locals_: dict[int, tuple[float, ...]],
     counts: dict[int, int],
+    words: Words,
 ) -> ChainRule:
     root = graph.root
     paths = []
@@ -211,7 +220,7 @@ def _rule(
         raise NonFiniteGradientError(
             f"{graph.derivative(root, wrt)} is {total!r}: the sum over paths overflows"
         )
-    text = _write(graph, wrt, paths, path_count, total, digits, max_factors)
+    text = _write(graph, wrt, paths, path_count, total, digits, max_factors, words)
     return ChainRule(root, wrt, tuple(paths), path_count, total, text)
 
 
@@ -249,45 +258,46 @@ def _write(
     total: float,
     digits: int,
     max_factors: int | None,
+    words: Words,
 ) -> str:
     symbol = graph.derivative(graph.root, wrt)
     result = f"{symbol} = {format_number(total, digits)}"
     if graph.root is wrt:
-        return f"{result} (the output itself: the empty product)"
-    kind = "1 path" if path_count == 1 else f"{_count(path_count)} paths"
-    lines = [f"{symbol}: {kind}, each a product of local derivatives"]
+        return words("explain.itself", result=result)
+    if path_count > MAX_COUNTED:
+        kind = words("explain.too_many_paths")
+    else:
+        kind = words.plural("explain.paths", path_count, count=path_count)
+    lines = [words("explain.head", symbol=symbol, paths=kind)]
     cut = False
     for k, path in enumerate(paths, 1):
         shown = _shown(len(path.factors), max_factors)
         cut = cut or len(shown) < len(path.factors)
         edges = [graph.edge(path.nodes[i], path.arguments[i]) for i in shown]
-        symbols = _joined(shown, edges, " · ")
-        values = _joined(shown, [format_factor(path.factors[i], digits) for i in shown], " × ")
+        symbols = _joined(shown, edges, " · ", words)
+        factors = [format_factor(path.factors[i], digits) for i in shown]
+        values = _joined(shown, factors, " × ", words)
         if len(path.factors) > 1:
             values += f" = {format_number(path.product, digits)}"
-        lines.append(f"  path {k}: {symbols}")
-        lines.append(f"        = {values}")
+        label = words("explain.path", number=k)
+        lines.append(f"  {label} {symbols}")
+        lines.append(" " * (display_width(label) + 1) + f"= {values}")
     if cut:
-        lines.append(
-            f"  (each path shows its first and last factors, {max_factors} in all: "
-            "max_factors=None, or --max-factors 0 on the command line, shows every one)"
-        )
+        lines.append("  " + words("explain.cut", count=max_factors))
     if path_count > len(paths):
         others = path_count - len(paths)
-        more = "more than 10^18 others" if path_count > MAX_COUNTED else f"{others} more paths"
-        lines.append(f"  … and {more} (not listed)")
-        lines.append(f"{result} (all paths, summed node by node: forward mode)")
+        if path_count > MAX_COUNTED:
+            more = words("explain.more_than")
+        else:
+            more = words.plural("explain.more_paths", others, count=others)
+        lines.append("  " + words("explain.not_listed", more=more))
+        lines.append(words("explain.forward_mode", result=result))
     elif path_count > 1:
         products = " + ".join(format_factor(p.product, digits) for p in paths)
         lines.append(f"{symbol} = {products} = {format_number(total, digits)}")
     else:
         lines.append(result)
     return "\n".join(lines)
-
-
-def _count(count: int) -> str:
-    """A path count as the text states it: exact, or "more than 10^18" once it saturates."""
-    return "more than 10^18" if count > MAX_COUNTED else str(count)
 
 
 def _shown(length: int, limit: int | None) -> list[int]:
@@ -298,13 +308,13 @@ def _shown(length: int, limit: int | None) -> list[int]:
     return [*range(head), *range(length - (limit - head), length)]
 
 
-def _joined(shown: list[int], texts: list[str], sep: str) -> str:
+def _joined(shown: list[int], texts: list[str], sep: str, words: Words) -> str:
     """The texts of the factors `shown` joined by `sep`, "… (k more) …" where some are left
     out."""
     parts, previous = [], -1
     for i, text in zip(shown, texts):
         if i != previous + 1:
-            parts.append(f"… ({i - previous - 1} more) …")
+            parts.append(words("explain.skipped", count=i - previous - 1))
         parts.append(text)
         previous = i
     return sep.join(parts)

@@ -33,6 +33,7 @@ from ..draw.style import Frames
 from ..errors import VizError
 from ..graph import Graph, graph_of
 from ..number_format import DIGITS, check_digits, check_limit, format_factor, format_number
+from ..words import Words, translator
 from .formula import forward_formula
 from .text import MAX_ROWS, MAX_WIDTH, format_graph
 
@@ -81,11 +82,12 @@ class Step:
     node: Value
     updates: tuple[Update, ...]
     text: str
+    lang: str = "en"
 
     @property
     def heading(self) -> str:
-        """ "forward 2/6": which step of which pass."""
-        return _heading(self.direction, self.number, self.total)
+        """ "forward 2/6": which step of which pass, in the step's language."""
+        return _heading(translator(self.lang), self.direction, self.number, self.total)
 
     def __repr__(self) -> str:
         return self.text
@@ -93,8 +95,8 @@ class Step:
     __str__ = __repr__
 
 
-def _heading(direction: str, number: int, total: int) -> str:
-    return f"{direction} {number}/{total}"
+def _heading(words: Words, direction: str, number: int, total: int) -> str:
+    return words(f"stepper.{direction}", number=number, total=total)
 
 
 @dataclass(frozen=True, repr=False)
@@ -108,7 +110,9 @@ class Undo:
 
     @property
     def text(self) -> str:
-        return f"undid {self.undone.heading}, back to {self.now or 'the start'}"
+        words = translator(self.undone.lang)
+        now = words("stepper.the_start") if self.now is None else str(self.now)
+        return words("stepper.undid", undone=self.undone.heading, now=now)
 
     def __repr__(self) -> str:
         return self.text
@@ -126,12 +130,20 @@ class Stepper:
 
     A step's text writes out at most `max_inputs` inputs of a node (a maxout of 8000, a wide
     neuron) and says how many more; `Step.updates` holds every one, and max_inputs=None writes
-    them all.
+    them all. `lang` is the language of the steps' words ("en", "zh"; see viz.words), and of
+    the drawings and pages made from the stepper.
     """
 
     def __init__(
-        self, root: Value | Graph, *, digits: int = DIGITS, max_inputs: int | None = MAX_INPUTS
+        self,
+        root: Value | Graph,
+        *,
+        digits: int = DIGITS,
+        max_inputs: int | None = MAX_INPUTS,
+        lang: str | None = None,
     ) -> None:
+        self.words = translator(lang)
+        self.lang = self.words.lang
         self.graph = graph_of(root)  # a Graph is shared with the caller's other views
         self.root = root = self.graph.root
         self.digits = check_digits(digits)
@@ -216,7 +228,7 @@ class Stepper:
         if done == 0:
             self._grads[self.root] = 1.0
             root, symbol = self.graph.grad(self.root), self.graph.derivative(self.root, self.root)
-            text = f"{root} = 1 ({symbol} = 1: the output starts the backward pass)"
+            text = self.words("stepper.start", grad=root, symbol=symbol)
             return self._record(BACKWARD, self.root, (), text)
         node = self._backward_nodes[done - 1]
         updates = self._updates(node, done + 1)
@@ -267,6 +279,7 @@ class Stepper:
         options.setdefault("flow", BACKWARD if last and last.direction == BACKWARD else FORWARD)
         options.setdefault("digits", self.digits)
         options.setdefault("frames", self.frames())
+        options.setdefault("lang", self.lang)
         return draw_dot(self.graph, values=self.values, grads=self.grads, **options)
 
     def frames(self) -> Frames:
@@ -293,6 +306,7 @@ class Stepper:
             digits=self.digits,
             max_rows=max_rows,
             max_width=max_width,
+            lang=self.lang,
         )
 
     def save_steps(
@@ -333,7 +347,7 @@ class Stepper:
     def replay(self) -> Stepper:
         """A fresh stepper of the same graph and options, at the start: to replay the passes
         without moving this one."""
-        return Stepper(self.graph, digits=self.digits, max_inputs=self.max_inputs)
+        return Stepper(self.graph, digits=self.digits, max_inputs=self.max_inputs, lang=self.lang)
 
     def _backward_text(self, node: Value, updates: list[Update]) -> str:
         """What a backward step did: one line per gradient update, under a line naming the
@@ -341,18 +355,14 @@ class Stepper:
         cap = len(updates) if self.max_inputs is None else self.max_inputs
         lines = [self._update_text(u) for u in updates[:cap]]
         if len(updates) > 1:
-            names = self.graph.inputs_text(node, self.max_inputs)
-            lines.insert(0, f"{self.graph.name(node)} sends its gradient to {names}:")
+            names = self.graph.inputs_text(node, self.max_inputs, self.words)
+            lines.insert(0, self.words("stepper.sends", node=self.graph.name(node), inputs=names))
         if len(updates) > cap:
-            lines.append(
-                f"… and {len(updates) - cap:,} more, each the same way (the step's updates hold "
-                "every one; Stepper(root, max_inputs=None) writes them all)"
-            )
+            lines.append(self.words("stepper.more_updates", count=f"{len(updates) - cap:,}"))
         return "\n  ".join(lines)
 
-    @staticmethod
-    def _caption(step: Step | None) -> str:
-        return step.text if step else "before the first step"
+    def _caption(self, step: Step | None) -> str:
+        return step.text if step else self.words("stepper.before")
 
     def _number(self, x: float) -> str:
         return format_number(x, self.digits)
@@ -360,8 +370,9 @@ class Stepper:
     def _record(self, direction: str, node: Value, updates: tuple, text: str) -> Step:
         number = self._count(direction) + 1
         total = self.n_forward if direction == FORWARD else self.n_backward
-        text = f"{_heading(direction, number, total)}: {text}"
-        step = Step(direction, number, total, node, updates, text)
+        heading = _heading(self.words, direction, number, total)
+        text = self.words("stepper.step", heading=heading, text=text)
+        step = Step(direction, number, total, node, updates, text, self.lang)
         self._history.append(step)
         return step
 
@@ -405,8 +416,11 @@ class Stepper:
             f"{self._number(product if u.before is not None else u.after)}"
         )
         if u.before is not None:
-            text += (
-                f", so {target} = {self._number(u.before)} + "
-                f"{format_factor(product, digits)} = {self._number(u.after)}"
+            text += self.words(
+                "stepper.so",
+                grad=target,
+                before=self._number(u.before),
+                product=format_factor(product, digits),
+                after=self._number(u.after),
             )
         return text

@@ -7,9 +7,10 @@ browser and a teacher hands out. `stepper_html(...)` returns the same page as a 
 
 Every number on the page is text the engine's own walk wrote: a `Stepper` replays both passes
 (the visit `backward()` makes, with the op table's local derivatives) and the page shows, step
-by step, what each step computed; a leaf's explainer is `explain(root, leaf)`. The script
-computes no number, only which of those texts to show. Without scripts (a viewer that blocks
-them) the page is the graph after both passes and every step as text.
+by step, what each step computed; a leaf's explainer is `explain(root, leaf)`. When the
+learner edits an input, the page computes both passes again with the op table's JavaScript
+forms (`viz.web.live`); its quiz asks for each gradient before showing it. Without scripts
+(a viewer that blocks them) the page is the graph after both passes and every step as text.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from ..graph import Graph, local_derivatives
 from ..number_format import DIGITS, format_number
 from ..step.chain_rule import ChainRules
 from ..step.stepper import FORWARD, Step, Stepper
+from ..words import Words, translator
+from .live import live_data, live_script
 
-PAGE_TITLE = "Back-propagation step by step"
 MAX_PAGE_NODES = 5_000  # an MLP's loss on ten samples has ~2,000 nodes: a 2 MB page, 4 s to make
 _ASSETS = files("viz.web") / "assets"
 
@@ -45,15 +47,19 @@ def stepper_html(
     title: str = "",
     digits: int = DIGITS,
     max_nodes: int = MAX_PAGE_NODES,
+    lang: str | None = None,
 ) -> str:
     """The interactive page of both passes of `root_or_stepper`, as one HTML string.
 
-    A `Stepper` keeps its `digits` and the page opens at the step it has reached; a `Value`
-    gets a fresh stepper with `digits`. `params` are drawn as learnable parameters (as in
-    `draw_dot`); `title` heads the page (default: names the output). A graph of more than
-    `max_nodes` nodes is refused (VizError): its page would be too large to step through.
+    A `Stepper` keeps its `digits` and its language and the page opens at the step it has
+    reached; a `Value` gets a fresh stepper with `digits` and `lang` ("en", "zh": every word
+    of the page, see viz.words; a Stepper's own language unless `lang` is given). `params`
+    are drawn as learnable parameters (as in `draw_dot`); `title` heads the page (default:
+    names the output). A graph of more than `max_nodes` nodes is refused (VizError): its page
+    would be too large to step through.
     """
-    stepper = _stepper(root_or_stepper, digits)
+    stepper = _stepper(root_or_stepper, digits, lang)
+    words = stepper.words
     if len(stepper.graph) > max_nodes:
         raise VizError(
             f"a page of {len(stepper.graph):,} nodes is too large to step through (at most "
@@ -64,17 +70,27 @@ def stepper_html(
     steps, done = _walk(stepper)
     data = page_data(stepper, steps, params=params, title=title)
     parts = {
+        "LANG": "zh-Hans" if words.lang == "zh" else words.lang,
         "TITLE": html.escape(data["title"]),
-        "STYLE": _asset("stepper.css"),
+        "STYLE": _asset("stepper.css") + _asset("live.css"),
         "SVG": _svg(done, params),
         "STEPS": "\n".join(
-            f"<li>{html.escape(step['heading'])}: {html.escape(step['formula'])}</li>"
+            "<li>"
+            + html.escape(words("stepper.step", heading=step["heading"], text=step["formula"]))
+            + "</li>"
             for step in data["steps"]
         ),
         "DATA": script_json(data),
         "SCRIPT": _asset("stepper.js"),
+        "LIVEDATA": script_json(live_data(stepper, steps)),
+        "LIVE": live_script(stepper) + _asset("live.js") + _asset("quiz.js"),
     }
-    return re.sub(r"@@([A-Z]+)@@", lambda m: parts[m[1]], _asset("stepper.html"))
+
+    def fill(match: re.Match[str]) -> str:
+        key = match[1]
+        return parts[key] if key in parts else html.escape(words(key))
+
+    return re.sub(r"@@([A-Za-z_.]+)@@", fill, _asset("stepper.html"))
 
 
 def to_html(
@@ -85,11 +101,17 @@ def to_html(
     title: str = "",
     digits: int = DIGITS,
     max_nodes: int = MAX_PAGE_NODES,
+    lang: str | None = None,
 ) -> Path:
     """Write the page of `stepper_html` to `path` as one UTF-8 file, whole or not at all (a
-    failure leaves the old file as it was); return the path."""
+    failure leaves the old file as it was); return the path. Options as `stepper_html`."""
     page = stepper_html(
-        root_or_stepper, params=params, title=title, digits=digits, max_nodes=max_nodes
+        root_or_stepper,
+        params=params,
+        title=title,
+        digits=digits,
+        max_nodes=max_nodes,
+        lang=lang,
     )
     write_atomic(path, page)
     return Path(path)
@@ -108,16 +130,37 @@ def page_data(
     """What the page shows, JSON-ready: each node (name, role, value before any step, local
     derivatives, a leaf's chain rule) and each step of `_walk` (its text and the numbers it
     reveals), all as the engine wrote them."""
-    graph, digits = stepper.graph, stepper.digits
+    graph, digits, words = stepper.graph, stepper.digits, stepper.words
     param_ids = {id(p) for p in params}
     rules = ChainRules(graph)  # one walk for every leaf's chain rule: 1000 leaves in seconds
     return {
-        "title": title or f"{PAGE_TITLE}: {graph.name(stepper.root)}",
+        "title": title or words("page.title_of", output=graph.name(stepper.root)),
         "root": graph.index(stepper.root),
         "start": len(stepper.history),
-        "nodes": [_node_data(rules, node, id(node) in param_ids, digits) for node in graph.nodes],
-        "steps": [_step_data(graph, step, digits, stepper.max_inputs) for step in steps],
+        "nodes": [
+            _node_data(rules, node, id(node) in param_ids, digits, words) for node in graph.nodes
+        ],
+        "steps": [_step_data(graph, step, digits, stepper.max_inputs, words) for step in steps],
+        "words": {key: words(key) for key in SCRIPT_WORDS},
     }
+
+
+#: The words the page's script writes itself (its placeholders filled in by the script).
+SCRIPT_WORDS = (
+    "field.data",
+    "field.grad",
+    "field.value",
+    "field.op",
+    "stepper.before",
+    "page.only_inputs",
+    "page.done",
+    "page.counter",
+    "page.play",
+    "page.pause",
+    "page.fit",
+    "page.reading_size",
+    "page.list_separator",
+)
 
 
 def _walk(stepper: Stepper) -> tuple[list[Step], Stepper]:
@@ -130,22 +173,31 @@ def _walk(stepper: Stepper) -> tuple[list[Step], Stepper]:
     return steps, replay
 
 
-def _stepper(root_or_stepper: Value | Stepper, digits: int) -> Stepper:
+def _stepper(root_or_stepper: Value | Stepper, digits: int, lang: str | None) -> Stepper:
     if isinstance(root_or_stepper, Stepper):
+        if lang is not None and translator(lang).lang != root_or_stepper.lang:
+            return Stepper(
+                root_or_stepper.graph,
+                digits=root_or_stepper.digits,
+                max_inputs=root_or_stepper.max_inputs,
+                lang=lang,
+            )  # the same graph in another language, at the start
         return root_or_stepper
     if not isinstance(root_or_stepper, Value):
         raise TypeError(
             "to_html needs a micrograd_nndl.Value (the output) or a viz.Stepper, "
             f"not {type(root_or_stepper).__name__}"
         )
-    return Stepper(root_or_stepper, digits=digits)
+    return Stepper(root_or_stepper, digits=digits, lang=lang)
 
 
 def _asset(name: str) -> str:
     return (_ASSETS / name).read_text(encoding="utf-8")
 
 
-def _node_data(rules: ChainRules, node: Value, is_param: bool, digits: int) -> dict[str, object]:
+def _node_data(
+    rules: ChainRules, node: Value, is_param: bool, digits: int, words: Words
+) -> dict[str, object]:
     """A node as the page knows it: its value before any step is known only for a leaf."""
     graph = rules.graph
     i = graph.index(node)
@@ -158,11 +210,12 @@ def _node_data(rules: ChainRules, node: Value, is_param: bool, digits: int) -> d
     entry: dict[str, Any] = {
         "name": graph.name(node),
         "role": role,
+        "role_text": words(f"role.short.{role.split()[0]}"),
         "inputs": [graph.index(p) for p in node.parents],
         "value": format_number(node.data, digits) if node.is_leaf else None,
     }
     if node.is_leaf:
-        entry["chain"] = _chain_text(rules, node, digits)
+        entry["chain"] = _chain_text(rules, node, digits, words)
         return entry
     op = node.op_info
     assert op is not None  # a leaf returned above
@@ -171,40 +224,46 @@ def _node_data(rules: ChainRules, node: Value, is_param: bool, digits: int) -> d
     entry["locals"] = []
     for arg, parent in enumerate(node.parents):
         symbol = graph.edge(node, arg)
-        value = "undefined" if locals_ is None else format_number(locals_[arg], digits)
+        value = words("field.undefined") if locals_ is None else format_number(locals_[arg], digits)
         title = f"n{graph.index(parent)}->o{i}"
         entry["locals"].append({"edge": symbol, "value": value, "svg": title})
     return entry
 
 
-def _chain_text(rules: ChainRules, leaf: Value, digits: int) -> str:
+def _chain_text(rules: ChainRules, leaf: Value, digits: int, words: Words) -> str:
     """∂root/∂leaf as the explainer writes it: every path to the output and its product."""
     try:
-        return rules.explain(leaf, digits=digits).text
+        return rules.explain(leaf, digits=digits, lang=words.lang).text
     except NonFiniteGradientError as e:
         graph = rules.graph
-        return f"{graph.derivative(graph.root, leaf)} is not defined here: {e}"
+        symbol = graph.derivative(graph.root, leaf)
+        return words("page.undefined_here", symbol=symbol, reason=str(e))
 
 
-def _step_data(graph: Graph, step: Step, digits: int, max_inputs: int | None) -> dict[str, object]:
+def _step_data(
+    graph: Graph, step: Step, digits: int, max_inputs: int | None, words: Words
+) -> dict[str, object]:
     """One step: its heading ("backward 2/7"), a sentence, the engine's formula text, the node,
     the edges it reads or updates, and the numbers it reveals (["value"|"grad", node, text]).
     The sentence names at most `max_inputs` inputs, as the stepper's own text does."""
     node = step.node
     i, name, heading = graph.index(node), graph.name(node), step.heading
-    inputs = graph.inputs_text(node, max_inputs)
+    inputs = graph.inputs_text(node, max_inputs, words)
     if step.direction == FORWARD:
-        sentence = f"The forward pass computes {name} from {inputs} ({node.op})."
+        sentence = words("page.forward", node=name, inputs=inputs, op=node.op)
         sets = [["value", i, format_number(node.data, digits)]]  # what forward() reveals
         edges = list(range(len(node.parents)))
     elif not step.updates:
-        sentence = f"The backward pass starts at the output: {graph.derivative(node, node)} = 1."
+        sentence = words("page.backward_start", symbol=graph.derivative(node, node))
         sets = [["grad", i, "1"]]  # ∂root/∂root, as the step's text says
         edges = []
     else:
-        sentence = (
-            f"The chain rule at {name}: each of its inputs ({inputs}) gains "
-            f"{derivative_text(name, 'input')} × {graph.grad(node)}."
+        sentence = words(
+            "page.chain_rule",
+            node=name,
+            inputs=inputs,
+            local=derivative_text(name, words("page.input")),
+            grad=graph.grad(node),
         )
         sets = [
             ["grad", graph.index(u.parent), format_number(u.after, digits)] for u in step.updates
@@ -213,7 +272,8 @@ def _step_data(graph: Graph, step: Step, digits: int, max_inputs: int | None) ->
     return {
         "heading": heading,
         "sentence": sentence,
-        "formula": step.text.removeprefix(f"{heading}: "),
+        "formula": step.text.removeprefix(words("stepper.step", heading=heading, text="")),
+        "backward": step.direction != FORWARD,
         "node": i,
         "edges": edges,
         "sets": sets,
@@ -231,4 +291,5 @@ def _svg(done: Stepper, params: list[Value]) -> str:
         grads=done.grads,
         digits=done.digits,
         frames=Frames(dict(done.grads)),
+        lang=done.lang,
     ).svg_element()

@@ -1,8 +1,13 @@
-// Shows, step by step, the numbers the engine's walk wrote (page-data); computes none itself.
+// Shows, step by step, the numbers the engine's walk wrote (page-data); computes none itself
+// (live.js recomputes them, with the op table's JavaScript forms, when an input changes).
 "use strict";
 (function () {
   const data = JSON.parse(document.getElementById("page-data").textContent);
   const NONE = "—";
+  // The page's words, in its language (viz.words); "{name}" placeholders filled by fill().
+  const W = data.words;
+  const fill = (text, fields) => text.replace(/\{(\w+)\}/g, (m, key) => String(fields[key]));
+  const DATA = W["field.data"] + " ", GRAD = W["field.grad"] + " ";
   const total = data.steps.length;
   const $ = (id) => document.getElementById(id);
   const graph = $("graph");
@@ -27,7 +32,7 @@
       return { g: g, label: g ? g.querySelector("text") : null, local: local };
     });
     return { node: node, box: box, op: first("o" + i), out: first("o" + i + "->n" + i),
-             data: rowText(box, "data "), grad: rowText(box, "grad "), edges: edges, row: null };
+             data: rowText(box, DATA), grad: rowText(box, GRAD), edges: edges, row: null };
   });
 
   const tbody = document.querySelector("#values tbody");
@@ -47,6 +52,11 @@
   let selected = null;
   let timer = null;
   let state = { values: {}, grads: {} };
+  // What the live page and its quiz (live.js, quiz.js) read and drive: they rewrite `data`'s
+  // texts and call render(); beforeNext(k) may hold the step k + 1 back (false).
+  const hooks = { beforeNext: null };
+  window.stepperPage = { data: data, hooks: hooks, go: (step) => go(step), at: () => k,
+                         render: () => render() };
 
   function stateAt(step) {
     const values = {}, grads = {};
@@ -72,8 +82,8 @@
     state = stateAt(k);
     nodes.forEach((n, i) => {
       const value = state.values[i], grad = state.grads[i];
-      setText(n.data, "data ", value);
-      setText(n.grad, "grad ", grad);
+      setText(n.data, DATA, value);
+      setText(n.grad, GRAD, grad);
       n.edges.forEach((e) => {
         if (e.label) e.label.textContent = e.local.edge + (value === undefined ? "" : " = " + e.local.value);
       });
@@ -83,7 +93,7 @@
     const step = k > 0 ? data.steps[k - 1] : null;
     if (step) {
       const n = nodes[step.node];
-      const backward = step.heading.startsWith("backward");
+      const backward = step.backward;
       // forward: the edges read, red; backward: the edges the gradient is sent back along, blue
       const edges = step.edges.length ? [n.out, ...step.edges.map((arg) => n.edges[arg].g)] : [];
       const inputs = step.edges.map((arg) => nodes[n.node.inputs[arg]]);
@@ -97,20 +107,20 @@
     } else {
       ["current", "sending", "receiving"].forEach((cls) => mark(cls, []));
       const known = data.nodes.filter((node) => node.value !== null).map((node) => node.name);
-      $("heading").textContent = "before the first step";
-      $("sentence").textContent = "Only the inputs " + known.join(", ") + " are known; every other value " +
-        "and every gradient is " + NONE + " (not computed yet). Press → or next.";
+      $("heading").textContent = W["stepper.before"];
+      $("sentence").textContent = fill(W["page.only_inputs"], { names: known.join(W["page.list_separator"]) });
       $("formula").textContent = "";
     }
-    if (k === total) $("sentence").textContent += " Both passes are done: these are backward()'s gradients.";
+    if (k === total) $("sentence").textContent += W["page.done"];
     $("slider").value = String(k);
-    $("counter").textContent = "step " + k + " / " + total;
+    $("counter").textContent = fill(W["page.counter"], { number: k, total: total });
     $("first").disabled = $("prev").disabled = k === 0;
     $("next").disabled = k === total;
     showSelected();
   }
 
   function go(step) {
+    if (step === k + 1 && hooks.beforeNext && !hooks.beforeNext(k)) { pause(); return; }
     k = Math.min(Math.max(step, 0), total);
     render();
   }
@@ -127,7 +137,7 @@
     const box = $("explainer");
     box.innerHTML = "";
     const h = document.createElement("h2");
-    h.textContent = node.name + " (" + node.role + ")";
+    h.textContent = node.name + " (" + node.role_text + ")";
     const dl = document.createElement("dl");
     const add = (term, text) => {
       const dt = document.createElement("dt"), dd = document.createElement("dd");
@@ -135,9 +145,9 @@
       dd.textContent = text === undefined ? NONE : text;
       dl.append(dt, dd);
     };
-    add("value", value);
-    add("grad", grad);
-    if (node.op) add("op", node.op);
+    add(W["field.value"], value);
+    add(W["field.grad"], grad);
+    if (node.op) add(W["field.op"], node.op);
     (node.locals || []).forEach((local) => add(local.edge, value === undefined ? undefined : local.value));
     box.append(h, dl);
     if (node.chain) {
@@ -151,14 +161,14 @@
   function play() {
     if (timer !== null) { pause(); return; }
     if (k === total) go(0);
-    $("play").textContent = "pause";
+    $("play").textContent = W["page.pause"];
     timer = setInterval(() => { if (k >= total) pause(); else go(k + 1); }, 900);
   }
 
   function pause() {
     if (timer !== null) clearInterval(timer);
     timer = null;
-    $("play").textContent = "play";
+    $("play").textContent = W["page.play"];
   }
 
   $("first").addEventListener("click", () => { pause(); go(0); });
@@ -168,7 +178,8 @@
   $("slider").max = String(total);
   $("slider").addEventListener("input", () => { pause(); go(Number($("slider").value)); });
   document.addEventListener("keydown", (event) => {
-    if (event.target === $("slider") || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.target.matches("input, textarea, select") || event.altKey || event.ctrlKey ||
+        event.metaKey) return;
     const moves = { ArrowRight: k + 1, ArrowDown: k + 1, ArrowLeft: k - 1, ArrowUp: k - 1,
                     Home: 0, End: total };
     if (event.key in moves) { pause(); go(moves[event.key]); }
@@ -180,7 +191,7 @@
   // Reading size: 12.5 px text (Graphviz's 11 pt at its 96 dpi); "fit" shows the whole graph.
   function zoom(fit) {
     graph.classList.toggle("fit", fit);
-    $("zoom").textContent = fit ? "reading size" : "fit";
+    $("zoom").textContent = fit ? W["page.reading_size"] : W["page.fit"];
   }
   if (svg) {
     // A backward edge's arrow points back, from the node to its input (as the drawings' legend
@@ -188,7 +199,7 @@
     const defs = document.createElementNS("http://www.w3.org/2000/svg", "defs");
     defs.innerHTML = '<marker id="back-arrow" viewBox="0 0 10 10" refX="9" refY="5" ' +
       'markerWidth="4" markerHeight="4" orient="auto-start-reverse">' +
-      '<path d="M0,0 L10,5 L0,10 z" fill="#2563eb" stroke="none"/></marker>';
+      '<path d="M0,0 L10,5 L0,10 z" fill="var(--gradient)" stroke="none"/></marker>';
     svg.prepend(defs);
     const box = svg.viewBox.baseVal;
     svg.setAttribute("width", String(Math.round(box.width * 0.85)));
@@ -197,6 +208,15 @@
   } else {
     $("zoom").hidden = true;
   }
+
+  // A page around this one's frame (a mkdocs-material site, viz.web.notebook) tells its colour
+  // scheme, which a sandboxed frame cannot read: "slate" dark, "default" light.
+  window.addEventListener("message", (event) => {
+    const scheme = event.data && event.data.microgradScheme;
+    if (scheme === "slate" || scheme === "default") {
+      document.documentElement.setAttribute("data-md-color-scheme", scheme);
+    }
+  });
 
   $("noscript").hidden = true;
   $("controls").hidden = false;

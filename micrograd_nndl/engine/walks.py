@@ -1,0 +1,151 @@
+"""The walks of a graph, iterative (graphs a million nodes deep work at the default recursion
+limit): topological order, and the backward pass as one sequence of edges (node, input, local
+derivative) that every reader of the chain rule reads — the reference backward, `grad`, the
+step-through, and the error placement at the end of this module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ..errors import NonFiniteGradientError
+from ..notation import derivative_text, name_in_formula
+from .checks import node_name
+
+if TYPE_CHECKING:  # for the annotations only: value.py imports this module
+    from .value import Value
+
+__all__ = [
+    "Edge",
+    "backward_edges",
+    "backward_order",
+    "edges_of",
+    "local_floats",
+    "nonfinite_error",
+    "topological_order",
+]
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node `root` depends on, inputs before the nodes made from them (iterative)."""
+    order: list[Value] = []
+    seen = {id(root)}
+    stack: list[tuple[Value, Iterator[Value]]] = [(root, iter(root.parents))]
+    while stack:
+        node, inputs = stack[-1]
+        for parent in inputs:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def backward_order(root: Value) -> list[Value]:
+    """The nodes made by ops, in the exact order `backward()` visits them (root first).
+
+    Each visited node adds local × node.grad into its parents in argument order, as
+    `parent.grad = parent.grad + local * node.grad`, where every gradient starts at 0.0 (a
+    leaf's sum is then added to its gradient from before the call, if it had one): a
+    step-through that follows this order and formula reproduces backward's floats bit for bit.
+    """
+    if root.is_leaf:
+        return []
+    pending: dict[int, int] = {}
+    stack = [root]
+    while stack:
+        for p in stack.pop().parents:
+            n = pending.get(id(p), 0) + 1
+            pending[id(p)] = n
+            if n == 1 and not p.is_leaf:
+                stack.append(p)
+    order: list[Value] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        for p in node.parents:
+            if not p.is_leaf:
+                pending[id(p)] -= 1
+                if pending[id(p)] == 0:
+                    stack.append(p)
+    return order
+
+
+class Edge(NamedTuple):
+    """One term of the chain rule: `node` sends `local` × node.grad to its input `parent`,
+    the input at `position` (x * x has two edges to x)."""
+
+    node: Value
+    position: int
+    parent: Value
+    local: Any  # ∂node/∂parent: a float, or a Value with a graph of its own (as_values=True)
+
+
+def backward_edges(root: Value, *, as_values: bool = False) -> Iterator[Edge]:
+    """The backward pass as edges, in the exact order `backward()` adds along them: the nodes
+    of `backward_order`, each node's inputs in argument order, all edges of a node together.
+
+    Every reader of the chain rule reads this walk rather than a copy of it: the reference
+    backward, the stepper, `grad`, the error placement; `backward()` runs the same order with
+    its float rules inlined (`fast_backward`). With as_values=True the rules are called on the
+    nodes, so each local derivative is a Value that can be differentiated again.
+    A rule that cannot compute raises its own error (ArithmeticError or ValueError: sqrt'(0)
+    divides by zero), which each reader reports in its own words.
+    """
+    for node in backward_order(root):
+        yield from edges_of(node, as_values=as_values)
+
+
+def edges_of(node: Value, *, as_values: bool = False) -> list[Edge]:
+    """The edges one step of `backward_edges` adds along: node's inputs in argument order
+    (a step-through computes one node's at a time, before it changes anything)."""
+    op = node._made_by
+    if op is None:
+        return []
+    if as_values:
+        locals_ = op.local_derivatives(node.parents, node.constant, node)
+    else:
+        locals_ = local_floats(node)
+    return [Edge(node, i, p, d) for i, (p, d) in enumerate(zip(node.parents, locals_))]
+
+
+def local_floats(node: Value) -> tuple[float, ...]:
+    """∂node/∂input for each input of `node`, from the op table's rules (none for a leaf)."""
+    op = node._made_by
+    if op is None:
+        return ()
+    inputs = [p._data for p in node.parents]
+    return tuple(op.local_derivatives(inputs, node._k, node._data))
+
+
+def nonfinite_error(root: Value, bad: Value, grad: float) -> NonFiniteGradientError:
+    """The error for a node whose complete gradient `grad` is inf or nan, naming the edge it
+    came by: the first edge into `bad`, in the walk, whose term local × node.grad is not
+    finite. The fast backward calls this only on failure, when the nodes before `bad` in the walk
+    have their gradients and their rules have run, so its hot loop checks one number per node."""
+    for node, _, parent, local in backward_edges(root):
+        if node is bad:  # every edge into bad comes before bad's own
+            break
+        if parent is not bad:
+            continue
+        term = local * node._grad
+        if term - term != 0.0:
+            name = node.label or node.op
+            return NonFiniteGradientError(
+                f"backward: the gradient of {node_name(bad)} (value {bad.data!r}) became "
+                f"{grad!r} at the edge from {node_name(node)} ({node.op}): "
+                f"{derivative_text(name, bad.label or 'input')} = {local!r} times "
+                f"{name_in_formula(name)}.grad = {node._grad!r}",
+                node=bad,
+                op=node._made_by,
+                edge=node,
+            )
+    return NonFiniteGradientError(
+        f"backward: the gradient of {node_name(bad)} (value {bad.data!r}) became {grad!r}",
+        node=bad,
+        op=bad._made_by,
+    )
