@@ -222,3 +222,22 @@ def test_an_optimiser_of_some_parameters_leaves_the_others_as_eager():
     _assert_same(*runs)
     frozen = MLP(2, [8, 8, 1], seed=0).parameters()[:-9]
     assert [p.data for p in runs[1][1].parameters()[:-9]] == [p.data for p in frozen]
+
+
+def test_record_snapshots_read_the_arrays_as_eager_reads_the_values():
+    """fit(record=True) snapshots the model and the optimiser between epochs: in arrays they
+    are written back first, so each snapshot's parameters, gradients and moments are eager's."""
+    X, y = make_moons(30, noise=0.1, seed=4)
+    runs = []
+    for compiled in (False, True):
+        model = MLP(2, [6, 1], seed=0)
+        opt = Adam(model.parameters(), lr=0.05)
+        h = fit(model, X, 2 * y - 1, "hinge", opt, 4, 10, progress=False, compiled=compiled,
+                record=True)  # fmt: skip
+        runs.append(h.snapshots)
+    assert [s.epoch for s in runs[1]] == [1, 2, 3, 4]
+    for a, b in zip(*runs):
+        np.testing.assert_allclose(b.params, a.params, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(b.grads, a.grads, rtol=1e-9, atol=1e-12)
+        for key in a.state:
+            np.testing.assert_allclose(b.state[key], a.state[key], rtol=1e-9, atol=1e-12)
