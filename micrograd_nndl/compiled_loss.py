@@ -47,7 +47,11 @@ class CompiledLoss:
         l2: float,
         labels: list | None,
     ) -> None:
-        self.model, self.loss_fn, self.params, self.l2 = model, loss_fn, params, l2
+        self.loss_fn, self.params, self.l2 = loss_fn, params, l2
+        try:  # weakly: the programs are kept per model (`compiled_loss`) while it lives
+            self._model: Callable[[], Module | None] = weakref.ref(model)
+        except TypeError:
+            self._model = lambda: model
         self.labels = labels
         self.programs: dict[object, Compiled] = {}
         self.many_outputs = False
@@ -56,6 +60,12 @@ class CompiledLoss:
         self._where: dict[int, int] = {}  # id of a leaf -> its place in the layout
         self._index: dict[int, tuple[np.ndarray | None, np.ndarray]] = {}  # see `_places`
         self._params_index: np.ndarray | None = None
+
+    @property
+    def model(self) -> Module:
+        model = self._model()
+        assert model is not None, "the model of a CompiledLoss was freed"
+        return model
 
     @property
     def _main(self) -> tuple | str | None:
@@ -78,11 +88,11 @@ class CompiledLoss:
         alternative outputs; for None, of the loss against a traced target; for _MODEL, of
         the model alone."""
         if targets not in self.programs:
-            model, loss_fn = self.model, self.loss_fn
+            loss_fn = self.loss_fn
 
             def per_sample(*inputs: Value) -> list[Value]:
                 xs = inputs if targets is not None else inputs[:-1]
-                out = model(list(xs))
+                out = self.model(list(xs))
                 self.many_outputs = isinstance(out, (list, tuple))
                 if targets == _MODEL:
                     return list(out) if isinstance(out, (list, tuple)) else [out]

@@ -1,7 +1,9 @@
 """fit(compiled=True) with the parameters in arrays trains to eager fit's numbers: losses, every
 parameter and the optimiser's state, interrupted or not; a second fit does not trace again."""
 
+import gc
 import importlib
+import weakref
 
 import numpy as np
 import pytest
@@ -241,3 +243,13 @@ def test_record_snapshots_read_the_arrays_as_eager_reads_the_values():
         np.testing.assert_allclose(b.grads, a.grads, rtol=1e-9, atol=1e-12)
         for key in a.state:
             np.testing.assert_allclose(b.state[key], a.state[key], rtol=1e-9, atol=1e-12)
+
+
+def test_the_kept_programs_do_not_keep_the_model_alive():
+    X, y = make_moons(10, seed=0)
+    model = MLP(2, [3, 1], seed=0)
+    fit(model, X, 2 * y - 1, "hinge", epochs=1, progress=False, compiled=True)
+    kept = weakref.ref(model)
+    del model
+    gc.collect()
+    assert kept() is None
