@@ -8,12 +8,17 @@ A step is all or nothing: it computes every new value first, then writes the par
 adopts the new state (moments, velocity, step count); should anything interrupt the writing
 (Ctrl-C at any bytecode, an error in a subclass's `commit`), the parameters and the state are
 both put back as they were before the step, with Ctrl-C held off while they are.
+
+SGD and Adam write their update once, on arrays (`update_arrays`, every parameter at once):
+eager `step()` runs it on the parameters' numbers, and `fit(..., compiled=True)` on the
+parameters it keeps in arrays for the whole run, so both train to the same numbers.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
+
+import numpy as np
 
 from .engine import Value
 from .errors import NonFiniteGradientError
@@ -52,10 +57,14 @@ class Optimizer:
     def current_lr(self) -> float:
         """The learning rate the next `step()` uses; a schedule's is checked each step (a
         negative or nan rate would climb the loss or poison every parameter silently)."""
+        return self.lr_at(self.steps)
+
+    def lr_at(self, step: int) -> float:
+        """The learning rate of step `step` (0, 1, 2, ...), checked as `current_lr` says."""
         if self.schedule is None:
             return self.lr
-        where = f"{type(self).__name__} schedule({self.steps})"
-        return finite_number(where, "the learning rate", self.schedule(self.steps), at_least=0.0)
+        where = f"{type(self).__name__} schedule({step})"
+        return finite_number(where, "the learning rate", self.schedule(step), at_least=0.0)
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (gradients accumulate across backward calls)."""
@@ -117,14 +126,32 @@ class SGD(Optimizer):
         self.weight_decay = finite_number("SGD", "weight_decay", weight_decay, at_least=0.0)
         self.velocity: list[float] = [0.0] * len(self.params)
 
-    def update(self, lr: float, grads: list[float]) -> tuple[list[float], object]:
+    def update_arrays(
+        self, lr: float, x: np.ndarray, g: np.ndarray, state: tuple[np.ndarray, ...], step: int
+    ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+        """(new parameters, new state) of step `step` from the parameters x, their gradients g
+        and the state (the velocity), all arrays in the order of `params`; changes nothing."""
         mu, wd = self.momentum, self.weight_decay
-        data = [p.data for p in self.params]
-        if wd:
-            grads = [g + wd * x for g, x in zip(grads, data)]
-        if mu:
-            grads = [mu * v + g for v, g in zip(self.velocity, grads)]
-        return [x - lr * g for x, g in zip(data, grads)], grads if mu else self.velocity
+        (v,) = state
+        with np.errstate(all="ignore"):  # a step that overflows is refused by its caller
+            if wd:
+                g = g + wd * x
+            if mu:
+                g = v = mu * v + g
+            return x - lr * g, (v,)
+
+    def state_arrays(self) -> tuple[np.ndarray, ...]:
+        """The optimiser's state as arrays in the order of `params`: (velocity,)."""
+        return (np.array(self.velocity, dtype=float),)
+
+    def restore(self, state: tuple[np.ndarray, ...], steps: int) -> None:
+        """Adopt state (as `state_arrays` gives it) and the step count, in one assignment."""
+        self.velocity, self.steps = state[0].tolist(), steps
+
+    def update(self, lr: float, grads: list[float]) -> tuple[list[float], object]:
+        x = np.array([p.data for p in self.params])
+        new, (v,) = self.update_arrays(lr, x, np.array(grads), self.state_arrays(), self.steps)
+        return new.tolist(), v.tolist()
 
     def commit(self, state: object) -> None:
         self.velocity, self.steps = state, self.steps + 1  # type: ignore[assignment]
@@ -160,16 +187,34 @@ class Adam(Optimizer):
         n = len(self.params)
         self.moments: tuple[list[float], list[float]] = ([0.0] * n, [0.0] * n)
 
+    def update_arrays(
+        self, lr: float, x: np.ndarray, g: np.ndarray, state: tuple[np.ndarray, ...], step: int
+    ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+        """(new parameters, new state) of step `step` from the parameters x, their gradients g
+        and the state (the moments m, v), all arrays in the order of `params`; changes
+        nothing."""
+        (b1, b2), eps, t = self.betas, self.eps, step + 1
+        m, v = state
+        with np.errstate(all="ignore"):  # a step that overflows is refused by its caller
+            if self.weight_decay:
+                g = g + self.weight_decay * x
+            m = b1 * m + (1.0 - b1) * g
+            v = b2 * v + (1.0 - b2) * g * g
+            c1, c2 = 1.0 - b1**t, 1.0 - b2**t
+            return x - lr * (m / c1) / (np.sqrt(v / c2) + eps), (m, v)
+
+    def state_arrays(self) -> tuple[np.ndarray, ...]:
+        """The optimiser's state as arrays in the order of `params`: (m, v)."""
+        return tuple(np.array(m, dtype=float) for m in self.moments)
+
+    def restore(self, state: tuple[np.ndarray, ...], steps: int) -> None:
+        """Adopt state (as `state_arrays` gives it) and the step count, in one assignment."""
+        self.moments, self.steps = (state[0].tolist(), state[1].tolist()), steps
+
     def update(self, lr: float, grads: list[float]) -> tuple[list[float], object]:
-        (b1, b2), eps, t = self.betas, self.eps, self.steps + 1
-        data = [p.data for p in self.params]
-        if self.weight_decay:
-            grads = [g + self.weight_decay * x for g, x in zip(grads, data)]
-        m = [b1 * mi + (1.0 - b1) * g for mi, g in zip(self.moments[0], grads)]
-        v = [b2 * vi + (1.0 - b2) * g * g for vi, g in zip(self.moments[1], grads)]
-        c1, c2 = 1.0 - b1**t, 1.0 - b2**t
-        new = [x - lr * (mi / c1) / (math.sqrt(vi / c2) + eps) for x, mi, vi in zip(data, m, v)]
-        return new, (m, v)
+        x = np.array([p.data for p in self.params])
+        new, (m, v) = self.update_arrays(lr, x, np.array(grads), self.state_arrays(), self.steps)
+        return new.tolist(), (m.tolist(), v.tolist())
 
     def commit(self, state: object) -> None:
         self.moments, self.steps = state, self.steps + 1  # type: ignore[assignment]

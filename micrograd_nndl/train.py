@@ -12,11 +12,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 import numpy as np
 
-from .compiled_loss import CompiledLoss
+from .array_training import ArrayTraining, keeps_arrays
+from .compiled_loss import compiled_loss
 from .data import batches
 from .engine import Value
 from .errors import MathError, NonFiniteGradientError, NumericOverflowError
@@ -144,20 +145,25 @@ def fit(
         batch_size = whole_number("fit", "batch_size", batch_size, at_least=1)
     seed = whole_number("fit", "seed", seed, at_least=0)  # each epoch shuffles with seed + epoch
     labels = _label_kind(y)
-    batch_loss = None
+    batch_loss = arrays = None
     if compiled:  # class labels are constants of the trace; other targets a traced input
         classes = np.unique(y).tolist() if labels is not None else None
-        batch_loss = CompiledLoss(model, loss_fn, params, l2, classes)
+        batch_loss = compiled_loss(model, loss_fn, params, l2, classes)
+        if keeps_arrays(opt):
+            arrays = ArrayTraining(batch_loss, opt)
     history = History()
     scoring = None  # how outputs are scored against labels: "argmax", "threshold" or None
     bar = ProgressBar(epochs, progress)
     steps = 0
     try:
         for epoch in range(epochs):
-            losses, outputs, targets = [], [], []
+            losses: list[float] = []
+            outputs: list[Any] = []  # eager: each sample's; in arrays: each batch's (B, k)
+            targets: list[Any] = []
             for Xb, yb in batches(
                 X, y, batch_size, shuffle=batch_size is not None, seed=seed + epoch
             ):
+                out: Any
                 try:
                     if batch_loss is None:
                         out = [model(row) for row in Xb.tolist()]
@@ -169,11 +175,16 @@ def fit(
                         opt.zero_grad()
                         total.backward()
                         value = total.data
-                    else:
+                    elif arrays is None:
                         value, out = batch_loss(Xb, yb)  # sets the parameters' gradients
-                    opt.step()  # all or nothing, also under Ctrl-C
+                    else:  # the parameters and the optimiser's state stay in arrays
+                        value, out = arrays.step(Xb, yb)
+                    if arrays is None:
+                        opt.step()  # all or nothing, also under Ctrl-C
                 except MathError as e:  # the engine's numbers: overflow, domain, non-finite
                     bar.close()
+                    if arrays is not None:
+                        arrays.write_back()  # the last finished step, for the model and `opt`
                     raise _diverged(e, epoch, epochs, steps, opt) from e
                 except Exception as e:  # the user's own loss or model, or a check: theirs
                     bar.close()
@@ -185,20 +196,28 @@ def fit(
                     raise
                 steps += 1
                 losses.append(value * len(yb))
-                outputs += out
-                targets += yb.tolist()
+                if arrays is None:
+                    outputs += out
+                    targets += yb.tolist()
+                else:
+                    outputs.append(out)
+                    targets.append(yb)
             history.loss.append(sum(losses) / len(y))
             if epoch == 0 and track_accuracy:
-                scoring = _scoring(outputs[0], labels)
+                scoring = _scoring(outputs[0] if arrays is None else outputs[0][0], labels)
                 if scoring == "threshold":
                     history.threshold = _threshold(threshold, loss_fn, model, y)
             acc = None
-            if scoring == "argmax":
+            if arrays is not None and scoring is not None:
+                acc = _array_accuracy(outputs, targets, scoring, history.threshold)
+            elif scoring == "argmax":
                 acc = accuracy(outputs, targets)
             elif scoring == "threshold" and history.threshold is not None:  # set at epoch 0
                 acc = accuracy(outputs, targets, history.threshold)
             history.accuracy.append(acc)
             if record and (epoch + 1) % int(record) == 0:
+                if arrays is not None:  # the snapshot reads the model and the optimiser
+                    arrays.write_back()
                 history.snapshots.append(
                     take_snapshot(model, opt, epoch + 1, history.loss[-1], acc)
                 )
@@ -208,6 +227,8 @@ def fit(
             )
     except KeyboardInterrupt:
         with interrupts_held():  # a second Ctrl-C now would print a traceback
+            if arrays is not None:
+                arrays.write_back()
             history.interrupted = True
             bar.close()
             print(
@@ -216,8 +237,24 @@ def fit(
                 file=sys.stderr,
             )
         return history
+    finally:  # returned or raised: the model holds the last finished step
+        if arrays is not None:
+            arrays.write_back()
     bar.close()
     return history
+
+
+def _array_accuracy(
+    outputs: list[np.ndarray], targets: list[np.ndarray], scoring: str, threshold: float | None
+) -> float | None:
+    """`accuracy` on an epoch's arrays (one (B, outputs) per batch): the first arg-max (as
+    list.index(max)), or output > threshold against label > 0."""
+    out, y = np.concatenate(outputs), np.concatenate(targets)
+    if scoring == "argmax":
+        return float(np.mean(np.argmax(out, axis=1) == y))
+    if threshold is None:
+        return None
+    return float(np.mean((out[:, 0] > threshold) == (y > 0)))
 
 
 def _check_data(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
@@ -270,7 +307,7 @@ def _label_kind(y: np.ndarray) -> str | None:
 def _scoring(output: object, labels: str | None) -> str | None:
     """ "argmax" for several outputs against class labels, "threshold" for one output against
     0/1 or ±1 labels, else None: no accuracy (a regression, e.g. one output against 0..k-1)."""
-    several = isinstance(output, (list, tuple)) and len(output) > 1
+    several = isinstance(output, (list, tuple, np.ndarray)) and len(output) > 1
     if several and labels in ("binary", "classes"):
         return "argmax"
     if not several and labels == "binary":

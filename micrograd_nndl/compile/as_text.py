@@ -38,7 +38,7 @@ def describe(program: Any) -> str:
     for step in program.steps:
         if type(step) is LayerStep:
             number = len(layers) + 1
-            if step.x_block is not None:
+            if step.x_block is not None and step.x_block != program.input_block:
                 a_prev = block_name[step.x_block]
             else:
                 a_prev = f"a{_sup(0)}"

@@ -170,10 +170,5 @@ def _batch(inputs: Sequence[Any]) -> list[np.ndarray]:
 
 
 def _outputs(program: Program, env: list[Any], batch: int) -> Any:
-    outs = [
-        env[s].copy()
-        if np.shape(env[s]) == (batch,)
-        else np.broadcast_to(np.asarray(env[s], dtype=float), (batch,)).copy()
-        for s in program.outputs
-    ]
+    outs = program.output_arrays(env, batch)
     return tuple(outs) if program.many else outs[0]

@@ -9,11 +9,12 @@ node is one `Step`, and the same op on the same slots is computed once.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from ..engine import Value, topological_order
+from ..engine import Value
 from ..ops import UNARY, UNARY_PARAM
 from .arrays import check_array_form
 from .running import Program
@@ -23,12 +24,30 @@ __all__ = ["build"]
 
 
 def _order(outs: list[Value]) -> list[Value]:
-    seen: set[int] = set()
+    """Every node the outputs depend on, inputs first: `topological_order` of each output in
+    turn, without the nodes an earlier output already reached. One walk of the whole graph:
+    the outputs (one loss per label value, the model's outputs) share nearly all of it, and
+    walking it once per output made a 784-128-10 network's trace take seconds."""
     order: list[Value] = []
+    seen: set[int] = set()
     for out in outs:
-        for node in topological_order(out):
-            if id(node) not in seen:
-                seen.add(id(node))
+        if id(out) in seen:
+            continue
+        seen.add(id(out))
+        stack: list[tuple[Value, Iterator[Value]]] = [(out, iter(out.parents))]
+        while stack:
+            node, inputs = stack[-1]
+            for parent in inputs:
+                if id(parent) not in seen:
+                    seen.add(id(parent))
+                    grand = parent.parents
+                    if not grand:  # a leaf (100 k weights): in order at once, never stacked
+                        order.append(parent)
+                        continue
+                    stack.append((parent, iter(grand)))
+                    break
+            else:
+                stack.pop()
                 order.append(node)
     return order
 
@@ -54,16 +73,17 @@ def build(inputs: list[Value], outs: list[Value], names: tuple[str, ...], many: 
     slot_names: list[Value | None] = []
     for v in inputs:
         input_slots[input_ids[id(v)]] = new_slot(v)
-    for node in order:
-        if node.is_leaf and id(node) not in input_ids:
-            leaf_index[id(node)] = len(leaves)
-            leaves.append(node)
-            leaf_slots.append(new_slot(node))
+    input_block = new_slot()  # the inputs as the rows of one block: a⁽⁰⁾ of the first layer
+    row_of: dict[int, tuple[int, int]] = {s: (input_block, i) for i, s in enumerate(input_slots)}
+    leaf_nodes = [node for node in order if node.is_leaf and id(node) not in input_ids]
+    layers = _layer_groups(order, {id(v) for v in leaf_nodes})
+    for node in _leaf_layout(leaf_nodes, layers):
+        leaf_index[id(node)] = len(leaves)
+        leaves.append(node)
+        leaf_slots.append(new_slot(node))
 
-    layers = _layer_groups(order, leaf_index)
     consumers = _unary_consumers(order)
     steps: list[Any] = []
-    row_of: dict[int, tuple[int, int]] = {}
     block_rows: dict[int, tuple[int, ...]] = {}
     done: set[int] = set()
     computed: dict[tuple, int] = {}  # (op, input slots, constant) -> the slot that holds it
@@ -105,7 +125,7 @@ def build(inputs: list[Value], outs: list[Value], names: tuple[str, ...], many: 
         if type(st) is not Step:
             st.views = tuple((j, s) for j, s in enumerate(st.rows) if s in read)
     loose = tuple((i, s) for i, s in enumerate(leaf_slots) if s in read)
-    return Program(
+    program = Program(
         names,
         tuple(input_slots),
         leaves,
@@ -117,10 +137,51 @@ def build(inputs: list[Value], outs: list[Value], names: tuple[str, ...], many: 
         loose,
         labels,
         many,
+        input_block,
+        tuple((i, s) for i, s in enumerate(input_slots) if s in read),
+        _varying(steps, leaf_slots, row_of),
     )
+    return program
 
 
-def _layer_groups(order: list[Value], leaf_index: dict[int, int]) -> dict[int, list[Value]]:
+def _leaf_layout(leaf_nodes: list[Value], layers: dict[int, list[Value]]) -> list[Value]:
+    """The leaves in the order the program keeps their numbers: each layer's weights row by
+    row, then its biases, so that W⁽ˡ⁾ and b⁽ˡ⁾ are slices of the one vector of leaf values
+    (no gathering of 100 k numbers a step); then the other leaves in evaluation order."""
+    placed: set[int] = set()
+    layout: list[Value] = []
+    for group in layers.values():
+        n = (len(group[0].parents) - 1) // 2
+        block = [w for z in group for w in z.parents[:n]] + [z.parents[-1] for z in group]
+        ids = {id(w) for w in block}
+        if len(ids) == len(block) and not ids & placed:  # a leaf twice (tied): gathered
+            placed |= ids
+            layout += block
+    return layout + [v for v in leaf_nodes if id(v) not in placed]
+
+
+def _varying(
+    steps: list[Any], leaf_slots: list[int], row_of: dict[int, tuple[int, int]]
+) -> frozenset[int]:
+    """The slots whose value depends on a leaf: the only ones the reverse pass needs a
+    gradient of (not the inputs, nor what is computed from the inputs alone). A layer whose
+    input is the data computes no (Wᵀδ) for it: a third of a big first layer's work."""
+    varies = set(leaf_slots)
+    for st in steps:
+        if type(st) is Step:
+            if any(i in varies for i in st.ins):
+                varies.add(st.out)
+        elif type(st) is LayerStep:
+            st.needs_dx = any(s in varies for s in st.xs) or st.x_block in varies
+            varies.add(st.block)
+            varies.update(st.rows)
+        elif st.in_block in varies:
+            varies.add(st.block)
+            varies.update(st.rows)
+    return frozenset(varies)
+
+
+def _layer_groups(order: list[Value], leaf_ids: set[int]) -> dict[int, list[Value]]:
     """Fused neuron nodes whose weights and bias are leaves, grouped by their inputs: each
     group is one layer's matrix product, keyed by the id of its first member (in order)."""
     by_inputs: dict[tuple[int, ...], list[Value]] = {}
@@ -129,7 +190,7 @@ def _layer_groups(order: list[Value], leaf_index: dict[int, int]) -> dict[int, l
             continue
         ps = node.parents
         n = (len(ps) - 1) // 2
-        if all(id(p) in leaf_index for p in (*ps[:n], ps[-1])):
+        if all(id(p) in leaf_ids for p in (*ps[:n], ps[-1])):
             by_inputs.setdefault(tuple(map(id, ps[n : 2 * n])), []).append(node)
     return {id(group[0]): group for group in by_inputs.values()}
 
@@ -153,7 +214,12 @@ def _layer_step(group, slot, row_of, leaf_index, new_slot) -> LayerStep:
     for j, s in enumerate(rows):
         row_of[s] = (block, j)
     unique = len(np.unique(np.append(weights, bias))) == weights.size + bias.size
-    return LayerStep(weights, bias, xs, x_block, x_rows, block, rows, saved, unique)
+    start = int(weights.flat[0]) if weights.size else 0
+    span = np.arange(start, start + weights.size + bias.size)
+    laid_out = np.array_equal(np.append(weights, bias), span)
+    return LayerStep(
+        weights, bias, xs, x_block, x_rows, block, rows, saved, unique, start if laid_out else None
+    )
 
 
 def _unary_consumers(order: list[Value]) -> dict[int, list[Value]]:

@@ -42,6 +42,11 @@ class Program:
     loose: tuple[tuple[int, int], ...] = ()
     names: dict[int, str] = field(default_factory=dict)
     many: bool = False
+    input_block: int | None = None  # the slot holding the inputs as rows (n_inputs, B)
+    #: (input index, slot) of the inputs read one by one (not through a layer's matrices)
+    input_views: tuple[tuple[int, int], ...] = ()
+    #: the slots that depend on a leaf: the reverse pass computes gradients of these only
+    varies: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         self.leaf_index = {id(v): i for i, v in enumerate(self.leaves)}
@@ -63,12 +68,24 @@ class Program:
 
     # ---- forward ----------------------------------------------------------------------------
 
-    def run(self, inputs: Sequence[np.ndarray]) -> list[Any]:
-        """Every slot's value for a batch of inputs (arrays of one common shape (B,))."""
+    def leaf_values(self) -> np.ndarray:
+        """The leaves' numbers now, in the order of `leaves` (what `run` reads by default)."""
+        return np.array([v.data for v in self.leaves], dtype=float)
+
+    def run(
+        self, inputs: Sequence[np.ndarray] | np.ndarray, leaf_values: np.ndarray | None = None
+    ) -> list[Any]:
+        """Every slot's value for a batch of inputs: arrays of one common shape (B,), or one
+        array (n_inputs, B) of them as rows. The leaves' numbers are `leaf_values` (in the
+        order of `leaves`: training that keeps them in an array), else read from the Values."""
         env: list[Any] = [None] * self.n_slots
-        for s, x in zip(self.input_slots, inputs):
-            env[s] = x
-        leaf_values = np.array([v.data for v in self.leaves], dtype=float)
+        if len(inputs) and self.input_block is not None:
+            block = inputs if isinstance(inputs, np.ndarray) else np.stack(inputs)
+            env[self.input_block] = block
+            for i, s in self.input_views:
+                env[s] = block[i]
+        if leaf_values is None:
+            leaf_values = self.leaf_values()
         for i, s in self.loose:
             env[s] = leaf_values[i]
         with np.errstate(all="ignore"):
@@ -82,8 +99,17 @@ class Program:
                         if step.x_block is not None
                         else _stack(env, step.xs)
                     )
-                    W = leaf_values[step.weights]
-                    out = W @ X + leaf_values[step.bias][:, None]
+                    if step.start is None:
+                        W, b = leaf_values[step.weights], leaf_values[step.bias]
+                    else:  # W⁽ˡ⁾ and b⁽ˡ⁾ as views of the leaf values
+                        m, n = step.weights.shape
+                        end = step.start + m * n
+                        W, b = (
+                            leaf_values[step.start : end].reshape(m, n),
+                            leaf_values[end : end + m],
+                        )
+                    out = W @ X
+                    out += b[:, None]
                     env[step.saved] = (W, X)
                     env[step.block] = out
                     for j, s in step.views:
@@ -96,6 +122,15 @@ class Program:
                 if not np.isfinite(out).all():
                     self._forward_error(step, env)
         return env
+
+    def output_arrays(self, env: list[Any], batch: int) -> list[np.ndarray]:
+        """Each output of `run` as an array (B,) of its own (a constant output broadcast)."""
+        return [
+            env[s].copy()
+            if np.shape(env[s]) == (batch,)
+            else np.broadcast_to(np.asarray(env[s], dtype=float), (batch,)).copy()
+            for s in self.outputs
+        ]
 
     def _forward_error(self, step: Any, env: list[Any]) -> None:
         """Raise the engine's own error for the first sample whose value is not finite: the
@@ -129,14 +164,15 @@ class Program:
         every node's gradient, to name the first that went wrong."""
         adj: list[Any] = [None] * self.n_slots
         for step in self.steps:
-            if type(step) is not Step:
-                block = np.zeros_like(env[step.block])
+            if type(step) is not Step and step.views:  # rows added to one by one; the
+                block = np.zeros_like(env[step.block])  # other blocks get their first sum
                 adj[step.block] = block
                 for j, s in step.views:
                     adj[s] = block[j]
-        rows = self.row_of
+        rows, varies = self.row_of, self.varies
         for output, seed in seeds.items():
-            _add(adj, rows, self.outputs[output], seed)
+            if self.outputs[output] in varies:
+                _add(adj, rows, self.outputs[output], seed)
         leaf_grads = np.zeros(len(self.leaves))
         with np.errstate(all="ignore"):
             for step in reversed(self.steps):
@@ -150,31 +186,50 @@ class Program:
                         [env[i] for i in step.ins], step.k, env[step.out]
                     )
                     for i, d in zip(step.ins, locals_):
-                        _add(adj, rows, i, d * g)
+                        if i in varies:
+                            _add(adj, rows, i, d * g)
                 elif type(step) is LayerStep:
                     dZ = adj[step.block]
+                    if dZ is None:  # nothing depends on this layer
+                        continue
                     if find_fault:
                         self._check_grad(dZ, step.rows[0], "a layer")
                     W, X = env[step.saved]
                     dW = dZ @ X.T
-                    if step.unique:  # no leaf twice: fancy-index addition is exact
+                    if step.start is not None:
+                        m, n = dW.shape
+                        end = step.start + m * n
+                        leaf_grads[step.start : end] += dW.reshape(-1)
+                        leaf_grads[end : end + m] += dZ.sum(axis=1)
+                    elif step.unique:  # no leaf twice: fancy-index addition is exact
                         leaf_grads[step.weights] += dW
                         leaf_grads[step.bias] += dZ.sum(axis=1)
                     else:
                         np.add.at(leaf_grads, step.weights, dW)
                         np.add.at(leaf_grads, step.bias, dZ.sum(axis=1))
+                    if not step.needs_dx:
+                        continue
                     dX = W.T @ dZ
                     if step.x_block is not None:
-                        adj[step.x_block][step.x_rows] += dX
+                        _add_rows(adj, env, step.x_block, step.x_rows, dX)
                     else:
                         for i, s in enumerate(step.xs):
-                            _add(adj, rows, s, dX[i])
+                            if s in varies:
+                                _add(adj, rows, s, dX[i])
                 else:
                     dA = adj[step.block]
+                    if dA is None:
+                        continue
                     if find_fault:
                         self._check_grad(dA, step.rows[0], step.op.name)
-                    (d,) = step.op.local_derivatives([env[step.in_block]], step.k, env[step.block])
-                    adj[step.in_block] += d * dA
+                    if step.in_block in varies:
+                        (d,) = step.op.local_derivatives(
+                            [env[step.in_block]], step.k, env[step.block]
+                        )
+                        if adj[step.in_block] is None:
+                            adj[step.in_block] = d * dA
+                        else:
+                            adj[step.in_block] += d * dA
         for i, s in self.loose:
             if adj[s] is not None:
                 leaf_grads[i] += np.sum(adj[s])
@@ -224,3 +279,14 @@ def _add(adj: list[Any], rows: dict[int, tuple[int, int]], slot: int, contributi
         adj[slot] = contribution
     else:
         adj[slot] = adj[slot] + contribution
+
+
+def _add_rows(adj: list[Any], env: list[Any], block: int, rows: slice, contribution: Any) -> None:
+    """adj[block][rows] += contribution, the block's first sum taken as it is when it covers
+    every row (a fresh array: one allocation less on a batch, where each costs page faults)."""
+    if adj[block] is None:
+        if rows.start == 0 and rows.stop == len(env[block]):
+            adj[block] = contribution
+            return
+        adj[block] = np.zeros_like(env[block])
+    adj[block][rows] += contribution

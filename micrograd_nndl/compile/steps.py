@@ -33,7 +33,8 @@ class LayerStep:
 
     W[j, i] and b[j] are indices into the program's leaves; `rows` are the slots of the
     neurons' outputs; X stacks the input slots `xs`, or is rows `x_rows` of the block in slot
-    `x_block` when the inputs are consecutive rows of one (the previous layer's activations).
+    `x_block` when the inputs are consecutive rows of one (the previous layer's activations,
+    or the program's inputs).
     """
 
     weights: np.ndarray
@@ -45,6 +46,9 @@ class LayerStep:
     rows: tuple[int, ...]
     saved: int  # the slot keeping (W, X) for the reverse pass
     unique: bool = True
+    #: where W (row by row) and then b lie in the leaf values, when they lie together there
+    start: int | None = None
+    needs_dx: bool = True  # False when X is the data: no gradient flows back into it
     views: tuple[tuple[int, int], ...] = ()  # (row, slot) of the rows read one by one
 
 

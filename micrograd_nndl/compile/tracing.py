@@ -89,12 +89,21 @@ def _plain(a: Any) -> Any:
     return a._number if type(a) is TracedNumber else a
 
 
+#: code objects of the library seen calling a guarded method: always allowed (the engine
+#: multiplies each traced input by 100 k weights in a big layer; the frame walk once per code)
+_ALLOWED: set[Any] = set()
+
+
 def _guard(method: str, use: str, how: str) -> Callable[..., Any]:
     """The method reads the number for the library and refuses the user's code."""
     base = _NOT_ON_FLOAT.get(method) or getattr(float, method)
 
     def guarded(self: TracedNumber, *args: Any) -> Any:
-        _refuse(self, use, how)
+        caller = sys._getframe(1)
+        if caller.f_code not in _ALLOWED:
+            _refuse(self, use, how)
+            if caller.f_code not in _VALUE_COMPARISONS and _is_library(caller):
+                _ALLOWED.add(caller.f_code)
         return base(self._number, *map(_plain, args))
 
     guarded.__name__ = method

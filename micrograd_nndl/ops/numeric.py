@@ -54,7 +54,20 @@ def where(condition: Any, then: Any, otherwise: Any) -> Any:
     with np.errstate(all="ignore"):
         a = then() if callable(then) else then
         b = otherwise() if callable(otherwise) else otherwise
+        if _finite(a) and _finite(b):
+            # a·[c] + b·[not c]: the same numbers as a masked choice (a zero's sign aside),
+            # which runs several times slower on a random mask (relu on a batch)
+            chosen = a * condition
+            other = 0.0 if type(b) is float and b == 0.0 else b * ~condition
+            if type(chosen) is np.ndarray and np.shape(other) in ((), chosen.shape):
+                chosen += other  # in place: one fresh array less
+                return chosen
+            return chosen + other
         return np.where(condition, a, b)
+
+
+def _finite(x: Any) -> bool:
+    return bool(np.isfinite(x).all()) if is_array(x) else type(x) is float and x - x == 0.0
 
 
 def clip(x: Any, lo: float, hi: float) -> Any:
