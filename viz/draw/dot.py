@@ -143,6 +143,11 @@ def draw_dot(
         shown = _whole_groups(graph, shown, [g.members for g in groups])
     shown_ids = {id(node) for node in shown}
     colour = styling.FLOWS[flow][1]
+    # backward: the node sending its gradient red, as the page and the steps' text say, its
+    # edges and the inputs receiving blue (a lone node marked is the one sending)
+    senders = set()
+    if flow == "backward":
+        senders = {node for node, _ in marked_edges} if marked_edges else set(marked)
 
     short = style == "compact"
     make_rows = _rows(show_grad, tangents, tangent_name, digits)
@@ -174,7 +179,9 @@ def draw_dot(
             any_not_computed = any_not_computed or any(
                 r.endswith(styling.NOT_COMPUTED) for r in lines
             )
-            mark = colour if id(node) in marked else None
+            mark = None
+            if id(node) in marked:
+                mark = styling.HIGHLIGHT if id(node) in senders else colour
             width = room.box if room else None
             where = boxes.where(node)
             name = graph.name(node)
@@ -192,8 +199,11 @@ def draw_dot(
         caption = [drawable(line) for line in title.splitlines()] if title else []
         if cut_inputs:
             caption.append(_summarise(dot, graph, output, len(shown), cut_inputs, look, crowded))
-        stacked = layout.rankdir in ("TB", "BT")  # a tall drawing: the legend under the title
-        per_row = 2 if stacked else 4
+        tall = layout.rankdir in ("TB", "BT")
+        per_row = 2 if tall else 4
+        # a tall drawing: the legend under the title; a frame's beside it, where it sets the
+        # height of the caption whatever the number of the step's lines
+        stacked = tall and room is None
         key = None
         if legend:
             roles = [r for r in styling.ROLES if r in roles_used]
@@ -402,7 +412,8 @@ def _draw_op(
             attrs["tooltip"] = graphviz.escape(full)
         if look.edge_labels:
             if look.short:
-                label = f"\u00a0{number}" if number else ""  # alone: its ∂ is the tooltip
+                # the number alone (its ∂ is the tooltip); a frame keeps its room before it
+                label = f"\u00a0{number or ''}" if number or look.room else ""
             else:
                 label = symbol if number is None else f"{symbol} = {number}"
             attrs["label"] = styling.edge_label(label, look.room)
