@@ -41,7 +41,7 @@ def box_labels(source):
 
 
 def draw_dot(root, **options):
-    """The boxes style, whose boxes `boxes` reads (the compact style is read in test_viz_compact)."""
+    """The boxes style, whose boxes `boxes` reads (test_viz_compact reads the compact style)."""
     return draw_any(root, style="boxes", **options)
 
 

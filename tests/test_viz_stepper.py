@@ -234,7 +234,7 @@ def test_draw_shows_the_state_so_far_and_highlights_the_current_node():
     source = stepper.draw().source
     assert "backward 2/7: h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25" in source
     blue = marked_lines(source, "#2563eb")  # the gradient flows back from h6 to h5
-    assert any("<b>h5</b>" in line for line in blue) and not any("<b>h6</b>" in l for l in blue)
+    assert any("<b>h5</b>" in line for line in blue) and not any("<b>h6</b>" in b for b in blue)
     assert any("<b>h6</b>" in line for line in marked_lines(source, "#dc2626"))  # h6 sends: red
     edges = [line for line in blue if "->" in line]
     assert len(edges) == 1 and all("arrowhead=inv" in line for line in edges)  # tip turned back

@@ -14,8 +14,8 @@ from micrograd_nndl import Expression, ExpressionError, MathError, __version__
 
 from ..draw.compact import STYLES
 from ..draw.dot import MAX_NODES
-from ..draw.fit import NOTEBOOK
 from ..draw.drawing import SUFFIXES
+from ..draw.fit import NOTEBOOK
 from ..number_format import DIGITS, check_digits
 from ..step.text import MAX_ROWS as TABLE_ROWS
 from ..step.text import MAX_WIDTH as TABLE_WIDTH

@@ -154,11 +154,30 @@ class Drawing(graphviz.Digraph):
         """Write the picture to `path` in the format of its suffix (.svg .png .jpg .pdf .dot)."""
         return write_image(self.source, path)
 
+    def _repr_png_(self) -> bytes:
+        """The picture as PNG, at twice the SVG's size (sharp on a HiDPI screen)."""
+        return run_graphviz(self.source, "png", scale=2.0)
+
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None, **kwargs: Any
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """SVG for a trusted notebook, and PNG beside it: JupyterLab shows no SVG of an
+        untrusted notebook (one received, or reopened after a change), nor do GitHub's and
+        nbviewer's views of a notebook's file, but they show a PNG. The PNG is drawn at twice
+        the size and shown at the SVG's (its width in the metadata)."""
+        svg = run_graphviz(self.source, "svg").decode("utf-8")
+        png = self._repr_png_()
+        width = int.from_bytes(png[16:20], "big") // 2  # the PNG header's width, in px
+        bundle = {"image/svg+xml": svg, "image/png": png, "text/plain": _ALT}
+        return bundle, {"image/png": {"width": width}}
+
     def svg_element(self) -> str:
         """The picture as an `<svg>` element, without the XML prolog: for a page to inline."""
         svg = run_graphviz(self.source, "svg").decode("utf-8")
         return svg[svg.index("<svg") :]
 
+
+_ALT = "a drawing of a computation graph (a notebook shows it as SVG or PNG)"
 
 #: graphviz's Digraph, rendering as a Drawing does: micrograd's trace_graph notebook builds its
 #: own picture with `from graphviz import Digraph`, which needs a `dot` program on PATH;
