@@ -13,6 +13,7 @@ from typing import Any
 from micrograd_nndl import Expression, ExpressionError, MathError, Value
 
 from ..draw.dot import RANKDIRS, draw_dot
+from ..draw.fit import COLUMN
 from ..errors import VizError
 from ..graph import Graph
 from ..step.stepper import Stepper
@@ -133,14 +134,20 @@ def build_note(source: str, params: str = "") -> Note:
     return Note(root, names, chosen)
 
 
-def note_html(source: str, *, params: str = "", rankdir: str = "LR", stepper: bool = False) -> str:
+def note_html(
+    source: str, *, params: str = "", rankdir: str | None = None, stepper: bool = False
+) -> str:
     """The HTML of a block: the drawn graph after backward (inline SVG) and its derivative
     table; with `stepper`, the interactive step-through of both passes below them."""
-    if rankdir not in RANKDIRS:  # an option of the header, not a line of the block
+    if (
+        rankdir is not None and rankdir not in RANKDIRS
+    ):  # an option of the header, not a line of the block
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     note = build_note(source, params)
     graph = Graph(note.root)  # one view of the root for the drawing, the table and the steps
-    svg = _readable(draw_dot(graph, rankdir=rankdir, params=note.params).svg_element())
+    svg = _readable(
+        draw_dot(graph, rankdir=rankdir, params=note.params, width=COLUMN).svg_element()
+    )
     parts = [
         '<div class="micrograd-note">',
         f'<figure class="micrograd-graph" style="{_FIGURE_STYLE}">{svg}</figure>',
