@@ -217,10 +217,10 @@ def draw_dot(
             dot.attr(label=label, labelloc="t", labeljust="l")
         return dot
 
+    target: float = fit.NOTEBOOK if width is None else width
+    height: float | None = None
     if frames is not None and width is None:
         target, height = fit.SLIDE
-    else:
-        target, height = (fit.NOTEBOOK if width is None else width), None
     return fit.best_fit(build, fit.candidates(rankdir), target, height)
 
 
