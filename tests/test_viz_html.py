@@ -151,7 +151,7 @@ def test_a_viewer_without_scripts_gets_a_picture_the_steps_and_how_to_step_throu
     png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', rest)[1])
     assert png == stepper._repr_png_() and png.startswith(b"\x89PNG")
     width = int(re.search(r'<img [^>]*width="(\d+)"', rest)[1])
-    assert width == int.from_bytes(png[16:20], "big") // 2  # drawn at 2×, shown at 1×
+    assert width == int.from_bytes(png[16:20], "big")  # not shrunk
     text = html.unescape(re.search(r"<pre>(.*)</pre>", rest, re.S)[1])
     steps = re.findall(r"^(?:▶ | {2})(?:forward|backward) \d.*$", text, re.M)
     assert len(steps) == 6 + 7  # both passes of the six primitives

@@ -155,21 +155,25 @@ class Drawing(graphviz.Digraph):
         return write_image(self.source, path)
 
     def _repr_png_(self) -> bytes:
-        """The picture as PNG, at twice the SVG's size (sharp on a HiDPI screen)."""
-        return run_graphviz(self.source, "png", scale=2.0)
+        """The picture as PNG, as many px as the SVG shows in a browser."""
+        return run_graphviz(self.source, "png")
 
     def _repr_mimebundle_(
         self, include: Any = None, exclude: Any = None, **kwargs: Any
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
+    ) -> dict[str, Any]:
         """SVG for a trusted notebook, and PNG beside it: JupyterLab shows no SVG of an
         untrusted notebook (one received, or reopened after a change), nor do GitHub's and
-        nbviewer's views of a notebook's file, but they show a PNG. The PNG is drawn at twice
-        the size and shown at the SVG's (its width in the metadata)."""
-        svg = run_graphviz(self.source, "svg").decode("utf-8")
-        png = self._repr_png_()
-        width = int.from_bytes(png[16:20], "big") // 2  # the PNG header's width, in px
-        bundle = {"image/svg+xml": svg, "image/png": png, "text/plain": _ALT}
-        return bundle, {"image/png": {"width": width}}
+        nbviewer's views of a notebook's file, but they show a PNG."""
+        bundle = {
+            "image/svg+xml": run_graphviz(self.source, "svg").decode("utf-8"),
+            "image/png": self._repr_png_(),
+            "text/plain": _ALT,
+        }
+        return {
+            kind: data
+            for kind, data in bundle.items()
+            if (include is None or kind in include) and (exclude is None or kind not in exclude)
+        }
 
     def svg_element(self) -> str:
         """The picture as an `<svg>` element, without the XML prolog: for a page to inline."""

@@ -321,8 +321,7 @@ class Stepper:
         return None if not _NOTEBOOK_VIEW else _NOTEBOOK_VIEW[0](self)
 
     def _repr_png_(self) -> bytes:
-        """A picture of the state reached, for a viewer that shows no page (a PNG, twice the
-        drawing's size for sharpness)."""
+        """A picture of the state reached, for a viewer that shows no page."""
         return self.draw()._repr_png_()
 
     def __repr__(self) -> str:

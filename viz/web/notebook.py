@@ -47,7 +47,7 @@ def static_html(stepper: Stepper) -> str:
     """What a viewer without scripts shows: the line on the interactive view, and folded under
     it the picture of the current state and every step of both passes as text."""
     png = stepper.draw()._repr_png_()
-    width = int.from_bytes(png[16:20], "big") // 2  # drawn at twice the size, for sharpness
+    width = int.from_bytes(png[16:20], "big")  # in the PNG's header
     picture = base64.b64encode(png).decode("ascii")
     return (
         f'<p style="color: #6b7280">{html.escape(INTERACTIVE)}</p>'
