@@ -89,7 +89,7 @@ def test_one_samples_drawing_keeps_its_order_too(graphviz_program):
     model = MLP(2, [3, 1], seed=0, fused=False)
     loss, outputs = mlp_loss(model, CASES["MLP(2, [3, 1]) over two samples"][1])
     graph = Graph(loss)
-    at = positions(draw_dot(loss, sample=2).source, graphviz_program)
+    at = positions(draw_dot(loss, sample=2, rankdir="LR").source, graphviz_program)
     x3, x4 = (f"n{graph.index(x)}" for x in graph.nodes if graph.name(x) in ("x₃", "x₄"))
     assert at[x3][0] == at[x4][0] and at[x3][1] > at[x4][1]  # one column, x3 above x4
     first = passes(graph, outputs)

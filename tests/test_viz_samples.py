@@ -7,7 +7,8 @@ import pytest
 
 from micrograd_nndl import MLP, Value, mse, topological_order
 from micrograd_nndl.book import sigmoid_graph
-from viz import VizError, draw_dot
+from viz import VizError
+from viz import draw_dot as draw_any
 from viz.draw.neurons import neuron_groups
 from viz.draw.sample_groups import sample_groups
 from viz.graph import Graph
@@ -37,6 +38,11 @@ def boxes(source):
 
 def box_labels(source):
     return re.findall(r'subgraph cluster_neuron\d+ \{\n[^\n]* label="([^"]+)"', source)
+
+
+def draw_dot(root, **options):
+    """The boxes style, whose boxes `boxes` reads (test_viz_compact reads the compact style)."""
+    return draw_any(root, style="boxes", **options)
 
 
 @pytest.mark.parametrize("fused", [True, False])

@@ -10,6 +10,7 @@ from typing import TextIO
 from micrograd_nndl.book import sigmoid_graph
 
 from ..draw.dot import render
+from ..draw.fit import COLUMN
 from ..graph import Graph
 from ..step.chain_rule import explain_each
 from ..step.stepper import Stepper
@@ -45,7 +46,8 @@ def demo(
         print(rule.text, file=out)
     image = Path(image)
     image.parent.mkdir(parents=True, exist_ok=True)
-    render(graph, image, params=[w, b], title="f(x; w, b) = σ(wx + b) after backward (NNDL §4.5.3)")
+    title = "f(x; w, b) = σ(wx + b) after backward (NNDL §4.5.3)"
+    render(graph, image, params=[w, b], title=title, width=COLUMN)  # read in the README too
     print(
         f"\nthe graph with its values and gradients: {shown(str(image))} "
         f"({image.stat().st_size} bytes)",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from micrograd_nndl import Expression, ExpressionError, MathError, Value
 
 from ..draw.dot import RANKDIRS, draw_dot
+from ..draw.fit import COLUMN
 from ..errors import VizError
 from ..graph import Graph
 from ..step.stepper import Stepper
@@ -142,11 +143,13 @@ def build_note(source: str, params: str = "", at: Mapping[str, float] | None = N
     return Note(root, names, chosen)
 
 
-def note_html(source: str, *, params: str = "", rankdir: str = "LR", stepper: bool = False) -> str:
+def note_html(
+    source: str, *, params: str = "", rankdir: str | None = None, stepper: bool = False
+) -> str:
     """The HTML of a block: the drawn graph after backward (inline SVG) and its derivative
     table; with `stepper`, the interactive step-through of both passes below them, the
     `params` drawn as parameters there too."""
-    if rankdir not in RANKDIRS:  # an option of the header, not a line of the block
+    if rankdir is not None and rankdir not in RANKDIRS:  # a header's option, not a block's line
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     note = build_note(source, params)
     graph = Graph(note.root)  # one view of the root for the drawing, the table and the steps
@@ -156,14 +159,15 @@ def note_html(source: str, *, params: str = "", rankdir: str = "LR", stepper: bo
             f"the block's graph has {len(graph):,} nodes, too many to step through (at most "
             f'{MAX_PAGE_NODES:,}): leave out stepper="true", or step a smaller graph',
         )
-    svg = readable(draw_dot(graph, rankdir=rankdir, params=note.params).svg_element())
+    drawing = draw_dot(graph, rankdir=rankdir, params=note.params, width=COLUMN)
+    svg = readable(drawing.svg_element())
     parts = [
         '<div class="micrograd-note">',
         f'<figure class="micrograd-graph" style="{FIGURE_STYLE}">{svg}</figure>',
         _table(graph),
     ]
     if stepper:
-        parts.append(notebook_html(Stepper(graph), params=note.params))
+        parts.append(notebook_html(Stepper(graph), params=note.params, fallback=False))
     parts.append("</div>")
     return "\n".join(parts)
 

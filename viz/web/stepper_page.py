@@ -27,6 +27,7 @@ from typing import Any
 from micrograd_nndl import NonFiniteGradientError, Value, derivative_text, write_atomic
 
 from ..draw.dot import draw_dot
+from ..draw.fit import NOTEBOOK
 from ..draw.style import Frames
 from ..errors import VizError
 from ..graph import Graph, local_derivatives
@@ -158,7 +159,6 @@ SCRIPT_WORDS = (
     "page.play",
     "page.pause",
     "page.fit",
-    "page.reading_size",
     "page.list_separator",
 )
 
@@ -291,5 +291,7 @@ def _svg(done: Stepper, params: list[Value]) -> str:
         grads=done.grads,
         digits=done.digits,
         frames=Frames(dict(done.grads)),
+        style="boxes",  # the script finds each op node and each edge's full ∂ text
+        width=NOTEBOOK,  # a notebook's output or a laptop's page: what is larger pans
         lang=done.lang,
     ).svg_element()
