@@ -63,7 +63,7 @@ def test_the_books_steps_and_numbers_are_the_steppers():
     assert w["value"] == "0" and "= (-0.25) × 1 × 1 × (-1) × 1 × 1 = 0.25" in w["chain"]
     h6 = data["nodes"][names.index("h6")]
     assert h6["value"] is None and h6["locals"] == [
-        {"edge": "∂h6/∂h5", "value": "-0.25", "svg": f"n{names.index('h5')}->o{names.index('h6')}"}
+        {"edge": "∂h6/∂h5", "value": "-0.25", "svg": f"n{names.index('h5')}->n{names.index('h6')}"}
     ]
 
 

@@ -17,6 +17,7 @@ import pytest
 from micrograd_nndl import MLP, Value
 from micrograd_nndl.book import sigmoid_graph
 from viz import Stepper, explain, to_html
+from viz.draw.compact import op_text
 from viz.draw.dot import MAX_NODES
 from viz.graph import Graph
 from viz.number_format import format_number
@@ -131,7 +132,8 @@ def expected(graph: Graph, stepper: Stepper) -> dict:
     for i, node in enumerate(graph.nodes):
         value = format_number(stepper.values.get(node), digits)
         grad = format_number(stepper.grads.get(node), digits)
-        svg[f"n{i}"] = [graph.name(node), f"data {value}", f"grad {grad}"]
+        symbol = [] if node.is_leaf else [op_text(node)]  # an op's symbol beside its name
+        svg[f"n{i}"] = [*symbol, graph.name(node), f"data {value}", f"grad {grad}"]
         rows.append([graph.name(node), value, grad])
     return {"svg": svg, "rows": rows}
 
@@ -154,10 +156,9 @@ def assert_shows(page, graph: Graph, stepper: Stepper) -> None:
             arguments = range(len(step.node.parents))
         else:
             arguments = [u.argument for u in step.updates]
-        edges = [f"n{graph.index(step.node.parents[a])}->o{i}" for a in arguments]
-        edges += [f"o{i}->n{i}"] if edges else []
+        edges = [f"n{graph.index(step.node.parents[a])}->n{i}" for a in arguments]
         forward = step.direction == "forward"  # forward: the edges read are red (current)
-        assert shown["current"] == sorted([f"n{i}", f"o{i}", *(edges if forward else [])])
+        assert shown["current"] == sorted([f"n{i}", *(edges if forward else [])])
         assert shown["sending"] == ([] if forward else sorted(edges))  # backward: blue, back
         receiving = {f"n{graph.index(u.parent)}" for u in step.updates}
         assert shown["receiving"] == sorted(receiving)  # the inputs whose grads it adds to

@@ -225,7 +225,7 @@ def _node_data(
     for arg, parent in enumerate(node.parents):
         symbol = graph.edge(node, arg)
         value = words("field.undefined") if locals_ is None else format_number(locals_[arg], digits)
-        title = f"n{graph.index(parent)}->o{i}"
+        title = f"n{graph.index(parent)}->n{i}"  # the compact drawing's edge into the op
         entry["locals"].append({"edge": symbol, "value": value, "svg": title})
     return entry
 
@@ -291,7 +291,6 @@ def _svg(done: Stepper, params: list[Value]) -> str:
         grads=done.grads,
         digits=done.digits,
         frames=Frames(dict(done.grads)),
-        style="boxes",  # the script finds each op node and each edge's full ∂ text
         width=NOTEBOOK,  # a notebook's output or a laptop's page: what is larger pans
         lang=done.lang,
     ).svg_element()

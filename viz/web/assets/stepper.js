@@ -13,7 +13,8 @@
   const graph = $("graph");
   const svg = graph.querySelector("svg");
 
-  // The drawing's groups by their Graphviz title: "n3" a value box, "o3" its op, "n1->o3" an edge.
+  // The drawing's groups by their Graphviz title (the compact style): "n3" a node with its op,
+  // "n1->n3" the edge from its input n1, labelled with the local derivative's number alone.
   const groups = {};
   document.querySelectorAll("#graph g.node, #graph g.edge").forEach((g) => {
     const title = g.querySelector("title");
@@ -29,10 +30,11 @@
     const edges = (node.locals || []).map((local) => {
       const k = (seen[local.svg] = (seen[local.svg] || 0) + 1) - 1; // x * x: two edges n0->o1
       const g = (groups[local.svg] || [])[k] || null;
-      return { g: g, label: g ? g.querySelector("text") : null, local: local };
+      return { g: g, label: g ? g.querySelector("text") : null, tip: g ? g.querySelector("a") : null,
+               local: local };
     });
-    return { node: node, box: box, op: first("o" + i), out: first("o" + i + "->n" + i),
-             data: rowText(box, DATA), grad: rowText(box, GRAD), edges: edges, row: null };
+    return { node: node, box: box, data: rowText(box, DATA), grad: rowText(box, GRAD),
+             edges: edges, row: null };
   });
 
   const tbody = document.querySelector("#values tbody");
@@ -45,7 +47,6 @@
     tbody.appendChild(row);
     n.row = row;
     if (n.box) n.box.addEventListener("click", () => select(i));
-    if (n.op) n.op.addEventListener("click", () => select(i));
   });
 
   let k = Math.min(Math.max(data.start, 0), total);
@@ -84,8 +85,10 @@
       const value = state.values[i], grad = state.grads[i];
       setText(n.data, DATA, value);
       setText(n.grad, GRAD, grad);
-      n.edges.forEach((e) => {
-        if (e.label) e.label.textContent = e.local.edge + (value === undefined ? "" : " = " + e.local.value);
+      n.edges.forEach((e) => {  // the number once the node is computed; ∂ = number its tooltip
+        if (e.label) e.label.textContent = value === undefined ? "" : "\u00a0" + e.local.value;
+        const tip = e.local.edge + (value === undefined ? "" : " = " + e.local.value);
+        if (e.tip) e.tip.setAttributeNS("http://www.w3.org/1999/xlink", "title", tip);
       });
       setText(n.row.cells[1], "", value);
       setText(n.row.cells[2], "", grad);
@@ -95,9 +98,9 @@
       const n = nodes[step.node];
       const backward = step.backward;
       // forward: the edges read, red; backward: the edges the gradient is sent back along, blue
-      const edges = step.edges.length ? [n.out, ...step.edges.map((arg) => n.edges[arg].g)] : [];
+      const edges = step.edges.map((arg) => n.edges[arg].g);
       const inputs = step.edges.map((arg) => nodes[n.node.inputs[arg]]);
-      mark("current", [n.box, n.op, n.row, ...(backward ? [] : edges)]);
+      mark("current", [n.box, n.row, ...(backward ? [] : edges)]);
       mark("sending", backward ? edges : []);
       mark("receiving", backward ? inputs.map((m) => m.box).concat(inputs.map((m) => m.row)) : []);
       if (svg && natural.width) keepInView(n.box);
