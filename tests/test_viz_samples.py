@@ -80,7 +80,9 @@ def test_one_sample_is_drawn_alone_with_the_engines_values_and_gradients(fused):
     assert set(drawn) == {graph.name(n) for n in expected}
     for node in expected:
         assert drawn[graph.name(node)] == (format_number(node.data), format_number(node.grad))
-    assert "x₁" not in drawn and "x₃" in drawn and "x₄" in drawn  # sample 1's x are not
+    # sample 2's inputs as the book writes them, x⁽²⁾₁ and x⁽²⁾₂ (never x₃, a feature's index);
+    # sample 1's are not drawn
+    assert {"x⁽²⁾₁", "x⁽²⁾₂"} <= set(drawn) and not {"x⁽¹⁾₁", "x₃", "x₄"} & set(drawn)
     assert "sample 2 of 3, x = (0.5, 3): what is computed from it alone" in source
     assert f"up to its term {graph.name(terms[1])} of {graph.name(loss)}" in source
     assert sorted(box_labels(source)) == [
