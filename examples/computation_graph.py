@@ -20,6 +20,8 @@ import viz
 from micrograd_nndl import Value
 from micrograd_nndl.book import format_table, sigmoid_graph
 
+COLUMN = 688  # px: the docs' content column, where the pictures are read
+
 
 def fused_graph(x: float = 1.0, w: float = 0.0, b: float = 0.0) -> dict[str, Value]:
     """σ(wx + b) with the sigmoid as one node: h1 = x·w, h2 = h1 + b, f = σ(h2)."""
@@ -32,8 +34,9 @@ def fused_graph(x: float = 1.0, w: float = 0.0, b: float = 0.0) -> dict[str, Val
 
 
 def draw(f: Value, nodes: dict[str, Value], title: str, out: str, name: str) -> None:
-    """Write the graph of f as OUT/name.svg and OUT/name.png, w and b drawn as parameters."""
-    render_graph(f, out, name, params=[nodes["w"], nodes["b"]], title=title)
+    """Write the graph of f as OUT/name.svg and OUT/name.png, w and b drawn as parameters,
+    laid out for the docs' column."""
+    render_graph(f, out, name, params=[nodes["w"], nodes["b"]], title=title, width=COLUMN)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

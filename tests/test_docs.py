@@ -4,6 +4,7 @@ line, and every section of the README is a page of the site."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
@@ -50,6 +51,8 @@ def drawn_boxes(svg: str) -> dict[str, list[str]]:
     for group in ET.fromstring(svg).iter(f"{SVG}g"):
         if group.get("class") == "node":
             lines = [t.text.strip() for t in group.iter(f"{SVG}text") if t.text and t.text.strip()]
+            if len(lines) > 2 and lines[2].startswith("data "):  # compact: the op's symbol first
+                lines = lines[1:]
             if len(lines) > 1:
                 boxes[lines[0]] = lines[1:]
     return boxes
@@ -64,7 +67,8 @@ def test_the_sigmoid_page_draws_the_books_graph_with_its_numbers(site: Path):
     assert six["w"] == ["data 0", "grad 0.25"] and six["b"] == ["data 0", "grad 0.25"]
     assert six["h6"] == ["data 0.5", "grad 1"] and six["x"] == ["data 1", "grad 0"]
     edges = [t.text for t in ET.fromstring(graphs[0]).iter(f"{SVG}text")]
-    assert "∂h6/∂h5 = -0.25" in edges  # the reciprocal's local derivative, on its edge
+    assert "\xa0-0.25" in edges  # the reciprocal's local derivative, on its edge
+    assert 'title="∂h6/∂h5 = -0.25"' in html.unescape(graphs[0])  # written out as its tooltip
     fused = drawn_boxes(graphs[1])  # one sigmoid node: the same gradients
     assert fused["w"] == ["data 0", "grad 0.25"] and fused["f"] == ["data 0.5", "grad 1"]
     assert "<td>h5</td><td>+ 1</td><td>h4</td><td>2</td><td>-0.25</td>" in page  # the table

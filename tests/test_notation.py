@@ -58,7 +58,7 @@ def test_a_derivative_is_of_first_or_second_order():
 def test_every_view_writes_the_lectures_edges_in_parentheses():
     o, x1w1, s = lecture()
     edge = "∂(x1*w1 + x2*w2)/∂(x1*w1)"
-    source = draw_dot(o).source  # the drawing's edge labels
+    source = draw_dot(o, style="boxes").source  # the drawing's edge labels, written out
     assert f'label="{edge} = 1"' in source and 'label="∂n/∂(x1*w1 + x2*w2) = 1"' in source
     assert 'label="∂(x1*w1)/∂w1 = 2"' in source and "∂x1*w1" not in source
     table = format_graph(o)  # the text view's local derivatives

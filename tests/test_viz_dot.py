@@ -10,9 +10,17 @@ from hypothesis import given
 from micrograd_nndl import MLP, Value, maxout, parse, topological_order
 from micrograd_nndl.book import sigmoid_graph
 from micrograd_nndl.testing import expressions
-from viz import Drawing, VizError, draw_dot, explain
+from viz import Drawing, VizError, explain
+from viz import draw_dot as draw_any
 from viz.draw.dot import MAX_NODES
 from viz.graph import Graph
+
+
+def draw_dot(root, *args, **options):
+    """The boxes style, which most tests here read: each value a box, each op a node of its
+    own, each edge its full ∂out/∂input = value (test_viz_compact reads the compact style)."""
+    options.setdefault("style", "boxes")
+    return draw_any(root, *args, **options)
 
 
 def book(backward=True):
@@ -46,7 +54,7 @@ def boxes(source):
 
 
 def test_the_drawing_is_a_graphviz_digraph():
-    drawing = draw_dot(book()["h6"])
+    drawing = draw_dot(book()["h6"], rankdir="LR")
     assert isinstance(drawing, Drawing) and isinstance(drawing, graphviz.Digraph)
     assert "rankdir=LR" in drawing.source
 
@@ -92,7 +100,7 @@ def test_before_backward_every_gradient_reads_not_computed():
 def test_op_nodes_show_the_primitive_and_its_constant():
     source = draw_dot(book()["h6"]).source
     ops = re.findall(r'^\to\d+ \[label=(?:"([^"]*)"|(\S+))', source, re.M)
-    assert ["".join(op) for op in ops] == ["×", "+", "× -1", "exp", "+ 1", "1 ÷"]
+    assert ["".join(op) for op in ops] == ["×", "+", "× (-1)", "exp", "+ 1", "1 ÷"]  # h2 × (−1)
 
 
 def test_the_wiring_is_input_to_op_to_output_in_argument_order():
@@ -357,11 +365,12 @@ def test_the_command_line_and_the_api_draw_with_the_same_defaults():
     parser, _ = build_parser()
     at = ["--at", "x=1,w=0"]
     render_args = parser.parse_args(["render", "x*w", *at, "-o", "g.dot"])
-    api = inspect.signature(draw_dot).parameters
+    api = inspect.signature(draw_any).parameters
     assert render_args.digits == api["digits"].default == DIGITS
     assert render_args.edge_derivatives is api["edge_labels"].default is True
     assert render_args.max_nodes == api["max_nodes"].default == MAX_NODES
     assert render_args.rankdir == api["rankdir"].default
+    assert render_args.style == api["style"].default
     assert render_args.no_legend is not api["legend"].default
     for command, view in (("step", Stepper), ("explain", explain), ("grad", format_number)):
         args = parser.parse_args([command, "x*w", *at])

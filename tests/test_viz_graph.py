@@ -2,7 +2,7 @@
 
 import pytest
 
-from micrograd_nndl import Neuron, Value, topological_order
+from micrograd_nndl import MLP, Neuron, Value, topological_order
 from micrograd_nndl.book import sigmoid_graph
 from viz import VizError, draw_dot
 from viz.graph import Graph, local_derivatives, node_names, shown_grad, shown_value
@@ -123,3 +123,16 @@ def test_every_public_name_of_viz_loads_on_first_use():
         assert getattr(viz, name).__module__.startswith(f"viz.{viz._HOMES[name]}")
     with pytest.raises(AttributeError, match="module 'viz' has no attribute 'nope'"):
         viz.nope  # noqa: B018
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_a_models_inputs_are_named_by_feature_and_by_sample_as_the_book(fused):
+    model = MLP(2, [3, 1], seed=0, fused=fused)
+    one = Graph(model([1.0, -1.0]))
+    assert [one.name(n) for n in one.nodes if n.is_leaf and not n.label] == ["x₁", "x₂"]
+    batch = [([1.0, -1.0], 1.0), ([0.5, 3.0], -1.0), ([2.0, 0.0], 1.0)]
+    graph = Graph(sum((model(x) - y) ** 2 for x, y in batch))
+    inputs = {graph.name(n): n.data for n in graph.nodes if n.is_leaf and not n.label}
+    assert inputs == {  # x⁽ⁿ⁾ᵢ: sample n's feature i (NNDL's x⁽ⁿ⁾), never sample 2's x as x₃
+        "x⁽¹⁾₁": 1.0, "x⁽¹⁾₂": -1.0, "x⁽²⁾₁": 0.5, "x⁽²⁾₂": 3.0, "x⁽³⁾₁": 2.0, "x⁽³⁾₂": 0.0,
+    }  # fmt: skip

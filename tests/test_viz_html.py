@@ -1,6 +1,7 @@
 """viz.to_html: one offline page whose every number is the stepper's (the page in a browser is
 tested in test_viz_html_browser.py)."""
 
+import base64
 import html
 import json
 import re
@@ -62,7 +63,7 @@ def test_the_books_steps_and_numbers_are_the_steppers():
     assert w["value"] == "0" and "= (-0.25) × 1 × 1 × (-1) × 1 × 1 = 0.25" in w["chain"]
     h6 = data["nodes"][names.index("h6")]
     assert h6["value"] is None and h6["locals"] == [
-        {"edge": "∂h6/∂h5", "value": "-0.25", "svg": f"n{names.index('h5')}->o{names.index('h6')}"}
+        {"edge": "∂h6/∂h5", "value": "-0.25", "svg": f"n{names.index('h5')}->n{names.index('h6')}"}
     ]
 
 
@@ -131,14 +132,35 @@ def test_a_label_cannot_end_the_script_or_break_the_page():
 def test_jupyter_shows_a_stepper_as_the_page_in_a_sandboxed_frame():
     _, f = book()
     frame = Stepper(f)._repr_html_()
-    match = re.fullmatch(
-        r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" [^>]*></iframe>(<script>.*</script>)',
+    match = re.match(
+        r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" [^>]*></iframe>(<script>.*?</script>)',
         frame,
         re.DOTALL,
     )  # the script tells the frame a mkdocs-material page's colour scheme
     page = html.unescape(match[1])
     assert page == stepper_html(Stepper(f))
     assert re.search(r"height: (\d+)px", frame)
+
+
+def test_a_viewer_without_scripts_gets_a_picture_the_steps_and_how_to_step_through():
+    """An untrusted notebook strips the iframe: what is left says how to get the page, and
+    holds the picture of the state reached and every step, the current one marked."""
+    _, f = book()
+    stepper = Stepper(f)
+    stepper.forward()
+    stepper.forward()
+    rest = re.sub(r"<iframe .*?</iframe>", "", stepper._repr_html_(), flags=re.S)
+    said = html.unescape(rest)
+    assert "Trust Notebook" in said and "viz.to_html(stepper, 'steps.html')" in said
+    png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', rest)[1])
+    assert png == stepper._repr_png_() and png.startswith(b"\x89PNG")
+    width = int(re.search(r'<img [^>]*width="(\d+)"', rest)[1])
+    assert width == int.from_bytes(png[16:20], "big")  # not shrunk
+    text = html.unescape(re.search(r"<pre>(.*)</pre>", rest, re.S)[1])
+    steps = re.findall(r"^(?:▶ | {2})(?:forward|backward) \d.*$", text, re.M)
+    assert len(steps) == 6 + 7  # both passes of the six primitives
+    assert steps[1] == "▶ forward 2/6: h2 = h1 + b = 0 + 0 = 0"
+    assert [s.startswith("▶") for s in steps].count(True) == 1
 
 
 def test_a_graph_too_large_to_step_through_is_refused_by_name(tmp_path):

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_nndl import Value
+from micrograd_nndl import MLP, Value
 from micrograd_nndl.book import sigmoid_graph
 from viz import Stepper, explain, to_html
+from viz.draw.compact import op_text
 from viz.draw.dot import MAX_NODES
 from viz.graph import Graph
 from viz.number_format import format_number
@@ -131,7 +132,8 @@ def expected(graph: Graph, stepper: Stepper) -> dict:
     for i, node in enumerate(graph.nodes):
         value = format_number(stepper.values.get(node), digits)
         grad = format_number(stepper.grads.get(node), digits)
-        svg[f"n{i}"] = [graph.name(node), f"data {value}", f"grad {grad}"]
+        symbol = [] if node.is_leaf else [op_text(node)]  # an op's symbol beside its name
+        svg[f"n{i}"] = [*symbol, graph.name(node), f"data {value}", f"grad {grad}"]
         rows.append([graph.name(node), value, grad])
     return {"svg": svg, "rows": rows}
 
@@ -154,10 +156,9 @@ def assert_shows(page, graph: Graph, stepper: Stepper) -> None:
             arguments = range(len(step.node.parents))
         else:
             arguments = [u.argument for u in step.updates]
-        edges = [f"n{graph.index(step.node.parents[a])}->o{i}" for a in arguments]
-        edges += [f"o{i}->n{i}"] if edges else []
+        edges = [f"n{graph.index(step.node.parents[a])}->n{i}" for a in arguments]
         forward = step.direction == "forward"  # forward: the edges read are red (current)
-        assert shown["current"] == sorted([f"n{i}", f"o{i}", *(edges if forward else [])])
+        assert shown["current"] == sorted([f"n{i}", *(edges if forward else [])])
         assert shown["sending"] == ([] if forward else sorted(edges))  # backward: blue, back
         receiving = {f"n{graph.index(u.parent)}" for u in step.updates}
         assert shown["receiving"] == sorted(receiving)  # the inputs whose grads it adds to
@@ -296,8 +297,8 @@ def test_a_notebooks_frame_runs_the_page(open_page):
     assert frame.locator("#counter").text_content() == "step 1 / 13"  # where the stepper is
     frame.locator("#next").click()
     assert frame.locator("#formula").text_content() == "h2 = h1 + b = 0 + 0 = 0"
-    # the graph is wider than the frame: it keeps reading size (chosen once the frame has a width)
-    assert frame.locator("#zoom").text_content() == "fit"
+    # fitted once the frame has a width, its text 10 px or more
+    assert float(frame.locator("#graph").get_attribute("data-scale")) >= 0.75
 
 
 def png_pixels(png: bytes) -> bytes:
@@ -334,18 +335,69 @@ def test_a_graph_larger_than_its_picture_steps_in_the_table(open_page, tmp_path)
         assert shown["formula"] == stepper.history[-1].text.split(": ", 1)[1]
 
 
-def test_a_graph_that_fits_at_three_quarters_of_reading_size_opens_fitted(open_page, tmp_path):
-    """Fitted, its text stays 9.4 px or more; a wider graph keeps reading size and scrolls."""
-    nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
-    path = to_html(nodes["h6"], tmp_path / "book.html")
-    page = open_page(path)
-    reading = float(page.locator("#graph svg").get_attribute("width"))
-    border = page.evaluate("document.getElementById('graph').offsetWidth") - page.evaluate(
-        "document.getElementById('graph').clientWidth"
+#: The smallest text of the drawing on screen, in px: its font size times the scale drawn at.
+SMALLEST_TEXT = """() => Math.min(...[...document.querySelectorAll('#graph svg text')].map(
+  (t) => Number(t.getAttribute('font-size')) * t.getScreenCTM().a))"""
+
+
+def view(page):
+    """The drawing's scale and where its corner is, as stepper.js places it."""
+    return page.evaluate(
+        "(() => { const m = new DOMMatrix(getComputedStyle(document.querySelector('#graph svg'))"
+        ".transform); return [m.a, m.e, m.f]; })()"
     )
-    for share, fitted in ((0.8, True), (0.7, False)):
-        page.set_viewport_size({"width": 1280, "height": 900})
-        margin = 1280 - page.evaluate("document.getElementById('graph').clientWidth") - border
-        page.set_viewport_size({"width": int(share * reading) + margin + border, "height": 900})
-        page.reload()
-        assert page.locator("#zoom").text_content() == ("reading size" if fitted else "fit")
+
+
+@pytest.mark.parametrize("width", [688, 960])
+def test_the_lectures_network_opens_readable_and_pans(open_page, tmp_path, width):
+    """MLP(3, [4, 4, 1]) on one sample, far larger than the frame: opened at 10 px text or more
+    (never shrunk below), panned to the current step's node; the wheel, a drag and the keys
+    +, −, 0 move and zoom it; the buttons too."""
+    model = MLP(3, [4, 4, 1], seed=0)
+    loss = (model([1.0, 2.0, 3.0]) - 1) ** 2
+    page = open_page(to_html(loss, tmp_path / "mlp.html", params=model.parameters()))
+    page.set_viewport_size({"width": width, "height": 900})
+    page.reload()
+    assert page.evaluate(SMALLEST_TEXT) >= 10 - 1e-6
+    scale = view(page)[0]
+    graph = page.locator("#graph").bounding_box()
+    middle = (graph["x"] + graph["width"] / 2, graph["y"] + graph["height"] / 2)
+    page.mouse.move(*middle)
+    page.mouse.wheel(0, -300)  # zoom in about the pointer
+    bigger, bx, by = view(page)
+    assert bigger > scale
+    page.mouse.down()
+    page.mouse.move(middle[0] - 120, middle[1] - 80, steps=5)
+    page.mouse.up()
+    _, mx, my = view(page)
+    assert (mx, my) == (pytest.approx(bx - 120, abs=1), pytest.approx(by - 80, abs=1))  # dragged
+    page.keyboard.press("-")
+    assert view(page)[0] == pytest.approx(bigger / 1.25, rel=1e-4)
+    page.keyboard.press("+")
+    assert view(page)[0] == pytest.approx(bigger, rel=1e-4)
+    for _ in range(20):
+        page.keyboard.press("-")  # never below 10 px text
+    assert page.evaluate(SMALLEST_TEXT) >= 10 - 1e-6
+    page.keyboard.press("0")
+    assert view(page)[0] == pytest.approx(scale, rel=1e-4)
+    page.click("#zoom-in")
+    assert view(page)[0] == pytest.approx(scale * 1.25, rel=1e-4)
+    page.click("#zoom")
+    for _ in range(12):  # each step's node is in the frame
+        page.keyboard.press("ArrowRight")
+        box = page.locator("#graph g.current").first.bounding_box()
+        frame = page.locator("#graph").bounding_box()
+        assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+        assert frame["y"] <= box["y"] and box["y"] + box["height"] <= frame["y"] + frame["height"]
+
+
+def test_the_books_graph_opens_whole_where_it_fits(open_page, tmp_path):
+    """In a 1280 px window the book's graph is shown whole at its own size, at 688 px fitted
+    to the width with its text still 10 px or more."""
+    nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
+    page = open_page(to_html(nodes["h6"], tmp_path / "book.html"))
+    assert view(page)[0] == 1
+    page.set_viewport_size({"width": 688, "height": 900})
+    page.reload()
+    scale = view(page)[0]
+    assert scale < 1 and page.evaluate(SMALLEST_TEXT) >= 10 - 1e-6

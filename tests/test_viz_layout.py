@@ -8,7 +8,7 @@ import pytest
 
 from micrograd_nndl import MLP, topological_order
 from viz import draw_dot
-from viz.graph import SUBSCRIPTS, Graph
+from viz.graph import SUBSCRIPTS, SUPERSCRIPTS, Graph
 
 FIRST_WEIGHT = re.compile(r"layers\.(\d+)\.neurons\.(\d+)\.w\.0")
 
@@ -70,8 +70,11 @@ def test_inputs_and_neurons_are_drawn_in_order(case, fused, rankdir, graphviz_pr
     at = positions(drawing.source, graphviz_program)
 
     inputs = [n for n in graph.nodes if n.is_leaf and not n.label]  # x1, x2, … of each sample
-    assert [graph.name(x) for x in inputs] == [
-        f"x{i}".translate(SUBSCRIPTS) for i in range(1, nin * len(batch) + 1)
+    sample = [f"({n})".translate(SUPERSCRIPTS) if len(batch) > 1 else "" for n in range(1, 9)]
+    assert [graph.name(x) for x in inputs] == [  # sample n's feature i: x⁽ⁿ⁾ᵢ, as the book
+        f"x{sample[n]}{str(i).translate(SUBSCRIPTS)}"
+        for n in range(len(batch))
+        for i in range(1, nin + 1)
     ]
     read = [reading(at[f"n{graph.index(x)}"], rankdir) for x in inputs]
     assert len({round(rank, 3) for _, rank in read}) == 1  # one column (one row in TB)
@@ -89,9 +92,9 @@ def test_one_samples_drawing_keeps_its_order_too(graphviz_program):
     model = MLP(2, [3, 1], seed=0, fused=False)
     loss, outputs = mlp_loss(model, CASES["MLP(2, [3, 1]) over two samples"][1])
     graph = Graph(loss)
-    at = positions(draw_dot(loss, sample=2).source, graphviz_program)
-    x3, x4 = (f"n{graph.index(x)}" for x in graph.nodes if graph.name(x) in ("x₃", "x₄"))
-    assert at[x3][0] == at[x4][0] and at[x3][1] > at[x4][1]  # one column, x3 above x4
+    at = positions(draw_dot(loss, sample=2, rankdir="LR").source, graphviz_program)
+    x3, x4 = (f"n{graph.index(x)}" for x in graph.nodes if graph.name(x) in ("x⁽²⁾₁", "x⁽²⁾₂"))
+    assert at[x3][0] == at[x4][0] and at[x3][1] > at[x4][1]  # one column, x⁽²⁾₁ above x⁽²⁾₂
     first = passes(graph, outputs)
     assert not any(first[(1, 1, j)] in at for j in (1, 2, 3))  # sample 1 is not drawn
     heights = [at[first[(2, 1, j)]][1] for j in (1, 2, 3)]

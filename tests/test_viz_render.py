@@ -37,13 +37,17 @@ def book_root():
 
 def test_the_notebook_display_renders_without_a_system_dot(no_system_dot):
     drawing = draw_dot(book_root())
-    bundle = drawing._repr_mimebundle_()  # what Jupyter calls to show the Digraph inline
+    bundle = drawing._repr_mimebundle_()  # what Jupyter calls to show it inline
     svg = bundle["image/svg+xml"]
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     text = html.unescape(svg)  # Graphviz writes "-" as &#45;
     assert "∂h6/∂h5 = -0.25" in text and "grad 0.25" in text and "data 2" in text
-    png = drawing._repr_mimebundle_(include=["image/png"])["image/png"]
-    assert png.startswith(b"\x89PNG")
+    png = bundle["image/png"]  # what an untrusted notebook, GitHub and nbviewer show
+    assert png.startswith(b"\x89PNG") and png == drawing._repr_png_()
+    svg_width = float(re.search(r'<svg width="([\d.]+)pt"', svg)[1]) * 4 / 3  # px in a browser
+    png_width = int.from_bytes(png[16:20], "big")
+    assert abs(png_width - svg_width) <= 2  # as large as the SVG in a browser
+    assert list(drawing._repr_mimebundle_(include=["image/png"])) == ["image/png"]
 
 
 def test_render_writes_svg_and_png_with_the_bundled_binary(no_system_dot, tmp_path):

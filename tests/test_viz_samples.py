@@ -7,7 +7,8 @@ import pytest
 
 from micrograd_nndl import MLP, Value, mse, topological_order
 from micrograd_nndl.book import sigmoid_graph
-from viz import VizError, draw_dot
+from viz import VizError
+from viz import draw_dot as draw_any
 from viz.draw.neurons import neuron_groups
 from viz.draw.sample_groups import sample_groups
 from viz.graph import Graph
@@ -37,6 +38,11 @@ def boxes(source):
 
 def box_labels(source):
     return re.findall(r'subgraph cluster_neuron\d+ \{\n[^\n]* label="([^"]+)"', source)
+
+
+def draw_dot(root, **options):
+    """The boxes style, whose boxes `boxes` reads (test_viz_compact reads the compact style)."""
+    return draw_any(root, style="boxes", **options)
 
 
 @pytest.mark.parametrize("fused", [True, False])
@@ -74,7 +80,9 @@ def test_one_sample_is_drawn_alone_with_the_engines_values_and_gradients(fused):
     assert set(drawn) == {graph.name(n) for n in expected}
     for node in expected:
         assert drawn[graph.name(node)] == (format_number(node.data), format_number(node.grad))
-    assert "x₁" not in drawn and "x₃" in drawn and "x₄" in drawn  # sample 1's x are not
+    # sample 2's inputs as the book writes them, x⁽²⁾₁ and x⁽²⁾₂ (never x₃, a feature's index);
+    # sample 1's are not drawn
+    assert {"x⁽²⁾₁", "x⁽²⁾₂"} <= set(drawn) and not {"x⁽¹⁾₁", "x₃", "x₄"} & set(drawn)
     assert "sample 2 of 3, x = (0.5, 3): what is computed from it alone" in source
     assert f"up to its term {graph.name(terms[1])} of {graph.name(loss)}" in source
     assert sorted(box_labels(source)) == [

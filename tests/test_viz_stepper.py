@@ -225,7 +225,7 @@ def test_draw_shows_the_state_so_far_and_highlights_the_current_node():
     assert source.count("data —") == 6 and source.count("grad —") == 9
     stepper.forward()
     red = marked_lines(stepper.draw().source, "#dc2626")
-    assert len(red) == 6  # the boxes x, w, h1; the edges x → ×, w → ×, × → h1
+    assert len(red) == 5  # the nodes x, w, h1 (its × inside); the edges x → h1, w → h1
     assert sum("<b>" in line for line in red) == 3
     assert not any("arrowhead=inv" in line for line in red)  # forward: arrows point forward
     run_forward(stepper)
@@ -233,11 +233,11 @@ def test_draw_shows_the_state_so_far_and_highlights_the_current_node():
     stepper.backward()
     source = stepper.draw().source
     assert "backward 2/7: h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25" in source
-    assert not marked_lines(source, "#dc2626")
     blue = marked_lines(source, "#2563eb")  # the gradient flows back from h6 to h5
-    assert any("<b>h6</b>" in line for line in blue) and any("<b>h5</b>" in line for line in blue)
+    assert any("<b>h5</b>" in line for line in blue) and not any("<b>h6</b>" in b for b in blue)
+    assert any("<b>h6</b>" in line for line in marked_lines(source, "#dc2626"))  # h6 sends: red
     edges = [line for line in blue if "->" in line]
-    assert len(edges) == 2 and all("arrowhead=inv" in line for line in edges)  # tip turned back
+    assert len(edges) == 1 and all("arrowhead=inv" in line for line in edges)  # tip turned back
     assert any("∂h6/∂h5" in line for line in edges)
     assert "data —" not in source and source.count("grad —") == 7
     assert "h5" in stepper.table().splitlines()[9] and "-0.25" in stepper.table()
@@ -286,7 +286,7 @@ def test_every_frame_of_both_passes_has_one_size_and_one_layout(graph, graphviz_
     sizes = {size for size, _ in frames}
     assert len(sizes) == 1, sizes
     first = frames[0][1]
-    assert len(first) > len(topological_order(root))  # boxes, ops and the legend's entries
+    assert len(first) == len(topological_order(root))  # compact: one node per value
     for _, nodes in frames[1:]:
         assert nodes == first
 

@@ -192,7 +192,9 @@ def node_names(nodes: list[Value]) -> list[str]:
 
     A model's places are written as the book's figures write them (NNDL §4.1-§4.3): its
     parameters by `book_name` (w₁, w⁽¹⁾₂₃, b⁽²⁾₁) and an unlabelled leaf, such as an input
-    given to a model as a number, x₁, x₂, …, so a neuron's x₁ sits beside its w₁. An unlabelled
+    given to a model as a number, xᵢ by the weight wᵢ it meets, so a neuron's x₁ sits beside its
+    w₁; in a loss over several samples, sample n's as x⁽ⁿ⁾ᵢ (the book's x⁽ⁿ⁾, never sample 2's
+    first input as x₃, a feature's index). Any other unlabelled leaf is x₁, x₂, …. An unlabelled
     node made by an op is h1, h2, … in forward order, as §4.5.3's table numbers the primitives
     of a computation. A label unique in the graph is the name, as written; a label shared by k
     nodes becomes label#1 .. label#k. Generated names skip any name a label already takes
@@ -211,12 +213,53 @@ def node_names(nodes: list[Value]) -> list[str]:
                 taken.add(plain)
                 return name
 
+    places = _input_places(nodes)
+    several = any(n > 1 for _, n in places.values())
+    for d, n in places.values():  # a model's inputs take their book names first
+        taken.add(unicodedata.normalize("NFKC", _input_name(d, n, several)))
     names = []
     for node, label in zip(nodes, shown):
-        if not label:
+        if not label and id(node) in places:
+            names.append(_input_name(*places[id(node)], several))
+        elif not label:
             names.append(fresh("x", SUBSCRIPTS) if node.is_leaf else fresh("h"))
         elif labels[label] == 1:
             names.append(label)
         else:
             names.append(fresh(f"{label}#"))
     return names
+
+
+_WEIGHT = re.compile(r"(?:.*\.)?neurons\.\d+\.w\.(\d+)")
+
+
+def _input_places(nodes: list[Value]) -> dict[int, tuple[int, int]]:
+    """id of each unlabelled leaf a model's weight multiplies → (its feature i, its sample n),
+    both from 1: wᵢ's index, and the how-manieth leaf that one weight meets (a fused neuron's
+    parents are w₁..wₖ, x₁..xₖ, b; fused=False multiplies w * x)."""
+    places: dict[int, tuple[int, int]] = {}
+    met: dict[int, int] = {}  # id of a weight → how many inputs it has met
+    for node in nodes:
+        if node.is_leaf:
+            continue
+        parents = node.parents
+        if node.op == "neuron":
+            k = (len(parents) - 1) // 2
+            pairs = list(zip(parents[:k], parents[k : 2 * k]))
+        elif node.op == "mul" and len(parents) == 2:
+            pairs = [(parents[0], parents[1]), (parents[1], parents[0])]
+        else:
+            continue
+        for w, x in pairs:
+            match = _WEIGHT.fullmatch(w.label) if w.is_leaf and w.label else None
+            if match is None or not x.is_leaf or x.label or id(x) in places:
+                continue
+            met[id(w)] = met.get(id(w), 0) + 1
+            places[id(x)] = (int(match.group(1)) + 1, met[id(w)])
+    return places
+
+
+def _input_name(feature: int, sample: int, several: bool) -> str:
+    """x₂, or x⁽³⁾₂ (sample 3's second input) where the graph has several samples."""
+    name = "x" + (f"({sample})".translate(SUPERSCRIPTS) if several else "")
+    return name + str(feature).translate(SUBSCRIPTS)

@@ -10,6 +10,7 @@ from typing import TextIO
 from micrograd_nndl.book import sigmoid_graph
 
 from ..draw.dot import render
+from ..draw.fit import COLUMN
 from ..graph import Graph
 from ..step.chain_rule import explain_each
 from ..step.stepper import Stepper
@@ -47,7 +48,9 @@ def demo(
         print(rule.text, file=out)
     image = Path(image)
     image.parent.mkdir(parents=True, exist_ok=True)
-    render(graph, image, params=[w, b], title=words("demo.image_title"), lang=words.lang)
+    render(  # read in the README too: drawn for its column
+        graph, image, params=[w, b], title=words("demo.image_title"), lang=words.lang, width=COLUMN
+    )
     size = image.stat().st_size
     print("\n" + words("demo.image", path=shown(str(image)), size=size), file=out)
     if page is not None:  # the stepper replays both passes itself, whatever .grad holds

@@ -138,6 +138,8 @@ def run_render(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
             show_grad=not args.no_grad,
             edge_labels=args.edge_derivatives,
             rankdir=args.rankdir,
+            style=args.style,
+            width=args.width,
             digits=args.digits,
             max_nodes=args.max_nodes,
             title=args.title,

@@ -13,8 +13,10 @@ from typing import Any
 from micrograd_nndl import Expression, ExpressionError, MathError, __version__
 from micrograd_nndl.expr import CONSTANTS
 
+from ..draw.compact import STYLES
 from ..draw.dot import MAX_NODES
 from ..draw.drawing import SUFFIXES
+from ..draw.fit import NOTEBOOK
 from ..number_format import DIGITS, check_digits
 from ..step.text import MAX_ROWS as TABLE_ROWS
 from ..step.text import MAX_WIDTH as TABLE_WIDTH
@@ -126,8 +128,23 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
     add(
         "--rankdir",
         choices=("LR", "TB", "RL", "BT"),
-        default="LR",
-        help="the direction of the drawing: left-right (default), top-bottom, ...",
+        default=None,
+        help="the direction of the drawing: left-right, top-bottom, ... (default: the one "
+        "that fits --width)",
+    )
+    add(
+        "--style",
+        choices=STYLES,
+        default=STYLES[0],
+        help="compact: one node per op, as the book draws it (default); boxes: each value a box "
+        "and each op a node, each edge its full ∂out/∂input",
+    )
+    add(
+        "--width",
+        type=_positive,
+        default=NOTEBOOK,
+        metavar="PX",
+        help=f"the width the picture is read at, laid out to fit it (default {NOTEBOOK})",
     )
     add("--no-grad", action="store_true", help="draw the forward values only, no backward pass")
     add(

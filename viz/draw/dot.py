@@ -16,7 +16,8 @@ The rest are summarised in one "… N more nodes" box, and the title says how to
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -36,7 +37,8 @@ from ..graph import (
 )
 from ..number_format import DIGITS, check_digits, format_number
 from ..words import Words, translator
-from . import style
+from . import compact, fit
+from . import style as styling
 from .drawing import Drawing
 from .graphviz_runner import SYSTEM_FORMATS
 from .layout import Boxes, keep_order, nearest_within_budget
@@ -54,7 +56,7 @@ Highlight = Value | tuple[Value, int]  # a node, or the edge into node from its 
 def draw_dot(
     root: Value | Graph,
     format: str = "svg",
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     *,
     params: Iterable[Value] = (),
     edge_labels: bool = True,
@@ -69,9 +71,11 @@ def draw_dot(
     legend: bool = True,
     max_nodes: int = MAX_NODES,
     digits: int = DIGITS,
-    frames: style.Frames | None = None,
+    frames: styling.Frames | None = None,
     group_neurons: bool = True,
     sample: int | None = None,
+    style: str = "compact",
+    width: float | None = None,
     lang: str | None = None,
 ) -> Drawing:
     """Draw the graph that computes `root` (a Value, or its `Graph` view built once by a caller
@@ -79,7 +83,14 @@ def draw_dot(
 
         format: what a notebook shows and `render()` writes ("svg", "png", "jpeg", "pdf"), and
         rankdir: "LR" (left to right, as the book) or "TB" (top down), also "RL", "BT" — in the
-        order of micrograd's trace_graph `draw_dot(root, format='svg', rankdir='LR')`.
+        order of micrograd's trace_graph `draw_dot(root, format='svg', rankdir='LR')`; None
+        (the default) chooses the one that fits `width`.
+        style: "compact" (one node per op, its symbol beside its name, value and grad, each edge
+        its local derivative's number, as the book's figure) or "boxes" (each value a box and
+        each op a node of its own, each edge its full ∂out/∂input = value).
+        width: the px the drawing is read at, where it must fit with text at its own size
+        (see viz.draw.fit): a notebook's 960 by default, a 16:9 slide for `frames`; a graph
+        that cannot fit is drawn at that size anyway, for the reader to pan.
         params: the learnable parameters, drawn apart from the inputs (e.g. model.parameters()).
         edge_labels: write ∂out/∂input = value on each edge. show_grad: a grad line in each box.
         highlight: nodes to mark in red, and every edge between two of them: give a path's nodes
@@ -113,10 +124,14 @@ def draw_dot(
     if format not in SYSTEM_FORMATS:
         hint = " (rankdir comes after format, as in micrograd)" if format in RANKDIRS else ""
         raise ValueError(f"format must be one of {', '.join(SYSTEM_FORMATS)}, got {format!r}{hint}")
-    if rankdir not in RANKDIRS:
+    if style not in compact.STYLES:
+        raise ValueError(f"style must be one of {', '.join(compact.STYLES)}, got {style!r}")
+    if width is not None and (isinstance(width, bool) or not width > 0):
+        raise ValueError(f"width must be a positive number of px, got {width!r}")
+    if rankdir is not None and rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-    if flow not in style.FLOWS:
-        raise ValueError(f"flow must be one of {', '.join(style.FLOWS)}, got {flow!r}")
+    if flow not in styling.FLOWS:
+        raise ValueError(f"flow must be one of {', '.join(styling.FLOWS)}, got {flow!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive integer, got {max_nodes!r}")
     param_ids = _ids_in(graph, params, "params")
@@ -135,14 +150,108 @@ def draw_dot(
     if len(shown) < len(graph):
         shown = _whole_groups(graph, shown, [g.members for g in groups])
     shown_ids = {id(node) for node in shown}
-    colour = style.FLOWS[flow][1]
+    colour = styling.FLOWS[flow][1]
+    # backward: the node sending its gradient red, as the page and the steps' text say, its
+    # edges and the inputs receiving blue (a lone node marked is the one sending)
+    senders = set()
+    if flow == "backward":
+        senders = {node for node, _ in marked_edges} if marked_edges else set(marked)
 
-    dot = Drawing(
-        format=format,
-        graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "12", "dpi": "96"},
-        node_attr={"fontname": "Helvetica", "fontsize": "11"},
-        edge_attr={"fontname": "Helvetica", "fontsize": "10"},
-    )
+    short = style == "compact"
+    make_rows = _rows(show_grad, tangents, tangent_name, digits, words)
+    room = None
+    if frames is not None:
+        room = styling.Room(graph, shown, make_rows, frames, title, digits, words, short)
+    look = _Look(short, flow, digits, edge_labels, room, words)
+
+    def build(layout: fit.Layout) -> Drawing:
+        dot = Drawing(
+            format=format,
+            graph_attr={
+                "rankdir": layout.rankdir, **layout.spacing,
+                "fontname": "Helvetica", "fontsize": "12", "dpi": "96",
+            },
+            node_attr={"fontname": "Helvetica", "fontsize": "11"},
+            edge_attr={"fontname": "Helvetica", "fontsize": "10"},
+        )  # fmt: skip
+        boxes = Boxes(dot, groups, samples, shown_ids, words)
+        roles_used: set[str] = set()
+        cut_inputs: dict[int, int] = {}  # op node index → how many of its inputs are not drawn
+        any_not_computed = False
+        for node in shown:
+            i = graph.index(node)
+            role = _role(node, output, param_ids)
+            roles_used.add(role)
+            value = shown_value(node, values)
+            lines = make_rows(node, value, shown_grad(node, grads))
+            any_not_computed = any_not_computed or any(
+                r.endswith(styling.NOT_COMPUTED) for r in lines
+            )
+            mark = None
+            if id(node) in marked:
+                mark = styling.HIGHLIGHT if id(node) in senders else colour
+            width = room.box if room else None
+            where = boxes.where(node)
+            name = graph.name(node)
+            if short and not node.is_leaf:
+                label = compact.op_box(compact.op_text(node), name, lines, role, mark, width)
+            else:
+                label = styling.box(name, lines, role, mark, width)
+            where.node(f"n{i}", label, shape="plaintext")
+            if not node.is_leaf:
+                cut = _draw_op(dot, where, graph, node, shown_ids, marked_edges, value, look)
+                if cut:
+                    cut_inputs[i] = cut
+        keep_order(dot, graph, neurons, samples, shown_ids)
+        boxes.close()
+        caption = [drawable(line) for line in title.splitlines()] if title else []
+        if cut_inputs:
+            caption.append(_summarise(dot, graph, output, len(shown), cut_inputs, look, crowded))
+        tall = layout.rankdir in ("TB", "BT")
+        per_row = 2 if tall else 4
+        # a tall drawing: the legend under the title; a frame's beside it, where it sets the
+        # height of the caption whatever the number of the step's lines
+        stacked = tall and room is None
+        key = None
+        if legend:
+            roles = [r for r in styling.ROLES if r in roles_used]
+            if room:  # every entry in every frame: the legend holds still too
+                key = styling.legend(roles, True, list(styling.FLOWS), words, per_row)
+            else:
+                flows = [flow] if marked or marked_edges else []
+                key = styling.legend(roles, any_not_computed, flows, words, per_row)
+        if caption or key:
+            label = styling.caption(caption, room, key, stacked)
+            dot.attr(label=label, labelloc="t", labeljust="l")
+        return dot
+
+    target: float = fit.NOTEBOOK if width is None else width
+    height: float | None = None
+    if frames is not None and width is None:
+        target, height = fit.SLIDE
+    return fit.best_fit(build, fit.candidates(rankdir), target, height)
+
+
+@dataclass(frozen=True)
+class _Look:
+    """What every edge of one drawing is drawn with."""
+
+    short: bool  # the compact style: no op nodes, an edge's number alone
+    flow: str
+    digits: int
+    edge_labels: bool
+    room: styling.Room | None
+    words: Words
+
+
+def _rows(
+    show_grad: bool,
+    tangents: Mapping[Value, float] | None,
+    tangent_name: str,
+    digits: int,
+    words: Words,
+) -> Callable[[Value, float | None, float | None], list[str]]:
+    """The lines of a node's box under its name: data, grad, a forward-mode tangent."""
 
     def rows(node: Value, value: float | None, grad: float | None) -> list[str]:
         lines = [f"{words('field.data')} {format_number(value, digits)}"]
@@ -152,49 +261,7 @@ def draw_dot(
             lines.append(f"{tangent_name} {format_number(tangents.get(node), digits)}")
         return lines
 
-    room = None if frames is None else style.Room(graph, shown, rows, frames, title, digits, words)
-    boxes = Boxes(dot, groups, samples, shown_ids, words)
-    roles_used: set[str] = set()
-    cut_inputs: dict[int, int] = {}  # op node index → how many of its inputs are not drawn
-    any_not_computed = False
-    for node in shown:
-        i = graph.index(node)
-        role = _role(node, output, param_ids)
-        roles_used.add(role)
-        value = shown_value(node, values)
-        lines = rows(node, value, shown_grad(node, grads))
-        any_not_computed = any_not_computed or any(r.endswith(style.NOT_COMPUTED) for r in lines)
-        mark = colour if id(node) in marked else None
-        width = room.box if room else None
-        where = boxes.where(node)
-        where.node(
-            f"n{i}", style.box(graph.name(node), lines, role, mark, width), shape="plaintext"
-        )
-        if not node.is_leaf:
-            cut = _draw_op(
-                dot, where, graph, node, shown_ids, marked_edges, edge_labels, value, digits,
-                flow, room, words,
-            )  # fmt: skip
-            if cut:
-                cut_inputs[i] = cut
-    keep_order(dot, graph, neurons, samples, shown_ids)
-    boxes.close()
-    caption = [drawable(line) for line in title.splitlines()] if title else []
-    if cut_inputs:
-        caption.append(
-            _summarise(dot, graph, output, len(shown), cut_inputs, edge_labels, crowded, words)
-        )
-    key = None
-    if legend:
-        roles = [r for r in style.ROLES if r in roles_used]
-        if room:  # every entry in every frame: the legend holds still too
-            key = style.legend(roles, True, list(style.FLOWS), words)
-        else:
-            flows = [flow] if marked or marked_edges else []
-            key = style.legend(roles, any_not_computed, flows, words)
-    if caption or key:
-        dot.attr(label=style.caption(caption, room, key), labelloc="t", labeljust="l")
-    return dot
+    return rows
 
 
 def render(root: Value | Graph, path: str | os.PathLike[str], **options: Any) -> Path:
@@ -322,31 +389,31 @@ def _draw_op(
     node: Value,
     shown_ids: set[int],
     marked_edges: set[tuple[int, int]],
-    edge_labels: bool,
     value: float | None,
-    digits: int,
-    flow: str,
-    room: style.Room | None,
-    words: Words,
+    look: _Look,
 ) -> int:
-    """The op of `node` as its own small node, fed by its inputs in argument order, each edge
-    labelled ∂node/∂input (= its value, once the node is computed); the op node is drawn in
-    `where` (its neuron's box, or the drawing). Returns how many inputs are not drawn (a
-    capped large graph)."""
+    """The edges into `node` from its inputs, in argument order, each labelled with its local
+    derivative (once the node is computed: "∂h2/∂h1 = 1", or "1" alone in the compact style,
+    its full text the edge's tooltip). In the boxes style the op is its own small node between
+    them, drawn in `where` (its neuron's box, or the drawing). Returns how many inputs are not
+    drawn (a capped large graph)."""
     i, op = graph.index(node), node.op_info
     assert op is not None, "only an op node is drawn as an op"
-    symbol = op.describe(node.constant) or op.name  # a custom op without a symbol: its name
-    where.node(
-        f"o{i}",
-        graphviz.escape(symbol),
-        shape="circle" if len(symbol) <= 2 else "ellipse",
-        style="filled",
-        fillcolor=light("op"),
-        tooltip=graphviz.escape(f"{op.formula}; {op.derivative}"),
-    )
-    colour = style.FLOWS[flow][1]
-    on_path = any((id(node), a) in marked_edges for a in range(len(node.parents)))
-    dot.edge(f"o{i}", f"n{i}", **(style.marked(colour, flow) if on_path else {}))
+    colour = styling.FLOWS[look.flow][1]
+    target = f"n{i}"
+    if not look.short:
+        symbol = compact.op_text(node)
+        where.node(
+            f"o{i}",
+            graphviz.escape(symbol),
+            shape="circle" if len(symbol) <= 2 else "ellipse",
+            style="filled",
+            fillcolor=light("op"),
+            tooltip=graphviz.escape(f"{op.formula}; {op.derivative}"),
+        )
+        on_path = any((id(node), a) in marked_edges for a in range(len(node.parents)))
+        dot.edge(f"o{i}", target, **(styling.marked(colour, look.flow) if on_path else {}))
+        target = f"o{i}"
     computed = value is not None
     locals_ = local_derivatives(node) if computed else None
     cut = 0
@@ -354,17 +421,26 @@ def _draw_op(
         if id(parent) not in shown_ids:
             cut += 1
             continue
-        attrs = style.marked(colour, flow) if (id(node), arg) in marked_edges else {}
-        if edge_labels:
-            label = graph.edge(node, arg)  # no value while the node is not computed
-            if computed:
-                label += " = " + (
-                    words("field.undefined")
-                    if locals_ is None
-                    else format_number(locals_[arg], digits)
-                )
-            attrs["label"] = style.edge_label(label, room)
-        dot.edge(f"n{graph.index(parent)}", f"o{i}", **attrs)
+        attrs = styling.marked(colour, look.flow) if (id(node), arg) in marked_edges else {}
+        symbol = graph.edge(node, arg)
+        number = None
+        if computed:
+            number = (
+                look.words("field.undefined")
+                if locals_ is None
+                else format_number(locals_[arg], look.digits)
+            )
+        if look.short:
+            full = symbol if number is None else f"{symbol} = {number}"
+            attrs["tooltip"] = graphviz.escape(full)
+        if look.edge_labels:
+            if look.short:
+                # the number alone (its ∂ is the tooltip); a frame keeps its room before it
+                label = f"\u00a0{number or ''}" if number or look.room else ""
+            else:
+                label = symbol if number is None else f"{symbol} = {number}"
+            attrs["label"] = styling.edge_label(label, look.room)
+        dot.edge(f"n{graph.index(parent)}", target, **attrs)
     return cut
 
 
@@ -374,28 +450,34 @@ def _summarise(
     output: Value,
     shown: int,
     cut_inputs: dict[int, int],
-    edge_labels: bool,
+    look: _Look,
     crowded: bool,
-    words: Words,
 ) -> str:
     """One box for the nodes not drawn, with an edge into each op that lost inputs; the
     caption says why (max_nodes, or `crowded`: fewer, as layout.LAYOUT_BUDGET allows)."""
     hidden = len(graph) - shown
     dot.node(
         "more",
-        style.text_label(words("draw.more_nodes", count=f"{hidden:,}"), style.FONT_SIZES["node"]),
+        styling.text_label(
+            look.words("draw.more_nodes", count=f"{hidden:,}"), styling.FONT_SIZES["node"]
+        ),
         shape="note",
         style="dashed",
-        color=style.MUTED,
-        fontcolor=style.MUTED,
+        color=styling.MUTED,
+        fontcolor=styling.MUTED,
     )
     for i, count in cut_inputs.items():
         label = None
-        if edge_labels:
-            inputs = words.plural("draw.inputs", count, count=count)
-            label = style.text_label(inputs, style.FONT_SIZES["edge"])
+        if look.edge_labels:
+            inputs = look.words.plural("draw.inputs", count, count=count)
+            label = styling.text_label(inputs, styling.FONT_SIZES["edge"])
         dot.edge(
-            "more", f"o{i}", style="dashed", color=style.MUTED, fontcolor=style.MUTED, label=label
+            "more",
+            f"{'n' if look.short else 'o'}{i}",
+            style="dashed",
+            color=styling.MUTED,
+            fontcolor=styling.MUTED,
+            label=label,
         )
     key = "draw.nearest_crowded" if crowded else "draw.nearest"
-    return words(key, shown=shown, output=graph.name(output), total=f"{len(graph):,}")
+    return look.words(key, shown=shown, output=graph.name(output), total=f"{len(graph):,}")

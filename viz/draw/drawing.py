@@ -155,12 +155,35 @@ class Drawing(graphviz.Digraph):
         """Write the picture to `path` in the format of its suffix (.svg .png .jpg .pdf .dot)."""
         return write_image(self.source, path)
 
+    def _repr_png_(self) -> bytes:
+        """The picture as PNG, as many px as the SVG shows in a browser."""
+        return image_bytes(self.source, "png")
+
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """SVG for a trusted notebook, and PNG beside it: JupyterLab shows no SVG of an
+        untrusted notebook (one received, or reopened after a change), nor do GitHub's and
+        nbviewer's views of a notebook's file, but they show a PNG."""
+        bundle = {
+            "image/svg+xml": image_bytes(self.source, "svg").decode("utf-8"),
+            "image/png": self._repr_png_(),
+            "text/plain": _ALT,
+        }
+        return {
+            kind: data
+            for kind, data in bundle.items()
+            if (include is None or kind in include) and (exclude is None or kind not in exclude)
+        }
+
     def svg_element(self) -> str:
         """The picture as an `<svg>` element, without the XML prolog: for a page to inline
         (with its light and dark colours, `viz.draw.palette`)."""
         svg = image_bytes(self.source, "svg").decode("utf-8")
         return svg[svg.index("<svg") :]
 
+
+_ALT = "a drawing of a computation graph (a notebook shows it as SVG or PNG)"
 
 #: graphviz's Digraph, rendering as a Drawing does: micrograd's trace_graph notebook builds its
 #: own picture with `from graphviz import Digraph`, which needs a `dot` program on PATH;

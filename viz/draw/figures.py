@@ -24,7 +24,7 @@ from ..number_format import DIGITS, check_digits, format_number
 from ..words import translator
 from .drawing import Drawing
 from .measure import has_wide, text_width
-from .style import MUTED
+from .style import MUTED, OP_FILL
 
 POSITIVE, NEGATIVE = "#2563eb", "#dc2626"  # blue > 0, red < 0
 WIDTHS = (0.6, 5.0)  # the thinnest and the thickest edge, in points
@@ -71,7 +71,7 @@ def draw_neuron(
     dot.node("b", f"<b<br/>{number(neuron.b.data)}{grad(neuron.b)}>", shape="box", style="rounded")
     dot.edge("b", "sum", color=MUTED)
     dot.node(
-        "sum", f"<Σ<br/>z = {number(z.data)}>", shape="circle", style="filled", fillcolor="#f3f4f6"
+        "sum", f"<Σ<br/>z = {number(z.data)}>", shape="circle", style="filled", fillcolor=OP_FILL
     )
     dot.node("f", f"<f = {neuron.activation}>", shape="box", style="filled", fillcolor="#fef3c7")
     dot.edge("sum", "f")

@@ -18,6 +18,7 @@ from ..words import Words
 from .measure import has_wide, text_width
 from .palette import light
 
+OP_FILL = light("op")  # the grey of an op's node (boxes) or its symbol's cell (compact)
 MUTED = light("muted")  # grey: what is summarised, not computed yet, or only a guide
 #: role: (legend's message key, fill colour, border width, corners) — shape and colour both
 #: tell roles apart
@@ -54,7 +55,15 @@ class Room:
     """The widths (points) that hold the widest text each kind of label shows in any frame."""
 
     def __init__(
-        self, graph, shown, rows, frames: Frames, title: str, digits: int, words: Words
+        self,
+        graph,
+        shown,
+        rows,
+        frames: Frames,
+        title: str,
+        digits: int,
+        words: Words,
+        short: bool = False,
     ) -> None:
         node_size, edge_size = FONT_SIZES["node"], FONT_SIZES["edge"]
         widest = 0.0
@@ -71,7 +80,8 @@ class Room:
                     if locals_ is None
                     else format_number(locals_[arg], digits)
                 )
-                edge = max(edge, text_width(f"{graph.edge(node, arg)} = {number}", edge_size))
+                text = number if short else f"{graph.edge(node, arg)} = {number}"
+                edge = max(edge, text_width(text, edge_size))
         self.box = widest * SLACK + 10  # 2 × cellpadding 3, and a margin
         self.edge = edge * SLACK + 4
         captions = [*frames.captions, title]
@@ -123,10 +133,10 @@ def wide_room(text: str, fontsize: float, bold: bool = False) -> float | None:
     return max(text_width(line, fontsize, bold) for line in lines) * SLACK + 4
 
 
-def caption(lines: list[str], room: Room | None, key: str | None) -> str:
-    """The title over the drawing, left-aligned, and the legend beside it: outside the
-    layout, so the legend moves no node and takes no column of its own. In a frame the title
-    is a fixed-size block."""
+def caption(lines: list[str], room: Room | None, key: str | None, stacked: bool = False) -> str:
+    """The title over the drawing, left-aligned, and the legend beside it (under it when
+    `stacked`, over a tall narrow drawing): outside the layout, so the legend moves no node and
+    takes no column of its own. In a frame the title is a fixed-size block."""
     wide = wide_room("\n".join(lines), FONT_SIZES["graph"]) if lines else None
     if room is None and key is None and wide is None:
         return "".join(graphviz.escape(line) + "\\l" for line in lines)
@@ -140,10 +150,11 @@ def caption(lines: list[str], room: Room | None, key: str | None) -> str:
         cells.append(f'<td align="left" balign="left" valign="top"{size}>{text}</td>')
     if key is not None:
         cells.append(f'<td align="left" valign="top">{key}</td>')
+    rows = [f"<tr>{c}</tr>" for c in cells] if stacked else [f"<tr>{''.join(cells)}</tr>"]
     return (
-        '<<table border="0" cellborder="0" cellspacing="12" cellpadding="0"><tr>'
-        + "".join(cells)
-        + "</tr></table>>"
+        '<<table border="0" cellborder="0" cellspacing="12" cellpadding="0">'
+        + "".join(rows)
+        + "</table>>"
     )
 
 
@@ -177,12 +188,17 @@ def cell(text: str) -> str:
     return html.escape(text)
 
 
-def legend(roles: list[str], any_missing: bool, flows: list[str], words: Words) -> str:
-    """A small boxed key, as one HTML table: a sample box per role drawn in one row, then what
-    "—" means and what the marks' colours mean in a second (a legend of two short rows, not
-    one row as wide as the drawing)."""
-    boxes = "".join(
+def legend(
+    roles: list[str], any_missing: bool, flows: list[str], words: Words, per_row: int = 4
+) -> str:
+    """A small boxed key, as one HTML table: the sample boxes of the roles drawn, `per_row` to
+    a row (two over a narrow drawing), then what "—" means and what the marks' colours mean
+    (a legend of short rows, not one row as wide as the drawing)."""
+    samples = [
         f"<td>{box(words(ROLES[role][0]), [], role, None, None)[1:-1]}</td>" for role in roles
+    ]
+    boxes = "".join(
+        f"<tr>{''.join(samples[k : k + per_row])}</tr>" for k in range(0, len(samples), per_row)
     )
     notes: list[tuple[str, str | None]] = []
     if any_missing:
@@ -193,7 +209,7 @@ def legend(roles: list[str], any_missing: bool, flows: list[str], words: Words) 
         f'<tr><td align="left"{_width(title, 10)}><font color="{MUTED}" point-size="10">'
         f"{html.escape(title)}</font></td></tr>",
         '<tr><td align="left"><table border="0" color="black" cellspacing="6" cellpadding="0">'
-        f"<tr>{boxes}</tr></table></td></tr>",  # black: the boxes' own borders, not the key's
+        f"{boxes}</table></td></tr>",  # black: the boxes' own borders, not the key's
     ]
     if notes:
         cells = "".join(

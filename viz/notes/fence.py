@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from micrograd_nndl import Expression, ExpressionError, MathError, Value
 
 from ..draw.dot import RANKDIRS, draw_dot
+from ..draw.fit import COLUMN
 from ..errors import VizError
 from ..graph import Graph
 from ..step.stepper import Stepper
@@ -146,14 +147,14 @@ def note_html(
     source: str,
     *,
     params: str = "",
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     stepper: bool = False,
     lang: str = "en",
 ) -> str:
     """The HTML of a block: the drawn graph after backward (inline SVG) and its derivative
     table; with `stepper`, the interactive step-through of both passes below them, the
     `params` drawn as parameters there too. All three in `lang`'s words (viz.words)."""
-    if rankdir not in RANKDIRS:  # an option of the header, not a line of the block
+    if rankdir is not None and rankdir not in RANKDIRS:  # a header's option, not a block's line
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     note = build_note(source, params)
     graph = Graph(note.root)  # one view of the root for the drawing, the table and the steps
@@ -163,7 +164,7 @@ def note_html(
             f"the block's graph has {len(graph):,} nodes, too many to step through (at most "
             f'{MAX_PAGE_NODES:,}): leave out stepper="true", or step a smaller graph',
         )
-    drawing = draw_dot(graph, rankdir=rankdir, params=note.params, lang=lang)
+    drawing = draw_dot(graph, rankdir=rankdir, params=note.params, lang=lang, width=COLUMN)
     svg = readable(drawing.svg_element())
     parts = [
         '<div class="micrograd-note">',
@@ -171,7 +172,8 @@ def note_html(
         _table(graph, lang),
     ]
     if stepper:
-        parts.append(notebook_html(Stepper(graph, lang=lang), params=note.params))
+        stepper_view = Stepper(graph, lang=lang)
+        parts.append(notebook_html(stepper_view, params=note.params, fallback=False))
     parts.append("</div>")
     return "\n".join(parts)
 

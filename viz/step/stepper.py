@@ -334,6 +334,10 @@ class Stepper:
         handed it over (`viz.web.notebook`); None (plain text) before it is loaded."""
         return None if not _NOTEBOOK_VIEW else _NOTEBOOK_VIEW[0](self)
 
+    def _repr_png_(self) -> bytes:
+        """A picture of the state reached, for a viewer that shows no page."""
+        return self.draw()._repr_png_()
+
     def __repr__(self) -> str:
         last = self._history[-1].text if self._history else "none yet"
         return (

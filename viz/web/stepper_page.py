@@ -27,6 +27,7 @@ from typing import Any
 from micrograd_nndl import NonFiniteGradientError, Value, derivative_text, write_atomic
 
 from ..draw.dot import draw_dot
+from ..draw.fit import NOTEBOOK
 from ..draw.style import Frames
 from ..errors import VizError
 from ..graph import Graph, local_derivatives
@@ -158,7 +159,6 @@ SCRIPT_WORDS = (
     "page.play",
     "page.pause",
     "page.fit",
-    "page.reading_size",
     "page.list_separator",
 )
 
@@ -225,7 +225,7 @@ def _node_data(
     for arg, parent in enumerate(node.parents):
         symbol = graph.edge(node, arg)
         value = words("field.undefined") if locals_ is None else format_number(locals_[arg], digits)
-        title = f"n{graph.index(parent)}->o{i}"
+        title = f"n{graph.index(parent)}->n{i}"  # the compact drawing's edge into the op
         entry["locals"].append({"edge": symbol, "value": value, "svg": title})
     return entry
 
@@ -291,5 +291,6 @@ def _svg(done: Stepper, params: list[Value]) -> str:
         grads=done.grads,
         digits=done.digits,
         frames=Frames(dict(done.grads)),
+        width=NOTEBOOK,  # a notebook's output or a laptop's page: what is larger pans
         lang=done.lang,
     ).svg_element()

@@ -13,7 +13,8 @@
   const graph = $("graph");
   const svg = graph.querySelector("svg");
 
-  // The drawing's groups by their Graphviz title: "n3" a value box, "o3" its op, "n1->o3" an edge.
+  // The drawing's groups by their Graphviz title (the compact style): "n3" a node with its op,
+  // "n1->n3" the edge from its input n1, labelled with the local derivative's number alone.
   const groups = {};
   document.querySelectorAll("#graph g.node, #graph g.edge").forEach((g) => {
     const title = g.querySelector("title");
@@ -29,10 +30,11 @@
     const edges = (node.locals || []).map((local) => {
       const k = (seen[local.svg] = (seen[local.svg] || 0) + 1) - 1; // x * x: two edges n0->o1
       const g = (groups[local.svg] || [])[k] || null;
-      return { g: g, label: g ? g.querySelector("text") : null, local: local };
+      return { g: g, label: g ? g.querySelector("text") : null, tip: g ? g.querySelector("a") : null,
+               local: local };
     });
-    return { node: node, box: box, op: first("o" + i), out: first("o" + i + "->n" + i),
-             data: rowText(box, DATA), grad: rowText(box, GRAD), edges: edges, row: null };
+    return { node: node, box: box, data: rowText(box, DATA), grad: rowText(box, GRAD),
+             edges: edges, row: null };
   });
 
   const tbody = document.querySelector("#values tbody");
@@ -45,7 +47,6 @@
     tbody.appendChild(row);
     n.row = row;
     if (n.box) n.box.addEventListener("click", () => select(i));
-    if (n.op) n.op.addEventListener("click", () => select(i));
   });
 
   let k = Math.min(Math.max(data.start, 0), total);
@@ -84,8 +85,10 @@
       const value = state.values[i], grad = state.grads[i];
       setText(n.data, DATA, value);
       setText(n.grad, GRAD, grad);
-      n.edges.forEach((e) => {
-        if (e.label) e.label.textContent = e.local.edge + (value === undefined ? "" : " = " + e.local.value);
+      n.edges.forEach((e) => {  // the number once the node is computed; ∂ = number its tooltip
+        if (e.label) e.label.textContent = value === undefined ? "" : "\u00a0" + e.local.value;
+        const tip = e.local.edge + (value === undefined ? "" : " = " + e.local.value);
+        if (e.tip) e.tip.setAttributeNS("http://www.w3.org/1999/xlink", "title", tip);
       });
       setText(n.row.cells[1], "", value);
       setText(n.row.cells[2], "", grad);
@@ -95,12 +98,12 @@
       const n = nodes[step.node];
       const backward = step.backward;
       // forward: the edges read, red; backward: the edges the gradient is sent back along, blue
-      const edges = step.edges.length ? [n.out, ...step.edges.map((arg) => n.edges[arg].g)] : [];
+      const edges = step.edges.map((arg) => n.edges[arg].g);
       const inputs = step.edges.map((arg) => nodes[n.node.inputs[arg]]);
-      mark("current", [n.box, n.op, n.row, ...(backward ? [] : edges)]);
+      mark("current", [n.box, n.row, ...(backward ? [] : edges)]);
       mark("sending", backward ? edges : []);
       mark("receiving", backward ? inputs.map((m) => m.box).concat(inputs.map((m) => m.row)) : []);
-      if (n.box && !graph.classList.contains("fit")) n.box.scrollIntoView({ block: "nearest", inline: "center" });
+      if (svg && natural.width) keepInView(n.box);
       $("heading").textContent = step.heading;
       $("sentence").textContent = step.sentence;
       $("formula").textContent = step.formula;
@@ -188,10 +191,41 @@
     event.preventDefault();
   });
 
-  // Reading size: 12.5 px text (Graphviz's 11 pt at its 96 dpi); "fit" shows the whole graph.
-  function zoom(fit) {
-    graph.classList.toggle("fit", fit);
-    $("zoom").textContent = fit ? W["page.reading_size"] : W["page.fit"];
+  // Pan and zoom: the drawing at its own size (scale 1: Graphviz's 10-11 pt, 13-15 px text)
+  // moved and scaled inside the graph's frame; never smaller than MIN_TEXT px of text.
+  const MIN_TEXT = 10;
+  const view = { scale: 1, x: 0, y: 0, least: 1 };
+  let natural = { width: 0, height: 0 };
+  function place() {
+    const w = graph.clientWidth, h = graph.clientHeight;
+    const sw = natural.width * view.scale, sh = natural.height * view.scale;
+    // the drawing stays in its frame: centred when smaller, its edges never inside when larger
+    view.x = sw <= w ? (w - sw) / 2 : Math.min(0, Math.max(w - sw, view.x));
+    view.y = sh <= h ? (h - sh) / 2 : Math.min(0, Math.max(h - sh, view.y));
+    svg.style.transform = "translate(" + view.x + "px, " + view.y + "px) scale(" + view.scale + ")";
+    graph.dataset.scale = view.scale.toFixed(3);
+  }
+  function zoomTo(scale, cx, cy) {
+    const s = Math.min(4, Math.max(view.least, scale));
+    if (cx === undefined) { cx = graph.clientWidth / 2; cy = graph.clientHeight / 2; }
+    view.x = cx - (cx - view.x) * s / view.scale;
+    view.y = cy - (cy - view.y) * s / view.scale;
+    view.scale = s;
+    place();
+  }
+  function fit() {
+    view.scale = Math.max(view.least, Math.min(1, graph.clientWidth / natural.width));
+    graph.style.height = Math.min(natural.height * view.scale + 2, window.innerHeight * 0.75) + "px";
+    view.x = 0; view.y = 0;
+    place();
+  }
+  function keepInView(g) {  // the current step's node: panned into the frame if outside it
+    if (!g) return;
+    const r = g.getBoundingClientRect(), f = graph.getBoundingClientRect();
+    if (r.left >= f.left && r.right <= f.right && r.top >= f.top && r.bottom <= f.bottom) return;
+    view.x += (f.left + f.width / 2) - (r.left + r.width / 2);
+    view.y += (f.top + f.height / 2) - (r.top + r.height / 2);
+    place();
   }
   if (svg) {
     // A backward edge's arrow points back, from the node to its input (as the drawings' legend
@@ -202,11 +236,59 @@
       '<path d="M0,0 L10,5 L0,10 z" fill="var(--gradient)" stroke="none"/></marker>';
     svg.prepend(defs);
     const box = svg.viewBox.baseVal;
-    svg.setAttribute("width", String(Math.round(box.width * 0.85)));
-    svg.setAttribute("height", String(Math.round(box.height * 0.85)));
-    $("zoom").addEventListener("click", () => zoom(!graph.classList.contains("fit")));
+    natural = { width: box.width * 4 / 3, height: box.height * 4 / 3 };  // pt → px
+    svg.setAttribute("width", String(natural.width));
+    svg.setAttribute("height", String(natural.height));
+    const sizes = [...svg.querySelectorAll("text")].map((t) => Number(t.getAttribute("font-size")) || 14);
+    view.least = MIN_TEXT / (Math.min(...sizes, 14) * 4 / 3);  // the smallest text at MIN_TEXT px
+    graph.classList.add("panzoom");
+    graph.addEventListener("wheel", (event) => {
+      event.preventDefault();  // a wheel or a pinch (ctrl + wheel) zooms about the pointer
+      const f = graph.getBoundingClientRect();
+      zoomTo(view.scale * Math.exp(-event.deltaY * (event.ctrlKey ? 0.01 : 0.002)),
+             event.clientX - f.left, event.clientY - f.top);
+    }, { passive: false });
+    const pointers = new Map();
+    let drag = null;
+    graph.addEventListener("pointerdown", (event) => {
+      pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
+      drag = { x: event.clientX, y: event.clientY, vx: view.x, vy: view.y, moved: false,
+               spread: null, scale: view.scale };
+    });
+    graph.addEventListener("pointermove", (event) => {
+      if (!drag || !pointers.has(event.pointerId)) return;
+      pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
+      if (pointers.size === 2) {  // two fingers: pinch
+        const [a, b] = [...pointers.values()];
+        const spread = Math.hypot(a.x - b.x, a.y - b.y);
+        if (drag.spread === null) { drag.spread = spread; drag.scale = view.scale; return; }
+        zoomTo(drag.scale * spread / drag.spread);
+        return;
+      }
+      const dx = event.clientX - drag.x, dy = event.clientY - drag.y;
+      if (!drag.moved && Math.hypot(dx, dy) < 4) return;  // a click selects a node
+      if (!drag.moved) graph.setPointerCapture(event.pointerId);
+      drag.moved = true;
+      view.x = drag.vx + dx; view.y = drag.vy + dy;
+      place();
+    });
+    const up = (event) => { pointers.delete(event.pointerId); if (!pointers.size) drag = null; };
+    graph.addEventListener("pointerup", up);
+    graph.addEventListener("pointercancel", up);
+    document.addEventListener("keydown", (event) => {
+      if (event.target.matches("input, textarea, select") || event.altKey || event.ctrlKey ||
+          event.metaKey) return;
+      if (event.key === "+" || event.key === "=") zoomTo(view.scale * 1.25);
+      else if (event.key === "-" || event.key === "_") zoomTo(view.scale / 1.25);
+      else if (event.key === "0") fit();
+      else return;
+      event.preventDefault();
+    });
+    $("zoom-in").addEventListener("click", () => zoomTo(view.scale * 1.25));
+    $("zoom-out").addEventListener("click", () => zoomTo(view.scale / 1.25));
+    $("zoom").addEventListener("click", fit);
   } else {
-    $("zoom").hidden = true;
+    ["zoom", "zoom-in", "zoom-out"].forEach((id) => { $(id).hidden = true; });
   }
 
   // A page around this one's frame (a mkdocs-material site, viz.web.notebook) tells its colour
@@ -223,17 +305,15 @@
   $("details").hidden = false;
   $("all-steps").open = false;
   render();
-  // Fit a graph that fits at 3/4 of reading size or more (the book's σ(wx + b) on a laptop's
-  // page, text 9.4 px or larger); a wider one keeps reading size and scrolls. A frame not
-  // laid out yet (a notebook's iframe) has no width: decide once it has one.
-  const FIT_AT_LEAST = 0.75;
-  function autoZoom() {
+  // A frame not laid out yet (a notebook's iframe) has no width: fit once it has one.
+  function start() {
     if (!graph.clientWidth) return false;
-    zoom(graph.clientWidth >= FIT_AT_LEAST * Number(svg.getAttribute("width")));
+    fit();
+    render();
     return true;
   }
-  if (svg && !autoZoom()) {
-    const later = () => { if (autoZoom()) window.removeEventListener("resize", later); };
+  if (svg && !start()) {
+    const later = () => { if (start()) window.removeEventListener("resize", later); };
     window.addEventListener("resize", later);
     window.addEventListener("load", later);
   }
