@@ -303,7 +303,8 @@ OPS: dict[str, Op] = {
         _row("hard_sigmoid", UNARY, lambda x: clip(0.25 * x + 0.5, 0.0, 1.0),
              (lambda x, o: where((x > -2.0) & (x < 2.0), 0.25, 0.0),), "hard_sigmoid",
              "max(min(0.25x + 0.5, 1), 0)", "0.25 on (−2, 2), else 0",
-             sample=(_ANY,), kinks=((-2.0, 2.0),), activation=True, method="hard_sigmoid", flat=True,
+             sample=(_ANY,), kinks=((-2.0, 2.0),), activation=True, method="hard_sigmoid",
+             flat=True,
              # not torch's Hardsigmoid, which is x/6 + ½
              js=JS("Math.max(Math.min(0.25 * x + 0.5, 1), 0)", ("x > -2 && x < 2 ? 0.25 : 0",)),
              torch=Torch(lambda t, x: t.clamp(0.25 * x + 0.5, 0.0, 1.0))),
