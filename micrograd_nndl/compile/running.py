@@ -150,7 +150,7 @@ class Program:
                         [env[i] for i in step.ins], step.k, env[step.out]
                     )
                     for i, d in zip(step.ins, locals_):
-                        _add(adj, rows, i, d * g)
+                        _add(adj, rows, i, _term(step.op, d, g))
                 elif type(step) is LayerStep:
                     dZ = adj[step.block]
                     if find_fault:
@@ -174,7 +174,7 @@ class Program:
                     if find_fault:
                         self._check_grad(dA, step.rows[0], step.op.name)
                     (d,) = step.op.local_derivatives([env[step.in_block]], step.k, env[step.block])
-                    adj[step.in_block] += d * dA
+                    adj[step.in_block] += _term(step.op, d, dA)
         for i, s in self.loose:
             if adj[s] is not None:
                 leaf_grads[i] += np.sum(adj[s])
@@ -210,6 +210,12 @@ class Program:
 
 def _apply_eager(op: Op, args: list[Value], k: Any) -> Value:
     return apply(op, *args, k) if op.takes_number else apply(op, *args)
+
+
+def _term(op: Op, d: Any, g: Any) -> Any:
+    """d × g; 0 where a flat op's d is 0, even if g is inf or nan, as backward() (walks.py's
+    `backward_terms` says why)."""
+    return np.where(d == 0.0, 0.0, d * g) if op.flat else d * g
 
 
 def _stack(env: list[Any], slots: tuple[int, ...]) -> np.ndarray:
