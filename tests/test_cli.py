@@ -225,6 +225,10 @@ def test_bad_formulas_exit_2_with_the_caret_under_the_place(capsys, expr, caret)
         (["grad", "x", "--at", "x=abc"], "the value of x must be a number"),
         (["grad", "x", "--at", "x"], "expected NAME=VALUE"),
         (["grad", "x", "--at", "x=1e999"], "the value of x: the number is too large"),
+        (
+            ["grad", "x", "--at", "x=1e-400"],
+            "the value of x: the number is too small for a float: 1e-400 would become 0",
+        ),
         (["render", "x", "--at", "x=1", "-o", "g.gif"], "the suffix must be one of .svg"),
         (["render", "x*w", "--at", "x=1,w=2", "-o", "g.svg", "--params", "v"], "--params v:"),
         (["demo", "-o", "g.gif"], "the suffix must be one of .svg"),

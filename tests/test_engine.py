@@ -353,17 +353,35 @@ def raise_at_line(k: int, error: type[BaseException], files: set[str]):
     return trace
 
 
+def lines_run(files: set[str]) -> int:
+    """How many lines in `files` one backward() of a fresh graph runs."""
+    count = 0
+
+    def trace(frame, event, arg):
+        nonlocal count
+        if frame.f_code.co_filename not in files:
+            return None
+        count += event == "line"
+        return trace
+
+    _, root, _ = shared_graph()
+    sys.settrace(trace)
+    try:
+        root.backward()
+    finally:
+        sys.settrace(None)
+    return count
+
+
 def interrupted_runs(error: type[BaseException], files: set[str]):
     """(leaves, root, other) of a fresh graph whose backward() was stopped by `error` at the
-    k-th line in `files`, for k = 1, 2, ... until a backward() runs through."""
-    k = 0
-    while True:
-        k += 1
+    k-th line in `files`, for every line one backward() runs there. A rule's ZeroDivisionError
+    does not stop it: backward() walks again, carefully, and may complete."""
+    for k in range(1, lines_run(files) + 1):
         leaves, root, other = shared_graph()
         sys.settrace(raise_at_line(k, error, files))
         try:
             root.backward()
-            return
         except (error, NonFiniteGradientError):
             pass
         finally:

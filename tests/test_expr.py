@@ -195,7 +195,9 @@ def test_the_issues_example_points_at_the_missing_operand():
         ("maxout()", 7, "expected an expression"),
         ("f(x) , 2", 0, "f is not a function"),
         ("x, 2", 1, "separates the arguments"),
-        ("1e999", 0, "too large"),
+        ("1e999", 0, "too large for a float: 1e999 is above"),
+        ("x * 1e-400", 4, "too small for a float: 1e-400 would become 0"),
+        ("2E-324 + x", 0, "too small for a float: 2E-324 would become 0"),
         ("x = 1", 2, "not part of the language"),
     ],
 )
@@ -204,6 +206,14 @@ def test_errors_name_what_and_where(text, position, words):
     assert e.position == position
     assert words in str(e)
     assert str(e).splitlines()[-1].index("^") == position
+
+
+@pytest.mark.parametrize("literal", ["0e-400", "0.000e5", ".0", "0.", "00.00e-999", "1e-310"])
+def test_zeros_and_subnormals_are_the_numbers_written(literal):
+    """Only a nonzero literal that rounds to 0 is refused: a zero written any way is 0, and a
+    subnormal is kept (nonzero, only less precise)."""
+    assert parse(literal).data == float(literal)
+    assert (float(literal) == 0.0) == (literal != "1e-310")
 
 
 def test_a_malformed_number_is_not_taken_for_a_product():

@@ -187,7 +187,7 @@ class Program:
                     )
                     for i, d in zip(step.ins, locals_):
                         if i in varies:
-                            _add(adj, rows, i, d * g)
+                            _add(adj, rows, i, _term(step.op, d, g))
                 elif type(step) is LayerStep:
                     dZ = adj[step.block]
                     if dZ is None:  # nothing depends on this layer
@@ -226,10 +226,11 @@ class Program:
                         (d,) = step.op.local_derivatives(
                             [env[step.in_block]], step.k, env[step.block]
                         )
+                        term = _term(step.op, d, dA)
                         if adj[step.in_block] is None:
-                            adj[step.in_block] = d * dA
+                            adj[step.in_block] = term
                         else:
-                            adj[step.in_block] += d * dA
+                            adj[step.in_block] += term
         for i, s in self.loose:
             if adj[s] is not None:
                 leaf_grads[i] += np.sum(adj[s])
@@ -265,6 +266,12 @@ class Program:
 
 def _apply_eager(op: Op, args: list[Value], k: Any) -> Value:
     return apply(op, *args, k) if op.takes_number else apply(op, *args)
+
+
+def _term(op: Op, d: Any, g: Any) -> Any:
+    """d × g; 0 where a flat op's d is 0, even if g is inf or nan, as backward() (walks.py's
+    `backward_terms` says why)."""
+    return np.where(d == 0.0, 0.0, d * g) if op.flat else d * g
 
 
 def _stack(env: list[Any], slots: tuple[int, ...]) -> np.ndarray:

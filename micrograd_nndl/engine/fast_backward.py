@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import NonFiniteGradientError
 from ..ops import BINARY, NARY, OPS, UNARY
-from .checks import describe_inputs, node_name
+from .reference import reference_backward
 from .walks import nonfinite_error, topological_order
 
 if TYPE_CHECKING:  # for the annotations only: value.py imports this module
@@ -24,6 +23,10 @@ __all__ = ["backprop"]
 
 _ADD, _MUL, _OP_RELU = OPS["add"], OPS["mul"], OPS["relu"]
 _ADD_C, _MUL_C = _ADD.with_constant("right"), _MUL.with_constant("right")
+
+
+class _NotFinite(ArithmeticError):
+    """A gradient in the fast pass is inf or nan: the careful walk takes over."""
 
 
 class _Mark(float):
@@ -135,7 +138,7 @@ def backprop(root: Value) -> None:
         while True:
             g = node._grad
             if g - g != 0.0:
-                raise nonfinite_error(root, node, g)
+                raise _NotFinite
             op = node._made_by
             if op is mul:
                 a, b = node._x, node._y
@@ -227,22 +230,34 @@ def backprop(root: Value) -> None:
                 break
         every = sum(leaf_sums.values())  # finite only if each sum is (inf and nan absorb)
         if every - every != 0.0:  # one sum in C, not a Python test per leaf
-            for leaf, total in leaf_sums.items():
+            for total in leaf_sums.values():
                 if total - total != 0.0:
-                    raise nonfinite_error(root, leaf, total)
-    except (ArithmeticError, ValueError) as e:  # a rule could not compute its derivative
-        _forget_interior(root)
-        if isinstance(e, NonFiniteGradientError):
-            raise
-        raise NonFiniteGradientError(
-            f"backward: a local derivative of {node_name(node)} ({node.op}, value {node.data!r}) "
-            f"is not finite ({e}); inputs: {describe_inputs(node._made_by, node.parents)}",
-            node=node,
-            op=node._made_by,
-        ) from None
+                    raise _NotFinite
+    except (ArithmeticError, ValueError):  # a gradient, a sum or a rule's derivative not finite
+        leaf_sums = _careful(root)
     for leaf, total in leaf_sums.items():  # the commit: one store per leaf
         before = leaf._grad
         leaf._grad = total if before is None else before + total
+
+
+def _careful(root: Value) -> dict[Value, float]:
+    """After an inf or nan in the fast pass: the reference walk, in which a flat op (relu below
+    0) sends 0 whatever its gradient (`backward_terms` says why), gives every interior node its
+    gradient, perhaps inf or nan, and returns the leaves' sums. A leaf's that is not finite is
+    the error, named where it started, and nothing is stored. Rare, so written for clarity: the
+    same walk and the same floats as the fast pass."""
+    grads = reference_backward(root)
+    leaves = {}
+    for node, g in grads.items():  # in visit order, as the fast pass's leaf sums
+        if node._made_by is None:
+            if g - g != 0.0:
+                _forget_interior(root)
+                raise nonfinite_error(root, grads, node)
+            leaves[node] = g
+    for node, g in grads.items():
+        if node._made_by is not None:
+            node._grad = g
+    return leaves
 
 
 def _forget_interior(root: Value) -> None:

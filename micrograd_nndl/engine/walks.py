@@ -5,12 +5,13 @@ step-through, and the error placement at the end of this module."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import NonFiniteGradientError
 from ..notation import derivative_text, name_in_formula
-from .checks import node_name
+from .checks import describe_inputs, node_name
 
 if TYPE_CHECKING:  # for the annotations only: value.py imports this module
     from .value import Value
@@ -19,6 +20,7 @@ __all__ = [
     "Edge",
     "backward_edges",
     "backward_order",
+    "backward_terms",
     "edges_of",
     "local_floats",
     "nonfinite_error",
@@ -122,30 +124,74 @@ def local_floats(node: Value) -> tuple[float, ...]:
     return tuple(op.local_derivatives(inputs, node._k, node._data))
 
 
-def nonfinite_error(root: Value, bad: Value, grad: float) -> NonFiniteGradientError:
-    """The error for a node whose complete gradient `grad` is inf or nan, naming the edge it
-    came by: the first edge into `bad`, in the walk, whose term local × node.grad is not
-    finite. The fast backward calls this only on failure, when the nodes before `bad` in the walk
-    have their gradients and their rules have run, so its hot loop checks one number per node."""
-    for node, _, parent, local in backward_edges(root):
-        if node is bad:  # every edge into bad comes before bad's own
-            break
-        if parent is not bad:
+def backward_terms(
+    root: Value, grads: dict[Value, float]
+) -> Iterator[tuple[Value, Value, float, float, Exception | None]]:
+    """The chain rule's terms along `backward_edges`: (node, input, local, term, failure), the
+    term local × grads[node] that the input gains; `grads` is the caller's, filled as it goes.
+
+    Two cases no plain product covers. A rule that cannot compute (sqrt'(0) = 0.5 / 0) gives
+    nan for each input of its node, and `failure` is its error. And where a `flat` op's local
+    derivative is exactly 0 the term is 0, whatever grads[node] is: there the op's output does
+    not depend on that input (relu(x) at x < 0 is 0 for every x nearby), so neither does the
+    root, even where ∂root/∂node is inf or nan (sqrt(relu(x)) at x = −1: ∂/∂x is 0, as PyTorch
+    says). A finite gradient times 0 is 0 anyway, so this changes no finite backward.
+    """
+    for node in backward_order(root):
+        g = grads[node]
+        failure: Exception | None = None
+        try:
+            locals_: tuple[float, ...] = local_floats(node)
+        except (ArithmeticError, ValueError) as e:
+            failure, locals_ = e, (math.nan,) * len(node.parents)
+        flat = node._made_by.flat
+        for parent, local in zip(node.parents, locals_):
+            yield node, parent, local, (0.0 if flat and local == 0.0 else local * g), failure
+
+
+def nonfinite_error(root: Value, grads: dict[Value, float], bad: Value) -> NonFiniteGradientError:
+    """The error for a node whose gradient grads[bad] is inf or nan (`grads`: the reference
+    backward's), naming where that started: a rule that could not compute, an edge whose term
+    local × node.grad overflowed, or a sum of finite terms that did. One walk follows each
+    non-finite gradient from its start to the nodes it reaches; only on failure."""
+    sums: dict[Value, float] = {root: 1.0}
+    start: dict[Value, tuple] = {}  # node -> where its gradient stopped being finite
+    for node, parent, local, term, failure in backward_terms(root, sums):
+        total = sums[parent] = sums.get(parent, 0.0) + term
+        if parent in start or total - total == 0.0:
             continue
-        term = local * node._grad
-        if term - term != 0.0:
-            name = node.label or node.op
-            return NonFiniteGradientError(
-                f"backward: the gradient of {node_name(bad)} (value {bad.data!r}) became "
-                f"{grad!r} at the edge from {node_name(node)} ({node.op}): "
-                f"{derivative_text(name, bad.label or 'input')} = {local!r} times "
-                f"{name_in_formula(name)}.grad = {node._grad!r}",
-                node=bad,
-                op=node._made_by,
-                edge=node,
-            )
+        if term - term == 0.0:
+            start[parent] = ("sum", parent)
+        elif node in start:  # it came with node's gradient
+            start[parent] = start[node]
+        elif failure is not None:
+            start[parent] = ("rule", node, failure)
+        else:
+            start[parent] = ("edge", parent, node, local)
+    how = start[bad]
+    if how[0] == "rule":
+        node, e = how[1], how[2]
+        return NonFiniteGradientError(
+            f"backward: a local derivative of {node_name(node)} ({node.op}, value {node.data!r}) "
+            f"is not finite ({e}); inputs: {describe_inputs(node._made_by, node.parents)}",
+            node=node,
+            op=node._made_by,
+        )
+    at = how[1]
+    if how[0] == "edge":
+        node, local = how[2], how[3]
+        name = node.label or node.op
+        return NonFiniteGradientError(
+            f"backward: the gradient of {node_name(at)} (value {at.data!r}) became "
+            f"{grads[at]!r} at the edge from {node_name(node)} ({node.op}): "
+            f"{derivative_text(name, at.label or 'input')} = {local!r} times "
+            f"{name_in_formula(name)}.grad = {grads[node]!r}",
+            node=at,
+            op=node._made_by,
+            edge=node,
+        )
     return NonFiniteGradientError(
-        f"backward: the gradient of {node_name(bad)} (value {bad.data!r}) became {grad!r}",
-        node=bad,
-        op=bad._made_by,
+        f"backward: the gradient of {node_name(at)} (value {at.data!r}) became {grads[at]!r}",
+        node=at,
+        op=at._made_by,
     )

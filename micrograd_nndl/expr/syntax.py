@@ -287,7 +287,18 @@ class Parser:
         if token.kind == "number":
             value = float(token.text)
             if math.isinf(value):
-                raise self.error("the number is too large for a float", token)
+                raise self.error(
+                    f"the number is too large for a float: {token.text} is above about 1.8e308",
+                    token,
+                )
+            if value == 0.0 and token.text.lower().partition("e")[0].strip("0.") != "":
+                # refused as 1e309 is: a literal that would silently become 0 is not the number
+                # written. Subnormals (1e-310) are kept: they are nonzero, only less precise.
+                raise self.error(
+                    f"the number is too small for a float: {token.text} would become 0 "
+                    "(the smallest positive float is about 5e-324)",
+                    token,
+                )
             return self.node("number", token.pos, token.pos + len(token.text), number=value)
         if token.kind == "name":
             return self.name(token)

@@ -121,6 +121,10 @@ class Op:
     method: str = ""
     torch: Torch | None = None
     js: JS | None = None
+    #: its rules give exactly 0 only where the output does not depend on that input (relu below
+    #: 0, hard_tanh beyond ±1, maxout's inputs that are not the max): backward then sends 0
+    #: whatever the gradient, even an inf or nan, as PyTorch's masks do
+    flat: bool = False
     _variants: dict = field(default_factory=dict, repr=False, compare=False)
     #: the first rule as a field of its own: backward reads it once per node
     rule: Callable[..., Any] = field(init=False, repr=False, compare=False)
