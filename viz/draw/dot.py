@@ -162,9 +162,10 @@ def draw_dot(
     room = None
     if frames is not None:
         room = styling.Room(graph, shown, make_rows, frames, title, digits, words, short)
-    look = _Look(short, flow, digits, edge_labels, room, words)
 
     def build(layout: fit.Layout) -> Drawing:
+        lift = layout.rankdir in ("LR", "RL")
+        look = _Look(short, flow, digits, edge_labels, room, words, lift)
         dot = Drawing(
             format=format,
             graph_attr={
@@ -197,7 +198,8 @@ def draw_dot(
                 label = compact.op_box(compact.op_text(node), name, lines, role, mark, width)
             else:
                 label = styling.box(name, lines, role, mark, width)
-            where.node(f"n{i}", label, shape="plaintext")
+            # margin 0: the arrows meet the box's border, with no blank room around it
+            where.node(f"n{i}", label, shape="plaintext", margin="0")
             if not node.is_leaf:
                 cut = _draw_op(dot, where, graph, node, shown_ids, marked_edges, value, look)
                 if cut:
@@ -225,11 +227,10 @@ def draw_dot(
             dot.attr(label=label, labelloc="t", labeljust="l")
         return dot
 
-    target: float = fit.NOTEBOOK if width is None else width
-    height: float | None = None
     if frames is not None and width is None:
-        target, height = fit.SLIDE
-    return fit.best_fit(build, fit.candidates(rankdir), target, height)
+        return fit.best_frame(build, fit.candidates(rankdir))
+    target: float = fit.NOTEBOOK if width is None else width
+    return fit.best_fit(build, fit.candidates(rankdir), target)
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,7 @@ class _Look:
     edge_labels: bool
     room: styling.Room | None
     words: Words
+    lift: bool = False  # edge labels over their line (a left-to-right drawing)
 
 
 def _rows(
@@ -439,7 +441,7 @@ def _draw_op(
                 label = f"\u00a0{number or ''}" if number or look.room else ""
             else:
                 label = symbol if number is None else f"{symbol} = {number}"
-            attrs["label"] = styling.edge_label(label, look.room)
+            attrs["label"] = styling.edge_label(label, look.room, look.lift)
         dot.edge(f"n{graph.index(parent)}", target, **attrs)
     return cut
 
