@@ -1,5 +1,6 @@
 """viz.draw.dot: the DOT text of NNDL §4.5.3's graph and of others (no Graphviz program needed)."""
 
+import html
 import re
 import time
 
@@ -31,7 +32,10 @@ def book(backward=True):
 
 
 def edge_labels(source):
-    return re.findall(r'\[label="(∂[^"]*)"', source)
+    """Each edge's ∂ text: a plain label, or in a cell (a frame's, or lifted over its line
+    left to right)."""
+    found = re.findall(r'\[label=(?:"(∂[^"]*)"|<<table[^>]*><tr><td[^>]*>(∂[^<]*)</td>)', source)
+    return [html.unescape(plain or cell) for plain, cell in found]
 
 
 def caption_line(source):

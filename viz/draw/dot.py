@@ -201,7 +201,8 @@ def draw_dot(
             # margin 0: the arrows meet the box's border, with no blank room around it
             where.node(f"n{i}", label, shape="plaintext", margin="0")
             if not node.is_leaf:
-                cut = _draw_op(dot, where, graph, node, shown_ids, marked_edges, value, look)
+                into = {arg for arg, p in enumerate(node.parents) if boxes.enters(p, node)}
+                cut = _draw_op(dot, where, graph, node, shown_ids, marked_edges, value, look, into)
                 if cut:
                     cut_inputs[i] = cut
         keep_order(dot, graph, neurons, samples, shown_ids)
@@ -393,12 +394,15 @@ def _draw_op(
     marked_edges: set[tuple[int, int]],
     value: float | None,
     look: _Look,
+    entering: set[int] = frozenset(),
 ) -> int:
     """The edges into `node` from its inputs, in argument order, each labelled with its local
     derivative (once the node is computed: "∂h2/∂h1 = 1", or "1" alone in the compact style,
     its full text the edge's tooltip). In the boxes style the op is its own small node between
-    them, drawn in `where` (its neuron's box, or the drawing). Returns how many inputs are not
-    drawn (a capped large graph)."""
+    them, drawn in `where` (its neuron's box, or the drawing). The inputs `entering` come from
+    outside its neuron's box: two ranks long, the box's parameters take the rank between, so
+    the boxes of one layer stand in ranks of their own, beside the next layer's, not stacked
+    over them with edges crossing them. Returns how many inputs are not drawn (a capped graph)."""
     i, op = graph.index(node), node.op_info
     assert op is not None, "only an op node is drawn as an op"
     colour = styling.FLOWS[look.flow][1]
@@ -424,6 +428,8 @@ def _draw_op(
             cut += 1
             continue
         attrs = styling.marked(colour, look.flow) if (id(node), arg) in marked_edges else {}
+        if arg in entering:
+            attrs["minlen"] = "2"
         symbol = graph.edge(node, arg)
         number = None
         if computed:
