@@ -49,6 +49,8 @@ from .sample_groups import SampleGroup, numbers, sample_groups
 MAX_NODES = 120  # value boxes in one picture: the lecture's MLP(3, [4, 4, 1]) on one sample
 # has 61 (116 with fused=False), the book's graph 9
 RANKDIRS = ("LR", "TB", "RL", "BT")
+SUMMARY = "n_rest"  # the id of the box of nodes not drawn: a browser shows it as its hover
+# title, so no word of one language (every value's box is n<index>, so no clash)
 
 Highlight = Value | tuple[Value, int]  # a node, or the edge into node from its input number i
 
@@ -175,6 +177,7 @@ def draw_dot(
             node_attr={"fontname": "Helvetica", "fontsize": "11"},
             edge_attr={"fontname": "Helvetica", "fontsize": "10"},
         )  # fmt: skip
+        dot.lang = words.lang
         boxes = Boxes(dot, groups, samples, shown_ids, words)
         roles_used: set[str] = set()
         cut_inputs: dict[int, int] = {}  # op node index → how many of its inputs are not drawn
@@ -465,7 +468,7 @@ def _summarise(
     caption says why (max_nodes, or `crowded`: fewer, as layout.LAYOUT_BUDGET allows)."""
     hidden = len(graph) - shown
     dot.node(
-        "more",
+        SUMMARY,
         styling.text_label(
             look.words("draw.more_nodes", count=f"{hidden:,}"), styling.FONT_SIZES["node"]
         ),
@@ -480,7 +483,7 @@ def _summarise(
             inputs = look.words.plural("draw.inputs", count, count=count)
             label = styling.text_label(inputs, styling.FONT_SIZES["edge"])
         dot.edge(
-            "more",
+            SUMMARY,
             f"{'n' if look.short else 'o'}{i}",
             style="dashed",
             color=styling.MUTED,
