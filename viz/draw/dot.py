@@ -397,7 +397,7 @@ def _draw_op(
     marked_edges: set[tuple[int, int]],
     value: float | None,
     look: _Look,
-    entering: set[int] = frozenset(),
+    entering: frozenset[int] | set[int] = frozenset(),
 ) -> int:
     """The edges into `node` from its inputs, in argument order, each labelled with its local
     derivative (once the node is computed: "∂h2/∂h1 = 1", or "1" alone in the compact style,
