@@ -47,6 +47,19 @@ def test_a_chinese_png_draws_its_glyphs():
     assert one != other  # the same widths, different glyphs: drawn, not boxed
 
 
+def test_a_chinese_png_is_as_large_as_its_svg_in_a_browser():
+    """A pt of the SVG is 4/3 px in a browser; the PNG drawn by resvg has those px too (it
+    was 3/4 of them: its text a quarter smaller than the same drawing's English PNG)."""
+    drawing = draw_dot(labelled("净输入"), lang="zh")
+    svg = drawing.pipe(encoding="utf-8")
+    width, height = (
+        float(v) for v in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+    )
+    png = drawing.pipe("png")
+    assert int.from_bytes(png[16:20], "big") == pytest.approx(width * 4 / 3, abs=1)
+    assert int.from_bytes(png[20:24], "big") == pytest.approx(height * 4 / 3, abs=1)
+
+
 def test_no_cjk_font_is_a_clear_error_not_tofu(monkeypatch, tmp_path):
     monkeypatch.setattr(images, "cjk_font_found", lambda: False)
     with pytest.raises(RenderError, match="fonts-wqy-microhei"):

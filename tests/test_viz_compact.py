@@ -33,7 +33,7 @@ def test_the_readmes_sigmoid_fits_the_notes_column_and_a_notebook():
 
 def test_one_node_per_op_with_its_symbol_name_value_and_grad():
     source = draw_dot(book()["h6"]).source
-    nodes = re.findall(r"^\t(n\d+) \[label=<(.*)> shape=plaintext\]$", source, re.M)
+    nodes = re.findall(r"^\t(n\d+) \[label=<(.*)> margin=0 shape=plaintext\]$", source, re.M)
     assert [name for name, _ in nodes] == [f"n{i}" for i in range(9)]  # no op nodes
     h3 = re.sub(r"<[^>]+>", "|", dict(nodes)["n5"])
     assert [c for c in h3.split("|") if c.strip()] == ["× (-1)", "h3", "data 0", "grad -0.25"]

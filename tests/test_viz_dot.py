@@ -1,5 +1,6 @@
 """viz.draw.dot: the DOT text of NNDL §4.5.3's graph and of others (no Graphviz program needed)."""
 
+import html
 import re
 import time
 
@@ -31,7 +32,10 @@ def book(backward=True):
 
 
 def edge_labels(source):
-    return re.findall(r'\[label="(∂[^"]*)"', source)
+    """Each edge's ∂ text: a plain label, or in a cell (a frame's, or lifted over its line
+    left to right)."""
+    found = re.findall(r'\[label=(?:"(∂[^"]*)"|<<table[^>]*><tr><td[^>]*>(∂[^<]*)</td>)', source)
+    return [html.unescape(plain or cell) for plain, cell in found]
 
 
 def caption_line(source):
@@ -233,7 +237,7 @@ def test_a_large_graph_is_capped_at_the_output_end_with_a_clear_message():
     assert "… 5,961 more nodes" in source
     assert "The 40 nodes nearest the output h6000, of 6,001." in source
     assert "viz.print_graph(root, max_rows=None) lists them all" in source
-    assert source.count("more ->") == 1  # one summary box, one edge into the cut
+    assert source.count("n_rest ->") == 1  # one summary box, one edge into the cut
 
 
 def test_the_default_cap_keeps_small_graphs_whole_and_caps_an_mlp_loss():

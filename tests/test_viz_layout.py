@@ -88,6 +88,33 @@ def test_inputs_and_neurons_are_drawn_in_order(case, fused, rankdir, graphviz_pr
             assert order == sorted(order), (s, layer, order)  # neuron 1 first, n last
 
 
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_each_layer_stands_in_ranks_of_its_own_after_the_inputs(rankdir, graphviz_program):
+    """The edges into a neuron's box are two ranks long, its parameters in the rank between:
+    the inputs come first, then layer 1's boxes, then layer 2's beside them (not stacked over
+    them with the weights' edges crossing other neurons' boxes)."""
+    (nin, nouts), batch = CASES["MLP(3, [4, 4, 1]) on one sample"]
+    model = MLP(nin, nouts, seed=0)
+    loss, outputs = mlp_loss(model, batch)
+    graph = Graph(loss)
+    at = positions(
+        draw_dot(loss, rankdir=rankdir, params=model.parameters()).source, graphviz_program
+    )
+    first = passes(graph, outputs)
+    ranks: dict[int, list[float]] = {0: []}
+    for node in graph.nodes:
+        name = f"n{graph.index(node)}"
+        if node.is_leaf and not node.label:
+            ranks[0].append(reading(at[name], rankdir)[1])
+        elif node.is_leaf and node.label.startswith("layers."):
+            layer = int(node.label.split(".")[1]) + 1
+            ranks.setdefault(layer, []).append(reading(at[name], rankdir)[1])
+    for (_, layer, _), name in first.items():
+        ranks[layer].append(reading(at[name], rankdir)[1])
+    for layer in range(len(nouts)):
+        assert max(ranks[layer]) < min(ranks[layer + 1]), layer
+
+
 def test_one_samples_drawing_keeps_its_order_too(graphviz_program):
     model = MLP(2, [3, 1], seed=0, fused=False)
     loss, outputs = mlp_loss(model, CASES["MLP(2, [3, 1]) over two samples"][1])

@@ -3,6 +3,7 @@
 import os
 import re
 import stat
+import struct
 
 import pytest
 from hypothesis import given
@@ -264,6 +265,12 @@ def svg_geometry(svg):
     return size, nodes
 
 
+def png_size(data):
+    """(width, height) of a PNG, from its header (IHDR: two big-endian 32-bit numbers)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
 def still_frames(stepper):
     """The geometry of every frame of both passes, from the start."""
     frames = [svg_geometry(stepper.draw().pipe("svg").decode())]
@@ -303,6 +310,20 @@ def test_save_steps_writes_a_numbered_slide_per_step(tmp_path):
     with pytest.raises(ValueError, match="the suffix must be one of"):
         stepper.save_steps(tmp_path / "gif", fmt="gif")
     assert not (tmp_path / "gif").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_step_frames_fill_a_16_9_slide_with_text_of_10_px_or_more(tmp_path, lang):
+    """A frame is shaped as a 1280 × 720 slide; scaled to it, the smallest text (10 pt, an
+    edge's number: 10 × 4/3 px at the drawing's size) is shown at 10 px or more."""
+    nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
+    paths = Stepper(nodes["h6"], lang=lang).save_steps(tmp_path, fmt="png")
+    sizes = {png_size(p.read_bytes()) for p in paths}
+    assert len(sizes) == 1, sizes
+    ((width, height),) = sizes
+    assert width / height == pytest.approx(16 / 9, abs=0.01)
+    scale = min(1.0, 1280 / width)
+    assert 10 * 4 / 3 * scale >= 10
 
 
 def test_repr_says_where_the_stepper_is():

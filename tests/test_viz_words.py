@@ -104,6 +104,20 @@ def test_a_chinese_drawing_has_no_english_word():
     assert "尚未计算" in shown and english_in(shown) == set()
 
 
+def test_a_chinese_drawings_hover_titles_and_plain_text_have_no_english_word():
+    """A browser shows each node's id as its hover title: the box of nodes not drawn has a
+    neutral id, not "more"; a notebook's plain-text alternative is in the drawing's language."""
+    _, f = book()
+    f.backward()
+    drawing = draw_dot(f, lang="zh", max_nodes=3)
+    svg = drawing.pipe(encoding="utf-8")
+    titles = " ".join(html.unescape(t) for t in re.findall(r"<title>([^<]*)</title>", svg))
+    assert "另有" in svg_texts(svg) and english_in(titles) == set()
+    plain = drawing._repr_mimebundle_(include=["text/plain"])["text/plain"]
+    assert "计算图" in plain and english_in(plain) == set()
+    assert "computation graph" in draw_dot(f)._repr_mimebundle_()["text/plain"]
+
+
 def test_a_chinese_text_view_explanation_and_steps_have_no_english_word():
     nodes, f = book()
     f.backward()

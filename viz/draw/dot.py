@@ -49,6 +49,8 @@ from .sample_groups import SampleGroup, numbers, sample_groups
 MAX_NODES = 120  # value boxes in one picture: the lecture's MLP(3, [4, 4, 1]) on one sample
 # has 61 (116 with fused=False), the book's graph 9
 RANKDIRS = ("LR", "TB", "RL", "BT")
+SUMMARY = "n_rest"  # the id of the box of nodes not drawn: a browser shows it as its hover
+# title, so no word of one language (every value's box is n<index>, so no clash)
 
 Highlight = Value | tuple[Value, int]  # a node, or the edge into node from its input number i
 
@@ -162,9 +164,10 @@ def draw_dot(
     room = None
     if frames is not None:
         room = styling.Room(graph, shown, make_rows, frames, title, digits, words, short)
-    look = _Look(short, flow, digits, edge_labels, room, words)
 
     def build(layout: fit.Layout) -> Drawing:
+        lift = layout.rankdir in ("LR", "RL")
+        look = _Look(short, flow, digits, edge_labels, room, words, lift)
         dot = Drawing(
             format=format,
             graph_attr={
@@ -174,6 +177,7 @@ def draw_dot(
             node_attr={"fontname": "Helvetica", "fontsize": "11"},
             edge_attr={"fontname": "Helvetica", "fontsize": "10"},
         )  # fmt: skip
+        dot.lang = words.lang
         boxes = Boxes(dot, groups, samples, shown_ids, words)
         roles_used: set[str] = set()
         cut_inputs: dict[int, int] = {}  # op node index → how many of its inputs are not drawn
@@ -197,9 +201,11 @@ def draw_dot(
                 label = compact.op_box(compact.op_text(node), name, lines, role, mark, width)
             else:
                 label = styling.box(name, lines, role, mark, width)
-            where.node(f"n{i}", label, shape="plaintext")
+            # margin 0: the arrows meet the box's border, with no blank room around it
+            where.node(f"n{i}", label, shape="plaintext", margin="0")
             if not node.is_leaf:
-                cut = _draw_op(dot, where, graph, node, shown_ids, marked_edges, value, look)
+                into = {arg for arg, p in enumerate(node.parents) if boxes.enters(p, node)}
+                cut = _draw_op(dot, where, graph, node, shown_ids, marked_edges, value, look, into)
                 if cut:
                     cut_inputs[i] = cut
         keep_order(dot, graph, neurons, samples, shown_ids)
@@ -225,11 +231,10 @@ def draw_dot(
             dot.attr(label=label, labelloc="t", labeljust="l")
         return dot
 
-    target: float = fit.NOTEBOOK if width is None else width
-    height: float | None = None
     if frames is not None and width is None:
-        target, height = fit.SLIDE
-    return fit.best_fit(build, fit.candidates(rankdir), target, height)
+        return fit.best_frame(build, fit.candidates(rankdir))
+    target: float = fit.NOTEBOOK if width is None else width
+    return fit.best_fit(build, fit.candidates(rankdir), target)
 
 
 @dataclass(frozen=True)
@@ -242,6 +247,7 @@ class _Look:
     edge_labels: bool
     room: styling.Room | None
     words: Words
+    lift: bool = False  # edge labels over their line (a left-to-right drawing)
 
 
 def _rows(
@@ -391,12 +397,15 @@ def _draw_op(
     marked_edges: set[tuple[int, int]],
     value: float | None,
     look: _Look,
+    entering: frozenset[int] | set[int] = frozenset(),
 ) -> int:
     """The edges into `node` from its inputs, in argument order, each labelled with its local
     derivative (once the node is computed: "∂h2/∂h1 = 1", or "1" alone in the compact style,
     its full text the edge's tooltip). In the boxes style the op is its own small node between
-    them, drawn in `where` (its neuron's box, or the drawing). Returns how many inputs are not
-    drawn (a capped large graph)."""
+    them, drawn in `where` (its neuron's box, or the drawing). The inputs `entering` come from
+    outside its neuron's box: two ranks long, the box's parameters take the rank between, so
+    the boxes of one layer stand in ranks of their own, beside the next layer's, not stacked
+    over them with edges crossing them. Returns how many inputs are not drawn (a capped graph)."""
     i, op = graph.index(node), node.op_info
     assert op is not None, "only an op node is drawn as an op"
     colour = styling.FLOWS[look.flow][1]
@@ -422,6 +431,8 @@ def _draw_op(
             cut += 1
             continue
         attrs = styling.marked(colour, look.flow) if (id(node), arg) in marked_edges else {}
+        if arg in entering:
+            attrs["minlen"] = "2"
         symbol = graph.edge(node, arg)
         number = None
         if computed:
@@ -439,7 +450,7 @@ def _draw_op(
                 label = f"\u00a0{number or ''}" if number or look.room else ""
             else:
                 label = symbol if number is None else f"{symbol} = {number}"
-            attrs["label"] = styling.edge_label(label, look.room)
+            attrs["label"] = styling.edge_label(label, look.room, look.lift)
         dot.edge(f"n{graph.index(parent)}", target, **attrs)
     return cut
 
@@ -457,7 +468,7 @@ def _summarise(
     caption says why (max_nodes, or `crowded`: fewer, as layout.LAYOUT_BUDGET allows)."""
     hidden = len(graph) - shown
     dot.node(
-        "more",
+        SUMMARY,
         styling.text_label(
             look.words("draw.more_nodes", count=f"{hidden:,}"), styling.FONT_SIZES["node"]
         ),
@@ -472,7 +483,7 @@ def _summarise(
             inputs = look.words.plural("draw.inputs", count, count=count)
             label = styling.text_label(inputs, styling.FONT_SIZES["edge"])
         dot.edge(
-            "more",
+            SUMMARY,
             f"{'n' if look.short else 'o'}{i}",
             style="dashed",
             color=styling.MUTED,

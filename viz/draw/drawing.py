@@ -17,6 +17,7 @@ import graphviz
 
 from micrograd_nndl import write_atomic
 
+from ..words import translator
 from .images import image_bytes
 
 #: File suffixes and what they hold: an image format, or "source" for the DOT text itself.
@@ -61,8 +62,11 @@ def write_image(source: str, path: str | os.PathLike[str], format: str | None = 
 class Drawing(graphviz.Digraph):
     """A Digraph whose `pipe`, notebook display and `render` use the program viz finds.
 
-    `write_image("f.png")` writes the picture in the format of the suffix.
+    `write_image("f.png")` writes the picture in the format of the suffix. `lang`: the
+    language of its words ("en", "zh"), which its plain-text alternative is written in too.
     """
+
+    lang: str | None = None
 
     def pipe(
         self,
@@ -168,7 +172,7 @@ class Drawing(graphviz.Digraph):
         bundle = {
             "image/svg+xml": image_bytes(self.source, "svg").decode("utf-8"),
             "image/png": self._repr_png_(),
-            "text/plain": _ALT,
+            "text/plain": translator(self.lang)("draw.alt"),
         }
         return {
             kind: data
@@ -182,8 +186,6 @@ class Drawing(graphviz.Digraph):
         svg = image_bytes(self.source, "svg").decode("utf-8")
         return svg[svg.index("<svg") :]
 
-
-_ALT = "a drawing of a computation graph (a notebook shows it as SVG or PNG)"
 
 #: graphviz's Digraph, rendering as a Drawing does: micrograd's trace_graph notebook builds its
 #: own picture with `from graphviz import Digraph`, which needs a `dot` program on PATH;

@@ -20,6 +20,8 @@ from .graphviz_runner import run_graphviz
 NOTEBOOK = 960  # px: a JupyterLab output area at a 1280 px window, about 968 px
 COLUMN = 688  # px: mkdocs-material's content column at a 1280 px window
 SLIDE = (1280, 720)  # px: a 16:9 slide, for the frames of a step-through
+SMALLEST_TEXT_PT = 10  # an edge's number and the legend's title: the drawings' smallest text
+READABLE_PX = 10  # the least a text may be shown at
 PX_PER_PT = 4 / 3  # an SVG's pt at the browser's 96 px per inch
 _SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
@@ -75,3 +77,42 @@ def best_fit(
             best = ((w, h), drawing)
     assert best is not None, "at least one layout is tried"
     return best[1]
+
+
+def slide_scale(size: tuple[float, float], slide: tuple[float, float] = SLIDE) -> float:
+    """How much a picture of `size` px is scaled to fill `slide` (at most 1: never enlarged)."""
+    w, h = size
+    return min(1.0, slide[0] / max(w, 1.0), slide[1] / max(h, 1.0))
+
+
+def min_scale() -> float:
+    """The least a drawing may be scaled by with its smallest text still READABLE_PX: 0.75."""
+    return READABLE_PX / (SMALLEST_TEXT_PT * PX_PER_PT)
+
+
+def best_frame(
+    build: Callable[[Layout], Drawing], layouts: list[Layout], slide: tuple[float, float] = SLIDE
+) -> Drawing:
+    """The layout a slide shows largest (the first that fits whole, else the one least scaled
+    down), padded to the slide's shape: a 16:9 frame fills a 16:9 slide edge to edge, its
+    text READABLE_PX or more wherever `min_scale` allows it."""
+    best: tuple[float, tuple[float, float], Drawing] | None = None
+    for layout in layouts:
+        drawing = build(layout)
+        size = size_px(drawing)
+        scale = slide_scale(size, slide)
+        if best is None or scale > best[0]:
+            best = (scale, size, drawing)
+        if scale >= 1.0:
+            break
+    assert best is not None, "at least one layout is tried"
+    _, (w, h), drawing = best
+    aspect = slide[0] / slide[1]
+    width, height = max(w, h * aspect), max(h, w / aspect)
+    # Graphviz's pad (inches each side; 4 pt its own), an inch of the layout being dpi (96)
+    # of the SVG's pt, each PX_PER_PT px
+    per_inch = 96 * PX_PER_PT
+    pad_x = (width - w) / 2 / per_inch + 4 / 72
+    pad_y = (height - h) / 2 / per_inch + 4 / 72
+    drawing.graph_attr["pad"] = f"{pad_x:.3f},{pad_y:.3f}"
+    return drawing

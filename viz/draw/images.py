@@ -57,9 +57,14 @@ def image_bytes(source: str, format: str) -> bytes:
 
 def rasterise(svg: str) -> bytes:
     """Graphviz's SVG as PNG, by resvg with the system's fonts, as large as Graphviz's own
-    PNG: the drawings' dpi=96 already sizes the SVG so that one of its "pt" is one pixel."""
+    PNG and as a browser shows the SVG: its size in pt, 4/3 px each (resvg reads px only;
+    the viewBox scales the drawing to it)."""
     resvg = _resvg()
-    svg = _SVG_SIZE.sub(lambda m: f'<svg width="{m[1]}" height="{m[2]}"', svg, count=1)
+    svg = _SVG_SIZE.sub(
+        lambda m: f'<svg width="{float(m[1]) * 4 / 3:.2f}" height="{float(m[2]) * 4 / 3:.2f}"',
+        svg,
+        count=1,
+    )
     # Graphviz writes "Helvetica,sans-Serif": resvg knows the generic only in lower case
     svg = svg.replace(",sans-Serif", ",sans-serif")
     return bytes(resvg.svg_to_bytes(svg_string=svg, sans_serif_family=sans_family()))

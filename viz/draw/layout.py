@@ -68,6 +68,11 @@ class Boxes:
         """The box `node` is drawn in, or the drawing itself."""
         return self._home.get(id(node), self.dot)
 
+    def enters(self, parent: Value, node: Value) -> bool:
+        """Whether the edge from `parent` into `node` enters node's box from outside it."""
+        home = self._home.get(id(node))
+        return home is not None and self._home.get(id(parent)) is not home
+
     def close(self) -> None:
         """Put every box into the drawing (a box is copied when added: it must be complete)."""
         for box in self.boxes:

@@ -100,14 +100,21 @@ def marked(colour: str, flow: str) -> dict[str, str]:
     return attrs
 
 
-def edge_label(text: str, room: Room | None) -> str:
+def edge_label(text: str, room: Room | None, lift: bool = False) -> str:
     """An edge's text; in a frame, in a cell as wide as the widest edge text of any frame;
-    with full-width glyphs (净输入), in a cell as wide as they are (see `measure`)."""
-    if room is None:
-        return text_label(text, FONT_SIZES["edge"])
+    with full-width glyphs (净输入), in a cell as wide as they are (see `measure`). `lift`: over
+    an empty line of its height, for a left-to-right drawing, where Graphviz centres a label
+    on its edge's line: so the line runs under the text, not through it."""
+    size = FONT_SIZES["edge"]
+    if room is None and not lift:
+        return text_label(text, size)
+    width = room.edge if room is not None else wide_room(text, size)
+    td = "<td>" if width is None else f'<td width="{width:.0f}">'
+    lines = "<br/>".join(html.escape(line) for line in text.splitlines())
+    under = f'<tr><td height="{size * 1.3 * len(text.splitlines() or [""]):.0f}"></td></tr>'
     return (
         '<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
-        f'<tr><td width="{room.edge:.0f}">{html.escape(text)}</td></tr></table>>'
+        f"<tr>{td}{lines}</td></tr>{under if lift else ''}</table>>"
     )
 
 
@@ -192,8 +199,8 @@ def legend(
     roles: list[str], any_missing: bool, flows: list[str], words: Words, per_row: int = 4
 ) -> str:
     """A small boxed key, as one HTML table: the sample boxes of the roles drawn, `per_row` to
-    a row (two over a narrow drawing), then what "—" means and what the marks' colours mean
-    (a legend of short rows, not one row as wide as the drawing)."""
+    a row (two over a narrow drawing or beside a frame's caption), then what "—" means and what
+    the marks' colours mean (a legend of short rows, not one row as wide as the drawing)."""
     samples = [
         f"<td>{box(words(ROLES[role][0]), [], role, None, None)[1:-1]}</td>" for role in roles
     ]
@@ -212,16 +219,19 @@ def legend(
         f"{boxes}</table></td></tr>",  # black: the boxes' own borders, not the key's
     ]
     if notes:
-        cells = "".join(
+        cells = [
             f'<td align="left" cellpadding="4"{_width(note, FONT_SIZES["node"], 8)}>'
             + (html.escape(note) if colour is None else f'<font color="{colour}">'
                f"{html.escape(note)}</font>")
             + "</td>"
             for note, colour in notes
-        )  # fmt: skip
+        ]  # fmt: skip
+        # beside each other under a wide legend; one a line under a narrow one (per_row 2)
+        lines = [cells] if per_row > 2 else [[c] for c in cells]
+        body = "".join(f"<tr>{''.join(line)}</tr>" for line in lines)
         rows.append(
             '<tr><td align="left"><table border="0" cellspacing="6" cellpadding="0">'
-            f"<tr>{cells}</tr></table></td></tr>"
+            f"{body}</table></td></tr>"
         )
     return (
         f'<table border="1" color="{MUTED}" cellborder="0" cellspacing="2" cellpadding="2">'
