@@ -274,7 +274,7 @@ def _step(
             if stepper.done:
                 _step_summary(stepper, root, leaves, args, expression, out)
         elif key in ("p", "b"):
-            print(stepper.back() or "at the start: nothing to undo", file=out)
+            print(stepper.back(), file=out)
         elif key == "t":
             print(_table(stepper, args), file=out)
         elif key == "?":

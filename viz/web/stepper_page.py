@@ -125,7 +125,7 @@ def _walk(stepper: Stepper) -> tuple[list[Step], Stepper]:
     the end (every value and gradient computed). `stepper` itself does not move."""
     replay = stepper.replay()
     steps = []
-    while (step := replay.forward() or replay.backward()) is not None:
+    while step := replay.forward() or replay.backward():
         steps.append(step)
     return steps, replay
 
