@@ -102,15 +102,22 @@ def _heading(direction: str, number: int, total: int) -> str:
     return f"{direction} {number}/{total}"
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class Stop:
     """What a step past either end returns instead of a step: its `text` (also its repr) says
-    where the passes are and what comes next. It is false, so `while s.forward():` ends."""
+    where the passes are and what comes next. It is false, so `while s.forward():` ends, and
+    it equals None, so loops written for the None it replaces (`iter(s.forward, None)`) end."""
 
     text: str
 
     def __bool__(self) -> bool:
         return False
+
+    def __eq__(self, other: object) -> bool:
+        return other is None or (isinstance(other, Stop) and other.text == self.text)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
 
     def __repr__(self) -> str:
         return self.text
