@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
-from .errors import NonFiniteGradientError, NumericOverflowError
+from .errors import NonFiniteGradientError, NumericOverflowError, in_words
 from .notation import derivative_text, name_in_formula
 from .ops import BINARY, CONSTANT_OPERAND, NARY, OPS, UNARY, UNARY_PARAM, Op, register_applier
 
@@ -703,11 +703,18 @@ def apply(op: Op, *args: Any) -> Value:
         problem = op.check(*fargs)
         if problem is not None:  # (error class, reason[, index of the argument at fault])
             error, reason = problem[0], problem[1]
-            at_fault = inputs[problem[2] if len(problem) > 2 and len(inputs) > 1 else 0]
+            index = problem[2] if len(problem) > 2 and len(inputs) > 1 else 0
+            at_fault = inputs[index]
+            said = (  # a labelled input is named as the user named it: "the argument z = -1"
+                in_words(op.name, index, at_fault.label, at_fault._data, reason)
+                if at_fault.label
+                else f"{op.name}: {reason}"
+            )
             raise error(
-                f"{op.name}: {reason} (inputs: {_describe_inputs(op, inputs, k)})",
+                f"{said} (inputs: {_describe_inputs(op, inputs, k)})",
                 node=at_fault,
                 op=op,
+                reason=reason,
             )
     try:
         r = op.forward(*fargs)

@@ -1,7 +1,7 @@
-"""Every ```console block of the README and of the docs pages runs: the command after `$` (with `printf ... |` as its
-standard input), and what it prints (stdout, then stderr) equals the block's lines. Two spellings
-stand for what varies: a line `...` for lines left out, and `(N bytes)` for a file's size, which
-depends on the Graphviz that drew it."""
+"""Every ```console block of the README and of the docs pages runs: the command after `$`
+(with `printf ... |` as its standard input), and what it prints (stdout, then stderr) equals the
+block's lines. Two spellings stand for what varies: a line `...` for lines left out, and
+`(N bytes)` for a file's size, which depends on the Graphviz that drew it."""
 
 import codecs
 import io

@@ -247,5 +247,6 @@ def test_show_without_a_viewer_writes_a_png_and_prints_its_path(monkeypatch, cap
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)  # a server, an ssh session
     path = draw_dot(Value(2.0, "x").exp()).show()
-    assert capsys.readouterr().out == f"wrote {path}: no picture viewer here; open the file by hand\n"
+    printed = capsys.readouterr().out
+    assert printed == f"wrote {path}: no picture viewer here; open the file by hand\n"
     assert path.suffix == ".png" and path.read_bytes().startswith(b"\x89PNG")

@@ -476,8 +476,8 @@ def main(
     except UsageError as e:
         print(f"{PROG} {args.command}: error: {printable(str(e))}", file=err)
         return 2
-    except MathError as e:
-        print(f"{PROG} {args.command}: {type(e).__name__}: {_one_line(e)}", file=err)
+    except MathError as e:  # its message, then the formula with a caret under the op at fault
+        print(f"{PROG} {args.command}: {type(e).__name__}: {printable(str(e))}", file=err)
         return 1
     except KeyboardInterrupt:
         print(f"{PROG} {args.command}: interrupted", file=err)

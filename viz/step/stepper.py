@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,8 +149,9 @@ class Stepper:
 
     Inputs (leaves) are known from the start; every other value and every gradient is "not
     computed" until a step computes it. `grads` and `values` map nodes (or their names, "h5")
-    to what the steps have computed so far. The nodes' own `.grad` is left alone (the stepper starts from no
-    gradients, whatever earlier backward() calls left) until `apply()` writes the result.
+    to what the steps have computed so far. The nodes' own `.grad` is left alone (the stepper
+    starts from no gradients, whatever earlier backward() calls left) until `apply()` writes
+    the result.
 
     A step's text writes out at most `max_inputs` inputs of a node (a maxout of 8000, a wide
     neuron) and says how many more; `Step.updates` holds every one, and max_inputs=None writes
