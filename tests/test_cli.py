@@ -8,9 +8,11 @@ import io
 import math
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -888,3 +890,58 @@ def test_check_tells_a_pole_within_the_step_from_a_kink(capsys):
 def test_check_refuses_a_step_that_is_not_a_positive_number(capsys, eps):
     status, _, err = call("check", "x*x", "--at", "x=1", f"--eps={eps}", capsys=capsys)
     assert status == 2 and "expected a positive number such as 1e-8" in err
+
+
+# ---- one key a step on a terminal ---------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX")
+def test_step_on_a_terminal_takes_one_key_a_step_without_enter():
+    """Through a pseudo-terminal, as a person types: `n` steps at once, Enter steps too, `p`
+    goes back, `q` quits; no key waits for Enter (it printed "unknown key 'nnn'")."""
+    import pty  # POSIX only
+
+    main_fd, child_fd = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "viz", "step", *BOOK],
+        stdin=child_fd,
+        stdout=child_fd,
+        stderr=child_fd,
+        cwd=ROOT,
+        env=env,
+    )
+    os.close(child_fd)
+    seen = b""
+
+    def read_until(text: str) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 30
+        while text.encode() not in seen:
+            assert time.monotonic() < deadline, f"waited for {text!r}; got:\n{seen.decode()}"
+            ready, _, _ = select.select([main_fd], [], [], 0.5)
+            if ready:
+                seen += os.read(main_fd, 4096)
+
+    try:
+        read_until("> ")
+        os.write(main_fd, b"n")  # one key, no Enter
+        read_until("forward 1/3: h1 = w × x = 0 × 1 = 0")
+        os.write(main_fd, b"\r")  # Enter, as a terminal sends it
+        read_until("forward 2/3: h2 = h1 + b = 0 + 0 = 0")
+        os.write(main_fd, b"p")
+        read_until("undid forward 2/3, back to forward 1/3")
+        os.write(main_fd, b"q")
+        while True:  # read to the end: a terminal's last output is drained before it closes
+            try:
+                chunk = os.read(main_fd, 4096)
+            except OSError:  # EIO: the command closed its end
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()
+        os.close(main_fd)
+    assert b"unknown key" not in seen

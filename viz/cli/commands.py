@@ -41,7 +41,7 @@ from ..step.chain_rule import explain_each
 from ..step.stepper import Stepper
 from ..web.stepper_page import to_html
 from .book_demo import PAGE_NAME, demo
-from .console import fall_back_to_ascii, is_terminal, printable, read_line, shown
+from .console import fall_back_to_ascii, is_terminal, printable, read_key, read_line, shown
 from .parser import PROG, STEP_KEYS, build_parser, shield_formula
 
 OUTPUT_NAMES = ("f", "y", "out")  # the output's name: the first that is not a variable
@@ -260,10 +260,13 @@ def _step(
     )
     print(_table(stepper, args), file=out)
     while True:
-        if interactive:
+        if interactive:  # one key a step, no Enter needed; the key is echoed for the record
             print("> ", end="", file=out, flush=True)
-        line = read_line(inp)
-        if not line:  # end of the piped keys, or no standard input at all
+            line = read_key(inp)
+            print(line.strip(), file=out, flush=True)
+        else:
+            line = read_line(inp)
+        if not line:  # end of the piped keys, Ctrl-D, or no standard input at all
             return
         key = line.strip().lower()
         if key in ("", "n"):
