@@ -372,13 +372,8 @@ def test_stepping_past_either_end_says_where_the_passes_are():
     assert not stop and stop == None  # noqa: E711  (false, and equal to the None it replaces)
     assert str(stop) == "the forward pass is finished (6/6): backward() takes backward step 1/7"
     run_backward(stepper)
-    assert (
-        repr(stepper.backward())
-        == repr(stepper.forward())
-        == (
-            "both passes are finished: apply() writes the gradients into .grad, back() undoes a step"
-        )
-    )
+    finished = "both passes are finished: apply() writes the gradients into .grad, back() undoes"
+    assert repr(stepper.backward()) == repr(stepper.forward()) == f"{finished} a step"
     assert len(list(iter(stepper.backward, None))) == 0  # old loops written for None end
 
 

@@ -165,7 +165,8 @@ def _in_words(error: MathError, node: Node, args: list[float | Value], text: str
         index = next((i for i, a in enumerate(args) if a == number), 0)
     index = min(index, len(node.args) - 1)
     argument = node.args[index]
-    value = args[index].data if isinstance(args[index], Value) else args[index]
+    given = args[index]
+    value: float | None = given.data if isinstance(given, Value) else given
     if argument.kind == "number" and not argument.name:
         value = None  # a number as written says its value
     reason = error.reason  # the op's own words, before the engine named the inputs

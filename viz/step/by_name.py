@@ -36,7 +36,7 @@ class ByName(Mapping[Value, float]):
         names = [self._graph.name(node) for node in self._graph.nodes]
         return ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
 
-    def __getitem__(self, key: Value | str) -> float:  # type: ignore[override]
+    def __getitem__(self, key: Value | str) -> float:
         node = self._node(key)
         if node in self._numbers:
             return self._numbers[node]
