@@ -358,7 +358,7 @@ def test_a_gradient_that_overflows_in_backward_names_the_op_of_the_edge():
 
 
 @pytest.mark.parametrize(
-    "text, place",
+    "text, column",
     [
         ("2 ** (x - 1) * sqrt(y)", 15),
         ("maxout(1, sqrt(y), x)", 10),
