@@ -375,6 +375,9 @@ def test_stepping_past_either_end_says_where_the_passes_are():
     finished = "both passes are finished: apply() writes the gradients into .grad, back() undoes"
     assert repr(stepper.backward()) == repr(stepper.forward()) == f"{finished} a step"
     assert len(list(iter(stepper.backward, None))) == 0  # old loops written for None end
+    with pytest.raises(VizError, match=r"a loop that waits for None .* `while s.forward\(\):`"):
+        while stepper.forward() is not None:  # would spin for ever: it is stopped, with words
+            pass
 
 
 def test_apply_refuses_partial_gradients_unless_asked():

@@ -43,6 +43,9 @@ from .text import MAX_ROWS, MAX_WIDTH, format_graph
 FORWARD, BACKWARD = "forward", "backward"
 MAX_INPUTS = 8  # inputs one step writes out, as the other text views cap their rows
 REPR_ROWS = 12  # rows of the compact table a prompt shows (the first and last halves)
+#: Stops in a row after which a loop is taken to wait for the None a Stop replaced
+#: (`while s.forward() is not None:`): it gets an error rather than spinning for ever.
+MAX_STOPS = 1000
 
 
 #: The page a notebook shows for a stepper: `viz.web.notebook` puts it here when it loads.
@@ -171,6 +174,7 @@ class Stepper:
         self._grads: dict[Value, float] = {}
         self._history: list[Step] = []
         self._frames: Frames | None = None
+        self._stops = 0  # Stops returned since the last step
 
     # ---- state ------------------------------------------------------------------------------
 
@@ -418,6 +422,13 @@ class Stepper:
 
     def _stop(self, direction: str) -> Stop:
         """Where the passes are when `direction` has no step left, and what comes next."""
+        self._stops += 1
+        if self._stops > MAX_STOPS:
+            raise VizError(
+                f"{direction}() was called {MAX_STOPS} times past the end of the passes: a loop "
+                "that waits for None (`while s.forward() is not None:`) never ends, since a "
+                "step past the end returns a Stop; test its truth instead: `while s.forward():`"
+            )
         if self.done:
             return Stop(
                 "both passes are finished: apply() writes the gradients into .grad, "
@@ -442,6 +453,7 @@ class Stepper:
         text = f"{_heading(direction, number, total)}: {text}"
         step = Step(direction, number, total, node, updates, text)
         self._history.append(step)
+        self._stops = 0
         return step
 
     def _updates(self, node: Value, number: int) -> list[Update]:
