@@ -18,7 +18,8 @@ class MathError(ArithmeticError):
     is about; a gradient: the node whose gradient is not finite), `op`, the `Op` whose
     forward or rule failed, and for a gradient `edge`, the child it came from (None where
     not known, e.g. the local derivatives of `node` itself failed). `reason` is what the op's
-    domain check said ("needs x > 0, got x = 0.0"), for a caller to say it in its own words.
+    domain check said ("needs x > 0, got x = 0.0"), for a caller to say it in its own words;
+    `position`, where a formula placed it (the 0-based offset of the op at fault), else None.
     """
 
     def __init__(
@@ -29,17 +30,24 @@ class MathError(ArithmeticError):
         op: Any = None,
         edge: Any = None,
         reason: str = "",
+        position: int | None = None,
     ) -> None:
         super().__init__(message)
         self.node = node
         self.op = op
         self.edge = edge
         self.reason = reason or message
+        self.position = position
 
     def placed(self, where: str) -> MathError:
         """The same error with `where` added to its message, its attributes kept."""
         return type(self)(
-            f"{self}{where}", node=self.node, op=self.op, edge=self.edge, reason=self.reason
+            f"{self}{where}",
+            node=self.node,
+            op=self.op,
+            edge=self.edge,
+            reason=self.reason,
+            position=self.position,
         )
 
 

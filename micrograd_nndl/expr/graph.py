@@ -114,6 +114,7 @@ class Expression:
             op=error.op,
             edge=error.edge,
             reason=error.reason,
+            position=_operator(node),
         )
 
 
@@ -149,10 +150,14 @@ def _quoted(text: str, node: Node) -> str:
     return where if len(where) <= 40 else where[:37] + "..."
 
 
+def _operator(node: Node) -> int:
+    """Where the node's operator stands in the text (its start for a number or a name)."""
+    return node.at if node.at >= 0 else node.start
+
+
 def _picture(text: str, node: Node) -> str:
     """The formula with a caret under the node's operator, indented under the message."""
-    at = node.at if node.at >= 0 else node.start
-    return "\n".join(f"  {line}" for line in caret_picture(text, at).split("\n"))
+    return "\n".join(f"  {line}" for line in caret_picture(text, _operator(node)).split("\n"))
 
 
 def _in_words(error: MathError, node: Node, args: list[float | Value], text: str) -> MathError:
@@ -179,6 +184,7 @@ def _in_words(error: MathError, node: Node, args: list[float | Value], text: str
         op=error.op,
         edge=error.edge,
         reason=error.reason,
+        position=_operator(node),
     )
 
 
