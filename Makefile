@@ -1,20 +1,28 @@
-# The two commands: `make demo` and `make test`. Each makes .venv and installs what it needs.
+# The two commands: `make demo` and `make test`; `make examples` runs every script of examples/.
+# Each makes .venv and installs what it needs.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint format bench docs clean
+.PHONY: demo test examples lint format bench docs clean
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	touch $@
 
-# The demo needs only the runtime (numpy, graphviz, graphviz-pure): seconds, not the 1.6 GB of
+# The demo needs only the runtime (numpy, graphviz, graphviz-pure): seconds, not the 1.8 GB of
 # the test set-up (torch, chromium's driver, the docs).
 $(VENV)/.runtime: setup.cfg pyproject.toml $(VENV)/.created
 	$(PY) -m pip install -q -e .
 	touch $@
+
+# The examples add matplotlib (every script) and scikit-learn (the Iris and digits ones).
+$(VENV)/.examples: setup.cfg pyproject.toml $(VENV)/.created
+	$(PY) -m pip install -q -e '.[examples,datasets]'
+	touch $@
+
+EXAMPLES := $(filter-out examples/common.py,$(sort $(wildcard examples/*.py)))
 
 $(VENV)/.installed: setup.cfg pyproject.toml $(VENV)/.created
 	$(PY) -m pip install -q -e '.[dev,examples,docs,test,torch,datasets,cjk]'
@@ -26,6 +34,11 @@ $(VENV)/.bench: $(VENV)/.installed
 
 demo: $(VENV)/.runtime
 	$(VENV)/bin/micrograd-nndl demo
+
+examples: $(VENV)/.examples
+	@for script in $(EXAMPLES); do \
+		echo "== $$script"; $(PY) $$script || exit 1; \
+	done
 
 test: $(VENV)/.installed
 	$(PY) -m pytest

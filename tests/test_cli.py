@@ -8,9 +8,11 @@ import io
 import math
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -182,11 +184,25 @@ def test_huge_input_gives_exit_2_and_a_short_message(expr):
     assert len(done.stderr) < 400 and "Traceback" not in done.stderr
 
 
-def test_a_domain_error_exits_1_naming_the_op_in_one_line():
-    done = run("grad", "log(x-1)", "--at", "x=1")
-    assert done.returncode == 1
-    assert done.stderr.startswith("micrograd-nndl grad: DomainError: log: needs x > 0")
-    assert done.stderr.count("\n") == 1 and done.stdout == ""
+def test_a_domain_error_exits_1_quoting_the_users_argument_with_a_caret_under_the_op():
+    done = run("grad", "log(x*w)", "--at", "x=1,w=0")
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr == (  # the user's x is 1: the argument x*w is what is 0
+        "micrograd-nndl grad: DomainError: log: the argument x*w = 0, and log needs it > 0\n"
+        "  log(x*w)\n"
+        "  ^\n"
+    )
+
+
+def test_a_division_by_zero_points_at_the_slash():
+    done = run("grad", "x/(y - 1)", "--at", "x=1,y=1")
+    assert done.returncode == 1 and "node>" not in done.stderr
+    assert done.stderr == (
+        "micrograd-nndl grad: DivisionByZeroError: div: division by zero, at the divisor "
+        "(y - 1) = 0\n"
+        "  x/(y - 1)\n"
+        "   ^\n"
+    )
 
 
 # ---- the error paths, in-process ----------------------------------------------------------------
@@ -255,7 +271,7 @@ def test_usage_errors_exit_2_with_a_message(capsys, args, words):
         (["grad", "10**10**10**10"], "NumericOverflowError: pow: "),
         (["grad", "1/(x-2)", "--at", "x=2"], "DivisionByZeroError: div: division by zero"),
         (["grad", "sqrt(x)", "--at", "x=0"], "NonFiniteGradientError: backward: "),
-        (["grad", "x*sqrt(x)", "--at", "x=0"], "(float division by zero); inputs: 'x' = 0.0, in "),
+        (["grad", "x*sqrt(x)", "--at", "x=0"], "of sqrt(x) (sqrt, value 0.0) is not finite (float"),
         (["check", "relu(x)", "--at", "x=0"], "CheckFailed: backward disagrees"),
         (
             ["render", "x*y", "--at", "x=1,y=2", "-o", "/dev/null/g.svg"],
@@ -263,10 +279,15 @@ def test_usage_errors_exit_2_with_a_message(capsys, args, words):
         ),
     ],
 )
-def test_failures_exit_1_with_one_line(capsys, args, words):
+def test_failures_exit_1_with_one_message(capsys, args, words):
     status, out, err = call(*args, capsys=capsys)
     assert status == 1
-    assert words in err and err.count("\n") == 1
+    lines = err.splitlines()
+    assert words in lines[0]
+    if "Error: " in lines[0] and args[0] != "render" and args[0] != "check":  # a math error:
+        assert len(lines) == 3 and lines[2].strip() == "^"  # the formula, a caret under the op
+    else:
+        assert len(lines) == 1
 
 
 # ---- a formula that starts with "-" ------------------------------------------------------------
@@ -399,7 +420,7 @@ def test_every_command_places_a_backward_error_in_the_formula(capsys, args, stdi
     status, _, err = call(*args, stdin=stdin, capsys=capsys)
     assert status == 1
     assert err.startswith(f"micrograd-nndl {args[0]}: NonFiniteGradientError: ")
-    assert err.endswith(", in `sqrt(x)` (column 5)\n") and err.count("\n") == 1
+    assert err.endswith("\n  1 + sqrt(x)\n      ^\n") and err.count("\n") == 3
 
 
 def test_values_may_be_constant_formulas(capsys):
@@ -807,7 +828,7 @@ def test_an_ascii_terminal_gets_ascii_spellings_instead_of_a_unicode_error(tmp_p
         env=env,
         timeout=60,
     )
-    assert bad.returncode == 1 and bad.stderr.isascii() and bad.stderr.count("\n") == 1
+    assert bad.returncode == 1 and bad.stderr.isascii() and bad.stderr.count("\n") == 3
 
 
 @pytest.mark.parametrize(
@@ -854,7 +875,8 @@ def test_the_page_and_the_demos_paths_are_echoed_escaped_too(tmp_path, capsys):
 def test_check_names_the_users_variable_and_offers_its_eps_option(capsys):
     """It named gradcheck's internal x1 and suggested an eps option the CLI did not have."""
     status, _, err = call("check", "sqrt(x)", "--at", "x=1e-7", capsys=capsys)
-    assert status == 1 and "'x' = -9e-07" in err and "while evaluating f at x − 1e-06" in err
+    assert status == 1 and "the argument x = -9e-07" in err
+    assert "while evaluating f at x − 1e-06" in err
     assert "x1" not in err and "pass a smaller eps) with --eps (now 1e-06)" in err
     status, out, _ = call("check", "sqrt(x)", "--at", "x=1e-7", "--eps", "1e-9", capsys=capsys)
     assert status == 0 and out.endswith("ok: backward agrees with central differences\n")
@@ -884,3 +906,58 @@ def test_check_tells_a_pole_within_the_step_from_a_kink(capsys):
 def test_check_refuses_a_step_that_is_not_a_positive_number(capsys, eps):
     status, _, err = call("check", "x*x", "--at", "x=1", f"--eps={eps}", capsys=capsys)
     assert status == 2 and "expected a positive number such as 1e-8" in err
+
+
+# ---- one key a step on a terminal ---------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX")
+def test_step_on_a_terminal_takes_one_key_a_step_without_enter():
+    """Through a pseudo-terminal, as a person types: `n` steps at once, Enter steps too, `p`
+    goes back, `q` quits; no key waits for Enter (it printed "unknown key 'nnn'")."""
+    import pty  # POSIX only
+
+    main_fd, child_fd = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "viz", "step", *BOOK],
+        stdin=child_fd,
+        stdout=child_fd,
+        stderr=child_fd,
+        cwd=ROOT,
+        env=env,
+    )
+    os.close(child_fd)
+    seen = b""
+
+    def read_until(text: str) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 30
+        while text.encode() not in seen:
+            assert time.monotonic() < deadline, f"waited for {text!r}; got:\n{seen.decode()}"
+            ready, _, _ = select.select([main_fd], [], [], 0.5)
+            if ready:
+                seen += os.read(main_fd, 4096)
+
+    try:
+        read_until("> ")
+        os.write(main_fd, b"n")  # one key, no Enter
+        read_until("forward 1/3: h1 = w × x = 0 × 1 = 0")
+        os.write(main_fd, b"\r")  # Enter, as a terminal sends it
+        read_until("forward 2/3: h2 = h1 + b = 0 + 0 = 0")
+        os.write(main_fd, b"p")
+        read_until("undid forward 2/3, back to forward 1/3")
+        os.write(main_fd, b"q")
+        while True:  # read to the end: a terminal's last output is drained before it closes
+            try:
+                chunk = os.read(main_fd, 4096)
+            except OSError:  # EIO: the command closed its end
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()
+        os.close(main_fd)
+    assert b"unknown key" not in seen

@@ -67,10 +67,10 @@ def test_a_custom_op_in_a_graph_draws_steps_and_explains_with_its_name():
     assert "hard_logistic" in source  # its name in the op node, as it gives no symbol
     assert "hard_logistic" in format_graph(f)
     stepper = Stepper(f)
-    while stepper.forward() is not None:
+    while stepper.forward():
         pass
     steps = []
-    while (step := stepper.backward()) is not None:
+    while step := stepper.backward():
         steps.append(step.text)
     assert "backward 3/4: h1.grad += ∂h2/∂h1 × h2.grad = 0.25 × 0.5 = 0.125" in steps
     f.backward()

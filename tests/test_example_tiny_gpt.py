@@ -1,5 +1,5 @@
 """examples/tiny_gpt.py: the GPT on Values learns (its losses fall), its gradients are the
-central differences', attention is causal, and its two pictures are in the README gallery."""
+central differences', attention is causal, and its two pictures are in the gallery page."""
 
 from __future__ import annotations
 
@@ -116,9 +116,9 @@ def test_sampling_is_repeatable_from_a_seed() -> None:
     assert tok.decode(tok.encode("cab")[1:-1]) == "cab"
 
 
-def test_the_readme_gallery_shows_both_pictures() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert ".venv/bin/python examples/tiny_gpt.py" in readme
+def test_the_gallery_page_shows_both_pictures() -> None:
+    gallery = (ROOT / "docs" / "gallery.md").read_text(encoding="utf-8")
+    assert ".venv/bin/python examples/tiny_gpt.py" in gallery
     for picture in ("tiny_gpt_loss.png", "tiny_gpt_attention_score.png"):
-        assert f"](docs/images/{picture})" in readme
+        assert f"](images/{picture})" in gallery
         assert (ROOT / "docs" / "images" / picture).stat().st_size < 150_000

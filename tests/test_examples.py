@@ -7,6 +7,8 @@ import contextlib
 import importlib.util
 import io
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -151,15 +153,15 @@ def test_classifiers_learn(run) -> None:
 
 
 def test_readme_gallery() -> None:
-    """The README's gallery gives each example's command, and every picture it shows exists."""
-    readme = (TESTS.parent / "README.md").read_text(encoding="utf-8")
-    gallery = readme.split("## The book's chapter 4, reproduced", 1)[1].split("\n## ", 1)[0]
+    """The gallery page gives each example's command, and every picture it shows exists."""
+    page = (TESTS.parent / "docs" / "gallery.md").read_text(encoding="utf-8")
+    gallery = page.split("# The book's chapter 4, reproduced", 1)[1].split("\n## ", 1)[0]
     for name in set(WRITES) - {"train_moons"}:
         assert f".venv/bin/python examples/{name}.py" in gallery
-    pictures = set(re.findall(r"\]\((docs/images/[^)]+)\)", gallery))  # a wide one links itself
+    pictures = set(re.findall(r"\]\((images/[^)]+)\)", gallery))  # a wide one links itself
     assert len(pictures) == 12
     for picture in pictures:
-        assert (TESTS.parent / picture).stat().st_size < 150_000
+        assert (TESTS.parent / "docs" / picture).stat().st_size < 150_000
 
 
 def test_the_neurons_gradients_are_the_inputs_times_tanhs_slope(run) -> None:
@@ -170,3 +172,20 @@ def test_the_neurons_gradients_are_the_inputs_times_tanhs_slope(run) -> None:
     assert [float(x) for x, _ in rows] == [1.0, -2.0, 0.5]
     for x, grad in rows:
         assert float(grad) == pytest.approx(float(x) * slope, rel=1e-3)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="the Makefile is run by make")
+def test_make_examples_installs_their_extras_and_runs_every_script() -> None:
+    """`make -n examples` (what it would do, nothing run): the extras the scripts import, then
+    each script of examples/ but the shared helpers, the way the README says it does."""
+    planned = subprocess.run(
+        ["make", "-n", "examples", "VENV=.venv-planned"],
+        cwd=TESTS.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "-m pip install -q -e '.[examples,datasets]'" in planned
+    scripts = {p.name for p in EXAMPLES.glob("*.py")} - {"common.py"}
+    assert set(re.findall(r"examples/(\w+\.py)", planned)) == scripts
+    assert "make examples" in (TESTS.parent / "README.md").read_text(encoding="utf-8")

@@ -298,14 +298,26 @@ def test_a_long_chain_under_the_limits_evaluates_without_recursion():
 # ---- math errors name the op and the place -----------------------------------------------------
 
 
-def test_a_domain_error_names_the_op_and_the_subexpression():
-    with pytest.raises(DomainError, match=r"log: needs x > 0.*in `log\(x-1\)` \(column 1\)"):
-        parse("log(x-1)", {"x": 1.0})
+def test_a_domain_error_quotes_the_users_argument_and_points_at_the_op():
+    with pytest.raises(DomainError) as info:
+        parse("2 * log(x-1)", {"x": 1.0})
+    assert str(info.value) == (
+        "log: the argument x-1 = 0, and log needs it > 0\n  2 * log(x-1)\n      ^"
+    )
+
+
+def test_the_python_api_names_a_labelled_input_as_the_user_did():
+    with pytest.raises(DomainError, match=r"^log: the argument z = -1, and log needs it > 0"):
+        Value(-1.0, "z").log()
+    with pytest.raises(DivisionByZeroError, match=r"^div: division by zero, at the divisor d = 0"):
+        Value(1.0, "x") / Value(0.0, "d")
 
 
 def test_a_tower_of_powers_overflows_with_a_clear_error():
-    with pytest.raises(NumericOverflowError, match=r"pow: .*in `10\*\*10\*\*10`"):
-        parse("10**10**10**10")
+    with pytest.raises(NumericOverflowError) as info:
+        parse("10**10**10**10")  # 10**(10**(10**10)): the middle ** overflows
+    assert str(info.value).startswith("pow: the result is too large for a float, at the base 10")
+    assert str(info.value).endswith("\n  10**10**10**10\n        ^")
 
 
 def test_division_by_zero_names_the_op():
@@ -346,29 +358,30 @@ def backward_error(text: str, values: dict[str, float]) -> str:
 
 def test_an_undefined_local_derivative_in_backward_names_the_subexpression():
     message = backward_error("x * sqrt(x) + 1", {"x": 0.0})
-    assert message.startswith("backward: a local derivative of <sqrt node> (sqrt, value 0.0)")
-    assert message.endswith(", in `sqrt(x)` (column 5)")
+    assert message.startswith("backward: a local derivative of sqrt(x) (sqrt, value 0.0)")
+    assert message.endswith("\n  x * sqrt(x) + 1\n      ^")
 
 
 def test_a_gradient_that_overflows_in_backward_names_the_op_of_the_edge():
     message = backward_error("1 + exp(exp(x))", {"x": 6.56})  # forward is finite: e^706
-    assert "became inf" in message and message.endswith(", in `exp(x)` (column 9)")
+    assert "became inf at the edge from exp(x) (exp)" in message
+    assert message.endswith("\n  1 + exp(exp(x))\n          ^")
 
 
 @pytest.mark.parametrize(
-    "text, place",
+    "text, column",
     [
-        ("2 ** (x - 1) * sqrt(y)", "`sqrt(y)` (column 16)"),
-        ("maxout(1, sqrt(y), x)", "`sqrt(y)` (column 11)"),
-        ("elu(-sqrt(y)) / 2", "`sqrt(y)` (column 6)"),
-        ("elu(-(sqrt(y)))", "`(sqrt(y))` (column 6)"),  # with its parentheses, as forward
-        ("swish(x, b) + (pi - 1) * log(sqrt(y) + 1)", "`sqrt(y)` (column 30)"),
-        ("prelu(2, b) * sqrt(y)", "`sqrt(y)` (column 15)"),
+        ("2 ** (x - 1) * sqrt(y)", 15),
+        ("maxout(1, sqrt(y), x)", 10),
+        ("elu(-sqrt(y)) / 2", 5),
+        ("elu(-(sqrt(y)))", 6),  # the caret under sqrt, inside its parentheses
+        ("swish(x, b) + (pi - 1) * log(sqrt(y) + 1)", 29),
+        ("prelu(2, b) * sqrt(y)", 14),
     ],
 )
-def test_places_follow_constants_folded_or_kept_in_the_node(text, place):
+def test_places_follow_constants_folded_or_kept_in_the_node(text, column):
     message = backward_error(text, {"x": 1.0, "y": 0.0, "b": 1.0})
-    assert message.endswith(f", in {place}")
+    assert message.endswith(f"\n  {text}\n  {' ' * column}^")
 
 
 def test_the_place_is_read_from_the_error_not_replayed():
@@ -377,10 +390,11 @@ def test_the_place_is_read_from_the_error_not_replayed():
     root = expression.evaluate({"x": 0.0, "y": 0.0})
     sqrt_x, sqrt_y = root.parents
     at_y = expression.placed(NonFiniteGradientError("∂/∂y", node=sqrt_y, op=OPS["sqrt"]), root)
-    assert str(at_y).endswith(", in `sqrt(y)` (column 11)") and at_y.node is sqrt_y
+    assert str(at_y).endswith("\n  sqrt(x) + sqrt(y)\n            ^") and at_y.node is sqrt_y
     edge = NonFiniteGradientError("inf", node=sqrt_x.parents[0], edge=sqrt_x)
-    assert str(expression.placed(edge, root)).endswith(", in `sqrt(x)` (column 1)")
-    assert str(expression.placed(NonFiniteGradientError("?"), root)).endswith("(column 1)")
+    assert str(expression.placed(edge, root)).endswith("\n  sqrt(x) + sqrt(y)\n  ^")
+    unplaced = str(expression.placed(NonFiniteGradientError("?"), root))
+    assert unplaced.endswith("\n  sqrt(x) + sqrt(y)\n          ^")  # the whole formula: its +
 
 
 def test_backward_without_trouble_is_plain_backward():

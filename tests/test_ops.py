@@ -286,14 +286,14 @@ def test_every_row_has_an_array_form_equal_to_its_float_form(op):
             assert np.broadcast_to(g, (7,))[j] == pytest.approx(g_one, rel=1e-14, abs=1e-300)
 
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ENGINE_PAGE = Path(__file__).resolve().parent.parent / "docs" / "engine.md"
 
 
 def _readme_list(before: str) -> list[str]:
-    """The names of the backticked list after `before` in README, parameters left out."""
-    text = " ".join(README.read_text(encoding="utf-8").split())
+    """The names of the backticked list after `before` on the engine's page, parameters left out."""
+    text = " ".join(ENGINE_PAGE.read_text(encoding="utf-8").split())
     listed = re.search(re.escape(before) + r" `([^`]*)`", text)
-    assert listed, f"README lists no {before!r}"
+    assert listed, f"docs/engine.md lists no {before!r}"
     return [re.sub(r"\(.*", "", word) for word in re.findall(r"\w+(?:\([^)]*\))?", listed[1])]
 
 

@@ -1,7 +1,7 @@
-"""Every ```console block of the README runs: the command after `$` (with `printf ... |` as its
-standard input), and what it prints (stdout, then stderr) equals the block's lines. Two spellings
-stand for what varies: a line `...` for lines left out, and `(N bytes)` for a file's size, which
-depends on the Graphviz that drew it."""
+"""Every ```console block of the README and of the docs pages runs: the command after `$`
+(with `printf ... |` as its standard input), and what it prints (stdout, then stderr) equals the
+block's lines. Two spellings stand for what varies: a line `...` for lines left out, and
+`(N bytes)` for a file's size, which depends on the Graphviz that drew it."""
 
 import codecs
 import io
@@ -13,8 +13,13 @@ import pytest
 
 from viz.cli.commands import main
 
-README = Path(__file__).resolve().parent.parent / "README.md"
-BLOCKS = re.findall(r"```console\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+BLOCKS = [
+    block
+    for page in PAGES
+    for block in re.findall(r"```console\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+]
 PROG = "micrograd-nndl"
 
 

@@ -75,7 +75,7 @@ def test_the_html_holds_the_svg_and_the_table():
         ("x = 1\nexp = x", 2, 1, "'exp' cannot be assigned"),
         ("x = 1\ny = x\nf = y", 2, 5, "only renames"),
         ("x = 1\nf = x*x\ny = 3", 3, 1, "the last statement must compute the output"),
-        ("x = 0\nf = 1 + log(x)", 2, 9, "DomainError: log: needs x > 0"),
+        ("x = 0\nf = 1 + log(x)", 2, 9, "DomainError: log: the argument x = 0, and log"),
         ("x = 0\nf = 2 * sqrt(x)", 2, 9, "NonFiniteGradientError"),
         ("x = 1\n2*3", 2, 1, "a number alone is not a graph"),
     ],

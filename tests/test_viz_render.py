@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+import viz.draw.drawing
 import viz.draw.graphviz_runner
 from micrograd_nndl import MLP, NotARegularFileError, Value
 from micrograd_nndl.book import sigmoid_graph
@@ -208,3 +209,48 @@ def test_render_into_a_missing_folder_makes_it_and_a_file_in_the_way_is_named(tm
     (tmp_path / "plain").write_text("a file, not a folder")
     with pytest.raises(NotADirectoryError, match="a part of .*plain.* is a file, not a folder"):
         render(book_root(), tmp_path / "plain" / "f.png")
+
+
+# ---- a Drawing at a plain prompt ------------------------------------------------------------
+
+
+def test_a_drawings_repr_says_what_it_is_and_how_to_save_or_open_it(tmp_path):
+    nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
+    drawing = draw_dot(nodes["h6"])
+    shown = repr(drawing)
+    # the book's six primitives: 9 values and 6 op nodes; 6 op → value and 8 input → op edges
+    assert shown.startswith("<Drawing: 15 nodes, 14 edges, ")
+    assert '.show() opens it, .write_image("graph.svg") saves it' in shown
+    png = drawing.write_image(tmp_path / "g.png").read_bytes()
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert f"{width}×{height} px" in shown  # the size the PNG has
+
+
+@needs_a_shell
+def test_show_opens_the_picture_with_the_systems_viewer(tmp_path, monkeypatch):
+    """A desktop's xdg-open (here a script that notes what it was asked to open) gets the file."""
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    opener = bin_ / "xdg-open"
+    opener.write_text(f'#!/bin/sh\necho "$1" > {tmp_path}/opened\n', encoding="utf-8")
+    opener.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_))
+    monkeypatch.setenv("DISPLAY", ":0")
+    if sys.platform != "linux":
+        pytest.skip("xdg-open is the viewer of Linux desktops")
+    path = draw_dot(sigmoid_graph(x=1.0, w=0.0, b=0.0)["h6"]).show(tmp_path / "f.svg")
+    assert path.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    deadline = time.monotonic() + 10  # the viewer is not waited for
+    while not (tmp_path / "opened").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (tmp_path / "opened").read_text(encoding="utf-8") == f"{path}\n"
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="those always have a viewer")
+def test_show_without_a_viewer_writes_a_png_and_prints_its_path(monkeypatch, capsys):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)  # a server, an ssh session
+    path = draw_dot(Value(2.0, "x").exp()).show()
+    printed = capsys.readouterr().out
+    assert printed == f"wrote {path}: no picture viewer here; open the file by hand\n"
+    assert path.suffix == ".png" and path.read_bytes().startswith(b"\x89PNG")

@@ -22,11 +22,17 @@ from viz import Stepper, VizError
 
 
 def run_forward(stepper):
-    return [str(step) for step in iter(stepper.forward, None)]
+    steps = []
+    while step := stepper.forward():  # a Stop, false, ends the pass
+        steps.append(str(step))
+    return steps
 
 
 def run_backward(stepper):
-    return [str(step) for step in iter(stepper.backward, None)]
+    steps = []
+    while step := stepper.backward():
+        steps.append(str(step))
+    return steps
 
 
 def book_stepper():
@@ -47,7 +53,7 @@ def test_the_forward_pass_reveals_the_books_values_in_evaluation_order():
         "forward 6/6: h6 = 1 ÷ h5 = 1 ÷ 2 = 0.5",
     ]
     assert stepper.values[nodes["h5"]] == 2.0 and len(stepper.values) == 9
-    assert stepper.forward() is None
+    assert not stepper.forward()
 
 
 def test_the_backward_pass_is_the_books_reverse_mode_column():
@@ -73,7 +79,7 @@ def test_the_backward_pass_is_the_books_reverse_mode_column():
         "h6": 1.0, "h5": -0.25, "h4": -0.25, "h3": -0.25, "h2": 0.25, "h1": 0.25,
         "x": 0.0, "w": 0.25, "b": 0.25,
     }  # fmt: skip
-    assert stepper.done and stepper.backward() is None and stepper.forward() is None
+    assert stepper.done and not stepper.backward() and not stepper.forward()
 
 
 def test_steps_carry_their_numbers():
@@ -97,7 +103,9 @@ def test_backward_waits_for_the_forward_pass():
 
 def test_back_undoes_one_step_of_either_pass():
     nodes, stepper = book_stepper()
-    assert stepper.back() is None  # nothing to undo at the start
+    assert str(stepper.back()) == (  # nothing to undo at the start
+        "at the start: nothing to undo (forward() takes the first step)"
+    )
     run_forward(stepper)
     for _ in range(3):
         stepper.backward()
@@ -111,7 +119,7 @@ def test_back_undoes_one_step_of_either_pass():
     )
     assert nodes["h4"] not in stepper.grads and stepper.grads[nodes["h5"]] == -0.25
     assert str(stepper.backward()).startswith("backward 3/7: h4.grad")  # the same step again
-    while (undo := stepper.back()) is not None:
+    while undo := stepper.back():
         last = undo
     assert str(last) == "undid forward 1/6, back to the start" and last.now is None
     assert dict(stepper.grads) == {} and len(stepper.values) == 3  # the inputs only
@@ -157,7 +165,7 @@ def test_old_gradients_do_not_leak_into_the_steps():
 def test_a_leaf_root_has_one_backward_step():
     x = Value(2.0, "x")
     stepper = Stepper(x)
-    assert stepper.forward() is None
+    assert not stepper.forward()
     assert (
         str(stepper.backward())
         == "backward 1/1: x.grad = 1 (∂x/∂x = 1: the output starts the backward pass)"
@@ -326,11 +334,87 @@ def test_step_frames_fill_a_16_9_slide_with_text_of_10_px_or_more(tmp_path, lang
     assert 10 * 4 / 3 * scale >= 10
 
 
-def test_repr_says_where_the_stepper_is():
+def test_repr_says_where_the_stepper_is_the_last_sentence_and_a_table_by_name():
     _, stepper = book_stepper()
-    assert repr(stepper) == "<Stepper of h6: forward 0/6, backward 0/7; last step: none yet>"
+    assert repr(stepper).splitlines()[:4] == [
+        "Stepper of h6: forward 0/6, backward 0/7",
+        "no step yet: forward() takes the first",
+        "node  value  grad",
+        "----  -----  ----",
+    ]
+    run_forward(stepper)
+    stepper.backward()
+    stepper.backward()
+    lines = repr(stepper).splitlines()
+    assert lines[:2] == [
+        "Stepper of h6: forward 6/6, backward 2/7",
+        "backward 2/7: h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25",
+    ]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[4:]}
+    assert rows["h5"] == ["2", "-0.25"] and rows["h6"] == ["0.5", "1"]  # −1/h5² = −0.25
+    assert rows["w"] == ["0", "—"] and rows["h4"] == ["1", "—"]  # not reached yet
+
+
+def test_a_large_graphs_repr_is_a_dozen_rows_and_says_how_many_more():
+    xs = [Value(float(i), f"x{i}") for i in range(50)]
+    stepper = Stepper(sum(x * x for x in xs))
+    lines = repr(stepper).splitlines()
+    # 150 nodes (50 inputs, 50 products, 50 sums: sum() starts at 0), 12 shown
+    assert len(lines) == 2 + 2 + 12 + 1 and "… 138 more (s.table(): all)" in lines
+
+
+def test_values_and_grads_read_by_name_or_by_node_and_print_by_name():
+    nodes, stepper = book_stepper()
+    run_forward(stepper)
+    run_backward(stepper)
+    assert stepper.values["h5"] == 2.0 == stepper.values[nodes["h5"]]
+    assert stepper.grads["w"] == 0.25 == stepper.grads[nodes["w"]]  # ∂σ/∂w = σ(1−σ)·x
+    assert "h5" in stepper.grads and nodes["h5"] in stepper.grads and "h9" not in stepper.grads
+    assert repr(stepper.grads).startswith("{'x': 0.0, 'w': 0.25, 'h1': 0.25, 'b': 0.25")
+    assert list(stepper.values) == [n for n in nodes.values()]  # iteration: the nodes
+    with pytest.raises(KeyError, match="no node is named 'h9' in this graph: its names are x, w"):
+        stepper.values["h9"]
+
+
+def test_a_value_not_computed_yet_says_so_by_name():
+    _, stepper = book_stepper()
     stepper.forward()
-    assert repr(stepper).endswith("last step: forward 1/6: h1 = x × w = 1 × 0 = 0>")
+    with pytest.raises(KeyError, match="h2: its value is not computed yet"):
+        stepper.values["h2"]
+    with pytest.raises(KeyError, match="h1: its gradient is not computed yet"):
+        stepper.grads["h1"]
+
+
+def test_stepping_past_either_end_says_where_the_passes_are():
+    _, stepper = book_stepper()
+    assert str(stepper.back()) == "at the start: nothing to undo (forward() takes the first step)"
+    run_forward(stepper)
+    stop = stepper.forward()
+    assert not stop and stop == None  # noqa: E711  (false, and equal to the None it replaces)
+    assert str(stop) == "the forward pass is finished (6/6): backward() takes backward step 1/7"
+    run_backward(stepper)
+    finished = "both passes are finished: apply() writes the gradients into .grad, back() undoes"
+    assert repr(stepper.backward()) == repr(stepper.forward()) == f"{finished} a step"
+    assert len(list(iter(stepper.backward, None))) == 0  # old loops written for None end
+    with pytest.raises(VizError, match=r"a loop that waits for None .* `while s.forward\(\):`"):
+        while stepper.forward() is not None:  # would spin for ever: it is stopped, with words
+            pass
+
+
+def test_apply_refuses_partial_gradients_unless_asked():
+    nodes, stepper = book_stepper()
+    run_forward(stepper)
+    stepper.backward()
+    stepper.backward()  # h5.grad = −0.25, w not reached yet
+    partial = r"at step 2/7: the gradients are partial \(not computed yet: x, w, h1, b, h2, h3, …\)"
+    with pytest.raises(VizError, match=partial):
+        stepper.apply()
+    assert not nodes["h5"].has_grad  # refused: nothing written
+    stepper.apply(partial=True)
+    assert nodes["h5"].grad == -0.25 and not nodes["w"].has_grad
+    run_backward(stepper)
+    stepper.apply()
+    assert nodes["w"].grad == 0.25
 
 
 def test_bad_arguments_are_refused_up_front():
@@ -401,9 +485,9 @@ def test_a_maxout_of_8000_inputs_steps_to_backwards_gradients():
     (NNDL §4.1, the first on ties) and 0 to the others, as backward() does."""
     xs = [Value(float(i % 4000), f"x{i}") for i in range(8000)]  # x3999 and x7999 tie
     stepper = Stepper(maxout(*xs))
-    assert stepper.forward().node is stepper.root and stepper.forward() is None
+    assert stepper.forward().node is stepper.root and not stepper.forward()
     stepper.backward()  # the output's own gradient
     step = stepper.backward()
     assert step.text.startswith("backward 2/2: h1 sends its gradient to x0, x1, x2")
-    assert len(step.updates) == 8000 and stepper.backward() is None
+    assert len(step.updates) == 8000 and not stepper.backward()
     assert [stepper.grads[x] for x in xs] == [1.0 if i == 3999 else 0.0 for i in range(8000)]

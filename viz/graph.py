@@ -33,6 +33,7 @@ class Graph:
         self.nodes: list[Value] = topological_order(root)
         self._index = {id(node): i for i, node in enumerate(self.nodes)}
         self._names = node_names(self.nodes)
+        self._by_name: dict[str, Value] | None = None  # made when a name is first looked up
         self._repeated: dict[int, frozenset[int]] = {}  # id(node) -> ids of inputs it has twice
 
     def __len__(self) -> int:
@@ -50,6 +51,12 @@ class Graph:
     def name(self, node: Value) -> str:
         """The node's unique name in this graph."""
         return self._names[self.index(node)]
+
+    def named(self, name: str) -> Value | None:
+        """The node whose name is `name` (as `name` writes it: "h5", "w⁽¹⁾₁₂"), None if none."""
+        if self._by_name is None:
+            self._by_name = {shown: node for shown, node in zip(self._names, self.nodes)}
+        return self._by_name.get(name)
 
     def node(self, key: int) -> Value:
         """The node whose id is `key`."""

@@ -8,7 +8,7 @@ import numbers
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, SupportsFloat, TypeGuard
 
-from ..errors import NumericOverflowError
+from ..errors import NumericOverflowError, in_words
 from ..ops import CONSTANT_OPERAND, Op
 
 if TYPE_CHECKING:  # for the annotations only: value.py imports this module
@@ -101,11 +101,18 @@ def checked_forward(op: Op, inputs: tuple, fargs: tuple, k: Any = None) -> float
         problem = op.check(*fargs)
         if problem is not None:  # (error class, reason[, index of the argument at fault])
             error, reason = problem[0], problem[1]
-            at_fault = inputs[problem[2] if len(problem) > 2 and len(inputs) > 1 else 0]
+            index = problem[2] if len(problem) > 2 and len(inputs) > 1 else 0
+            at_fault = inputs[index]
+            said = (  # a labelled input is named as the user named it: "the argument z = -1"
+                in_words(op.name, index, at_fault.label, at_fault._data, reason)
+                if at_fault.label
+                else f"{op.name}: {reason}"
+            )
             raise error(
-                f"{op.name}: {reason} (inputs: {describe_inputs(op, inputs, k)})",
+                f"{said} (inputs: {describe_inputs(op, inputs, k)})",
                 node=at_fault,
                 op=op,
+                reason=reason,
             )
     try:
         r = op.forward(*fargs)

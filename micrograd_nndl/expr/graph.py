@@ -1,17 +1,22 @@
 """From a parsed expression to a `Value` graph: `Expression`, `parse`, and the placing of an
 error raised while building the graph at the part of the text that made it.
 
+A math error speaks in the user's text, not in the op's: `log(x*w)` at w = 0 says "the
+argument x*w = 0" with the caret under `log`, `x/(y - 1)` at y = 1 "the divisor (y - 1) = 0"
+with the caret under the `/`; never the op's own parameter name or a node's kind.
+
 The text is read by `micrograd_nndl.expr.syntax`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from ..engine import Value, apply, no_grad
-from ..errors import MathError
+from ..errors import MathError, NumericOverflowError, in_words
 from ..ops import BINARY, OPS, UNARY_PARAM, Op
-from .syntax import CONSTANTS, MAX_LENGTH, ExpressionError, Node, Parser, nearest
+from .syntax import CONSTANTS, MAX_LENGTH, ExpressionError, Node, Parser, caret_picture, nearest
 
 
 class Expression:
@@ -93,10 +98,24 @@ class Expression:
         no op of this formula.
         """
         at_fault = error.edge if error.edge is not None else error.node
+        places = _places(self._tree, root)
         node = self._tree
         if at_fault is not None and not at_fault.is_leaf:
-            node = _places(self._tree, root).get(id(at_fault), self._tree)
-        return error.placed(_where(self.text, node))
+            node = places.get(id(at_fault), self._tree)
+        message = str(error).split("; inputs: ")[0]
+        # the engine names an unlabelled node by its kind (<sqrt node>): say the user's text
+        for before, value in (("from ", error.edge), ("of ", error.node)):
+            if value is not None and id(value) in places:
+                quoted = _quoted(self.text, places[id(value)])
+                message = re.sub(rf"{before}<\w+ node>", f"{before}{quoted}", message, count=1)
+        return type(error)(
+            f"{message}\n{_picture(self.text, node)}",
+            node=error.node,
+            op=error.op,
+            edge=error.edge,
+            reason=error.reason,
+            position=_operator(node),
+        )
 
 
 def parse(text: str, values: Mapping[str, float | Value] | None = None) -> Value:
@@ -125,12 +144,48 @@ def _first_use(tree: Node, name: str) -> int:
     return next(node.start for node in _walk(tree) if node.kind == "name" and node.name == name)
 
 
-def _where(text: str, node: Node) -> str:
-    """ ", in `log(x-1)` (column 1)": the place of a node, for a math error's message."""
+def _quoted(text: str, node: Node) -> str:
+    """The node's part of the text as the user wrote it (cut to 40 characters)."""
     where = text[node.start : node.end]
-    if len(where) > 40:
-        where = where[:37] + "..."
-    return f", in `{where}` (column {node.start + 1})"
+    return where if len(where) <= 40 else where[:37] + "..."
+
+
+def _operator(node: Node) -> int:
+    """Where the node's operator stands in the text (its start for a number or a name)."""
+    return node.at if node.at >= 0 else node.start
+
+
+def _picture(text: str, node: Node) -> str:
+    """The formula with a caret under the node's operator, indented under the message."""
+    return "\n".join(f"  {line}" for line in caret_picture(text, _operator(node)).split("\n"))
+
+
+def _in_words(error: MathError, node: Node, args: list[float | Value], text: str) -> MathError:
+    """A forward error of `node`'s op in the user's words: which argument, as written, has
+    which value, and what the op needs; then the formula with a caret under the operator."""
+    fault = error.node
+    index = next((i for i, a in enumerate(args) if a is fault), None)
+    if index is None:  # numbers folded: the engine made its own leaves of them
+        number = fault.data if isinstance(fault, Value) else None
+        index = next((i for i, a in enumerate(args) if a == number), 0)
+    index = min(index, len(node.args) - 1)
+    argument = node.args[index]
+    given = args[index]
+    value: float | None = given.data if isinstance(given, Value) else given
+    if argument.kind == "number" and not argument.name:
+        value = None  # a number as written says its value
+    reason = error.reason  # the op's own words, before the engine named the inputs
+    if isinstance(error, NumericOverflowError):
+        reason = "the result is too large for a float"
+    words = in_words(node.name, index, _quoted(text, argument), value, reason)
+    return type(error)(
+        f"{words}\n{_picture(text, node)}",
+        node=error.node,
+        op=error.op,
+        edge=error.edge,
+        reason=error.reason,
+        position=_operator(node),
+    )
 
 
 def _places(tree: Node, root: Value) -> dict[int, Node]:
@@ -203,7 +258,7 @@ def _apply(node: Node, args: list[float | Value], text: str) -> float | Value:
             return apply(op.with_constant("left"), b, a)
         return apply(op, *args)
     except MathError as e:
-        raise e.placed(_where(text, node)) from None
+        raise _in_words(e, node, args, text) from None
 
 
 def _learnable_twin(op: Op, text: str, pos: int) -> Op:

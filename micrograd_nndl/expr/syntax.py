@@ -78,18 +78,24 @@ class ExpressionError(ValueError):
     def _picture(self) -> str:
         if self.position is None:
             return self.reason
-        start = self.position - (self.column - 1)
-        end = self.text.find("\n", start)
-        line = self.text[start : len(self.text) if end < 0 else end]
-        col = self.column - 1
-        left = max(0, col - _SHOWN // 2)
-        shown = line[left : left + _SHOWN]
-        prefix = "..." if left > 0 else ""
-        suffix = "..." if left + _SHOWN < len(line) else ""
-        shown = "".join(c if c.isprintable() else "?" for c in shown)  # no terminal controls
         where = f"line {self.line}, column {self.column}:\n" if "\n" in self.text else ""
-        caret = " " * (len(prefix) + _width(shown[: col - left])) + "^ " + self.reason
-        return f"{where}{prefix}{shown}{suffix}\n{caret}"
+        return where + caret_picture(self.text, self.position, self.reason)
+
+
+def caret_picture(text: str, position: int, note: str = "") -> str:
+    """The line of `text` holding `position` (at most _SHOWN characters around it) and under
+    it a caret at the position, followed by `note`: how every place in a formula is shown."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", start)
+    line = text[start : len(text) if end < 0 else end]
+    col = position - start
+    left = max(0, col - _SHOWN // 2)
+    shown = line[left : left + _SHOWN]
+    prefix = "..." if left > 0 else ""
+    suffix = "..." if left + _SHOWN < len(line) else ""
+    shown = "".join(c if c.isprintable() else "?" for c in shown)  # no terminal controls
+    caret = " " * (len(prefix) + _width(shown[: col - left])) + "^" + (f" {note}" if note else "")
+    return f"{prefix}{shown}{suffix}\n{caret}"
 
 
 def _width(text: str) -> int:
@@ -104,7 +110,10 @@ class _Token(NamedTuple):
 
 
 class Node(NamedTuple):
-    """A parsed expression: kind "number", "name", "neg" or "call" (name is an OPS key)."""
+    """A parsed expression: kind "number", "name", "neg" or "call" (name is an OPS key).
+
+    `at` is where its operator stands (the `/` of `x/(y - 1)`, the `l` of `log(...)`, the `-`
+    of a negation): the place an error of the op points at; -1 for numbers and names."""
 
     kind: str
     start: int
@@ -112,6 +121,7 @@ class Node(NamedTuple):
     name: str = ""
     args: tuple[Node, ...] = ()
     number: float = 0.0
+    at: int = -1
 
 
 def _tokenize(text: str) -> list[_Token]:
@@ -260,7 +270,7 @@ class Parser:
             self.take()
             right = self.binary(precedence + 1)
             name = _BINARY_OPS[token.text]
-            left = self.node("call", left.start, right.end, name, (left, right))
+            left = self.node("call", left.start, right.end, name, (left, right), at=token.pos)
 
     def unary(self) -> Node:
         token = self.peek()
@@ -271,7 +281,7 @@ class Parser:
             self.depth -= 1
             if token.text == "+":
                 return operand
-            return self.node("neg", token.pos, operand.end, "neg", (operand,))
+            return self.node("neg", token.pos, operand.end, "neg", (operand,), at=token.pos)
         base = self.atom()
         token = self.peek()
         if token.kind == "op" and token.text == "**":
@@ -279,7 +289,9 @@ class Parser:
             self.enter(token)
             exponent = self.unary()
             self.depth -= 1
-            return self.node("call", base.start, exponent.end, "pow", (base, exponent))
+            return self.node(
+                "call", base.start, exponent.end, "pow", (base, exponent), at=token.pos
+            )
         return base
 
     def atom(self) -> Node:
@@ -338,7 +350,7 @@ class Parser:
         _check_arity(op, len(args), self.text, token.pos)
         if len(args) == 1 and op.kind == UNARY_PARAM:  # elu(x) is elu(x, 1.0), as Value.elu
             args.append(self.node("number", close.pos, close.pos, number=op.default))
-        return self.node("call", token.pos, close.pos + 1, word, tuple(args))
+        return self.node("call", token.pos, close.pos + 1, word, tuple(args), at=token.pos)
 
 
 def _check_arity(op: Op, given: int, text: str, pos: int) -> None:

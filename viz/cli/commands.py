@@ -42,7 +42,7 @@ from ..web.training_page import replay_demo
 from ..words import Words, locale_language, translator
 from .book_demo import PAGE_NAME, demo
 from .checking import check_table, diagnose, shown_rows
-from .console import fall_back_to_ascii, is_terminal, printable, read_line, shown
+from .console import fall_back_to_ascii, is_terminal, printable, read_key, read_line, shown
 from .parser import PROG, build_parser, shield_formula
 
 OUTPUT_NAMES = ("f", "y", "out")  # the output's name: the first that is not a variable
@@ -263,10 +263,13 @@ def _step(
     print(words("cli.steps", forward=forward, backward=backward, keys=keys), file=out)
     print(_table(stepper, args), file=out)
     while True:
-        if interactive:
+        if interactive:  # one key a step, no Enter needed; the key is echoed for the record
             print("> ", end="", file=out, flush=True)
-        line = read_line(inp)
-        if not line:  # end of the piped keys, or no standard input at all
+            line = read_key(inp)
+            print(line.strip(), file=out, flush=True)
+        else:
+            line = read_line(inp)
+        if not line:  # end of the piped keys, Ctrl-D, or no standard input at all
             return
         key = line.strip().lower()
         if key in ("", "n"):
@@ -416,8 +419,8 @@ def main(
     except UsageError as e:
         print(f"{PROG} {args.command}: error: {printable(str(e))}", file=err)
         return 2
-    except MathError as e:
-        print(f"{PROG} {args.command}: {type(e).__name__}: {_one_line(e)}", file=err)
+    except MathError as e:  # its message, then the formula with a caret under the op at fault
+        print(f"{PROG} {args.command}: {type(e).__name__}: {printable(str(e))}", file=err)
         return 1
     except KeyboardInterrupt:
         print(f"{PROG} {args.command}: interrupted", file=err)

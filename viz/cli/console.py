@@ -7,6 +7,7 @@ Kept apart from the commands so `cli` reads as the commands alone.
 from __future__ import annotations
 
 import codecs
+import os
 import unicodedata
 from typing import TextIO
 
@@ -113,3 +114,25 @@ def read_line(stream: TextIO | None) -> str:
         return stream.readline()
     except (ValueError, OSError):  # closed, or its descriptor was
         return ""
+
+
+def read_key(stream: TextIO) -> str:
+    """One key from a terminal, without waiting for Enter: the terminal is put in cbreak mode
+    (keys arrive one by one, Ctrl-C still interrupts) for the one read, then restored. Enter
+    reads as "\n", as a line would; "" at the end (Ctrl-D). Where there is no termios
+    (Windows), a line."""
+    try:
+        import termios
+        import tty
+    except ImportError:
+        return read_line(stream)
+    fd = stream.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)  # TCSAFLUSH would drop a key typed ahead
+        key = os.read(fd, 1).decode("utf-8", "replace")
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    if key in ("\x04", ""):
+        return ""
+    return "\n" if key == "\r" else key

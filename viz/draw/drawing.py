@@ -10,6 +10,11 @@ SVG in the page's light or dark colours).
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -62,11 +67,53 @@ def write_image(source: str, path: str | os.PathLike[str], format: str | None = 
 class Drawing(graphviz.Digraph):
     """A Digraph whose `pipe`, notebook display and `render` use the program viz finds.
 
-    `write_image("f.png")` writes the picture in the format of the suffix. `lang`: the
-    language of its words ("en", "zh"), which its plain-text alternative is written in too.
+    `write_image("f.png")` writes the picture in the format of the suffix, `show()` opens it
+    in the system's viewer; at a plain prompt its repr says what it is and these two ways.
+    `lang`: the language of its words ("en", "zh"), which its plain-text alternative is
+    written in too.
     """
 
     lang: str | None = None
+
+    def __repr__(self) -> str:
+        nodes, edges = _counts(self.body)
+        width, height = self.size()
+        return (
+            f"<Drawing: {nodes} nodes, {edges} edges, {width}×{height} px; "
+            '.show() opens it, .write_image("graph.svg") saves it (.png .pdf .dot too), '
+            "print(d.source) is its DOT text; a notebook shows it inline>"
+        )
+
+    def size(self) -> tuple[int, int]:
+        """The picture's width and height in pixels, as its PNG has them (the SVG's points: the
+        drawing's dpi is already in them)."""
+        svg = image_bytes(self.source, "svg").decode("utf-8")
+        found = re.search(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"', svg)
+        if found is None:
+            return 0, 0
+        return round(float(found[1])), round(float(found[2]))
+
+    def show(self, path: str | os.PathLike[str] | None = None) -> Path:
+        """Open the picture with the system's viewer (xdg-open, open, start) and return its
+        path. It is written to `path` (its suffix names the format), else to a PNG in a fresh
+        temporary folder; where there is no viewer (no display, a server) the path is printed,
+        to open by hand."""
+        image = Path(path) if path is not None else Path(tempfile.mkdtemp(), "graph.png")
+        self.write_image(image)
+        viewer = system_viewer()
+        if viewer is None:
+            print(f"wrote {image}: no picture viewer here; open the file by hand")
+        elif viewer == ["start"]:
+            os.startfile(image)  # type: ignore[attr-defined]  # Windows only
+        else:
+            subprocess.Popen(  # the viewer outlives the call: not waited for
+                [*viewer, str(image)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        return image
 
     def pipe(
         self,
@@ -185,6 +232,32 @@ class Drawing(graphviz.Digraph):
         (with its light and dark colours, `viz.draw.palette`)."""
         svg = image_bytes(self.source, "svg").decode("utf-8")
         return svg[svg.index("<svg") :]
+
+
+def system_viewer() -> list[str] | None:
+    """The command that opens a file the way a double click would: `open` on macOS, `start`
+    on Windows, `xdg-open` on a Linux or BSD desktop; None where there is none (xdg-open
+    without a display would fall back to a text browser in the terminal)."""
+    if sys.platform == "win32":
+        return ["start"]
+    if sys.platform == "darwin":
+        return ["open"] if shutil.which("open") else None
+    has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    opener = shutil.which("xdg-open")
+    return [opener] if opener and has_display else None
+
+
+def _counts(body: list[str]) -> tuple[int, int]:
+    """Node and edge statements of a DOT body (attribute statements, `graph [...]`, left out)."""
+    edges = sum(1 for line in body if " -> " in line or " -- " in line)
+    nodes = sum(
+        1
+        for line in body
+        if re.match(r"\s*(\w+|\"[^\"]*\")\s*\[", line)
+        and " -> " not in line
+        and not re.match(r"\s*(graph|node|edge)\s*\[", line)
+    )
+    return nodes, edges
 
 
 #: graphviz's Digraph, rendering as a Drawing does: micrograd's trace_graph notebook builds its

@@ -23,7 +23,6 @@ from ..web.stepper_page import MAX_PAGE_NODES
 from .options import OptionError
 
 _ASSIGNMENT = re.compile(r"\s*([^\s=]+)\s*=(?!=)")
-_INNER_COLUMN = re.compile(r"\(column (\d+)\)$")
 _SVG_SIZE = re.compile(r'^<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
 #: The scales a graph is shown at, of Graphviz's size: it fills the column up to the larger
 #: (Graphviz's 14 pt text is then 14 px) and shrinks with it down to the smaller (9 px: the
@@ -201,9 +200,10 @@ class _Parsed:
         """The expression language's or the engine's error, placed in the block's line."""
         if isinstance(error, ExpressionError):
             return NoteError(error.reason, source, self.line, self.column + (error.position or 0))
-        inner = _INNER_COLUMN.search(str(error))  # the op at fault, placed by the language
-        column = self.column + (int(inner.group(1)) - 1 if inner else 0)
-        return NoteError(f"{type(error).__name__}: {error}", source, self.line, column)
+        inner = error.position if isinstance(error, MathError) else None  # placed by the language
+        column = self.column + (inner or 0)
+        said = str(error).splitlines()[0]  # the block's own caret replaces the formula's picture
+        return NoteError(f"{type(error).__name__}: {said}", source, self.line, column)
 
 
 def _parse(statement: Statement, source: str) -> _Parsed:

@@ -13,19 +13,22 @@ local derivatives. An input that several paths reach adds the products up:
 Each addition is the float operation backward() does, grad = grad + local × g with every
 gradient starting at 0.0, so the final gradients equal backward()'s bit for bit. They stay in
 the stepper (`grads`) and reach the nodes' `.grad` only when the learner calls `apply()`.
+
+At a prompt the stepper speaks as the table does: its repr is the last step's sentence and a
+compact table by name, `values["h5"]` reads a node by its name, and a step past either end
+returns a `Stop` that says where the passes are (false, so `while s.forward():` still ends).
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
-from micrograd_nndl import NonFiniteGradientError, Value, backward_order, edges_of
+from micrograd_nndl import NonFiniteGradientError, Value, backward_order, edges_of, format_columns
 
 from ..draw.dot import draw_dot
 from ..draw.drawing import Drawing, image_format
@@ -34,11 +37,16 @@ from ..errors import VizError
 from ..graph import Graph, graph_of
 from ..number_format import DIGITS, check_digits, check_limit, format_factor, format_number
 from ..words import Words, translator
+from .by_name import ByName
 from .formula import forward_formula
 from .text import MAX_ROWS, MAX_WIDTH, format_graph
 
 FORWARD, BACKWARD = "forward", "backward"
 MAX_INPUTS = 8  # inputs one step writes out, as the other text views cap their rows
+REPR_ROWS = 12  # rows of the compact table a prompt shows (the first and last halves)
+#: Stops in a row after which a loop is taken to wait for the None a Stop replaced
+#: (`while s.forward() is not None:`): it gets an error rather than spinning for ever.
+MAX_STOPS = 1000
 
 
 #: The page a notebook shows for a stepper: `viz.web.notebook` puts it here when it loads.
@@ -99,6 +107,29 @@ def _heading(words: Words, direction: str, number: int, total: int) -> str:
     return words(f"stepper.{direction}", number=number, total=total)
 
 
+@dataclass(frozen=True, repr=False, eq=False)
+class Stop:
+    """What a step past either end returns instead of a step: its `text` (also its repr) says
+    where the passes are and what comes next. It is false, so `while s.forward():` ends, and
+    it equals None, so loops written for the None it replaces (`iter(s.forward, None)`) end."""
+
+    text: str
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __eq__(self, other: object) -> bool:
+        return other is None or (isinstance(other, Stop) and other.text == self.text)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
 @dataclass(frozen=True, repr=False)
 class Undo:
     """What `Stepper.back()` did: `undone`, the step taken back, and `now`, the last step still
@@ -124,9 +155,10 @@ class Stepper:
     """Drive both passes of `root` by hand: `forward()`, `backward()`, `back()`, `draw()`.
 
     Inputs (leaves) are known from the start; every other value and every gradient is "not
-    computed" until a step computes it. `grads` and `values` map nodes to what the steps have
-    computed so far. The nodes' own `.grad` is left alone (the stepper starts from no
-    gradients, whatever earlier backward() calls left) until `apply()` writes the result.
+    computed" until a step computes it. `grads` and `values` map nodes (or their names, "h5")
+    to what the steps have computed so far. The nodes' own `.grad` is left alone (the stepper
+    starts from no gradients, whatever earlier backward() calls left) until `apply()` writes
+    the result.
 
     A step's text writes out at most `max_inputs` inputs of a node (a maxout of 8000, a wide
     neuron) and says how many more; `Step.updates` holds every one, and max_inputs=None writes
@@ -154,6 +186,7 @@ class Stepper:
         self._grads: dict[Value, float] = {}
         self._history: list[Step] = []
         self._frames: Frames | None = None
+        self._stops = 0  # Stops returned since the last step
 
     # ---- state ------------------------------------------------------------------------------
 
@@ -168,14 +201,16 @@ class Stepper:
         return 1 + len(self._backward_nodes)
 
     @property
-    def values(self) -> Mapping[Value, float]:
-        """node → value, for the inputs and the nodes the forward steps have computed."""
-        return MappingProxyType(self._values)
+    def values(self) -> ByName:
+        """node → value, for the inputs and the nodes the forward steps have computed; a node
+        may be given by its name: `s.values["h5"]`."""
+        return ByName(self._values, self.graph, "value")
 
     @property
-    def grads(self) -> Mapping[Value, float]:
-        """node → ∂root/∂node as far as the backward steps have summed it."""
-        return MappingProxyType(self._grads)
+    def grads(self) -> ByName:
+        """node → ∂root/∂node as far as the backward steps have summed it; a node may be given
+        by its name: `s.grads["w"]`."""
+        return ByName(self._grads, self.graph, "gradient")
 
     @property
     def history(self) -> tuple[Step, ...]:
@@ -194,11 +229,11 @@ class Stepper:
 
     # ---- stepping ---------------------------------------------------------------------------
 
-    def forward(self) -> Step | None:
-        """Compute the next node's value; None once the forward pass is finished."""
+    def forward(self) -> Step | Stop:
+        """Compute the next node's value; a `Stop` saying so once the forward pass is finished."""
         done = self._count(FORWARD)
         if done == self.n_forward:
-            return None
+            return self._stop(FORWARD)
         node = self._forward_nodes[done]
         self._values[node] = node.data
         name, number = self.graph.name, self._number
@@ -210,8 +245,9 @@ class Stepper:
         )
         return self._record(FORWARD, node, (), text)
 
-    def backward(self) -> Step | None:
-        """Apply the chain rule at the next node; None once the backward pass is finished.
+    def backward(self) -> Step | Stop:
+        """Apply the chain rule at the next node; a `Stop` saying so once the backward pass is
+        finished.
 
         Raises VizError while the forward pass is unfinished (its values are needed), and
         NonFiniteGradientError, without moving, where a gradient is not a finite number.
@@ -224,7 +260,7 @@ class Stepper:
             )
         done = self._count(BACKWARD)
         if done == self.n_backward:
-            return None
+            return self._stop(BACKWARD)
         if done == 0:
             self._grads[self.root] = 1.0
             root, symbol = self.graph.grad(self.root), self.graph.derivative(self.root, self.root)
@@ -236,11 +272,11 @@ class Stepper:
             self._grads[update.parent] = update.after
         return self._record(BACKWARD, node, tuple(updates), self._backward_text(node, updates))
 
-    def back(self) -> Undo | None:
+    def back(self) -> Undo | Stop:
         """Undo the last step; say which (`Undo.undone`) and where the passes are now
-        (`Undo.now`). None at the start: nothing to undo."""
+        (`Undo.now`). At the start a `Stop`: nothing to undo."""
         if not self._history:
-            return None
+            return Stop("at the start: nothing to undo (forward() takes the first step)")
         step = self._history.pop()
         if step.direction == FORWARD:
             del self._values[step.node]
@@ -253,9 +289,22 @@ class Stepper:
                 self._grads[update.parent] = update.before
         return Undo(step, self._history[-1] if self._history else None)
 
-    def apply(self) -> None:
-        """Write the gradients computed so far into the nodes' `.grad`: after both passes,
-        what backward() gives on a graph without gradients (it would add to leaves' old ones)."""
+    def apply(self, *, partial: bool = False) -> None:
+        """Write the gradients into the nodes' `.grad`: after both passes, what backward() gives
+        on a graph without gradients (it would add to leaves' old ones).
+
+        Before the backward pass has finished the sums are partial (h5 has its gradient, w not
+        yet), so apply() refuses and says how far the pass is; `partial=True` writes them all
+        the same (the nodes not reached keep their `.grad`)."""
+        done, total = self._count(BACKWARD), self.n_backward
+        if done < total and not partial:
+            missing = [self.graph.name(n) for n in self.graph.nodes if n not in self._grads]
+            raise VizError(
+                f"the backward pass is at step {done}/{total}: the gradients are partial "
+                f"(not computed yet: {', '.join(missing[:6])}{', …' if len(missing) > 6 else ''})"
+                "; call backward() until it says the pass is finished, or apply(partial=True) "
+                "to write the partial sums"
+            )
         for node, grad in self._grads.items():
             node.grad = grad
 
@@ -289,7 +338,7 @@ class Stepper:
             replay = self.replay()
             captions = [self._caption(None)]
             try:
-                while (step := replay.forward() or replay.backward()) is not None:
+                while step := replay.forward() or replay.backward():
                     captions.append(step.text)
             except NonFiniteGradientError:
                 pass  # the frames stop where the gradient does
@@ -326,7 +375,7 @@ class Stepper:
         while True:
             path = directory / f"step-{len(paths):0{width}d}.{fmt}"
             paths.append(replay.draw(**options).write_image(path))
-            if replay.forward() is None and replay.backward() is None:
+            if not (replay.forward() or replay.backward()):
                 return paths
 
     def _repr_html_(self) -> str | None:
@@ -339,12 +388,33 @@ class Stepper:
         return self.draw()._repr_png_()
 
     def __repr__(self) -> str:
-        last = self._history[-1].text if self._history else "none yet"
-        return (
-            f"<Stepper of {self.graph.name(self.root)}: forward {self._count(FORWARD)}/"
-            f"{self.n_forward}, backward {self._count(BACKWARD)}/{self.n_backward}; "
-            f"last step: {last}>"
+        """What a prompt shows: where the passes are, the last step's sentence, and a compact
+        table of every value and gradient by name ("—": not computed yet)."""
+        last = self._history[-1].text if self._history else "no step yet: forward() takes the first"
+        head = (
+            f"Stepper of {self.graph.name(self.root)}: forward {self._count(FORWARD)}/"
+            f"{self.n_forward}, backward {self._count(BACKWARD)}/{self.n_backward}"
         )
+        return f"{head}\n{last}\n{self._compact_table()}"
+
+    def _compact_table(self) -> str:
+        """node, value, grad: at most REPR_ROWS rows, the first and last halves (`table()` has
+        every row and the ops and local derivatives)."""
+        nodes = self.graph.nodes
+        cut = len(nodes) > REPR_ROWS
+        shown = nodes[: REPR_ROWS // 2] + nodes[-REPR_ROWS // 2 :] if cut else nodes
+        rows = [
+            (
+                self.graph.name(n),
+                self._number(self._values[n]) if n in self._values else "—",
+                self._number(self._grads[n]) if n in self._grads else "—",
+            )
+            for n in shown
+        ]
+        lines = format_columns([("node", "value", "grad"), *rows]).split("\n")
+        if cut:
+            lines.insert(2 + REPR_ROWS // 2, f"… {len(nodes) - REPR_ROWS} more (s.table(): all)")
+        return "\n".join(lines)
 
     # ---- helpers ----------------------------------------------------------------------------
 
@@ -365,6 +435,26 @@ class Stepper:
             lines.append(self.words("stepper.more_updates", count=f"{len(updates) - cap:,}"))
         return "\n  ".join(lines)
 
+    def _stop(self, direction: str) -> Stop:
+        """Where the passes are when `direction` has no step left, and what comes next."""
+        self._stops += 1
+        if self._stops > MAX_STOPS:
+            raise VizError(
+                f"{direction}() was called {MAX_STOPS} times past the end of the passes: a loop "
+                "that waits for None (`while s.forward() is not None:`) never ends, since a "
+                "step past the end returns a Stop; test its truth instead: `while s.forward():`"
+            )
+        if self.done:
+            return Stop(
+                "both passes are finished: apply() writes the gradients into .grad, "
+                "back() undoes a step"
+            )
+        done, total = self._count(BACKWARD), self.n_backward
+        return Stop(
+            f"the forward pass is finished ({self.n_forward}/{self.n_forward}): backward() "
+            f"takes backward step {done + 1}/{total}"
+        )
+
     def _caption(self, step: Step | None) -> str:
         return step.text if step else self.words("stepper.before")
 
@@ -378,6 +468,7 @@ class Stepper:
         text = self.words("stepper.step", heading=heading, text=text)
         step = Step(direction, number, total, node, updates, text, self.lang)
         self._history.append(step)
+        self._stops = 0
         return step
 
     def _updates(self, node: Value, number: int) -> list[Update]:

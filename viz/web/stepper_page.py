@@ -167,8 +167,9 @@ def _walk(stepper: Stepper) -> tuple[list[Step], Stepper]:
     """Both passes replayed from the start by a fresh stepper: its steps, and the stepper at
     the end (every value and gradient computed). `stepper` itself does not move."""
     replay = stepper.replay()
-    steps = []
-    while (step := replay.forward() or replay.backward()) is not None:
+    steps: list[Step] = []
+    while step := replay.forward() or replay.backward():
+        assert isinstance(step, Step)  # a Stop is false: it ends the loop
         steps.append(step)
     return steps, replay
 
