@@ -26,7 +26,7 @@ def engine_view(root: Value, lang: str = "en"):
     """The engine's numbers and texts for `root`: both passes stepped to the end."""
     graph, stepper = Graph(root), Stepper(root, lang=lang)
     steps = []
-    while (step := stepper.forward() or stepper.backward()) is not None:
+    while step := stepper.forward() or stepper.backward():
         steps.append(step)
     return graph, stepper, steps
 

@@ -218,8 +218,8 @@ def test_a_drawings_repr_says_what_it_is_and_how_to_save_or_open_it(tmp_path):
     nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
     drawing = draw_dot(nodes["h6"])
     shown = repr(drawing)
-    # the book's six primitives: 9 values and 6 op nodes; 6 op → value and 8 input → op edges
-    assert shown.startswith("<Drawing: 15 nodes, 14 edges, ")
+    # the book's six primitives, compact: 9 values (an op in its result's box) and 8 edges
+    assert shown.startswith("<Drawing: 9 nodes, 8 edges, ")
     assert '.show() opens it, .write_image("graph.svg") saves it' in shown
     png = drawing.write_image(tmp_path / "g.png").read_bytes()
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")

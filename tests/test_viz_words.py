@@ -127,7 +127,7 @@ def test_a_chinese_text_view_explanation_and_steps_have_no_english_word():
     assert rule.startswith("∂h6/∂w：1 条路径") and rule.endswith("∂h6/∂w = 0.25")
     stepper = Stepper(f, lang="zh")
     steps = []
-    while (step := stepper.forward() or stepper.backward()) is not None:
+    while step := stepper.forward() or stepper.backward():
         steps.append(step.text)
     assert stepper.grads[nodes["w"]] == 0.25  # the same walk, whatever the words
     steps.append(str(stepper.back()))

@@ -85,13 +85,13 @@ class Drawing(graphviz.Digraph):
         )
 
     def size(self) -> tuple[int, int]:
-        """The picture's width and height in pixels, as its PNG has them (the SVG's points: the
-        drawing's dpi is already in them)."""
+        """The picture's width and height in pixels, as its PNG has them and a browser shows its
+        SVG (a point is 4/3 px)."""
         svg = image_bytes(self.source, "svg").decode("utf-8")
         found = re.search(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"', svg)
         if found is None:
             return 0, 0
-        return round(float(found[1])), round(float(found[2]))
+        return round(float(found[1]) * 4 / 3), round(float(found[2]) * 4 / 3)  # pt -> px
 
     def show(self, path: str | os.PathLike[str] | None = None) -> Path:
         """Open the picture with the system's viewer (xdg-open, open, start) and return its

@@ -79,7 +79,7 @@ def steps_text(stepper: Stepper) -> str:
     lines = []
     done = len(stepper.history)
     try:
-        while (step := replay.forward() or replay.backward()) is not None:
+        while step := replay.forward() or replay.backward():
             mark = "▶ " if len(replay.history) == done else "  "
             lines.append(mark + step.text)
     except NonFiniteGradientError as e:  # the steps stop where the gradient does

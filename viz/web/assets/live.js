@@ -123,11 +123,24 @@
     if (node.takes) parts.push(node.param + " = " + pyRepr(node.k));
     return parts.join(", ");
   }
+  function inWords(op, index, shown, value, reason) { // micrograd_nndl.errors.in_words
+    const role = { "div,1": "divisor", "pow,0": "base", "pow,1": "exponent" }[op + "," + index] || "argument";
+    const said = "the " + role + " " + shown + " = " + pyG(value + 0, 6); // f"{value:g}"
+    const needs = /^needs \w+ (\S+ \S+), got .*$/.exec(reason);
+    return needs ? op + ": " + said + ", and " + op + " needs it " + needs[1] : op + ": " + reason + ", at " + said;
+  }
   function forward(i, V) {
     const node = live.nodes[i], op = LIVE_OPS[node.op];
     const ins = data.nodes[i].inputs.map((j) => V[j]), a = args(node, ins);
     const problem = op.check ? op.check(...a) : null;
-    if (problem) throw new Error(node.op + ": " + problem[1] + " (inputs: " + describe(i, ins) + ")");
+    if (problem) {
+      const index = problem.length > 2 && ins.length > 1 ? problem[2] : 0;
+      const shown = live.nodes[data.nodes[i].inputs[index]].engine;
+      const said = shown.startsWith("'") // a labelled input, named as the user named it
+        ? inWords(node.op, index, shown.slice(1, -1), ins[index], problem[1])
+        : node.op + ": " + problem[1];
+      throw new Error(said + " (inputs: " + describe(i, ins) + ")");
+    }
     let r;
     try {
       r = op.f(...a);
