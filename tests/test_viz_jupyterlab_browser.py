@@ -95,7 +95,11 @@ def lab(tmp_path_factory):
         yield f"{base}/lab/tree/untrusted.ipynb?token={TOKEN}"
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # slow to stop on a loaded machine: the test is over
+            server.kill()
+            server.wait()
 
 
 def test_an_untrusted_notebook_shows_a_picture_for_a_drawing_and_a_stepper(lab):
