@@ -3,30 +3,22 @@ large one, and a unit counted dead really outputs 0 on every sample (so its grad
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
-import sys
 from pathlib import Path
 
 import pytest
+from example_runs import example, run_quick
 
 from micrograd_nndl import load_iris, softmax_cross_entropy
 
 pytest.importorskip("sklearn")  # the datasets extra; `make test` installs it
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "examples"))
-import dead_relu  # noqa: E402  (the examples import their `common` from their folder)
-
-sys.path.remove(str(ROOT / "examples"))
+dead_relu = example("dead_relu")
 
 
 def test_quick_run_more_dead_units_at_a_high_learning_rate(tmp_path: Path) -> None:
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        assert dead_relu.main(["--out", str(tmp_path), "--quick"]) == 0
+    printed = run_quick(dead_relu, tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["dead_relu.png"]
-    rows = re.findall(r"^lr +(\S+): mean (\S+)", printed.getvalue(), re.M)
+    rows = re.findall(r"^lr +(\S+): mean (\S+)", printed, re.M)
     shares = {float(lr): float(share) for lr, share in rows}
     assert list(shares) == [0.1, 1.0, 4.0]
     assert shares[0.1] == 0.0 and shares[4.0] >= 0.1

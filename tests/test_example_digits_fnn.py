@@ -4,32 +4,23 @@ prediction is the eager network's arg-max."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from example_runs import example, run_quick
 
 from micrograd_nndl import MLP
 
 pytest.importorskip("sklearn")  # the datasets extra; `make test` installs it
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "examples"))
-import digits_fnn  # noqa: E402  (the examples import their `common` from their folder)
-
-sys.path.remove(str(ROOT / "examples"))
+digits_fnn = example("digits_fnn")
 
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     out = tmp_path_factory.mktemp("digits_fnn")
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        assert digits_fnn.main(["--out", str(out), "--quick"]) == 0
-    return printed.getvalue(), out
+    return run_quick(digits_fnn, out), out
 
 
 def test_it_learns_and_counts_its_mistakes(quick_run) -> None:

@@ -3,30 +3,21 @@ its per-species table and confusion matrix agree with each other and with the sp
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from example_runs import example, run_quick
 
 pytest.importorskip("sklearn")  # the datasets extra; `make test` installs it
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "examples"))
-import iris_fnn  # noqa: E402  (the examples import their `common` from their folder)
-
-sys.path.remove(str(ROOT / "examples"))
+iris_fnn = example("iris_fnn")
 
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     out = tmp_path_factory.mktemp("iris_fnn")
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        assert iris_fnn.main(["--out", str(out), "--quick"]) == 0
-    return printed.getvalue(), out
+    return run_quick(iris_fnn, out), out
 
 
 def test_it_learns_and_writes_its_picture(quick_run) -> None:

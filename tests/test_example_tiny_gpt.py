@@ -3,23 +3,18 @@ central differences', attention is causal, and its two pictures are in the galle
 
 from __future__ import annotations
 
-import contextlib
-import io
 import math
 import random
 import re
-import sys
 from pathlib import Path
 
 import pytest
+from example_runs import example, run_quick
 
 from micrograd_nndl import Value, gradcheck
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "examples"))
-import tiny_gpt  # noqa: E402  (the examples import their `common` from their folder)
-
-sys.path.remove(str(ROOT / "examples"))
+tiny_gpt = example("tiny_gpt")
 
 TINY = tiny_gpt.Config(n_embd=4, n_head=2, block_size=8)
 PICTURES = ["tiny_gpt_loss.png", "tiny_gpt_attention_score.svg", "tiny_gpt_attention_score.png"]
@@ -28,10 +23,7 @@ PICTURES = ["tiny_gpt_loss.png", "tiny_gpt_attention_score.svg", "tiny_gpt_atten
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     out = tmp_path_factory.mktemp("tiny_gpt")
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        assert tiny_gpt.main(["--out", str(out), "--quick"]) == 0
-    return printed.getvalue(), out
+    return run_quick(tiny_gpt, out), out
 
 
 def test_quick_run_learns_and_writes_its_pictures(quick_run) -> None:

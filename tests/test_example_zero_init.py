@@ -4,31 +4,23 @@ they differ."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from example_runs import example, run_quick
 
 from micrograd_nndl import MLP, SGD, fit, load_iris
 
 pytest.importorskip("sklearn")  # the datasets extra; `make test` installs it
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "examples"))
-import zero_init  # noqa: E402  (the examples import their `common` from their folder)
-
-sys.path.remove(str(ROOT / "examples"))
+zero_init = example("zero_init")
 
 
 def test_quick_run_counts_one_unit_from_zeros_six_from_random(tmp_path: Path) -> None:
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        assert zero_init.main(["--out", str(tmp_path), "--quick"]) == 0
+    printed = run_quick(zero_init, tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["zero_init.png"]
-    counts = dict(re.findall(r"^(\w+) init: (\d) distinct hidden units", printed.getvalue(), re.M))
+    counts = dict(re.findall(r"^(\w+) init: (\d) distinct hidden units", printed, re.M))
     assert counts == {"zero": "1", "random": "6"}
 
 
