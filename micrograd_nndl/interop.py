@@ -32,7 +32,9 @@ except ModuleNotFoundError as missing:  # without the extra: say how to get it
 
 from .columns import format_columns
 from .engine import Value
+from .gradcheck.differences import input_names
 from .nn import MLP, Layer, Neuron, activation_names
+from .notation import derivative_text
 from .ops import OPS, UNARY_PARAM, Op
 
 __all__ = ["TorchComparison", "TorchMismatchError", "compare_with_torch", "to_torch"]
@@ -172,6 +174,7 @@ class TorchComparison:
     torch_value: float
     grads: tuple[float, ...]
     torch_grads: tuple[float, ...]
+    names: tuple[str, ...] = ()  # f's own names for its inputs; x1, x2, ... when empty
 
     @property
     def value_difference(self) -> float:
@@ -197,8 +200,17 @@ class TorchComparison:
                 f"{self.value_difference:.3g}",
             )
         )
-        for i, (x, a, b) in enumerate(zip(self.inputs, self.grads, self.torch_grads)):
-            rows.append((f"∂f/∂x{i + 1}", f"{x:g}", f"{a:.17g}", f"{b:.17g}", f"{abs(a - b):.3g}"))
+        names = self.names or tuple(f"x{i + 1}" for i in range(len(self.inputs)))
+        for name, x, a, b in zip(names, self.inputs, self.grads, self.torch_grads):
+            rows.append(
+                (
+                    derivative_text("f", name),
+                    f"{x:g}",
+                    f"{a:.17g}",
+                    f"{b:.17g}",
+                    f"{abs(a - b):.3g}",
+                )
+            )
         return format_columns(rows, rule=False)
 
 
@@ -213,7 +225,8 @@ def compare_with_torch(
     `largest_difference` says how close). A disagreement raises TorchMismatchError with the
     table. f may use operators, math methods (exp, log, tanh, ...) and the activations."""
     xs = tuple(x.data if isinstance(x, Value) else float(x) for x in inputs)
-    leaves = [Value(x, f"x{i + 1}") for i, x in enumerate(xs)]
+    names = tuple(input_names(f, len(xs)))
+    leaves = [Value(x, name) for x, name in zip(xs, names)]
     out = f(*leaves)
     if not isinstance(out, Value):
         raise TypeError(f"compare_with_torch: f must return a Value, got {type(out).__name__}")
@@ -229,6 +242,7 @@ def compare_with_torch(
         float(t_out.item()),
         tuple(leaf.grad for leaf in leaves),
         tuple(0.0 if t.grad is None else float(t.grad.item()) for t in tensors),
+        names,
     )
     pairs = [
         (comparison.value, comparison.torch_value),

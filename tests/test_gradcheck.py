@@ -48,11 +48,11 @@ def test_gradcheck_catches_a_wrong_rule_with_a_table():
     assert HEADER in text.splitlines()
     rows = [line.split() for line in text.splitlines() if "<-- mismatch" in line]
     # cos(0.7)·2 from the wrong rule against (1 − tanh²(0.7))·2 from the differences
-    assert len(rows) == 1 and rows[0][:2] == ["∂f/∂x1", "0.7"]  # x2's derivative is right
+    assert len(rows) == 1 and rows[0][:2] == ["∂f/∂x", "0.7"]  # y's derivative is right
     assert float(rows[0][2]) == pytest.approx(2 * math.cos(0.7), rel=1e-9)
     assert float(rows[0][3]) == pytest.approx(2 * (1 - math.tanh(0.7) ** 2), rel=1e-6)
     assert isinstance(info.value, AssertionError)  # pytest shows it as a failed assertion
-    assert not info.value.report.passed and info.value.report.failures[0].derivative == "∂f/∂x1"
+    assert not info.value.report.passed and info.value.report.failures[0].derivative == "∂f/∂x"
 
 
 HEADER = "derivative  at   backward      central difference  difference"
@@ -327,3 +327,16 @@ def test_one_number_is_one_input():
     assert gradcheck(lambda a: a.sigmoid(), 0.0)
     report = gradcheck_report(lambda a: a.sigmoid(), 0.0)
     assert [row.backward for row in report.rows] == [0.25]
+
+
+def test_a_table_names_the_inputs_as_the_function_does():
+    """`lambda x, w: ...` is read as ∂f/∂x and ∂f/∂w, as the user wrote it (a new user saw
+    ∂f/∂x1, ∂f/∂x2 for the README's hard-logistic test); *args keeps x1, x2."""
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x, w: apply(WRONG, x) * w, [0.7, 2.0])
+    assert [row.derivative for row in info.value.report.rows] == ["∂f/∂x", "∂f/∂w"]
+    # the wrong rule gives ∂f/∂x = cos(0.7)·w; w's own derivative tanh(0.7) is right
+    assert [row.passed for row in info.value.report.rows] == [False, True]
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda *v: apply(WRONG, v[0]) * v[1], [0.7, 2.0])
+    assert [row.derivative for row in info.value.report.rows] == ["∂f/∂x1", "∂f/∂x2"]

@@ -7,6 +7,7 @@ form. `Replay` computes the differences of a many-input f from one recorded grap
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,8 +21,22 @@ def as_float(x: float | Value) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
-def _leaves(xs: Sequence[float], names: Sequence[str] | None = None) -> list[Value]:
-    names = [f"x{i + 1}" for i in range(len(xs))] if names is None else names
+def input_names(f: Callable[..., Value], count: int) -> list[str]:
+    """The names the user gave f's inputs (`lambda x, w: ...` gives x and w), so a table and
+    an error say ∂f/∂w, not ∂f/∂x2; x1, x2, ... where the signature does not name `count`
+    positional inputs (`*args`, a builtin)."""
+    try:
+        params = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    names = [p.name for p in params if p.kind in positional]
+    if len(names) >= count and len(set(names[:count])) == count:
+        return names[:count]
+    return [f"x{i + 1}" for i in range(count)]
+
+
+def _leaves(xs: Sequence[float], names: Sequence[str]) -> list[Value]:
     return [Value(x, name) for x, name in zip(xs, names)]
 
 
@@ -66,7 +81,7 @@ def numeric_grads(
     """Central differences (f(x + eps·eᵢ) − f(x − eps·eᵢ)) / 2eps for each input i; `names`
     label the inputs in an error (x1, x2, … by default)."""
     xs = [as_float(x) for x in inputs]
-    names = [f"x{i + 1}" for i in range(len(xs))] if names is None else list(names)
+    names = input_names(f, len(xs)) if names is None else list(names)
     return [
         (_value_at(f, xs, i, eps, names) - _value_at(f, xs, i, -eps, names)) / (2 * eps)
         for i in range(len(xs))
@@ -102,7 +117,7 @@ class Replay:
     ) -> None:
         self.f = f
         self.xs = [as_float(x) for x in inputs]
-        self.names = [f"x{i + 1}" for i in range(len(self.xs))] if names is None else list(names)
+        self.names = input_names(f, len(self.xs)) if names is None else list(names)
         self.leaves = _leaves(self.xs, self.names)
         self.root = evaluate(f, self.leaves)
         self._order = topological_order(self.root)
@@ -212,7 +227,7 @@ def one_graph_grads(
 
 def analytic_grads(f: Callable[..., Value], inputs: Sequence[float | Value]) -> list[float]:
     """∂f/∂xᵢ by one backward pass on fresh leaves (the inputs' own grads are not touched)."""
-    leaves = _leaves([as_float(x) for x in inputs])
+    leaves = _leaves([as_float(x) for x in inputs], input_names(f, len(inputs)))
     evaluate(f, leaves).backward()
     return [leaf.grad for leaf in leaves]
 

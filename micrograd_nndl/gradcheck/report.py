@@ -19,6 +19,7 @@ from ..notation import derivative_text
 from .differences import (
     analytic_grads,
     as_float,
+    input_names,
     numeric_grads,
     numeric_hessian,
     one_graph_grads,
@@ -154,8 +155,9 @@ def gradcheck_report(
 ) -> CheckReport:
     """The table `gradcheck` judges by, without raising: see `gradcheck`.
 
-    `names` name the inputs (x1, x2, … by default) and `output` the result in the rows
-    (∂f/∂x1); `expected(*inputs)` adds a column of hand-derived first derivatives.
+    `names` name the inputs (by default f's own parameter names, else x1, x2, …) and
+    `output` the result in the rows (∂f/∂w); `expected(*inputs)` adds a column of
+    hand-derived first derivatives.
     `same_graph=True` says f builds the same graph at every point (a parsed formula; no
     Python branch on a value): f is then evaluated once and, for the order-1 central
     differences, its graph replayed from each moved input on (only the nodes that input
@@ -164,7 +166,7 @@ def gradcheck_report(
     one = isinstance(inputs, (numbers.Real, Value))  # gradcheck(f, 0.0): one input
     points = cast("Sequence[float | Value]", [inputs] if one else inputs)
     xs = [as_float(x) for x in points]
-    names = [f"x{i + 1}" for i in range(len(xs))] if names is None else list(names)
+    names = input_names(f, len(xs)) if names is None else list(names)
     if len(names) != len(xs):
         raise ValueError(f"gradcheck: {len(names)} names for {len(xs)} inputs")
     values = [f"{x:.6g}" for x in xs]
