@@ -25,8 +25,8 @@ from .options import OptionError
 _ASSIGNMENT = re.compile(r"\s*([^\s=]+)\s*=(?!=)")
 _SVG_SIZE = re.compile(r'^<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
 #: The scales a graph is shown at, of Graphviz's size: it fills the column up to the larger
-#: (Graphviz's 14 pt text is then 14 px) and shrinks with it down to the smaller (9 px: the
-#: book's σ(wx + b) fits a 690 px column); a graph wider than that scrolls sideways. A theme's
+#: (Graphviz's 14 pt text is then 14 px) and shrinks with it down to the smaller, but never
+#: below MIN_TEXT (`readable`); a graph wider than that scrolls sideways. A theme's
 #: `svg { max-width: 100% }` alone made a wide graph's text 5 px high.
 GRAPH_SCALES = (0.45, 0.75)
 MIN_TEXT = 10  # px: the smallest text a drawing keeps in a notes column (DESIGN.md)
