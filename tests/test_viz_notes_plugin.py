@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from notes_site import MATERIAL, build
 
-from viz.notes.plugin import find_fences
+from viz.notes.plugin import find_fences, theme_lang
 
 PLUGIN = MATERIAL + "plugins:\n  - micrograd\n"
 GOOD = "```micrograd\nx = 1; w = 0; b = 0\nf = sigmoid(w*x + b)\n```\n"
@@ -92,6 +92,30 @@ def test_site_options_reach_every_block_and_a_fence_overrides_them(tmp_path: Pat
     assert built.returncode == 0, built.stderr
     page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert page.count("导数 f′(z)") == 1 and page.count("f′(z), by backward()") == 1
+
+
+def test_a_chinese_theme_draws_chinese_figures_unasked(tmp_path: Path):
+    """mkdocs-material's `language: zh` is what a Chinese notes site already says: its figures
+    speak Chinese without a plugin option; an English or unknown theme language gives English."""
+    block = '```micrograd figure="activations"\nsigmoid(z)\n```\n'
+    for language, words in (
+        ("zh", "导数 f′(z)"),
+        ("en", "f′(z), by backward()"),
+        ("fr", "f′(z), by backward()"),
+    ):
+        config = PLUGIN.replace("  language: zh\n", f"  language: {language}\n")
+        assert f"language: {language}" in config and config.count("language:") == 1
+        built = build(tmp_path / language, {"index.md": block}, config)
+        assert built.returncode == 0, built.stderr
+        page = (tmp_path / language / "site" / "index.html").read_text(encoding="utf-8")
+        assert words in page, language
+
+
+def test_the_theme_language_maps_to_a_catalog():
+    assert [theme_lang(t) for t in ("zh", "zh-Hans", "zh_CN", "ZH-tw", "en", "de", None)] == [
+        *["zh"] * 4,
+        *["en"] * 3,
+    ]
 
 
 def test_fences_inside_a_longer_fence_are_text():

@@ -3,7 +3,9 @@
     plugins:
       - search
       - micrograd:
-          lang: zh          # the figures' words (en, zh); a fence's lang= overrides it
+          lang: zh          # the figures' words (en, zh); by default the theme's language
+                            # (mkdocs-material's `language: zh` gives zh); a fence's lang=
+                            # overrides it
           colours: auto     # the page's colours, light and slate; "light": always light
 
 It registers the ```micrograd fence with pymdownx.superfences (adding the extension if the
@@ -61,8 +63,16 @@ def find_fences(markdown: str) -> list[Fence]:
     return found
 
 
+def theme_lang(theme_language: object) -> str:
+    """The figures' language for a site whose theme is in `theme_language` ("zh", "zh-Hans",
+    "zh_CN", "en", ...): a Chinese site's figures speak Chinese unasked; any language the
+    catalogs lack gives English."""
+    base_language = re.split(r"[-_]", str(theme_language or "en"))[0].lower()
+    return base_language if base_language in LANGS else "en"
+
+
 class MicrogradConfig(base.Config):
-    lang = c.Choice(LANGS, default="en")
+    lang = c.Optional(c.Choice(LANGS))  # None: the theme's language (`theme_lang`)
     colours = c.Choice(COLOURS, default="auto")
 
 
@@ -89,6 +99,8 @@ class MicrogradPlugin(BasePlugin[MicrogradConfig]):
             }
         )
         settings["custom_fences"] = fences
+        if self.config.lang is None:
+            self.config.lang = theme_lang(config.theme.get("language"))
         return config
 
     @event_priority(-100)  # last: the text superfences will read, after other plugins' edits
