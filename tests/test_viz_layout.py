@@ -134,3 +134,27 @@ def test_a_graph_of_no_model_is_laid_out_as_graphviz_likes():
 
     source = draw_dot(sigmoid_graph(x=1.0, w=0.0, b=0.0)["h6"]).source
     assert "mclimit" not in source and "rank=same" not in source
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("fused", [True, False], ids=["fused", "products and sums"])
+def test_the_inputs_stand_level_with_the_layer_they_feed(fused, rankdir, graphviz_program):
+    """The lecture's MLP(3, [4, 4, 1]) on one sample: the inputs' centre, across the reading
+    order, lies within the span of layer 1's neurons (it lay below neuron 4, the edges from
+    the inputs running round every box), as the book draws a network (NNDL §4.3)."""
+    (nin, nouts), batch = CASES["MLP(3, [4, 4, 1]) on one sample"]
+    model = MLP(nin, nouts, seed=0, fused=fused)
+    loss, outputs = mlp_loss(model, batch)
+    graph = Graph(loss)
+    at = positions(
+        draw_dot(loss, rankdir=rankdir, params=model.parameters()).source, graphviz_program
+    )
+    inputs = [
+        reading(at[f"n{graph.index(x)}"], rankdir)[0]
+        for x in graph.nodes
+        if x.is_leaf and not x.label
+    ]
+    first = passes(graph, outputs)
+    layer = [reading(at[first[(1, 1, j)]], rankdir)[0] for j in range(1, nouts[0] + 1)]
+    centre = (min(inputs) + max(inputs)) / 2
+    assert min(layer) <= centre <= max(layer), (inputs, layer)

@@ -10,6 +10,12 @@ boxes (clusters), did not hold. What holds, measured with both programs in both 
 
 - the inputs in one rank (`rank=same`), chained by invisible edges: x₁, x₂, … of sample 1,
   then sample 2's, in one column;
+- in a graph of one sample, its middle input tied by an invisible edge to the first parameter
+  of the middle neuron of the first layer (neuron 2 of 4: neuron 3 broke the order of the
+  products-and-sums drawing, and over several samples the tie broke the order too). The
+  edges from the inputs pass the rank of layer 1's parameters outside its neurons' boxes,
+  and the first sweep puts what passes there after every box: untied, the inputs sat below
+  the whole layer; tied, they stand level with it, as in the book's figure (NNDL §4.3);
 - `mclimit` small: the minimiser keeps the order its first sweep builds from the order the
   nodes are written in, forward order, where neuron 1's pass comes before neuron 2's. It is
   set for a model's graph only, whose regular shape leaves nothing for more sweeps to gain.
@@ -99,7 +105,22 @@ def keep_order(
         return
     dot.attr(mclimit=MCLIMIT)
     inputs = [x for sample in samples for x in sample.inputs if id(x) in shown]
+    anchor = _middle_parameter(graph, neurons, shown) if len(samples) == 1 else None
+    if inputs and anchor is not None:
+        middle = inputs[len(inputs) // 2]
+        dot.edge(f"n{graph.index(middle)}", f"n{graph.index(anchor)}", style="invis", weight="10")
     _chain(dot, [f"n{graph.index(x)}" for x in inputs])
+
+
+def _middle_parameter(
+    graph: Graph, neurons: Sequence[NeuronGroup], shown: set[int]
+) -> Value | None:
+    """The first drawn parameter (in forward order) of the middle neuron of the first layer,
+    the one the inputs are held level with (see the module's note); None if none is drawn."""
+    first = min(g.layer or 0 for g in neurons)
+    layer = [g for g in neurons if (g.layer or 0) == first]
+    middle = layer[(len(layer) - 1) // 2]
+    return next((n for n in graph.nodes if id(n) in middle.params and id(n) in shown), None)
 
 
 #: The most hidden points the drawn edges may need (`layout_cost`). Graphviz lays an edge
