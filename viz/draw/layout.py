@@ -26,6 +26,7 @@ samples go is left to Graphviz, which puts them by the weights they share or by 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import graphviz
@@ -34,9 +35,10 @@ from micrograd_nndl import Value
 
 from ..graph import Graph
 from ..words import Words
+from .measure import text_width
 from .neurons import NeuronGroup
 from .sample_groups import SampleGroup
-from .style import FONT_SIZES, MUTED, text_label
+from .style import FONT_SIZES, MUTED, SLACK
 
 MCLIMIT = "0.01"  # see the module's note: the order built is the order drawn
 
@@ -65,7 +67,7 @@ class Boxes:
                 label = neuron_label(group, words)
                 if number is not None:
                     label = words("draw.sample_box", number=number, label=label)
-                label = text_label(label, FONT_SIZES["graph"])
+                label = box_label(label)
                 box.attr(label=label, style="rounded,dashed", color=MUTED, fontcolor=MUTED)
                 self.boxes.append(box)
                 self._home.update(dict.fromkeys(members, box))
@@ -83,6 +85,21 @@ class Boxes:
         """Put every box into the drawing (a box is copied when added: it must be complete)."""
         for box in self.boxes:
             self.dot.subgraph(box)
+
+
+def box_label(text: str) -> str:
+    """A neuron box's title in a cell as wide as it is drawn with room to spare (a rasteriser's
+    font runs wider than Graphviz's measure: the title overran its box) and a gap under it,
+    so it neither crosses the box's border nor sits on the node under it."""
+    size = FONT_SIZES["graph"]
+    lines = text.splitlines() or [""]
+    width = max(text_width(line, size) for line in lines) * SLACK + 8
+    height = size * (len(lines) + 0.8)
+    return (
+        '<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
+        f'<tr><td width="{width:.0f}" height="{height:.0f}" valign="top">'
+        f"{'<br/>'.join(html.escape(line) for line in lines)}</td></tr></table>>"
+    )
 
 
 def neuron_label(group: NeuronGroup, words: Words) -> str:
