@@ -310,11 +310,14 @@ def test_forward_mode_tangents_are_drawn_like_gradients():
     assert "grad" not in source
 
 
+BOX_LABEL = r"label=<<table[^>]*><tr><td[^>]*>([^<]+)</td>"  # a box's title in its cell
+
+
 def clusters(source, as_list=False):
     """{cluster label: the value boxes drawn in it} (a list of pairs: labels may repeat)."""
     found = []
     for body in re.findall(r"subgraph cluster_neuron\d+ \{(.*?)\n\t\}", source, re.S):
-        label = re.search(r'label="([^"]+)"', body).group(1)
+        label = re.search(BOX_LABEL, body).group(1)
         found.append((label, re.findall(r"<b>([^<]+)</b>", body)))
     return found if as_list else dict(found)
 

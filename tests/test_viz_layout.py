@@ -134,3 +134,70 @@ def test_a_graph_of_no_model_is_laid_out_as_graphviz_likes():
 
     source = draw_dot(sigmoid_graph(x=1.0, w=0.0, b=0.0)["h6"]).source
     assert "mclimit" not in source and "rank=same" not in source
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("fused", [True, False], ids=["fused", "products and sums"])
+def test_the_inputs_stand_level_with_the_layer_they_feed(fused, rankdir, graphviz_program):
+    """The lecture's MLP(3, [4, 4, 1]) on one sample: the inputs' centre, across the reading
+    order, lies within the span of layer 1's neurons (it lay below neuron 4, the edges from
+    the inputs running round every box), as the book draws a network (NNDL §4.3)."""
+    (nin, nouts), batch = CASES["MLP(3, [4, 4, 1]) on one sample"]
+    model = MLP(nin, nouts, seed=0, fused=fused)
+    loss, outputs = mlp_loss(model, batch)
+    graph = Graph(loss)
+    at = positions(
+        draw_dot(loss, rankdir=rankdir, params=model.parameters()).source, graphviz_program
+    )
+    inputs = [
+        reading(at[f"n{graph.index(x)}"], rankdir)[0]
+        for x in graph.nodes
+        if x.is_leaf and not x.label
+    ]
+    first = passes(graph, outputs)
+    layer = [reading(at[first[(1, 1, j)]], rankdir)[0] for j in range(1, nouts[0] + 1)]
+    centre = (min(inputs) + max(inputs)) / 2
+    assert min(layer) <= centre <= max(layer), (inputs, layer)
+
+
+def _box(shape):
+    """(left, top, right, bottom) of an SVG shape's coordinates (a polygon's points, a path)."""
+    numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", shape)]
+    return min(numbers[0::2]), min(numbers[1::2]), max(numbers[0::2]), max(numbers[1::2])
+
+
+def test_a_neuron_boxs_title_stays_inside_its_border_and_off_every_node(graphviz_program):
+    """Sample 2 of MLP(2, [3, 1]) (the gallery's picture): each box's title, taken 15 % wider
+    than Helvetica draws it (a rasteriser's font runs wider), lies inside its dashed border and
+    meets no node's box (it overran the border of layer 2's box and sat on h17)."""
+    import html
+
+    from viz.draw.measure import text_width
+    from viz.draw.style import SLACK
+
+    model = MLP(2, [3, 1], seed=0)
+    loss, _ = mlp_loss(model, CASES["MLP(2, [3, 1]) over two samples"][1])
+    loss.backward()
+    svg = draw_dot(loss, sample=2, params=model.parameters()).pipe("svg").decode()
+    nodes = [
+        _box(re.search(r'(?:points|d)="([^"]+)"', g).group(1))
+        for g in re.findall(r'class="node">(.*?)</g>', svg, re.S)
+    ]
+    clusters = re.findall(
+        r'class="cluster">.*?d="M([^"]+)".*?text-anchor="(\w+)" x="([\d.-]+)" y="([\d.-]+)"'
+        r'.*?font-size="([\d.]+)"[^>]*>([^<]+)</text>',
+        svg,
+        re.S,
+    )
+    assert len(clusters) == 4 and len(nodes) > 10
+    for path, anchor, x, y, size, text in clusters:
+        left, top, right, _ = _box(path)
+        wide = text_width(html.unescape(text), float(size)) * SLACK
+        start = float(x) - (wide / 2 if anchor == "middle" else 0)
+        title = (start, float(y) - float(size), start + wide, float(y) + 3)
+        assert left < title[0] and title[2] < right and top < title[1], text
+        for node in nodes:
+            apart = (
+                title[2] < node[0] or node[2] < title[0] or title[3] < node[1] or node[3] < title[1]
+            )
+            assert apart, (text, node)

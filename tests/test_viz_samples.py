@@ -37,7 +37,10 @@ def boxes(source):
 
 
 def box_labels(source):
-    return re.findall(r'subgraph cluster_neuron\d+ \{\n[^\n]* label="([^"]+)"', source)
+    return re.findall(
+        r"subgraph cluster_neuron\d+ \{\n[^\n]* label=<<table[^>]*><tr><td[^>]*>([^<]+)</td>",
+        source,
+    )
 
 
 def draw_dot(root, **options):

@@ -10,6 +10,12 @@ boxes (clusters), did not hold. What holds, measured with both programs in both 
 
 - the inputs in one rank (`rank=same`), chained by invisible edges: x₁, x₂, … of sample 1,
   then sample 2's, in one column;
+- in a graph of one sample, its middle input tied by an invisible edge to the first parameter
+  of the middle neuron of the first layer (neuron 2 of 4: neuron 3 broke the order of the
+  products-and-sums drawing, and over several samples the tie broke the order too). The
+  edges from the inputs pass the rank of layer 1's parameters outside its neurons' boxes,
+  and the first sweep puts what passes there after every box: untied, the inputs sat below
+  the whole layer; tied, they stand level with it, as in the book's figure (NNDL §4.3);
 - `mclimit` small: the minimiser keeps the order its first sweep builds from the order the
   nodes are written in, forward order, where neuron 1's pass comes before neuron 2's. It is
   set for a model's graph only, whose regular shape leaves nothing for more sweeps to gain.
@@ -20,6 +26,7 @@ samples go is left to Graphviz, which puts them by the weights they share or by 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import graphviz
@@ -28,9 +35,10 @@ from micrograd_nndl import Value
 
 from ..graph import Graph
 from ..words import Words
+from .measure import text_width
 from .neurons import NeuronGroup
 from .sample_groups import SampleGroup
-from .style import FONT_SIZES, MUTED, text_label
+from .style import FONT_SIZES, MUTED, SLACK
 
 MCLIMIT = "0.01"  # see the module's note: the order built is the order drawn
 
@@ -59,7 +67,7 @@ class Boxes:
                 label = neuron_label(group, words)
                 if number is not None:
                     label = words("draw.sample_box", number=number, label=label)
-                label = text_label(label, FONT_SIZES["graph"])
+                label = box_label(label)
                 box.attr(label=label, style="rounded,dashed", color=MUTED, fontcolor=MUTED)
                 self.boxes.append(box)
                 self._home.update(dict.fromkeys(members, box))
@@ -77,6 +85,21 @@ class Boxes:
         """Put every box into the drawing (a box is copied when added: it must be complete)."""
         for box in self.boxes:
             self.dot.subgraph(box)
+
+
+def box_label(text: str) -> str:
+    """A neuron box's title in a cell as wide as it is drawn with room to spare (a rasteriser's
+    font runs wider than Graphviz's measure: the title overran its box) and a gap under it,
+    so it neither crosses the box's border nor sits on the node under it."""
+    size = FONT_SIZES["graph"]
+    lines = text.splitlines() or [""]
+    width = max(text_width(line, size) for line in lines) * SLACK + 8
+    height = size * (len(lines) + 0.8)
+    return (
+        '<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
+        f'<tr><td width="{width:.0f}" height="{height:.0f}" valign="top">'
+        f"{'<br/>'.join(html.escape(line) for line in lines)}</td></tr></table>>"
+    )
 
 
 def neuron_label(group: NeuronGroup, words: Words) -> str:
@@ -99,7 +122,22 @@ def keep_order(
         return
     dot.attr(mclimit=MCLIMIT)
     inputs = [x for sample in samples for x in sample.inputs if id(x) in shown]
+    anchor = _middle_parameter(graph, neurons, shown) if len(samples) == 1 else None
+    if inputs and anchor is not None:
+        middle = inputs[len(inputs) // 2]
+        dot.edge(f"n{graph.index(middle)}", f"n{graph.index(anchor)}", style="invis", weight="10")
     _chain(dot, [f"n{graph.index(x)}" for x in inputs])
+
+
+def _middle_parameter(
+    graph: Graph, neurons: Sequence[NeuronGroup], shown: set[int]
+) -> Value | None:
+    """The first drawn parameter (in forward order) of the middle neuron of the first layer,
+    the one the inputs are held level with (see the module's note); None if none is drawn."""
+    first = min(g.layer or 0 for g in neurons)
+    layer = [g for g in neurons if (g.layer or 0) == first]
+    middle = layer[(len(layer) - 1) // 2]
+    return next((n for n in graph.nodes if id(n) in middle.params and id(n) in shown), None)
 
 
 #: The most hidden points the drawn edges may need (`layout_cost`). Graphviz lays an edge
