@@ -23,15 +23,21 @@ def english_words() -> set[str]:
 
     def words_of(lang: str) -> set[str]:
         texts = [form for m in messages(lang).values() for form in m.forms]
-        plain = [re.sub(r"\{\w+\}", " ", t) for t in texts]  # placeholders are not words
+        plain = [code_free(re.sub(r"\{\w+\}", " ", t)) for t in texts]  # nor placeholders
         return {w.lower() for t in plain for w in re.findall(r"[A-Za-z][A-Za-z_]+", t)}
 
     return words_of("en") - words_of("zh") - OWN
 
 
+def code_free(text: str) -> str:
+    """`text` without its code: an attribute (h6.grad, the Value's own) and a call the reader
+    types (backward(), the same in every language)."""
+    return re.sub(r"\.[A-Za-z_]+|[A-Za-z_]+\(\)", " ", text)
+
+
 def english_in(shown: str) -> set[str]:
-    """The catalog's English words in `shown`; an attribute (h6.grad, the Value's own) is code."""
-    shown = re.sub(r"\.[A-Za-z_]+", " ", shown)
+    """The catalog's English words in `shown`, its code (`code_free`) left out."""
+    shown = code_free(shown)
     found = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z_]+", shown)}
     return found & english_words()
 

@@ -255,7 +255,7 @@ def test_bad_formulas_exit_2_with_the_caret_under_the_place(capsys, expr, caret)
         (["explain", "x", "--at", "x=1", "--max-variables", "-1"], "--max-variables must be"),
         (["check", "x", "--at", "x=1", "--max-rows", "-1"], "--max-rows must be at least 0"),
         (["step", "x", "--at", "x=1", "--max-rows", "1"], "--max-rows must be 0 (all) or at"),
-        (["frobnicate"], "invalid choice"),
+        (["frobnicate"], "unknown command frobnicate; the commands: render, grad, explain,"),
         ([], "required: COMMAND"),
     ],
 )

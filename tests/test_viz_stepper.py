@@ -401,6 +401,19 @@ def test_stepping_past_either_end_says_where_the_passes_are():
             pass
 
 
+def test_a_chinese_stepper_says_in_chinese_where_the_passes_are_past_either_end():
+    nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
+    stepper = Stepper(nodes["h6"], lang="zh")
+    assert str(stepper.back()) == "已在开始：没有可撤销的步骤（forward() 走第一步）"
+    run_forward(stepper)
+    stop = stepper.forward()
+    assert not stop and str(stop) == "前向计算已完成（6/6）：backward() 走反向传播第 1/7 步"
+    run_backward(stepper)
+    finished = "前向计算和反向传播都已完成：apply() 把梯度写入 .grad，back() 撤销一步"
+    assert str(stepper.backward()) == str(stepper.forward()) == finished
+    assert str(stepper.back()).startswith("撤销 反向传播 7/7")  # one step back: no Stop
+
+
 def test_apply_refuses_partial_gradients_unless_asked():
     nodes, stepper = book_stepper()
     run_forward(stepper)

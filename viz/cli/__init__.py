@@ -1,2 +1,3 @@
-"""The `micrograd-nndl` command: its parser (`parser`) apart from its commands (`commands`),
-the terminal it writes to (`console`) and the book's demo (`book_demo`)."""
+"""The `micrograd-nndl` command: its parser (`parser`, reading option values with `values`)
+apart from its commands (`commands`), the terminal it writes to (`console`) and the book's demo
+(`book_demo`)."""

@@ -40,7 +40,7 @@ from ..step.stepper import Stepper
 from ..web.stepper_page import to_html
 from ..web.training_page import replay_demo
 from ..words import Words, locale_language, translator
-from .book_demo import PAGE_NAME, demo
+from .book_demo import DEFAULT_IMAGE, PAGE_NAME, demo
 from .checking import check_table, diagnose, shown_rows
 from .console import fall_back_to_ascii, is_terminal, printable, read_key, read_line, shown
 from .parser import PROG, build_parser, shield_formula
@@ -109,6 +109,18 @@ def placing(expression: Expression, root: Value) -> Iterator[None]:
         raise expression.placed(e, root) from None
 
 
+def output_file(path: str, example: str) -> Path:
+    """The file -o names. A directory, one that exists or a name ending in "/", is a usage
+    error that says so (not that its suffix is wrong) and names a file in it, as `example`."""
+    if path.endswith(("/", os.sep)) or os.path.isdir(path):
+        inside = os.path.join(path, example)
+        is_ = "is" if os.path.isdir(path) else "names"  # "out/": a directory, made or not
+        raise UsageError(
+            f"{shown(path)} {is_} a directory; give a file name such as {shown(inside)}"
+        )
+    return Path(path)
+
+
 def _partials(root: Value, leaves: dict[str, Value], digits: int, name: str) -> list[str]:
     name = root.label or name
     return [
@@ -121,7 +133,7 @@ def _partials(root: Value, leaves: dict[str, Value], digits: int, name: str) -> 
 
 
 def run_render(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
-    path = Path(args.output)
+    path = output_file(args.output, "graph.svg")
     try:
         image_format(path)
     except ValueError as e:
@@ -168,7 +180,7 @@ def _variables(option: str, text: str, leaves: dict[str, Value]) -> list[str]:
 
 
 def run_html(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
-    path = Path(args.output)
+    path = output_file(args.output, "page.html")
     if path.suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"cannot write {str(path)!r}: the page's name must end in .html")
     expression, root, leaves = build_graph(args)
@@ -362,18 +374,19 @@ def run_check(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
 
 
 def run_demo(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
+    path = output_file(args.output, DEFAULT_IMAGE.name)
     try:
-        image_format(args.output)
+        image_format(path)
     except ValueError as e:
         raise UsageError(str(e)) from None
-    demo(args.output, out, page=Path(args.output).with_name(PAGE_NAME), lang=language(args))
+    demo(path, out, page=path.with_name(PAGE_NAME), lang=language(args))
 
 
 def run_replay(args: argparse.Namespace, out: TextIO, inp: TextIO) -> None:
     if args.epochs < 1:
         raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
     lang = language(args)
-    path = replay_demo(args.output, epochs=args.epochs, lang=lang)
+    path = replay_demo(output_file(args.output, "training.html"), epochs=args.epochs, lang=lang)
     words = translator(lang)
     print(words("cli.wrote_replay", path=shown(str(path)), epochs=args.epochs), file=out)
 

@@ -6,22 +6,26 @@ each subcommand does is in `viz.cli.commands`; this module only reads the words 
 from __future__ import annotations
 
 import argparse
-import math
-from collections.abc import Callable, Sequence
+import difflib
+import re
+import shlex
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
-from micrograd_nndl import Expression, ExpressionError, MathError, __version__
-from micrograd_nndl.expr import CONSTANTS
+from micrograd_nndl import Expression, ExpressionError, __version__
 
 from ..draw.compact import STYLES
 from ..draw.dot import MAX_NODES
 from ..draw.drawing import SUFFIXES
 from ..draw.fit import NOTEBOOK
-from ..number_format import DIGITS, check_digits
+from ..number_format import DIGITS
 from ..step.text import MAX_ROWS as TABLE_ROWS
 from ..step.text import MAX_WIDTH as TABLE_WIDTH
 from ..words import LANGUAGES
 from .book_demo import DEFAULT_IMAGE, PAGE_NAME
+from .values import digits, parse_assignments, positive, step_size
 
 PROG = "micrograd-nndl"
 BOOK_EXPR = "sigmoid(w*x + b)"
@@ -34,9 +38,115 @@ LANG_HELP = (
     "the language of what is written: en or zh (default: the locale's, LANG=zh_CN.UTF-8 reads "
     "zh, else en)"
 )
-HELP = {"-h": False, "--help": False}  # argparse's own option on every parser (add_help)
+NEGATIVE = re.compile(r"-\d+|-\d*\.\d+")  # what argparse reads as a number, not an option
+IMAGE_COMMANDS = ("render", "demo")  # their format is their file's suffix: they have no --format
 
 Options = dict[str, dict[str, bool]]  # subcommand -> its option strings -> takes a value
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser that reads a mistyped command line in the user's terms before argparse
+    does: an unknown subcommand or option gets the nearest known one (difflib), an option of
+    another subcommand names it, and a subcommand's mistake shows that subcommand's usage.
+
+    `options`: the option strings it was given, each with whether it takes a value;
+    `commands`: at the top, the subcommands' parsers by name.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.options: dict[str, bool] = {}
+        self.commands: dict[str, Parser] = {}
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        self.options.update(dict.fromkeys(action.option_strings, action.nargs != 0))
+        return action
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: None = None
+    ) -> argparse.Namespace:
+        """argparse's reading of `args`, after `check_words`; arguments left over are the
+        subcommand's error (argparse would show the top level's usage)."""
+        argv = list(sys.argv[1:] if args is None else args)
+        self.check_words(argv)
+        parsed, extras = self.parse_known_args(argv, namespace)
+        if extras:
+            command = getattr(parsed, "command", None)
+            where = self.commands.get(command or "", self)
+            note = "" if command in _NO_FORMULA else _QUOTES
+            where.error(f"unrecognized arguments: {' '.join(extras)}{note}")
+        return parsed
+
+    def check_words(self, argv: Sequence[str]) -> None:
+        """Exit 2 with the nearest known word if `argv` has an unknown subcommand or option."""
+        k = next((k for k, arg in enumerate(argv) if not arg.startswith("-")), len(argv))
+        unknown = _first_unknown(argv[:k], self.options)
+        if unknown is not None:
+            self.error(self.unknown_option(unknown, None, argv))
+        if k == len(argv) or not self.commands:
+            return  # no subcommand: argparse says one is required
+        name = argv[k]
+        if name not in self.commands:
+            near = _nearest(name, self.commands)
+            said = f"did you mean {near}?" if near else f"the commands: {', '.join(self.commands)}"
+            self.error(f"unknown command {shown_word(name)}; {said}")
+        sub = self.commands[name]
+        unknown = _first_unknown(argv[k + 1 :], sub.options)
+        if unknown is not None:
+            sub.error(self.unknown_option(unknown, name, argv[k + 1 :]))
+
+    def unknown_option(self, arg: str, command: str | None, args: Sequence[str]) -> str:
+        """What to say of `arg`, an option `command` (None: the top level) does not have: the
+        nearest of its own, else the subcommands that have it (or the nearest of theirs)."""
+        option = arg.partition("=")[0]
+        said = f"unknown option {shown_word(option)}"
+        if command in IMAGE_COMMANDS and option == "--format":
+            return said + self.format_hint(command, args)
+        near = _nearest(option, self.commands[command].options) if command else None
+        if near:
+            return f"{said}; did you mean {near}?"
+        others = {c: p for c, p in self.commands.items() if c != command}
+        theirs = {o for p in others.values() for o in p.options}
+        near = option if option in theirs else _nearest(option, theirs)
+        if near is None:
+            return said
+        having = [c for c, p in others.items() if near in p.options]
+        said += ": it is" if near == option else f"; did you mean {near}? It is"
+        if command is None:  # the example: the subcommand typed, if it has the option
+            whose = "every command" if len(having) == len(self.commands) else _and(having)
+            typed = next((a for a in args if a in having), having[0])
+            return f"{said} an option of {whose}, given after it: {PROG} {typed} ... {near} ..."
+        return f"{said} an option of {_and(having)}, not of {command}"
+
+    def format_hint(self, command: str, args: Sequence[str]) -> str:
+        """render and demo have no --format: their image's format is its file's suffix. The
+        hint ends with the user's command line so written."""
+        sub = self.commands[command]
+        kept: list[str] = []
+        output, suffix = str(sub.get_default("output") or "graph.svg"), ".svg"
+        k = 0
+        while k < len(args):
+            arg, option = args[k], _as_option(args[k], sub.options)
+            value = args[k + 1] if k + 1 < len(args) else ""
+            if arg.partition("=")[0] == "--format":  # its value, if it has one: svg, .png
+                named = arg.partition("=")[2] or (value if re.fullmatch(r"\.?\w+", value) else "")
+                k += 1 if "=" in arg or not named else 2
+                asked = "." + named.lower().lstrip(".")
+                suffix = asked if asked in SUFFIXES else suffix
+                continue
+            if option in ("-o", "--output"):
+                inline = arg.partition("=")[2] if arg.startswith("--") else arg[2:]
+                output = inline or value
+                k += 1 if inline else 2
+                continue
+            kept.append(arg[1:] if arg.startswith(" -") else arg)  # the formula as typed
+            k += 1
+        example = shlex.join([command, *kept, "-o", str(Path(output).with_suffix(suffix))])
+        return (
+            ": the image's format is the suffix of its file, -o FILE "
+            f"({', '.join(SUFFIXES)}; .pdf needs a system Graphviz), as in\n  {PROG} {example}"
+        )
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, Options]:
@@ -44,7 +154,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
     the option strings of the subcommands that read a formula (to tell "-x*w" from an option).
     """
     options: Options = {}
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=PROG,
         description="Compute, draw and explain the gradients of a formula, as in NNDL §4.5.3.",
         epilog=_examples(
@@ -61,51 +171,22 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    formula = argparse.ArgumentParser(add_help=False)
-    formula.add_argument(
-        "expr",
-        metavar="EXPR",
-        help='the formula, e.g. "sigmoid(w*x + b)"; it may start with -, as "-x*w"',
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=Parser
     )
-    shared = [
-        formula.add_argument(
-            "--at",
-            metavar="NAME=VALUE,...",
-            action="append",
-            type=parse_assignments,
-            default=[],
-            help="the values of the formula's variables, e.g. x=1,w=0,b=0 (repeatable; a value "
-            "may be a constant formula such as pi/4)",
-        ),
-        formula.add_argument(
-            "--lang",
-            choices=LANGUAGES,
-            default=None,
-            help=LANG_HELP,
-        ),
-        formula.add_argument(
-            "--digits",
-            type=_digits,
-            default=DIGITS,
-            help=f"significant digits of the numbers shown (1-17, default {DIGITS})",
-        ),
-    ]
 
-    def command(name: str, summary: str, *examples: str) -> argparse.ArgumentParser:
+    def command(name: str, summary: str, *examples: str) -> Parser:
         sub = commands.add_parser(
             name,
-            parents=[formula] if name not in _NO_FORMULA else [],
             help=summary,
             description=summary,
             epilog=_examples(*examples),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+        parser.commands[name] = sub
         if name not in _NO_FORMULA:
-            options[name] = dict(HELP)
-            for action in shared:
-                _record(options[name], action)
+            _add_formula(sub)
+            options[name] = sub.options
         return sub
 
     render = command(
@@ -116,7 +197,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         f'render "{BOOK_EXPR}" --at {BOOK_AT} -o graph.png --params w,b',
         'render "log(1 + exp(x))" --at x=2 -o softplus.svg --no-grad',
     )
-    add = _recorder(render, options["render"])
+    add = render.add_argument
     add(
         "-o",
         "--output",
@@ -141,7 +222,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
     )
     add(
         "--width",
-        type=_positive,
+        type=positive,
         default=NOTEBOOK,
         metavar="PX",
         help=f"the width the picture is read at, laid out to fit it (default {NOTEBOOK})",
@@ -155,7 +236,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
     )
     add(
         "--max-nodes",
-        type=_positive,
+        type=positive,
         default=MAX_NODES,
         help=f"draw at most this many value boxes, the rest summarised (default {MAX_NODES})",
     )
@@ -175,7 +256,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         f'grad "{BOOK_EXPR}" --at {BOOK_AT} --wrt w,b',
         'grad "x**3 + 2*x" --at x=2',
     )
-    add = _recorder(grad, options["grad"])
+    add = grad.add_argument
     add("--wrt", metavar="NAME,...", help="the variables to differentiate by (default: every one)")
     explain_ = command(
         "explain",
@@ -183,7 +264,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         f'explain "{BOOK_EXPR}" --at {BOOK_AT} --wrt w',
         'explain "x*x + x" --at x=3',
     )
-    add = _recorder(explain_, options["explain"])
+    add = explain_.add_argument
     add("--wrt", metavar="NAME,...", help="the variables to differentiate by (default: every one)")
     add(
         "--max-variables",
@@ -207,7 +288,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         f'printf "n\\nn\\np\\nn\\n" | {PROG} step "{BOOK_EXPR}" --at {BOOK_AT}',
         f'step "{BOOK_EXPR}" --at {BOOK_AT} --save-steps frames',
     )
-    add = _recorder(step_, options["step"])
+    add = step_.add_argument
     add(
         "--save-steps",
         metavar="DIR",
@@ -227,7 +308,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         f'html "{BOOK_EXPR}" --at {BOOK_AT} -o page.html --params w,b',
         'html "x*x + x" --at x=3 -o square.html',
     )
-    add = _recorder(html_, options["html"])
+    add = html_.add_argument
     add("-o", "--output", required=True, metavar="FILE", help="the page to write (.html)")
     add(
         "--params",
@@ -243,10 +324,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
         'check "gelu(x) * tanh(y)" --at x=0.3,y=-1',
         'check "x/y" --at x=1,y=1e-7 --eps 1e-11',
     )
-    add = _recorder(check, options["check"])
+    add = check.add_argument
     add(
         "--eps",
-        type=_step_size,
+        type=step_size,
         default=EPS,
         help=f"the step of the central differences (f(x+eps) - f(x-eps)) / 2eps (default {EPS:g})",
     )
@@ -293,19 +374,79 @@ def build_parser() -> tuple[argparse.ArgumentParser, Options]:
 _NO_FORMULA = ("demo", "replay")
 
 
-def _record(options: dict[str, bool], action: argparse.Action) -> None:
-    options.update(dict.fromkeys(action.option_strings, action.nargs != 0))
+_QUOTES = ' (a formula with spaces is one argument: put it in quotes, as "w*x + b")'
 
 
-def _recorder(sub: argparse.ArgumentParser, options: dict[str, bool]) -> Callable:
-    """`sub.add_argument`, remembering the option strings it adds in `options`."""
+def _add_formula(sub: Parser) -> None:
+    """The formula and the options of every subcommand that reads one."""
+    sub.add_argument(
+        "expr",
+        metavar="EXPR",
+        help='the formula, e.g. "sigmoid(w*x + b)"; it may start with -, as "-x*w"',
+    )
+    sub.add_argument(
+        "--at",
+        metavar="NAME=VALUE,...",
+        action="append",
+        type=parse_assignments,
+        default=[],
+        help="the values of the formula's variables, e.g. x=1,w=0,b=0 (repeatable; a value "
+        "may be a constant formula such as pi/4)",
+    )
+    sub.add_argument("--lang", choices=LANGUAGES, default=None, help=LANG_HELP)
+    sub.add_argument(
+        "--digits",
+        type=digits,
+        default=DIGITS,
+        help=f"significant digits of the numbers shown (1-17, default {DIGITS})",
+    )
 
-    def add(*names: str, **kwargs: Any) -> argparse.Action:
-        action = sub.add_argument(*names, **kwargs)
-        _record(options, action)
-        return action
 
-    return add
+def _first_unknown(args: Sequence[str], known: dict[str, bool]) -> str | None:
+    """The first of `args` that argparse would read as an option `known` does not have (None:
+    none), the values of the known ones skipped; nothing after "--" is an option."""
+    k = 0
+    while k < len(args):
+        arg = args[k]
+        if arg == "--":
+            return None
+        if arg.startswith("-") and arg != "-" and " " not in arg and not NEGATIVE.fullmatch(arg):
+            option = _as_option(arg, known)
+            if option is None:
+                return arg
+            if known.get(option) and "=" not in arg and (arg == option or arg.startswith("--")):
+                k += 1  # its value, whatever it looks like
+        k += 1
+    return None
+
+
+def _as_option(arg: str, known: dict[str, bool]) -> str | None:
+    """The option of `known` argparse reads `arg` as: --wr is --wrt, --at=x=1 is --at, -ofile
+    is -o (an ambiguous --e is left to argparse, which names the candidates); None if none."""
+    if arg in known:
+        return arg
+    if arg.startswith("--"):
+        name = arg.partition("=")[0]
+        matches = [o for o in known if o.startswith(name)]
+        return name if name in known else (matches[0] if len(matches) == 1 else None)
+    return arg[:2] if arg[:2] in known else None
+
+
+def _nearest(word: str, known: Iterable[str]) -> str | None:
+    """The known word nearest `word` (difflib), dashes aside (--format is not near --at); None
+    if none is near."""
+    names = {k.lstrip("-"): k for k in known}
+    near = difflib.get_close_matches(word.lstrip("-"), list(names), n=1)
+    return names[near[0]] if near else None
+
+
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def shown_word(word: str) -> str:
+    """A word the user typed, shown as typed unless it needs quotes to be seen whole."""
+    return word if word and word.isprintable() and " " not in word else repr(word)
 
 
 def _examples(*commands: str) -> str:
@@ -358,63 +499,3 @@ def _option(arg: str, known: dict[str, bool]) -> bool | None:
         except ExpressionError:
             return False
     return None
-
-
-def _positive(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return number
-
-
-def _step_size(text: str) -> float:
-    try:
-        eps = float(text)
-    except ValueError:
-        eps = math.nan
-    if not (math.isfinite(eps) and eps > 0):
-        raise argparse.ArgumentTypeError(f"expected a positive number such as 1e-8, got {text!r}")
-    return eps
-
-
-def _digits(text: str) -> int:
-    try:
-        return check_digits(int(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected an integer from 1 to 17, got {text!r}"
-        ) from None
-
-
-def _is_name(text: str) -> bool:
-    """Whether the formula reads `text` as one name: θ, 净输入 and w₁ as well as x (a constant
-    too, which the formula then refuses a value, saying why)."""
-    try:
-        return text in CONSTANTS or Expression(text).variables == (text,)
-    except ExpressionError:
-        return False
-
-
-def parse_assignments(text: str) -> dict[str, float]:
-    """ "x=1,w=0,b=-pi/4" -> {"x": 1.0, "w": 0.0, "b": -0.785...}; values are constant formulas."""
-    values: dict[str, float] = {}
-    for part in text.split(","):
-        name, equals, value = (s.strip() for s in part.partition("="))
-        if not equals or not _is_name(name):
-            raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {part.strip()!r}")
-        if name in values:
-            raise argparse.ArgumentTypeError(f"{name} is given twice")
-        try:
-            constant = Expression(value)
-            if constant.variables:
-                raise argparse.ArgumentTypeError(
-                    f"the value of {name} must be a number, not {value!r}"
-                )
-            values[name] = constant.evaluate().data
-        except (ExpressionError, MathError) as e:
-            reason = getattr(e, "reason", str(e))
-            raise argparse.ArgumentTypeError(f"the value of {name}: {reason}") from None
-    return values

@@ -276,7 +276,7 @@ class Stepper:
         """Undo the last step; say which (`Undo.undone`) and where the passes are now
         (`Undo.now`). At the start a `Stop`: nothing to undo."""
         if not self._history:
-            return Stop("at the start: nothing to undo (forward() takes the first step)")
+            return Stop(self.words("stepper.stop_start"))
         step = self._history.pop()
         if step.direction == FORWARD:
             del self._values[step.node]
@@ -445,14 +445,10 @@ class Stepper:
                 "step past the end returns a Stop; test its truth instead: `while s.forward():`"
             )
         if self.done:
-            return Stop(
-                "both passes are finished: apply() writes the gradients into .grad, "
-                "back() undoes a step"
-            )
+            return Stop(self.words("stepper.stop_done"))
         done, total = self._count(BACKWARD), self.n_backward
         return Stop(
-            f"the forward pass is finished ({self.n_forward}/{self.n_forward}): backward() "
-            f"takes backward step {done + 1}/{total}"
+            self.words("stepper.stop_forward", done=self.n_forward, number=done + 1, total=total)
         )
 
     def _caption(self, step: Step | None) -> str:
