@@ -58,6 +58,7 @@ from .losses import (
     mse,
     softmax_cross_entropy,
 )
+from .naming import book_name
 from .nn import MLP, Layer, Module, Neuron
 from .notation import derivative_text, name_in_formula
 from .ops import OPS, Op, fn
@@ -85,6 +86,7 @@ __all__ = [
     "TracingError",
     "batches",
     "binary_cross_entropy",
+    "book_name",
     "binary_cross_entropy_with_logits",
     "custom_op",
     "derivative_text",

@@ -45,6 +45,7 @@ HOMES = {
     "batches": "micrograd_nndl.data",
     "binary_cross_entropy": "micrograd_nndl.losses",
     "binary_cross_entropy_with_logits": "micrograd_nndl.losses",
+    "book_name": "micrograd_nndl.naming",
     "compile": "micrograd_nndl.compile",
     "custom_op": "micrograd_nndl.custom",
     "derivative_text": "micrograd_nndl.notation",

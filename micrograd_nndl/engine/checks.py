@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, SupportsFloat, TypeGuard
 
 from ..errors import NumericOverflowError, in_words
+from ..naming import parameter_text
 from ..ops import CONSTANT_OPERAND, Op
 
 if TYPE_CHECKING:  # for the annotations only: value.py imports this module
@@ -28,8 +29,12 @@ _Real = numbers.Real
 
 
 def node_name(node: Value) -> str:
-    """'w' for a labelled node, <mul node> or <leaf node> for another."""
-    return f"'{node.label}'" if node.label else f"<{node.op or 'leaf'} node>"
+    """'w' for a labelled node, a model's parameter by its book name and path,
+    "w⁽¹⁾₁₂ (layers.0.neurons.0.w.1)", and <mul node> or <leaf node> for another."""
+    if not node.label:
+        return f"<{node.op or 'leaf'} node>"
+    shown = parameter_text(node.label)
+    return shown if shown != node.label else f"'{node.label}'"
 
 
 def _is_numpy_bool(x: object) -> TypeGuard[SupportsFloat]:
