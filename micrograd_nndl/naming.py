@@ -35,8 +35,8 @@ def book_name(label: str) -> str:
 
 
 def parameter_text(label: str) -> str:
-    """How a message first names a parameter: "w⁽¹⁾₁₁ (layers.0.neurons.0.w.0)", the book's
-    name then the path that finds it in code; a label the book does not rename ("w", "θ")
-    as it is."""
+    """How a message names a labelled node: a model's parameter by the book's name then the
+    path that finds it in code, "w⁽¹⁾₁₁ (layers.0.neurons.0.w.0)"; a label the book does not
+    rename in quotes, as written: 'θ'."""
     shown = book_name(label)
-    return label if shown == label else f"{shown} ({label})"
+    return repr(label) if shown == label else f"{shown} ({label})"
