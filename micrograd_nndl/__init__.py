@@ -26,6 +26,7 @@ from .engine import (
     neuron,
     neurons,
     no_grad,
+    terms_of,
     topological_order,
 )
 from .errors import (
@@ -148,6 +149,7 @@ __all__ = [
     "register_op",
     "unregister_op",
     "read_regular",
+    "terms_of",
     "topological_order",
     "write_atomic",
 ]
