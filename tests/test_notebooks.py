@@ -107,3 +107,12 @@ def test_the_lectures_mlp_learns_the_moons(lecture):
     assert losses[-1] < 0.5 * losses[0]
     accuracy = int(re.search(r"training accuracy (\d+)%", text(lecture["trained"]))[1])
     assert accuracy >= 90
+
+
+def test_the_lectures_two_accuracies_say_which_model_each_measures(lecture):
+    """History's accuracy of epoch 40 is the model before that epoch's update; the final one
+    after it: the notebook's text says one of the 40 samples moved (92.5% → 90%)."""
+    last = text(lecture["train"]).splitlines()[-1]
+    assert re.fullmatch(r"epoch 40: loss [\d.]+, accuracy 92% before its update", last)
+    final = text(lecture["trained"]).splitlines()[-1]
+    assert final == "training accuracy 90% after the last update (epoch 40's)"
