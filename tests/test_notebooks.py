@@ -12,7 +12,7 @@ import pytest
 nbclient = pytest.importorskip("nbclient", reason="pip install -e '.[test]' (make test does)")
 nbformat = pytest.importorskip("nbformat", reason="pip install -e '.[test]' (make test does)")
 
-from micrograd_nndl import MLP, Neuron, mse  # noqa: E402
+from micrograd_nndl import MLP, Neuron, book_name, mse  # noqa: E402
 from viz import Stepper  # noqa: E402
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "examples" / "notebooks"
@@ -96,7 +96,7 @@ def test_the_lectures_small_mlp_steps_as_backward_computes(lecture):
     assert len(page_data(lecture["tiny"])["steps"]) == stepper.n_forward + stepper.n_backward
     loss.backward()
     assert text(lecture["tiny-grads"]).splitlines() == [
-        f"∂loss/∂{name} = {p.grad:.6f}" for name, p in tiny.named_parameters()
+        f"∂loss/∂{book_name(name)} = {p.grad:.6f}   ({name})" for name, p in tiny.named_parameters()
     ]
 
 
