@@ -71,6 +71,7 @@ class Update:
     upstream: float
     before: float | None
     after: float
+    term: float  # what the input gains, as the engine adds it (`terms_of`)
     failure: str | None = None  # why the local derivative is nan: its rule could not compute
 
     @property
@@ -81,14 +82,8 @@ class Update:
     @property
     def flat(self) -> bool:
         """True where the engine adds 0, not 0 × an inf or nan gradient: the node's op is flat
-        around this input (relu below 0), so the root does not move with it (`terms_of`)."""
-        op = self.node.op_info
-        return op is not None and op.flat and self.local == 0.0 and not math.isfinite(self.upstream)
-
-    @property
-    def term(self) -> float:
-        """What the input gains: local × upstream, or 0 where the op is `flat`."""
-        return 0.0 if self.flat else self.local * self.upstream
+        around this input (relu below 0), so the root does not move with it."""
+        return self.term == 0.0 and not math.isfinite(self.local * self.upstream)
 
 
 @dataclass(frozen=True, repr=False)
@@ -511,7 +506,7 @@ class Stepper:
                 )
             so_far[parent] = after
             why = None if failure is None else str(failure)
-            updates.append(Update(node, arg, local, upstream, before, after, why))
+            updates.append(Update(node, arg, local, upstream, before, after, term, why))
         return updates
 
     def _update_text(self, u: Update) -> str:
