@@ -26,6 +26,7 @@ from .engine import (
     neuron,
     neurons,
     no_grad,
+    terms_of,
     topological_order,
 )
 from .errors import (
@@ -58,6 +59,7 @@ from .losses import (
     mse,
     softmax_cross_entropy,
 )
+from .naming import book_name
 from .nn import MLP, Layer, Module, Neuron
 from .notation import derivative_text, name_in_formula
 from .ops import OPS, Op, fn
@@ -85,6 +87,7 @@ __all__ = [
     "TracingError",
     "batches",
     "binary_cross_entropy",
+    "book_name",
     "binary_cross_entropy_with_logits",
     "custom_op",
     "derivative_text",
@@ -146,6 +149,7 @@ __all__ = [
     "register_op",
     "unregister_op",
     "read_regular",
+    "terms_of",
     "topological_order",
     "write_atomic",
 ]

@@ -19,9 +19,8 @@ import numpy as np
 
 from .compiled_loss import CompiledLoss
 from .engine import Value
-from .errors import NonFiniteGradientError
 from .interrupts import interrupts_held
-from .optim import Optimizer
+from .optim import Optimizer, not_finite_update
 
 __all__ = ["ArrayOptimizer", "ArrayTraining", "keeps_arrays"]
 
@@ -100,12 +99,8 @@ class ArrayTraining:
     def _refuse(self, j: int, new_x: np.ndarray, x: np.ndarray, g: np.ndarray, lr: float) -> None:
         """The error `Optimizer.step` raises for a parameter that would not be finite."""
         i = int(self._order[j])
-        p = self.opt.params[i]
-        raise NonFiniteGradientError(
-            f"{type(self.opt).__name__}.step: parameter {p.label or i!r} would become "
-            f"{float(new_x[j])!r} (data {float(x[j])!r}, grad {float(g[j])!r}, lr {lr!r}); "
-            "lower the learning rate"
-        )
+        p, kind = self.opt.params[i], type(self.opt).__name__
+        raise not_finite_update(kind, p, i, float(new_x[j]), float(x[j]), float(g[j]), lr)
 
     def parameters(self) -> list[float]:
         """The parameters of the last finished step, in the order of `opt.params`."""

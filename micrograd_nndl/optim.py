@@ -23,6 +23,7 @@ import numpy as np
 from .engine import Value
 from .errors import NonFiniteGradientError
 from .interrupts import interrupts_held
+from .naming import parameter_text
 from .option_checks import finite_number, whole_number
 
 Schedule = Callable[[int], float]
@@ -78,10 +79,7 @@ class Optimizer:
         for i, x in enumerate(new_data):
             if x - x != 0.0:
                 p = self.params[i]
-                raise NonFiniteGradientError(
-                    f"{type(self).__name__}.step: parameter {p.label or i!r} would become {x!r} "
-                    f"(data {p.data!r}, grad {p.grad!r}, lr {lr!r}); lower the learning rate"
-                )
+                raise not_finite_update(type(self).__name__, p, i, x, p.data, p.grad, lr)
         before, state = [p.data for p in self.params], dict(vars(self))
         try:
             for p, x in zip(self.params, new_data):
@@ -105,6 +103,19 @@ class Optimizer:
     def commit(self, state: object) -> None:
         """Adopt the state computed by `update` (one assignment) and count the step."""
         raise NotImplementedError
+
+
+def not_finite_update(
+    kind: str, p: Value, i: int, new: float, data: float, grad: float, lr: float
+) -> NonFiniteGradientError:
+    """The error for a `kind` (SGD, Adam) step that would make p, the optimiser's parameter
+    i, inf or nan from `data` and `grad` (an array run's, which p does not hold yet). p is
+    named as the book does and as code does, "w⁽¹⁾₂₁ (layers.0.neurons.1.w.0)", or by i."""
+    name = parameter_text(p.label) if p.label else str(i)
+    return NonFiniteGradientError(
+        f"{kind}.step: parameter {name} would become {new!r} "
+        f"(data {data!r}, grad {grad!r}, lr {lr!r}); lower the learning rate"
+    )
 
 
 class SGD(Optimizer):

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from .engine import Value
 from .files import read_regular, write_atomic
+from .naming import parameter_text
 
 FORMAT = "micrograd-nndl model"
 VERSION = 1
@@ -127,15 +128,24 @@ def load(model: _Model, path: str | os.PathLike) -> None:
         extra = [name for name in saved if name not in params]
         raise ModelFileError(
             f"{path}: parameter names do not match the model "
-            f"(missing: {missing[:5]}, unexpected: {extra[:5]})"
+            f"(missing: {_names(missing)}; unexpected: {_names(extra)})"
         )
     if not set(map(type, saved.values())) <= {float}:  # else one by one, to name the culprit
         saved = {name: _number(path, name, value) for name, value in saved.items()}
     if not all(map(math.isfinite, saved.values())):
         name = next(k for k, x in saved.items() if not math.isfinite(x))
-        raise ModelFileError(f"{path}: parameter {name!r} is {saved[name]!r}, not a finite number")
+        raise ModelFileError(
+            f"{path}: parameter {parameter_text(name)} is {saved[name]!r}, not a finite number"
+        )
     for name, p in params.items():
         p.data = saved[name]
+
+
+def _names(names: list[str], most: int = 5) -> str:
+    """At most `most` parameters as a message names them (the book's name and the key in the
+    file, "b⁽²⁾₁ (layers.1.neurons.0.b)"), then how many more; "none" for none."""
+    shown = ", ".join(parameter_text(name) for name in names[:most]) or "none"
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _number(path: str, name: str, value: object) -> float:
@@ -143,13 +153,15 @@ def _number(path: str, name: str, value: object) -> float:
     if type(value) is float:
         return value
     if type(value) is not int:  # a bool, a string, a list, an object, null
-        raise ModelFileError(f"{path}: parameter {name!r} is {_brief(value)}, not a finite number")
+        raise ModelFileError(
+            f"{path}: parameter {parameter_text(name)} is {_brief(value)}, not a finite number"
+        )
     try:
         return float(value)
     except OverflowError:
         raise ModelFileError(
-            f"{path}: parameter {name!r} is an integer of {len(str(abs(value)))} digits, "
-            "too large for a float"
+            f"{path}: parameter {parameter_text(name)} is an integer of "
+            f"{len(str(abs(value)))} digits, too large for a float"
         ) from None
 
 

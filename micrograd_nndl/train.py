@@ -44,8 +44,12 @@ PROBABILITY_OUTPUTS = ("sigmoid", "hard_sigmoid")
 class History:
     """What `fit` recorded, one entry per finished epoch.
 
-    loss: the mean training loss. accuracy: the fraction of training samples classified right,
-    from the same outputs the epoch's steps were computed from; None in every epoch when not
+    Both are measured as the epoch runs, on the outputs its steps compute anyway (no extra
+    forward pass): each batch with the parameters as they were before that batch's update.
+    With one batch (batch_size=None) that is the model at the epoch's start, so the model
+    `fit` returns, one update further on, may score differently from the last entry.
+    loss: the mean over the training samples of each batch's loss (the l2 term included).
+    accuracy: the fraction of training samples classified right; None in every epoch when not
     tracked (`track_accuracy=False`) or when the targets are not class labels (regression).
     threshold: the output value above which a scalar output counts as class 1 (None when no
     threshold was used). interrupted: True when Ctrl-C stopped training. snapshots: with

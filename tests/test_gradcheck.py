@@ -15,6 +15,7 @@ from micrograd_nndl import (
     Replay,
     Value,
     apply,
+    book_name,
     gradcheck,
     gradcheck_params,
     gradcheck_params_report,
@@ -217,7 +218,11 @@ def test_gradcheck_params_passes_on_an_mlp_and_leaves_it_as_it_was():
     assert model.parameters()[3].grad == 0.125 and not model.parameters()[0].has_grad
     report = gradcheck_params_report(_mlp_loss(model), model)
     assert len(report.rows) == len(model.parameters()) == 4 * 3 + 3 * 5 + 4
-    assert report.rows[0].derivative == "∂loss/∂layers.0.neurons.0.w.0"
+    # the book's name for a reader (NNDL §4.3), the dotted path to find it in code
+    assert report.rows[0].derivative == "∂loss/∂w⁽¹⁾₁₁"
+    assert report.rows[0].in_code == "layers.0.neurons.0.w.0"
+    header, first = report.table().splitlines()[:2]
+    assert header.split()[-2:] == ["in", "code"] and first.split()[-1] == "layers.0.neurons.0.w.0"
 
 
 # x³ with the derivative 2x², the cube's deliberate mistake (3x² is right)
@@ -231,8 +236,10 @@ def test_gradcheck_params_names_the_parameter_a_wrong_rule_reaches():
     wrong = _mlp_loss(model, extra=lambda: apply(CUBE_WRONG, w))  # a penalty on one weight
     with pytest.raises(GradcheckError) as info:
         gradcheck_params(wrong, model)
-    marked = [line.split()[:2] for line in str(info.value).splitlines() if "mismatch" in line]
-    assert marked == [["∂loss/∂layers.0.neurons.2.w.1", f"{w.data:.6g}"]]
+    marked = [line.split() for line in str(info.value).splitlines() if "mismatch" in line]
+    assert [m[:2] + m[-3:-2] for m in marked] == [
+        ["∂loss/∂w⁽¹⁾₃₂", f"{w.data:.6g}", "layers.0.neurons.2.w.1"]
+    ]
     (row,) = info.value.report.failures
     assert row.backward - row.central == pytest.approx(2 * w.data**2 - 3 * w.data**2, rel=1e-4)
 
@@ -251,7 +258,7 @@ def test_a_long_parameter_report_shows_the_worst_first():
     marked = [line.split()[0] for line in str(info.value).splitlines() if "mismatch" in line]
     errors = {n: k * named[n].data ** 2 for k, n in enumerate(chosen, 1)}
     worst = sorted(chosen, key=errors.get, reverse=True)[:2]
-    assert marked == [f"∂loss/∂{n}" for n in worst]
+    assert marked == [f"∂loss/∂{book_name(n)}" for n in worst]
 
 
 def test_gradcheck_params_takes_a_mapping_or_a_list():

@@ -12,7 +12,7 @@ import pytest
 nbclient = pytest.importorskip("nbclient", reason="pip install -e '.[test]' (make test does)")
 nbformat = pytest.importorskip("nbformat", reason="pip install -e '.[test]' (make test does)")
 
-from micrograd_nndl import MLP, Neuron, mse  # noqa: E402
+from micrograd_nndl import MLP, Neuron, book_name, mse  # noqa: E402
 from viz import Stepper  # noqa: E402
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "examples" / "notebooks"
@@ -96,7 +96,7 @@ def test_the_lectures_small_mlp_steps_as_backward_computes(lecture):
     assert len(page_data(lecture["tiny"])["steps"]) == stepper.n_forward + stepper.n_backward
     loss.backward()
     assert text(lecture["tiny-grads"]).splitlines() == [
-        f"∂loss/∂{name} = {p.grad:.6f}" for name, p in tiny.named_parameters()
+        f"∂loss/∂{book_name(name)} = {p.grad:.6f}   ({name})" for name, p in tiny.named_parameters()
     ]
 
 
@@ -107,3 +107,12 @@ def test_the_lectures_mlp_learns_the_moons(lecture):
     assert losses[-1] < 0.5 * losses[0]
     accuracy = int(re.search(r"training accuracy (\d+)%", text(lecture["trained"]))[1])
     assert accuracy >= 90
+
+
+def test_the_lectures_two_accuracies_say_which_model_each_measures(lecture):
+    """History's accuracy of epoch 40 is the model before that epoch's update; the final one
+    after it: the notebook's text says one of the 40 samples moved (92.5% → 90%)."""
+    last = text(lecture["train"]).splitlines()[-1]
+    assert re.fullmatch(r"epoch 40: loss [\d.]+, accuracy 92% before its update", last)
+    final = text(lecture["trained"]).splitlines()[-1]
+    assert final == "training accuracy 90% after the last update (epoch 40's)"

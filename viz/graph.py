@@ -12,7 +12,8 @@ import unicodedata
 from collections import Counter, deque
 from collections.abc import Mapping
 
-from micrograd_nndl import Value, derivative_text, name_in_formula, topological_order
+from micrograd_nndl import Value, book_name, derivative_text, name_in_formula, topological_order
+from micrograd_nndl.naming import SUBSCRIPTS, SUPERSCRIPTS
 
 from .errors import VizError
 from .words import Words, translator
@@ -170,28 +171,6 @@ def drawable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
-
-
-_MODEL_PATH = re.compile(r"(?:layers\.(\d+)\.)?(?:neurons\.(\d+)\.)?(w\.(\d+)|b|gamma|beta)")
-_SYMBOLS = {"gamma": "γ", "beta": "β"}
-SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-SUPERSCRIPTS = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
-
-
-def book_name(label: str) -> str:
-    """A model parameter's dotted path as the book writes it (NNDL §4.3): the weight from
-    input j to neuron i of layer l, "layers.{l-1}.neurons.{i-1}.w.{j-1}", is w⁽ˡ⁾ᵢⱼ and that
-    neuron's bias b⁽ˡ⁾ᵢ; a lone neuron's "w.0" is w₁. Any other label is kept as it is."""
-    match = _MODEL_PATH.fullmatch(label)
-    if not match or match.group(0) in ("b", *_SYMBOLS):
-        return label
-    layer, neuron, kind, weight = match.groups()
-    indices = [int(k) + 1 for k in (neuron, weight) if k is not None]
-    sep = "," if any(k > 9 for k in indices) else ""
-    name = "w" if weight is not None else _SYMBOLS.get(kind, kind)
-    if layer is not None:
-        name += f"({int(layer) + 1})".translate(SUPERSCRIPTS)
-    return name + sep.join(str(k) for k in indices).translate(SUBSCRIPTS)
 
 
 def node_names(nodes: list[Value]) -> list[str]:

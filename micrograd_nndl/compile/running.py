@@ -15,6 +15,7 @@ import numpy as np
 
 from ..engine import Value, apply
 from ..errors import MathError, NonFiniteGradientError, NumericOverflowError
+from ..naming import parameter_text
 from ..ops import Op
 from .arrays import run_op
 from .as_text import describe
@@ -240,7 +241,7 @@ class Program:
                 self.reverse(env, seeds, find_fault=True)  # raises at the first bad node
             leaf = self.leaves[bad[0]]
             raise NonFiniteGradientError(
-                f"compiled program: the gradient of {leaf.label or 'a leaf'!r} "
+                f"compiled program: the gradient of {parameter_text(leaf.label or 'a leaf')} "
                 f"(value {leaf.data!r}) became {leaf_grads[bad[0]]!r}"
             )
         return leaf_grads

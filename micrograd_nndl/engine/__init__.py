@@ -12,7 +12,7 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .reference import reference_backward
 from .units import maxout, neuron, neurons
 from .value import Value, apply
-from .walks import Edge, backward_edges, backward_order, edges_of, topological_order
+from .walks import Edge, backward_edges, backward_order, edges_of, terms_of, topological_order
 
 __all__ = [
     "Edge",
@@ -28,5 +28,6 @@ __all__ = [
     "no_grad",
     "is_grad_enabled",
     "reference_backward",
+    "terms_of",
     "topological_order",
 ]

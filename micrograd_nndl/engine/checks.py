@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, SupportsFloat, TypeGuard
 
 from ..errors import NumericOverflowError, in_words
+from ..naming import book_name, parameter_text
 from ..ops import CONSTANT_OPERAND, Op
 
 if TYPE_CHECKING:  # for the annotations only: value.py imports this module
@@ -28,8 +29,9 @@ _Real = numbers.Real
 
 
 def node_name(node: Value) -> str:
-    """'w' for a labelled node, <mul node> or <leaf node> for another."""
-    return f"'{node.label}'" if node.label else f"<{node.op or 'leaf'} node>"
+    """'w' for a labelled node, a model's parameter by its book name and its path,
+    w⁽¹⁾₁₂ (layers.0.neurons.0.w.1); <mul node> or <leaf node> for another."""
+    return parameter_text(node.label) if node.label else f"<{node.op or 'leaf'} node>"
 
 
 def _is_numpy_bool(x: object) -> TypeGuard[SupportsFloat]:
@@ -104,7 +106,7 @@ def checked_forward(op: Op, inputs: tuple, fargs: tuple, k: Any = None) -> float
             index = problem[2] if len(problem) > 2 and len(inputs) > 1 else 0
             at_fault = inputs[index]
             said = (  # a labelled input is named as the user named it: "the argument z = -1"
-                in_words(op.name, index, at_fault.label, at_fault._data, reason)
+                in_words(op.name, index, book_name(at_fault.label), at_fault._data, reason)
                 if at_fault.label
                 else f"{op.name}: {reason}"
             )

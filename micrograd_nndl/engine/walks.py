@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import NonFiniteGradientError
+from ..naming import book_name
 from ..notation import derivative_text, name_in_formula
 from .checks import describe_inputs, node_name
 
@@ -18,12 +19,14 @@ if TYPE_CHECKING:  # for the annotations only: value.py imports this module
 
 __all__ = [
     "Edge",
+    "Term",
     "backward_edges",
     "backward_order",
     "backward_terms",
     "edges_of",
     "local_floats",
     "nonfinite_error",
+    "terms_of",
     "topological_order",
 ]
 
@@ -124,6 +127,31 @@ def local_floats(node: Value) -> tuple[float, ...]:
     return tuple(op.local_derivatives(inputs, node._k, node._data))
 
 
+class Term(NamedTuple):
+    """What one edge of the backward pass adds to its input: `term` (local × node.grad, or 0
+    where a flat op's local derivative is 0), and `failure`, the error of a rule that could
+    not compute (then `edge.local` is nan)."""
+
+    edge: Edge
+    term: float
+    failure: Exception | None
+
+
+def terms_of(node: Value, g: float) -> list[Term]:
+    """The terms node sends its inputs when its gradient is `g`, as `backward_terms` says:
+    one step of the backward pass, for a reader that takes one node at a time (the stepper)."""
+    failure: Exception | None = None
+    try:
+        locals_: tuple[float, ...] = local_floats(node)
+    except (ArithmeticError, ValueError) as e:
+        failure, locals_ = e, (math.nan,) * len(node.parents)
+    flat = node._made_by is not None and node._made_by.flat
+    return [
+        Term(Edge(node, i, p, local), 0.0 if flat and local == 0.0 else local * g, failure)
+        for i, (p, local) in enumerate(zip(node.parents, locals_))
+    ]
+
+
 def backward_terms(
     root: Value, grads: dict[Value, float]
 ) -> Iterator[tuple[Value, Value, float, float, Exception | None]]:
@@ -138,15 +166,8 @@ def backward_terms(
     says). A finite gradient times 0 is 0 anyway, so this changes no finite backward.
     """
     for node in backward_order(root):
-        g = grads[node]
-        failure: Exception | None = None
-        try:
-            locals_: tuple[float, ...] = local_floats(node)
-        except (ArithmeticError, ValueError) as e:
-            failure, locals_ = e, (math.nan,) * len(node.parents)
-        flat = node._made_by.flat
-        for parent, local in zip(node.parents, locals_):
-            yield node, parent, local, (0.0 if flat and local == 0.0 else local * g), failure
+        for (_, _, parent, local), term, failure in terms_of(node, grads[node]):
+            yield node, parent, local, term, failure
 
 
 def nonfinite_error(root: Value, grads: dict[Value, float], bad: Value) -> NonFiniteGradientError:
@@ -180,11 +201,12 @@ def nonfinite_error(root: Value, grads: dict[Value, float], bad: Value) -> NonFi
     at = how[1]
     if how[0] == "edge":
         node, local = how[2], how[3]
-        name = node.label or node.op
+        name = book_name(node.label) if node.label else node.op
+        below = book_name(at.label) if at.label else "input"
         return NonFiniteGradientError(
             f"backward: the gradient of {node_name(at)} (value {at.data!r}) became "
             f"{grads[at]!r} at the edge from {node_name(node)} ({node.op}): "
-            f"{derivative_text(name, at.label or 'input')} = {local!r} times "
+            f"{derivative_text(name, below)} = {local!r} times "
             f"{name_in_formula(name)}.grad = {grads[node]!r}",
             node=at,
             op=node._made_by,

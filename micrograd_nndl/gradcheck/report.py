@@ -9,12 +9,13 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from ..columns import format_columns
 from ..engine import Value
 from ..functional import hessian
+from ..naming import book_name, parameter_text
 from ..notation import derivative_text
 from .differences import (
     analytic_grads,
@@ -39,6 +40,8 @@ class GradcheckError(AssertionError):
 
 #: The columns of every derivative check (gradcheck, assert_grads_match, check_op, the CLI).
 COLUMNS = ("derivative", "at", "backward", "central difference", "difference")
+#: The column a parameters' check adds where the book's name is not the code's: the path.
+IN_CODE = "in code"
 MISMATCH = "<-- mismatch"
 
 
@@ -46,12 +49,13 @@ MISMATCH = "<-- mismatch"
 class CheckRow:
     """One derivative two (or three) ways: backward()'s, a central difference's, a formula's."""
 
-    derivative: str  # ∂f/∂x1, ∂²f/∂x1∂x2, ∂loss/∂layers.0.neurons.1.w.0
+    derivative: str  # ∂f/∂x1, ∂²f/∂x1∂x2, ∂loss/∂w⁽¹⁾₂₁
     at: str  # the value(s) of the input(s) it is taken at
     backward: float
     central: float
     expected: float | None = None
     passed: bool = True
+    in_code: str | None = None  # the parameter's dotted path where the book names it apart
 
     @property
     def difference(self) -> float:
@@ -80,18 +84,24 @@ class CheckReport:
         return sorted((r for r in self.rows if not r.passed), key=_badness, reverse=True)
 
     def table(self, rows: Sequence[CheckRow] | None = None) -> str:
-        """The rows (all by default) under COLUMNS, each failing row marked "<-- mismatch"."""
+        """The rows (all by default) under COLUMNS, each failing row marked "<-- mismatch";
+        a parameter the book names apart (w⁽¹⁾₂₁) has its dotted path in a last column."""
         rows = self.rows if rows is None else rows
         with_expected = any(r.expected is not None for r in rows)
         header = list(COLUMNS)
         if with_expected:
             header.insert(4, "expected")
+        with_path = any(r.in_code is not None for r in rows)
+        if with_path:
+            header.append(IN_CODE)
         lines = [header]
         for r in rows:
             cells = [r.derivative, r.at, f"{r.backward:.10g}", f"{r.central:.10g}"]
             if with_expected:
                 cells.append("" if r.expected is None else f"{r.expected:.10g}")
             cells.append(f"{r.difference:.3g}")
+            if with_path:
+                cells.append(r.in_code or "")
             lines.append(cells + ([] if r.passed else [MISMATCH]))
         return format_columns(lines, rule=False)
 
@@ -231,7 +241,8 @@ def named_parameters(params: Parameters) -> list[tuple[str, Value]]:
         pairs = [(getattr(p, "label", "") or f"p{i + 1}", p) for i, p in enumerate(params)]
     for name, p in pairs:
         if not isinstance(p, Value):
-            raise TypeError(f"parameter {name!r} is a {type(p).__name__}, not a Value")
+            what = type(p).__name__
+            raise TypeError(f"parameter {parameter_text(name)} is a {what}, not a Value")
     if not pairs:
         raise ValueError("gradcheck_params: there are no parameters to check")
     return pairs
@@ -262,16 +273,18 @@ def gradcheck_params_report(
         x = p.data
         try:
             p.data = x + eps
-            up = stepped(lambda: _loss_data(loss_fn), name, eps)
+            up = stepped(lambda: _loss_data(loss_fn), parameter_text(name), eps)
             p.data = x - eps
-            down = stepped(lambda: _loss_data(loss_fn), name, -eps)
+            down = stepped(lambda: _loss_data(loss_fn), parameter_text(name), -eps)
         finally:
             p.data = x
         central.append((up - down) / (2 * eps))
-    names = [derivative_text(output, name) for name, _ in pairs]
+    names = [derivative_text(output, book_name(name)) for name, _ in pairs]
     at = [f"{p.data:.6g}" for _, p in pairs]
     title = f"gradcheck_params: derivatives of the {output} by its parameters"
     rows = _judge(names, at, backward, central, None, atol, rtol)
+    paths = [None if book_name(name) == name else name for name, _ in pairs]
+    rows = tuple(replace(row, in_code=path) for row, path in zip(rows, paths))
     return CheckReport(title, rows, eps, atol, rtol)
 
 

@@ -17,8 +17,8 @@ from micrograd_nndl import (
     NonFiniteGradientError,
     Value,
     backward_order,
-    edges_of,
     forward_tangents,
+    terms_of,
 )
 
 from ..graph import Graph, graph_of, require_value
@@ -37,14 +37,27 @@ class ChainPath:
     nodes: tuple[Value, ...]
     arguments: tuple[int, ...]
     factors: tuple[float, ...]
+    flat: tuple[bool, ...] = ()  # factor k is a flat op's 0 (relu below 0): the path stops
 
     @property
     def product(self) -> float:
-        """The product of the factors, root side first (1 for the empty path root = wrt)."""
+        """The product of the factors, root side first (1 for the empty path root = wrt), as
+        backward() multiplies them: a flat op's 0 gives 0 even after an inf or nan factor
+        (sqrt(relu(x)) at x = −1: sqrt′(0) is undefined, relu is flat, ∂/∂x = 0)."""
         product = 1.0
-        for factor in self.factors:
-            product *= factor
+        for k, factor in enumerate(self.factors):
+            product = 0.0 if self.flat and self.flat[k] else product * factor
         return product
+
+    @property
+    def stopped(self) -> int | None:
+        """The factor k whose flat 0 turned an inf or nan product into 0, if any."""
+        product = 1.0
+        for k, factor in enumerate(self.factors):
+            if self.flat and self.flat[k] and not math.isfinite(product):
+                return k
+            product = 0.0 if self.flat and self.flat[k] else product * factor
+        return None
 
 
 @dataclass(frozen=True, repr=False)
@@ -128,10 +141,10 @@ class ChainRules:
         self._failed: dict[int, str] = {}
         self._readers: dict[int, list[int]] = {}  # id(input) -> positions in _order reading it
         for k, node in enumerate(self._order):
-            try:
-                self._locals[id(node)] = tuple(edge.local for edge in edges_of(node))
-            except (ArithmeticError, ValueError) as e:  # reported only if a path needs it
-                self._failed[id(node)] = str(e)
+            terms = terms_of(node, 1.0)  # the engine's: nan where a rule cannot compute
+            self._locals[id(node)] = tuple(term.edge.local for term in terms)
+            if terms and terms[0].failure is not None:  # reported only if a path needs it
+                self._failed[id(node)] = str(terms[0].failure)
             for parent in dict.fromkeys(node.parents):
                 self._readers.setdefault(id(parent), []).append(k)
 
@@ -155,7 +168,15 @@ class ChainRules:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{option} must be a positive integer, got {value!r}")
         counts = self._path_counts(wrt)
-        return _rule(self.graph, wrt, max_paths, max_factors, digits, self._locals, counts, words)
+        if counts[id(self.graph.root)] > max_paths:  # forward mode multiplies inf and nan on
+            self._refuse_not_finite(wrt, counts)
+        try:
+            return _rule(
+                self.graph, wrt, max_paths, max_factors, digits, self._locals, counts, words
+            )
+        except NonFiniteGradientError:
+            self._refuse_not_finite(wrt, counts)  # name the factor where it started, if one
+            raise
 
     def _reached(self, wrt: Value) -> list[Value]:
         """The nodes that depend on `wrt`, inputs before the nodes that read them."""
@@ -169,17 +190,23 @@ class ChainRules:
         return [self._order[k] for k in sorted(seen)]
 
     def _path_counts(self, wrt: Value) -> dict[int, int]:
-        """id(node) -> number of paths from node down to wrt, for the nodes that depend on wrt;
-        a local derivative on such a path that is not finite (or not computable) raises."""
-        graph = self.graph
+        """id(node) -> number of paths from node down to wrt, for the nodes that depend on wrt."""
         counts = {id(wrt): 1}
         for node in self._reached(wrt):
             count = sum(counts.get(id(p), 0) for p in node.parents)
             counts[id(node)] = min(count, MAX_COUNTED + 1)  # saturates: no number of 10^4300
+        return counts
+
+    def _refuse_not_finite(self, wrt: Value, counts: dict[int, int]) -> None:
+        """Raise for the first local derivative on a path to wrt that is not finite (or not
+        computable): why a sum over paths is not a number."""
+        graph = self.graph
+        for node in self._reached(wrt):
             if id(node) in self._failed:
-                reason = self._failed[id(node)]
                 raise NonFiniteGradientError(
-                    graph.undefined(node, None, reason), node=node, op=node.op_info
+                    graph.undefined(node, None, self._failed[id(node)]),
+                    node=node,
+                    op=node.op_info,
                 )
             for arg, (parent, d) in enumerate(zip(node.parents, self._locals[id(node)])):
                 if id(parent) in counts and not math.isfinite(d):
@@ -189,7 +216,6 @@ class ChainRules:
                         op=node.op_info,
                         edge=node,
                     )
-        return counts
 
 
 def _rule(
@@ -206,7 +232,8 @@ def _rule(
     paths = []
     for nodes, arguments in _paths(root, wrt, counts):
         factors = tuple(locals_[id(n)][a] for n, a in zip(nodes, arguments))
-        paths.append(ChainPath(nodes, arguments, factors))
+        flat = tuple(_is_flat(n) and f == 0.0 for n, f in zip(nodes, factors))
+        paths.append(ChainPath(nodes, arguments, factors, flat))
         if len(paths) == max_paths:
             break
     path_count = counts[id(root)]
@@ -222,6 +249,12 @@ def _rule(
         )
     text = _write(graph, wrt, paths, path_count, total, digits, max_factors, words)
     return ChainRule(root, wrt, tuple(paths), path_count, total, text)
+
+
+def _is_flat(node: Value) -> bool:
+    """True if node's op is flat where its local derivative is 0 (relu below 0)."""
+    op = node.op_info
+    return op is not None and op.flat
 
 
 def _paths(root: Value, wrt: Value, counts: dict) -> Iterator[tuple[tuple, tuple]]:
@@ -282,6 +315,19 @@ def _write(
         label = words("explain.path", number=k)
         lines.append(f"  {label} {symbols}")
         lines.append(" " * (display_width(label) + 1) + f"= {values}")
+        stop = path.stopped
+        if stop is not None:  # backward() adds 0 there, not 0 × nan: say why
+            node, below = path.nodes[stop], path.nodes[stop + 1]
+            lines.append(
+                " " * (display_width(label) + 3)
+                + words(
+                    "explain.flat",
+                    symbol=graph.edge(node, path.arguments[stop]),
+                    op=node.op,
+                    node=graph.name(node),
+                    input=graph.name(below),
+                )
+            )
     if cut:
         lines.append("  " + words("explain.cut", count=max_factors))
     if path_count > len(paths):

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from micrograd_nndl import NonFiniteGradientError, Value, backward_order, edges_of, format_columns
+from micrograd_nndl import NonFiniteGradientError, Value, backward_order, format_columns, terms_of
 
 from ..draw.dot import draw_dot
 from ..draw.drawing import Drawing, image_format
@@ -71,11 +71,19 @@ class Update:
     upstream: float
     before: float | None
     after: float
+    term: float  # what the input gains, as the engine adds it (`terms_of`)
+    failure: str | None = None  # why the local derivative is nan: its rule could not compute
 
     @property
     def parent(self) -> Value:
         """The input whose gradient this update adds to."""
         return self.node.parents[self.argument]
+
+    @property
+    def flat(self) -> bool:
+        """True where the engine adds 0, not 0 × an inf or nan gradient: the node's op is flat
+        around this input (relu below 0), so the root does not move with it."""
+        return self.term == 0.0 and not math.isfinite(self.local * self.upstream)
 
 
 @dataclass(frozen=True, repr=False)
@@ -468,22 +476,22 @@ class Stepper:
         return step
 
     def _updates(self, node: Value, number: int) -> list[Update]:
-        """The chain rule at `node`, computed before anything changes (an error moves nothing).
+        """The chain rule at `node`, computed before anything changes (an error moves nothing):
+        the engine's terms (`terms_of`), so an interior gradient may be inf or nan as in
+        backward(), and a leaf's that is not finite is refused as backward() refuses it.
         An input used twice (x * x) gets two updates, the second adding to the first."""
         graph, upstream = self.graph, self._grads[node]
-        try:
-            edges = edges_of(node)  # the very edges backward() adds along, in its order
-        except (ArithmeticError, ValueError) as e:
-            reason = graph.undefined(node, None, str(e))
-            raise NonFiniteGradientError(
-                f"backward step {number}: {reason}", node=node, op=node.op_info
-            ) from None
         so_far: dict[Value, float] = {}
         updates = []
-        for _, arg, parent, local in edges:
+        for (_, arg, parent, local), term, failure in terms_of(node, upstream):
             before = so_far[parent] if parent in so_far else self._grads.get(parent)
-            after = (0.0 if before is None else before) + local * upstream
-            if not math.isfinite(after):
+            after = (0.0 if before is None else before) + term
+            if parent.is_leaf and not math.isfinite(after):
+                if failure is not None:
+                    reason = graph.undefined(node, None, str(failure))
+                    raise NonFiniteGradientError(
+                        f"backward step {number}: {reason}", node=node, op=node.op_info
+                    )
                 raise NonFiniteGradientError(
                     f"backward step {number}: {graph.grad(parent)} became {after!r}: "
                     f"{graph.edge(node, arg)} = {local!r} times "
@@ -493,14 +501,16 @@ class Stepper:
                     edge=node,
                 )
             so_far[parent] = after
-            updates.append(Update(node, arg, local, upstream, before, after))
+            why = None if failure is None else str(failure)
+            updates.append(Update(node, arg, local, upstream, before, after, term, why))
         return updates
 
     def _update_text(self, u: Update) -> str:
         """ "h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25", and the sum when another
-        path reached the input first: ", so x.grad = 1 + 3 = 4"."""
+        path reached the input first: ", so x.grad = 1 + 3 = 4"; why a term is nan (a rule
+        that cannot compute) or 0 (a flat op stops an inf or nan gradient), as backward() has."""
         target, source, digits = self.graph.grad(u.parent), self.graph.grad(u.node), self.digits
-        product = u.local * u.upstream
+        product = u.term
         text = (
             f"{target} += {self.graph.edge(u.node, u.argument)} × {source} = "
             f"{format_factor(u.local, digits)} × {format_factor(u.upstream, digits)} = "
@@ -513,5 +523,17 @@ class Stepper:
                 before=self._number(u.before),
                 product=format_factor(product, digits),
                 after=self._number(u.after),
+            )
+        if u.failure is not None:  # backward() passes nan on, as this step does
+            edge = self.graph.edge(u.node, u.argument)
+            reason = f"{u.node.op}: {u.failure}"
+            text += self.words("stepper.undefined", symbol=edge, reason=reason)
+        if u.flat:  # backward() adds 0 here, not 0 × nan
+            text += self.words(
+                "stepper.flat",
+                op=u.node.op,
+                input=self.graph.name(u.parent),
+                node=self.graph.name(u.node),
+                grad=source,
             )
         return text

@@ -1,0 +1,111 @@
+"""Where a flat op (relu below 0) stops an inf or nan gradient, the step-through and the
+chain-rule explainer give the gradient backward() gives, and say why in words."""
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from micrograd_nndl import NonFiniteGradientError, Value, topological_order
+from viz import Stepper, explain
+
+
+def _walk(stepper):
+    while stepper.forward() or stepper.backward():
+        pass
+    return stepper
+
+
+def _bits(g):
+    """A gradient's exact bits, every nan alike (nan != nan), None: not computed."""
+    return None if g is None else "nan" if math.isnan(g) else g.hex()
+
+
+def test_sqrt_of_relu_below_zero_steps_to_backwards_gradient():
+    x = Value(-1.0, "x")
+    h1 = x.relu()
+    y = h1.sqrt()  # sqrt′(0) = 0.5/0 is undefined; relu is flat at −1: ∂y/∂x = 0
+    stepper = _walk(Stepper(y))
+    y.backward()
+    assert stepper.grads[x] == x.grad == 0.0
+    assert math.isnan(stepper.grads[h1]) and math.isnan(h1.grad)  # as backward() leaves it
+    into_h1, into_x = (str(step) for step in stepper.history[-2:])
+    assert into_h1.startswith("backward 2/3: h1.grad += ∂h2/∂h1 × h2.grad = nan × 1 = nan")
+    assert "∂h2/∂h1 is undefined here: sqrt: float division by zero" in into_h1
+    assert into_x == (
+        "backward 3/3: x.grad += ∂h1/∂x × h1.grad = 0 × nan = 0; relu is flat around x "
+        "(h1 stays the same when x moves a little), so x gains 0 whatever h1.grad is, "
+        "as in backward()"
+    )
+    zh = _walk(Stepper(y, lang="zh")).history[-1]
+    assert "relu 在 x 附近是平坦的" in str(zh) and str(zh).endswith("与 backward() 相同")
+
+
+def test_the_explainer_stops_the_path_where_relu_is_flat():
+    x = Value(-1.0, "x")
+    y = x.relu().sqrt() + 3 * x  # two paths: one stopped by relu, one of 3
+    y.backward()
+    rule = explain(y, x)
+    assert rule.total == x.grad == 3.0
+    assert [p.product for p in rule.paths] == [0.0, 3.0]
+    lines = rule.text.splitlines()
+    assert lines[2].split() == ["=", "1", "×", "nan", "×", "0", "=", "0"]
+    assert lines[3].strip() == (
+        "∂h1/∂x = 0 where relu is flat (h1 stays the same when x moves a little): "
+        "this path gives 0 whatever the factors before it are, as in backward()"
+    )
+    assert lines[-1] == "∂h4/∂x = 0 + 3 = 3"
+
+
+def test_an_undefined_derivative_that_reaches_a_leaf_is_still_refused():
+    x = Value(0.0, "x")
+    y = x.sqrt() * 2  # no flat op between: backward() refuses x's nan, and so do both
+    with pytest.raises(NonFiniteGradientError):
+        y.backward()
+    with pytest.raises(NonFiniteGradientError, match="undefined at x = 0.0"):
+        _walk(Stepper(y))
+    with pytest.raises(NonFiniteGradientError, match="undefined at x = 0.0"):
+        explain(y, x)
+
+
+UNARY = ("relu", "sqrt", "log", "exp", "tanh", "neg")
+
+
+@st.composite
+def small_graphs(draw):
+    """x and a short chain of ops over it, with relu often below 0 under sqrt or log: the
+    places where a gradient is inf or nan above a flat op."""
+    x = Value(draw(st.sampled_from([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0])), "x")
+    node = x
+    for _ in range(draw(st.integers(1, 5))):
+        op = draw(st.sampled_from((*UNARY, "add_x", "mul_x")))
+        try:
+            if op == "add_x":
+                node = node + x
+            elif op == "mul_x":
+                node = node * x
+            elif op == "neg":
+                node = -node
+            else:
+                node = getattr(node, op)()
+        except ArithmeticError:  # log of 0, sqrt of −1: the forward refuses; keep what we have
+            break
+    return x, node
+
+
+@given(small_graphs())
+def test_the_stepper_and_the_explainer_agree_with_backward(graph):
+    x, root = graph
+    nodes = topological_order(root)
+    try:
+        root.backward()
+    except NonFiniteGradientError:
+        with pytest.raises(NonFiniteGradientError):  # refused by backward(): by the steps too
+            _walk(Stepper(root))
+        return
+    stepper = _walk(Stepper(root))
+    expected = [n.grad if n.has_grad else None for n in nodes]
+    assert [_bits(stepper.grads.get(n)) for n in nodes] == [_bits(g) for g in expected]
+    if x is not root:
+        assert explain(root, x).total == pytest.approx(x.grad, rel=1e-12, abs=1e-300)
