@@ -3,6 +3,8 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from micrograd_nndl import (
     OPS,
@@ -21,7 +23,13 @@ from micrograd_nndl import (
     unregister_op,
 )
 from micrograd_nndl.ops import BINARY, UNARY, UNARY_PARAM
-from micrograd_nndl.testing import KINK_MARGIN, check_op, op_inputs
+from micrograd_nndl.testing import (
+    KINK_MARGIN,
+    assert_grads_match,
+    check_op,
+    kink_in_graph,
+    op_inputs,
+)
 from viz import Stepper, draw_dot, explain, format_graph
 
 
@@ -213,3 +221,40 @@ def test_a_control_character_in_a_custom_ops_text_is_refused_at_creation(field, 
     """A NUL in the symbol reached Graphviz as "syntax error in line 8" (#26 item 8)."""
     with pytest.raises(ValueError, match=f"custom_op square2: the {field} .* control character"):
         custom_op(lambda x: x * x, derivatives=lambda x: 2 * x, name="square2", **{field: bad})
+
+
+def in_a_neuron(x, w):
+    """The README's Tour 3: hard-logistic inside a neuron, w·x + 0.5 reaching its kinks at
+    w·x = 1.5 and -2.5, which scalars(avoid=...) on x alone cannot keep it from."""
+    return apply(HARD_LOGISTIC, w * x + 0.5) * w
+
+
+def test_a_point_on_a_kink_inside_the_graph_is_told_not_blamed():
+    # at x = -3, w = -0.5: w·x + 0.5 = 2, the kink; a central difference gives the mean slope
+    with pytest.raises(GradcheckError) as info:
+        assert_grads_match(in_a_neuron, [-3.0, -0.5])
+    assert "hard_logistic's input is at its kink (hard_logistic(2))" in str(info.value)
+    assert kink_in_graph(in_a_neuron, [-3.0, -0.5]) is not None
+    assert kink_in_graph(in_a_neuron, [-3.0, -0.4]) is None  # w·x + 0.5 = 1.7: smooth
+
+
+def test_hypothesis_draws_another_point_at_a_kink_but_still_fails_a_wrong_rule():
+    points = st.sampled_from([(-3.0, -0.5), (1.0, 0.25), (3.0, 1.0)])  # the first on a kink
+
+    @settings(max_examples=30, database=None)
+    @given(points)
+    def right(point):
+        assert_grads_match(in_a_neuron, list(point))
+
+    right()  # the kink point is rejected: without that, it fails (0 against 0.03125)
+    wrong_rule = custom_op(
+        hard_logistic, derivatives=lambda x: 0.5 if -2 < x < 2 else 0.0, name="hl_wrong"
+    )
+
+    @settings(max_examples=30, database=None)
+    @given(points)
+    def wrong(point):
+        assert_grads_match(lambda x, w: apply(wrong_rule, w * x + 0.5) * w, list(point))
+
+    with pytest.raises(GradcheckError, match="∂f/∂x"):
+        wrong()  # at (1, 0.25) and (3, 1), off the kinks, the wrong slope is caught
