@@ -121,7 +121,8 @@ class MicrogradPlugin(BasePlugin[MicrogradConfig]):
     ) -> bool:
         """The header's options over the site's; a wrong one fails the build at its place."""
         self._block += 1
-        site = {"lang": self.config.lang, "colours": self.config.colours}
+        lang = self.config.lang or "en"  # set from the theme by on_config when not given
+        site = {"lang": lang, "colours": self.config.colours}
         try:
             options.update(read_options(inputs, site))
         except OptionError as e:
