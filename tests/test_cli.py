@@ -443,6 +443,19 @@ def test_step_quits_on_q_and_says_what_a_key_means(capsys):
     assert "both passes done" not in out
 
 
+def test_a_piped_line_of_keys_is_those_keys_in_turn(capsys):
+    """`nnnnnnnpq` then Enter: seven steps, one back, quit, as the same keys on their own lines
+    (it answered "unknown key 'nnnnnnnpq'"); a line with any other letter is one unknown key."""
+    status, out, _ = call("step", *BOOK, stdin="nnnnnnnpq\n", capsys=capsys)
+    by_lines = call("step", *BOOK, stdin="\n".join("nnnnnnnpq") + "\n", capsys=capsys)[1]
+    assert status == 0 and out == by_lines and out.count("both passes done:") == 1
+    assert "undid backward 4/4, back to backward 3/4" in out and "unknown key" not in out
+    status, out, _ = call("step", *BOOK, stdin="nnx\nq\n", capsys=capsys)
+    assert "unknown key 'nnx'" in out and not any(
+        line.startswith("forward ") for line in out.splitlines()
+    )
+
+
 def test_back_at_the_start_stays_at_the_start(capsys):
     status, out, _ = call("step", *BOOK, stdin="b\nt\n\nb\np\n", capsys=capsys)
     assert status == 0 and out.count("at the start: nothing to undo") == 2

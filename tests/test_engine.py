@@ -583,6 +583,24 @@ def test_a_non_finite_grad_set_by_hand_names_the_node():
         Value(1.0, "w").grad = "abc"
 
 
+def test_an_inner_nodes_grad_may_be_nan_as_backward_leaves_it():
+    """sqrt(relu(x)) at x = -1: backward() leaves h1.grad = nan (sqrt'(0) is undefined) and
+    x.grad = 0 (relu is flat there); writing those numbers back by hand, as the stepper's
+    apply() does, must give the same graph, while a leaf's nan is still refused."""
+    x = Value(-1.0, "x")
+    h1 = x.relu()
+    f = h1.sqrt()
+    f.backward()
+    assert x.grad == 0.0 and math.isnan(h1.grad)
+    grads = {node: node.grad for node in (x, h1, f)}
+    f.zero_grad()
+    for node, g in grads.items():
+        node.grad = g
+    assert x.grad == 0.0 and math.isnan(h1.grad) and f.grad == 1.0
+    with pytest.raises(ValueError, match="must be finite, got nan"):
+        x.grad = math.nan
+
+
 def test_each_kind_names_one_way_a_node_holds_its_inputs_and_number():
     """A constant operand (x * 2) and an op's parameter (leaky_relu's γ) are different kinds
     now; each node's parents are its graph inputs and `constant` its number, whatever the kind."""

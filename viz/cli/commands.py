@@ -283,24 +283,45 @@ def _step(
             line = read_line(inp)
         if not line:  # end of the piped keys, Ctrl-D, or no standard input at all
             return
-        key = line.strip().lower()
-        if key in ("", "n"):
-            if stepper.done:
-                print(words("cli.at_end", keys=keys), file=out)
-                continue
-            print(stepper.forward() or stepper.backward(), file=out)
-            if stepper.done:
-                _step_summary(stepper, root, leaves, args, expression, out, words)
-        elif key in ("p", "b"):
-            print(stepper.back() or words("cli.at_start"), file=out)
-        elif key == "t":
-            print(_table(stepper, args), file=out)
-        elif key == "?":
-            print(keys, file=out)
-        elif key == "q":
+        typed = line.strip().lower()
+        # a line of keys ("nnn" then Enter) is those keys in turn, as one key at a time would be
+        for key in typed if typed and set(typed) <= set(_STEP_KEYS) else [typed]:
+            if key == "q":
+                return
+            _step_key(key, stepper, root, leaves, args, expression, out)
+
+
+#: The step command's keys: next (or Enter), back, the table, help, quit.
+_STEP_KEYS = "npbt?q"
+
+
+def _step_key(
+    key: str,
+    stepper: Stepper,
+    root: Value,
+    leaves: dict[str, Value],
+    args: argparse.Namespace,
+    expression: Expression,
+    out: TextIO,
+) -> None:
+    """What one key of `step` does (q, which ends the loop, is the caller's)."""
+    words = stepper.words
+    keys = words("cli.keys")
+    if key in ("", "n"):
+        if stepper.done:
+            print(words("cli.at_end", keys=keys), file=out)
             return
-        else:
-            print(words("cli.unknown_key", key=repr(shown(key, 20)), keys=keys), file=out)
+        print(stepper.forward() or stepper.backward(), file=out)
+        if stepper.done:
+            _step_summary(stepper, root, leaves, args, expression, out, words)
+    elif key in ("p", "b"):
+        print(stepper.back() or words("cli.at_start"), file=out)
+    elif key == "t":
+        print(_table(stepper, args), file=out)
+    elif key == "?":
+        print(keys, file=out)
+    else:
+        print(words("cli.unknown_key", key=repr(shown(key, 20)), keys=keys), file=out)
 
 
 def _step_summary(

@@ -505,6 +505,14 @@ class Stepper:
             updates.append(Update(node, arg, local, upstream, before, after, term, why))
         return updates
 
+    def _why_undefined(self, node: Value, failure: Exception) -> str:
+        """In symbols, the same in every language, not Python's words: "sqrt′ = 1/(2√x), h1 = 0"."""
+        op = node.op_info
+        if op is None or not op.derivative:
+            return f"{node.op}: {failure}"
+        at = ", ".join(f"{self.graph.name(p)} = {self._number(p.data)}" for p in node.parents)
+        return f"{op.name}′ = {op.derivative}, {at}"
+
     def _update_text(self, u: Update) -> str:
         """ "h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25", and the sum when another
         path reached the input first: ", so x.grad = 1 + 3 = 4"; why a term is nan (a rule
@@ -526,7 +534,7 @@ class Stepper:
             )
         if u.failure is not None:  # backward() passes nan on, as this step does
             edge = self.graph.edge(u.node, u.argument)
-            reason = f"{u.node.op}: {u.failure}"
+            reason = self._why_undefined(u.node, u.failure)
             text += self.words("stepper.undefined", symbol=edge, reason=reason)
         if u.flat:  # backward() adds 0 here, not 0 × nan
             text += self.words(
