@@ -505,7 +505,7 @@ class Stepper:
             updates.append(Update(node, arg, local, upstream, before, after, term, why))
         return updates
 
-    def _why_undefined(self, node: Value, failure: Exception) -> str:
+    def _why_undefined(self, node: Value, failure: object) -> str:
         """In symbols, the same in every language, not Python's words: "sqrt′ = 1/(2√x), h1 = 0"."""
         op = node.op_info
         if op is None or not op.derivative:
