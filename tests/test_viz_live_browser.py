@@ -5,6 +5,7 @@ message; the quiz is answered right and wrong from the keyboard. Needs /usr/bin/
 playwright, as `test_viz_html_browser` (whose fixtures these tests share)."""
 
 # ruff: noqa: F811 (the shared fixtures are parameters of the tests)
+import math
 import random
 
 import pytest
@@ -249,3 +250,37 @@ def test_quiz_answered_right_and_wrong_from_the_keyboard(open_page, tmp_path):
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowRight")  # answered once: not asked again
     assert page.is_hidden("#quiz") and page.inner_text("#quiz-score") == "score 1 / 2"
+
+
+def same(a: float, b: float) -> bool:
+    """Equal as `close` says, or both nan: an inner node's gradient backward() leaves nan."""
+    return (math.isnan(a) and math.isnan(b)) or close(a, b)
+
+
+def test_a_flat_op_below_an_undefined_derivative_recomputes_as_backward(open_page, tmp_path):
+    """sqrt(relu(x))·y at x < 0: sqrt′(0) is undefined, relu is flat, so backward() gives
+    h1.grad = nan and x.grad = 0, y.grad = 0. The page computed it again in JavaScript and said
+    "the engine would stop here" where the engine does not; from x = 4 to -2 and back."""
+    x, y = Value(4.0, "x"), Value(1.5, "y")
+    root = x.relu().sqrt() * y
+    page = open_page(to_html(root, tmp_path / "flat.html"))
+    nodes = Graph(root).nodes
+    i = next(k for k, n in enumerate(nodes) if n.label == "x")
+    for value in (-2.0, 3.0, -0.5):
+        set_inputs(page, {i: value})
+        at = recompute(root, {i: value})
+        graph, stepper, steps = engine_view(at)
+        assert page.is_hidden("#live-error")
+        got = page.evaluate("() => window.stepperPage.results")
+        for k, node in enumerate(graph.nodes):
+            assert close(got["V"][k], node.data), (k, value)
+            assert same(got["G"][str(k)], stepper.grads[node]), (k, value)
+        x.grad = 0.0
+        at.backward()
+        assert got["G"][str(i)] == x.grad
+        assert close(x.grad, 0.0 if value < 0 else 1.5 * 0.5 / math.sqrt(value))
+        formulas = page.evaluate("() => window.stepperPage.data.steps.map((s) => s.formula)")
+        for formula, step in zip(formulas, steps):  # the engine's text, its flat sentence after
+            assert str(step).split(": ", 1)[1].startswith(formula), (formula, str(step))
+        chain = page.evaluate(f"() => window.stepperPage.data.nodes[{i}].chain")
+        assert chain.splitlines()[-1] == explain(at, nodes[i]).text.splitlines()[-1]  # ∂f/∂x = …

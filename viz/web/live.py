@@ -85,7 +85,11 @@ def _op_js(op: Any) -> str:
     args = {1: "x", 2: "x, k", 4: "a, b", 5: "xs, k"}[op.kind]
     rules = ", ".join(f"({args}, out) => ({rule})" for rule in op.js.rules)
     check = f"({args}) => ({op.js.check})" if op.js.check else "null"
-    return f"{{ kind: {op.kind}, f: ({args}) => ({op.js.forward}), d: [{rules}], check: {check} }}"
+    flat = "true" if op.flat else "false"  # a 0 from its rules stops even a nan (backward_terms)
+    return (
+        f"{{ kind: {op.kind}, f: ({args}) => ({op.js.forward}), d: [{rules}], check: {check}, "
+        f"flat: {flat} }}"
+    )
 
 
 def _js_op(node: Value) -> Any:

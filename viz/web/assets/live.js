@@ -173,23 +173,26 @@
       if (!step.updates) return;
       const i = step.node, number = data.steps[s].heading.split(" ")[1].split("/")[0];
       if (!step.updates.length) { G[i] = 1; return; }
-      const node = live.nodes[i], upstream = G[i], soFar = {};
-      if (L[i] === null) {
-        const at = data.nodes[i].inputs.map((j) => data.nodes[j].name + " = " + pyRepr(V[j]));
-        throw new Error("backward step " + number + ": the local derivatives of " + data.nodes[i].name +
-          " are undefined at " + at.join(", ") + " (" + node.op + ": " + why[i] + ")");
-      }
+      const node = live.nodes[i], upstream = G[i], soFar = {}, flat = LIVE_OPS[node.op].flat;
       U[s] = step.updates.map(([arg, parent]) => {
-        const local = L[i][arg];
+        // as backward_terms: a rule that cannot compute gives nan, which an inner node holds
+        // on; a flat op's exact 0 sends 0 whatever the gradient (sqrt(relu(x)) at x < 0)
+        const local = L[i] === null ? NaN : L[i][arg];
+        const term = flat && local === 0 ? 0 : local * upstream;
         const before = parent in soFar ? soFar[parent] : (parent in G ? G[parent] : null);
-        const after = (before === null ? 0 : before) + local * upstream;
-        if (!Number.isFinite(after)) {
+        const after = (before === null ? 0 : before) + term;
+        if (!Number.isFinite(after) && live.nodes[parent].leaf) { // backward() refuses a leaf's
+          if (L[i] === null) {
+            const at = data.nodes[i].inputs.map((j) => data.nodes[j].name + " = " + pyRepr(V[j]));
+            throw new Error("backward step " + number + ": the local derivatives of " + data.nodes[i].name +
+              " are undefined at " + at.join(", ") + " (" + node.op + ": " + why[i] + ")");
+          }
           throw new Error("backward step " + number + ": " + live.nodes[parent].grad + " became " +
             pyRepr(after) + ": " + node.locals[arg] + " = " + pyRepr(local) + " times " + node.grad +
             " = " + pyRepr(upstream));
         }
         soFar[parent] = after;
-        return { local: local, upstream: upstream, before: before, product: local * upstream, after: after };
+        return { local: local, upstream: upstream, before: before, product: term, after: after };
       });
       step.updates.forEach(([, parent], j) => { G[parent] = U[s][j].after; });
     });
@@ -197,9 +200,13 @@
     live.chains.forEach((chain, i) => {
       if (!chain) return;
       P[i] = chain.paths.map((path) => {
-        let product = 1;
-        path.forEach(([n, arg]) => { product *= L[n] ? L[n][arg] : NaN; });
-        return product;
+        let product = 1, flatZero = false; // a flat op's 0 on the path gives 0, as explain says
+        path.forEach(([n, arg]) => {
+          const local = L[n] ? L[n][arg] : NaN;
+          flatZero = flatZero || (local === 0 && LIVE_OPS[live.nodes[n].op].flat);
+          product *= local;
+        });
+        return flatZero ? 0 : product;
       });
       T[i] = chain.all ? P[i].reduce((sum, p) => sum + p, 0) : G[i];
     });
