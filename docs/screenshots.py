@@ -7,8 +7,8 @@ The docs show a picture in a 688 px column (mkdocs-material at a 1280 px window)
 GitHub at about 830 px: a picture wider than where it is shown is scaled down, and its text
 must stay 10 px or more there. So the step pages are taken at 688 px (shown at their size),
 the training replay at 830 px (the README's width; at 688 px its smallest text, 12 px, reads
-at 10 px), and the notes page at a 1280 px window, cut to its 688 px column and a margin (its figures'
-smallest text, 13 px, reads at 12 px in the docs' column).
+at 10 px), and the notes page at a 1280 px window, cut to its 688 px column and a margin
+(its figures' smallest text, 13 px, reads at 12 px in the docs' column).
 """
 
 from __future__ import annotations
@@ -101,8 +101,12 @@ def notes_zh(page: Page, tmp: Path) -> dict | None:
     box = page.locator("article.md-content__inner").bounding_box()
     third = page.locator("article h2").nth(2).bounding_box()
     assert box is not None and third is not None
-    return {"x": box["x"] - MARGIN, "y": box["y"], "width": box["width"] + 2 * MARGIN,
-            "height": third["y"] - 8 - box["y"]}
+    return {
+        "x": box["x"] - MARGIN,
+        "y": box["y"],
+        "width": box["width"] + 2 * MARGIN,
+        "height": third["y"] - 8 - box["y"],
+    }
 
 
 #: name -> (the window's width, the picture's width, what puts the page in its state)
@@ -114,10 +118,10 @@ SHOTS: dict[str, tuple[int, int, Callable[[Page, Path], dict | None]]] = {
 }
 
 
-def shoot(browser: Browser, name: str, out: Path) -> Path:
-    """Take the picture `name` into `out`/name.png."""
+def shoot(browser: Browser, name: str, out: Path, scheme: str = "light") -> Path:
+    """Take the picture `name` into `out`/name.png, the page in its light or dark colours."""
     window, _, prepare = SHOTS[name]
-    page = browser.new_page(viewport={"width": window, "height": HEIGHT}, color_scheme="light")
+    page = browser.new_page(viewport={"width": window, "height": HEIGHT}, color_scheme=scheme)
     with tempfile.TemporaryDirectory() as tmp:
         clip = prepare(page, Path(tmp))
         path = out / f"{name}.png"
@@ -130,6 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"of {', '.join(SHOTS)}")
     parser.add_argument("--out", type=Path, default=IMAGES, help="default: docs/images")
+    parser.add_argument("--dark", action="store_true", help="to look at the dark pages too")
     args = parser.parse_args(argv)
     unknown = set(args.names) - set(SHOTS)
     if unknown:
@@ -138,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for name in args.names or SHOTS:
-            print(shoot(browser, name, args.out))
+            print(shoot(browser, name, args.out, "dark" if args.dark else "light"))
         browser.close()
 
 
