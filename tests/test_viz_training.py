@@ -139,3 +139,44 @@ def test_a_chinese_replay_has_no_english_word(tmp_path, capsys):
     assert "准确率" in words and english_in(re.sub(r"\{\w+\}", " ", words)) == set()
     visible = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
     assert english_in(visible) == set()
+
+
+#: Per page: how far it scrolls sideways; per table cell, how far it reaches past its .scroll box
+#: and whether that box scrolls; the smallest text on screen (an SVG's text at its drawn scale).
+LAYOUT = """() => ({
+  sideways: document.documentElement.scrollWidth - innerWidth,
+  cells: [...document.querySelectorAll('table.params td, table.params th')].map((td) => {
+    const box = td.closest('.scroll');
+    return {past: td.getBoundingClientRect().right - box.getBoundingClientRect().right,
+            scrolls: box.scrollWidth > box.clientWidth &&
+                     getComputedStyle(box).overflowX === 'auto'};
+  }),
+  least: Math.min(...[...document.querySelectorAll('body *')].filter((el) =>
+      [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()) &&
+      el.getClientRects().length).map((el) => {
+    const m = el instanceof SVGGraphicsElement ? el.getScreenCTM() : null;
+    return parseFloat(getComputedStyle(el).fontSize) * (m ? Math.hypot(m.a, m.b) : 1);
+  })),
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_two_runs_fit_960_and_688_px_light_and_dark(open_page, tmp_path, lang):
+    runs = [run(True, True, "sigmoid", epochs=3), run(True, True, "relu", epochs=3)]
+    page = open_page(training_html([h for _, h, _, _ in runs], models=[m for m, *_ in runs],
+                                   X=runs[0][2], y=runs[0][3], lang=lang))  # fmt: skip
+    page.keyboard.press("End")  # a frame with every column filled, the change too
+    for width in (960, 688):
+        for scheme in ("light", "dark"):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.emulate_media(color_scheme=scheme)
+            shown = page.evaluate(LAYOUT)
+            assert shown["sideways"] <= 0, (width, scheme)
+            assert len(shown["cells"]) == 2 * 9 * 6
+            assert max(c["past"] for c in shown["cells"]) <= 0.5, (width, scheme)  # fits, whole
+            assert shown["least"] >= 10, (width, scheme)
+    page.set_viewport_size({"width": 360, "height": 900})  # a phone: the table scrolls, alone
+    shown = page.evaluate(LAYOUT)
+    assert shown["sideways"] <= 0
+    assert all(c["past"] <= 0.5 or c["scrolls"] for c in shown["cells"])
+    assert any(c["past"] > 0.5 for c in shown["cells"])

@@ -11,10 +11,10 @@
     Object.entries(attrs || {}).forEach(([k, v]) => el.setAttribute(k, String(v)));
     return el;
   };
-  const fmt = (x) => { // four digits, as Python's .4g: 9.381e-6 rather than 0.000009381
+  const fmt = (x) => { // four digits, at most nine characters: 9.381e-4 rather than 0.0009381
     if (x === null || x === undefined) return "—";
     const r = Number(x.toPrecision(4)), a = Math.abs(r);
-    return a !== 0 && (a < 1e-4 || a >= 1e5) ? r.toExponential() : r.toString();
+    return a !== 0 && (a < 1e-3 || a >= 1e5) ? r.toExponential() : r.toString();
   };
   const frames = Math.max(...data.runs.map((run) => run.frames.length));
   const slider = $("frame");
