@@ -51,6 +51,13 @@ def stepper_page(page: Page, tmp: Path) -> dict | None:
     page.keyboard.press("ArrowLeft")
     page.click("#values tbody tr:nth-child(2)")  # w, the parameter whose path is explained
     page.keyboard.press("-")  # a step out: h2, its inputs and the edges between
+    box = page.locator("#graph").bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)  # drag the graph up past its legend, cut by the frame's top edge
+    page.mouse.down()
+    page.mouse.move(x, y - 125, steps=5)
+    page.mouse.up()
     return None
 
 
