@@ -107,3 +107,30 @@ def test_no_white_panel_in_slate(browser, site: Path):
     page = opened(browser, site, "slate")
     assert page.evaluate(WHITE) == []
     page.close()
+
+
+def test_a_site_without_a_palette_stays_light_on_a_dark_system(browser, tmp_path: Path):
+    """mkdocs-material without `palette:` (what `plugins: [micrograd]` alone gives) is always
+    light and sets no scheme: the figures and the step-through frame followed the system's
+    dark scheme and drew light text on the white page."""
+    config = "site_name: notes\ntheme:\n  name: material\nplugins:\n  - micrograd\n"
+    block = "```micrograd{}\nx = 1; w = 0; b = 0\nf = sigmoid(w*x + b)\n```\n\n"
+    built = build(
+        tmp_path, {"index.md": block.format("") + block.format(' stepper="true"')}, config
+    )
+    assert built.returncode == 0, built.stderr
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    page = context.new_page()
+    page.goto((tmp_path / "site" / "index.html").as_uri())
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    inks = page.evaluate(
+        "() => [...document.querySelectorAll('svg.micrograd-drawing text')]"
+        ".map((t) => getComputedStyle(t).fill)"
+    )
+    assert inks and set(inks) <= {"rgb(0, 0, 0)", "rgb(107, 114, 128)", "rgb(220, 38, 38)",
+                                  "rgb(37, 99, 235)"}, set(inks)  # fmt: skip
+    frame = page.frame_locator("iframe").first
+    frame.locator("#graph svg").wait_for()
+    paper = frame.locator("body").evaluate("(b) => getComputedStyle(b).backgroundColor")
+    assert paper == "rgb(255, 255, 255)"
+    context.close()

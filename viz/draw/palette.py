@@ -4,7 +4,8 @@ Graphviz writes each colour as an attribute (fill="#dcfce7", stroke="black"); a 
 in a page, or opened as an .svg, gets a class and a small stylesheet (`themed`) that repaints
 those attributes from CSS variables, so the same SVG reads on a white page and on a dark one:
 
-- in a mkdocs-material site, the page's scheme decides (`[data-md-color-scheme="slate"]`);
+- in a mkdocs-material site, the page's scheme decides (`[data-md-color-scheme="slate"]`;
+  a site without a `palette` has none and is always light, so its drawings are too);
 - elsewhere (a lone .svg, a step-through page, a notebook), the browser's
   `prefers-color-scheme`, or JupyterLab's dark theme (`data-jp-theme-light="false"`).
 
@@ -46,8 +47,9 @@ def stylesheet() -> str:
     rules = [
         f"{own}{{{light_vars}}}",
         f'[data-md-color-scheme="slate"] {own},[data-jp-theme-light="false"] {own}{{{dark_vars}}}',
+        # a mkdocs-material page without a palette stays light whatever the system's scheme
         "@media (prefers-color-scheme: dark){"
-        f"{own}:not([data-md-color-scheme] {own}){{{dark_vars}}}}}",
+        f"{own}:not([data-md-color-scheme] {own}):not(.md-container {own}){{{dark_vars}}}}}",
         f"{own} text:not([fill]){{fill:var(--mg-ink)}}",
         f"{own} g.graph>polygon:first-of-type{{fill:var(--mg-paper)}}",
     ]

@@ -29,7 +29,9 @@ PANEL_HEIGHT = 420  # px: the controls, the step's text and the explainer around
 SCHEME_SCRIPT = """<script>(function () {
   const frame = document.currentScript.previousElementSibling;
   const tell = () => {
-    const scheme = document.body.getAttribute("data-md-color-scheme");
+    // a mkdocs-material page without a palette has no scheme and is always light
+    const scheme = document.body.getAttribute("data-md-color-scheme") ||
+      (document.querySelector(".md-container") ? "default" : null);
     if (scheme && frame.contentWindow) {
       frame.contentWindow.postMessage({ microgradScheme: scheme }, "*");
     }
