@@ -133,4 +133,9 @@ def test_a_site_without_a_palette_stays_light_on_a_dark_system(browser, tmp_path
     frame.locator("#graph svg").wait_for()
     paper = frame.locator("body").evaluate("(b) => getComputedStyle(b).backgroundColor")
     assert paper == "rgb(255, 255, 255)"
+    # laid out for the column at the page's least scale: the whole graph in view, not cut
+    shown, room = frame.locator("#graph").evaluate(
+        "(g) => [g.querySelector('svg').getBoundingClientRect().width, g.clientWidth]"
+    )
+    assert shown <= room + 1, (shown, room)
     context.close()

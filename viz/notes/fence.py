@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from micrograd_nndl import Expression, ExpressionError, MathError, Value
 
 from ..draw.dot import RANKDIRS, draw_dot
-from ..draw.fit import COLUMN
+from ..draw.fit import COLUMN, min_scale
 from ..errors import VizError
 from ..graph import Graph
 from ..step.stepper import Stepper
@@ -29,6 +29,10 @@ _SVG_SIZE = re.compile(r'^<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
 #: below MIN_TEXT (`readable`); a graph wider than that scrolls sideways. A theme's
 #: `svg { max-width: 100% }` alone made a wide graph's text 5 px high.
 GRAPH_SCALES = (0.45, 0.75)
+#: A stepper="true" block's graph is laid out for this width (px) at its own size: the page's
+#: "fit" shrinks it to min_scale() (10 px text), so it then fits the column less the frame's
+#: margins (36 px) where a graph laid out for a notebook ran 25 px past the frame.
+FRAMED_GRAPH = (COLUMN - 36) / min_scale()
 MIN_TEXT = 10  # px: the smallest text a drawing keeps in a notes column (DESIGN.md)
 _FONT_SIZE = re.compile(r'font-size="([0-9.]+)"')
 #: Inline, as the svg's own style: a site needs no stylesheet of ours.
@@ -172,7 +176,9 @@ def note_html(
     ]
     if stepper:
         stepper_view = Stepper(graph, lang=lang)
-        parts.append(notebook_html(stepper_view, params=note.params, fallback=False))
+        parts.append(
+            notebook_html(stepper_view, params=note.params, fallback=False, width=FRAMED_GRAPH)
+        )
     parts.append("</div>")
     return "\n".join(parts)
 

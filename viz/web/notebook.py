@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from micrograd_nndl import NonFiniteGradientError, Value
 
+from ..draw.fit import NOTEBOOK
 from ..step.stepper import Stepper, show_in_notebooks
 from .stepper_page import stepper_html
 
@@ -42,13 +43,19 @@ SCHEME_SCRIPT = """<script>(function () {
 })();</script>"""
 
 
-def notebook_html(stepper: Stepper, *, params: Iterable[Value] = (), fallback: bool = True) -> str:
+def notebook_html(
+    stepper: Stepper,
+    *,
+    params: Iterable[Value] = (),
+    fallback: bool = True,
+    width: float = NOTEBOOK,
+) -> str:
     """The page in an `<iframe srcdoc>` for a notebook output: its script and style cannot
     touch the notebook's, nor the notebook's styles the page's. Its colours follow the
-    browser's scheme, or a mkdocs-material page's (`SCHEME_SCRIPT`). `params` as
+    browser's scheme, or a mkdocs-material page's (`SCHEME_SCRIPT`). `params` and `width` as
     `stepper_html`'s. Then, with `fallback`, what a viewer without scripts shows
     (`static_html`); a site's page, whose scripts run, goes without."""
-    page = stepper_html(stepper, params=params)
+    page = stepper_html(stepper, params=params, width=width)
     height = min(IFRAME_MAX_HEIGHT, PANEL_HEIGHT + _svg_height(page))
     return (
         f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '

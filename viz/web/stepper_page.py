@@ -49,6 +49,7 @@ def stepper_html(
     digits: int = DIGITS,
     max_nodes: int = MAX_PAGE_NODES,
     lang: str | None = None,
+    width: float = NOTEBOOK,
 ) -> str:
     """The interactive page of both passes of `root_or_stepper`, as one HTML string.
 
@@ -57,7 +58,8 @@ def stepper_html(
     of the page, see viz.words; a Stepper's own language unless `lang` is given). `params`
     are drawn as learnable parameters (as in `draw_dot`); `title` heads the page (default:
     names the output). A graph of more than `max_nodes` nodes is refused (VizError): its page
-    would be too large to step through.
+    would be too large to step through. `width` (px) is what the graph is laid out for at its
+    own size: a notebook's output by default.
     """
     stepper = _stepper(root_or_stepper, digits, lang)
     words = stepper.words
@@ -74,7 +76,7 @@ def stepper_html(
         "LANG": "zh-Hans" if words.lang == "zh" else words.lang,
         "TITLE": html.escape(data["title"]),
         "STYLE": _asset("stepper.css") + _asset("live.css"),
-        "SVG": _svg(done, params),
+        "SVG": _svg(done, params, width),
         "STEPS": "\n".join(
             "<li>"
             + html.escape(words("stepper.step", heading=step["heading"], text=step["formula"]))
@@ -281,7 +283,7 @@ def _step_data(
     }
 
 
-def _svg(done: Stepper, params: list[Value]) -> str:
+def _svg(done: Stepper, params: list[Value], width: float) -> str:
     """The graph drawn once, at the end of both passes, with room kept for every text a step
     shows (`Frames`: "—" and each final number), so the layout never moves; the script swaps
     each number for what the current step knows."""
@@ -292,6 +294,6 @@ def _svg(done: Stepper, params: list[Value]) -> str:
         grads=done.grads,
         digits=done.digits,
         frames=Frames(dict(done.grads)),
-        width=NOTEBOOK,  # a notebook's output or a laptop's page: what is larger pans
+        width=width,  # what is larger pans
         lang=done.lang,
     ).svg_element()
