@@ -18,7 +18,6 @@ are a fair judge.
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -261,7 +260,7 @@ def assert_grads_match(
     report = gradcheck_report(f, xs, eps, atol, rtol, expected=expected)
     if report.passed:
         return
-    kink = kink_in_graph(f, xs)
+    kink = kink_in_graph(f, xs, eps)
     if kink is None:
         report.raise_for_failures()
     if currently_in_test_context():  # a point no central difference can judge: draw another
@@ -274,21 +273,54 @@ def assert_grads_match(
     )
 
 
-def kink_in_graph(f: Callable[..., Value], xs: Sequence[float]) -> str | None:
-    """Where f's graph at `xs` has an op within KINK_MARGIN of one of its declared kinks
-    (relu at 0, a custom_op's `kinks`, a tie of maxout), said as the op and its inputs'
-    values; None when every op is smooth there. A random input w·x + 0.5 can land on a
-    kink that `scalars(avoid=...)` on x alone cannot keep it from."""
-    leaves = [Value(x, name) for x, name in zip(xs, input_names(f, len(xs)))]
-    for node in topological_order(f(*leaves)):
-        op = node.op_info
-        if op is None or not (op.kinks or (op.kind == NARY and op.flat)):
+def kink_in_graph(f: Callable[..., Value], xs: Sequence[float], eps: float = 1e-6) -> str | None:
+    """Where a central difference of f at `xs` straddles a kink: an op of f's graph (relu at
+    0, a custom_op's `kinks`, a tie of maxout) whose input is on a kink, or on either side of
+    it at the two points x ± eps·eᵢ the difference of some input i takes; said as the op, its
+    inputs' values and the input moved. None when every difference stays on one side. A random
+    input w·x + 0.5 can land on a kink that `scalars(avoid=...)` on x alone cannot keep it
+    from; a kink a step does not reach is no excuse for a disagreement."""
+    names = input_names(f, len(xs))
+    here = _kinked_ops(f, xs, names)
+    for i, name in enumerate(names):
+        up, down = list(xs), list(xs)
+        up[i] += eps
+        down[i] -= eps
+        above, below = _kinked_ops(f, up, names), _kinked_ops(f, down, names)
+        if not (len(here) == len(above) == len(below)):  # f branches in Python: no judge here
             continue
-        args = tuple(p.data for p in node.parents)
-        if _distance_to_kinks(op, args) <= KINK_MARGIN:
-            values = ", ".join(f"{a:.6g}" for a in args)
-            return f"{op.name}'s input is at its kink ({op.name}({values}))"
+        for (op, at), (_, hi), (_, lo) in zip(here, above, below):
+            if _straddles(op, hi, lo):
+                values = ", ".join(f"{a:.6g}" for a in at)
+                return (
+                    f"{op.name}'s input is at a kink within the difference step ({op.name}"
+                    f"({values}); {name} ± {eps:g} puts it on either side)"
+                )
     return None
+
+
+def _kinked_ops(
+    f: Callable[..., Value], xs: Sequence[float], names: Sequence[str]
+) -> list[tuple[Op, tuple[float, ...]]]:
+    """The ops of f's graph at `xs` that declare kinks, with their inputs' values, in order."""
+    try:
+        out = f(*(Value(x, name) for x, name in zip(xs, names)))
+    except (ArithmeticError, ValueError):  # a step out of f's domain: nothing to compare
+        return []
+    return [
+        (node.op_info, tuple(p.data for p in node.parents))
+        for node in topological_order(out)
+        if node.op_info is not None
+        and (node.op_info.kinks or (node.op_info.kind == NARY and node.op_info.flat))
+    ]
+
+
+def _straddles(op: Op, hi: tuple[float, ...], lo: tuple[float, ...]) -> bool:
+    """Whether the op's inputs at the two points lie on different sides of a kink (or on it):
+    a change of maxout's arg-max, or an input crossing one of its op's kinks."""
+    if op.kind == NARY:
+        return max(range(len(hi)), key=hi.__getitem__) != max(range(len(lo)), key=lo.__getitem__)
+    return any((a - k) * (b - k) <= 0 for a, b, ks in zip(hi, lo, op.kinks) for k in ks)
 
 
 @dataclass(frozen=True)
@@ -329,7 +361,7 @@ def check_op(
     differences of backward's first ones. A failure raises GradcheckError with the table
     (hypothesis adds the falsifying point). The draws are derandomized: a check is repeatable.
     """
-    names = _argument_names(op)
+    names = input_names(op.forward, 2 if op.kind == BINARY else 1)  # x, or a and b
     state: dict[str, Any] = {"examples": 0, "second": None}
 
     def property_of(args: tuple[float, ...]) -> None:
@@ -367,16 +399,6 @@ def check_op(
     )(given(op_inputs(op))(property_of))
     property_of()
     return OpCheck(op.name, state["examples"], bool(state["second"]))
-
-
-def _argument_names(op: Op) -> list[str]:
-    """The graph inputs' names from the forward's signature (x, or a and b), else x1, x2."""
-    count = 2 if op.kind == BINARY else 1
-    try:
-        names = list(inspect.signature(op.forward).parameters)[:count]
-    except (TypeError, ValueError):
-        names = []
-    return names if len(names) == count else [f"x{i + 1}" for i in range(count)]
 
 
 def _distance_to_kinks(op: Op, args: tuple[float, ...]) -> float:

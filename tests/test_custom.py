@@ -233,9 +233,24 @@ def test_a_point_on_a_kink_inside_the_graph_is_told_not_blamed():
     # at x = -3, w = -0.5: w·x + 0.5 = 2, the kink; a central difference gives the mean slope
     with pytest.raises(GradcheckError) as info:
         assert_grads_match(in_a_neuron, [-3.0, -0.5])
-    assert "hard_logistic's input is at its kink (hard_logistic(2))" in str(info.value)
+    assert "hard_logistic's input is at a kink within the difference step (hard_logistic(2)" in str(
+        info.value
+    )
     assert kink_in_graph(in_a_neuron, [-3.0, -0.5]) is not None
     assert kink_in_graph(in_a_neuron, [-3.0, -0.4]) is None  # w·x + 0.5 = 1.7: smooth
+
+
+def test_a_kink_the_difference_step_does_not_reach_excuses_nothing():
+    """Near a kink but off it, a wrong rule is a wrong rule: x³ with the slope 3x² + 1, times
+    relu, at x = 5e-4 (relu's input 1e-6 steps away from 0 stays positive). And a steep input,
+    relu(10⁴·x) at 2e-7, does cross the kink within ±1e-6: there the point is the excuse."""
+    wrong_cube = custom_op(lambda x: x**3, derivatives=lambda x: 3 * x * x + 1, name="cube_plus")
+    with pytest.raises(GradcheckError) as info:
+        assert_grads_match(lambda x: apply(wrong_cube, x) + x.relu(), [5e-4])
+    assert "kink" not in str(info.value) and "<-- mismatch" in str(info.value)
+    assert kink_in_graph(lambda x: apply(wrong_cube, x) + x.relu(), [5e-4]) is None
+    with pytest.raises(GradcheckError, match="relu's input is at a kink within the difference"):
+        assert_grads_match(lambda x: (x * 1e4).relu(), [2e-7])
 
 
 def test_hypothesis_draws_another_point_at_a_kink_but_still_fails_a_wrong_rule():

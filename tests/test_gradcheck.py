@@ -347,3 +347,10 @@ def test_a_table_names_the_inputs_as_the_function_does():
     with pytest.raises(GradcheckError) as info:
         gradcheck(lambda *v: apply(WRONG, v[0]) * v[1], [0.7, 2.0])
     assert [row.derivative for row in info.value.report.rows] == ["∂f/∂x1", "∂f/∂x2"]
+
+
+def test_an_input_named_like_the_output_does_not_read_as_df_df():
+    """lambda f, g: the rows read ∂out/∂f and ∂out/∂g, not ∂f/∂f."""
+    report = gradcheck_report(lambda f, g: f * g, [2.0, 3.0])
+    assert [row.derivative for row in report.rows] == ["∂out/∂f", "∂out/∂g"]
+    assert [row.backward for row in report.rows] == [3.0, 2.0]

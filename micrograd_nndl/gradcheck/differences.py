@@ -79,7 +79,7 @@ def numeric_grads(
     names: Sequence[str] | None = None,
 ) -> list[float]:
     """Central differences (f(x + eps·eᵢ) − f(x − eps·eᵢ)) / 2eps for each input i; `names`
-    label the inputs in an error (x1, x2, … by default)."""
+    label the inputs in an error (by default f's own names, `input_names`)."""
     xs = [as_float(x) for x in inputs]
     names = input_names(f, len(xs)) if names is None else list(names)
     return [
@@ -106,7 +106,7 @@ class Replay:
     branch on a value). Where a replay cannot stand in for f (replaying the point itself does
     not give every node's value, or a step fails), f is evaluated there instead, so a domain
     error is f's own, naming the input and the step. `root` and `leaves` (labelled by `names`,
-    x1, x2, … by default) are the recorded graph.
+    by default f's own names, `input_names`) are the recorded graph.
     """
 
     def __init__(

@@ -177,6 +177,8 @@ def gradcheck_report(
     points = cast("Sequence[float | Value]", [inputs] if one else inputs)
     xs = [as_float(x) for x in points]
     names = input_names(f, len(xs)) if names is None else list(names)
+    if output in names:  # lambda f, g: ... would read ∂f/∂f
+        output = next(o for o in ("out", "F", "y", "result") if o not in names)
     if len(names) != len(xs):
         raise ValueError(f"gradcheck: {len(names)} names for {len(xs)} inputs")
     values = [f"{x:.6g}" for x in xs]
