@@ -21,7 +21,7 @@ def as_float(x: float | Value) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
-def input_names(f: Callable[..., Value], count: int) -> list[str]:
+def input_names(f: Callable[..., Any], count: int) -> list[str]:
     """The names the user gave f's inputs (`lambda x, w: ...` gives x and w), so a table and
     an error say ∂f/∂w, not ∂f/∂x2; x1, x2, ... where the signature does not name `count`
     positional inputs (`*args`, a builtin)."""
