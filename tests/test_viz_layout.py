@@ -160,6 +160,28 @@ def test_the_inputs_stand_level_with_the_layer_they_feed(fused, rankdir, graphvi
     assert min(layer) <= centre <= max(layer), (inputs, layer)
 
 
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_a_neurons_parameters_read_w1_w2_then_b(rankdir, graphviz_program):
+    """The lecture's MLP(3, [4, 4, 1]) on one sample: in each neuron's box the parameters stand
+    w₁, w₂, …, b top to bottom (left to right in TB), as the book's figure of a neuron (NNDL
+    §4.1); they stood bottom-up, b on top."""
+    (nin, nouts), batch = CASES["MLP(3, [4, 4, 1]) on one sample"]
+    model = MLP(nin, nouts, seed=0)
+    loss, _ = mlp_loss(model, batch)
+    graph = Graph(loss)
+    at = positions(
+        draw_dot(loss, rankdir=rankdir, params=model.parameters()).source, graphviz_program
+    )
+    neurons = [n for layer in model.layers for n in layer.neurons]
+    assert len(neurons) == 9
+    for neuron in neurons:
+        params = [*neuron.w, neuron.b]  # the book's order
+        read = [reading(at[f"n{graph.index(p)}"], rankdir) for p in params]
+        assert len({round(rank, 3) for _, rank in read}) == 1  # one column (one row in TB)
+        order = [place for place, _ in read]
+        assert order == sorted(order) and len(set(order)) == len(order), (neuron, order)
+
+
 def _box(shape):
     """(left, top, right, bottom) of an SVG shape's coordinates (a polygon's points, a path)."""
     numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", shape)]

@@ -20,6 +20,10 @@ boxes (clusters), did not hold. What holds, measured with both programs in both 
   nodes are written in, forward order, where neuron 1's pass comes before neuron 2's. It is
   set for a model's graph only, whose regular shape leaves nothing for more sweeps to gain.
 
+- in each box, the parameters one op reads (a fused Σw·x+b's) in one rank, chained by
+  invisible edges as w₁, w₂, …, b: left alone they stood bottom-up, b on top. In a left-to-right
+  drawing the chain is written b, …, w₁: Graphviz builds a cluster's ranks backwards there.
+
 Within each sample the neurons of a layer read 1..n; where one neuron's passes over two
 samples go is left to Graphviz, which puts them by the weights they share or by sample.
 """
@@ -115,9 +119,11 @@ def keep_order(
     neurons: Sequence[NeuronGroup],
     samples: Sequence[SampleGroup],
     shown: set[int],
+    boxes: Boxes | None = None,
 ) -> None:
     """Hold x₁, x₂, … top to bottom (left to right in a top-down drawing), sample by sample,
-    and each layer's neurons 1..n in order (see the module's note)."""
+    each layer's neurons 1..n in order, each box's parameters w₁, w₂, …, b, and in a graph of
+    one sample each layer beside the one before it (see the module's note)."""
     if not neurons:
         return
     dot.attr(mclimit=MCLIMIT)
@@ -127,6 +133,24 @@ def keep_order(
         middle = inputs[len(inputs) // 2]
         dot.edge(f"n{graph.index(middle)}", f"n{graph.index(anchor)}", style="invis", weight="10")
     _chain(dot, [f"n{graph.index(x)}" for x in inputs])
+    if boxes is not None:
+        _hold_parameters(graph, neurons, shown, boxes)
+
+
+def _hold_parameters(
+    graph: Graph, neurons: Sequence[NeuronGroup], shown: set[int], boxes: Boxes
+) -> None:
+    """The parameters one op of a box reads (a fused Σw·x+b's w₁, w₂, …, b) in that order,
+    top to bottom (left to right in a top-down drawing): left alone they stood bottom-up."""
+    flipped = boxes.dot.graph_attr.get("rankdir", "TB") in ("LR", "RL")
+    for group in neurons:
+        members = set(group.members)
+        for node in graph.nodes:
+            params = [p for p in node.parents if id(p) in group.params and id(p) in shown]
+            if id(node) in members and len(params) > 1 and boxes.where(params[0]) is not boxes.dot:
+                # a cluster's ranks are built backwards in a flipped (left-to-right) drawing
+                names = list(dict.fromkeys(f"n{graph.index(p)}" for p in params))
+                _chain(boxes.where(params[0]), names[::-1] if flipped else names)
 
 
 def _middle_parameter(
