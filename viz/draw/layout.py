@@ -143,14 +143,16 @@ def _hold_parameters(
     """The parameters one op of a box reads (a fused Σw·x+b's w₁, w₂, …, b) in that order,
     top to bottom (left to right in a top-down drawing): left alone they stood bottom-up."""
     flipped = boxes.dot.graph_attr.get("rankdir", "TB") in ("LR", "RL")
-    for group in neurons:
-        members = set(group.members)
-        for node in graph.nodes:
-            params = [p for p in node.parents if id(p) in group.params and id(p) in shown]
-            if id(node) in members and len(params) > 1 and boxes.where(params[0]) is not boxes.dot:
-                # a cluster's ranks are built backwards in a flipped (left-to-right) drawing
-                names = list(dict.fromkeys(f"n{graph.index(p)}" for p in params))
-                _chain(boxes.where(params[0]), names[::-1] if flipped else names)
+    group_of = {m: group for group in neurons for m in group.members}
+    for node in graph.nodes:
+        group = group_of.get(id(node))
+        if group is None or node.is_leaf:
+            continue
+        params = [p for p in node.parents if id(p) in group.params and id(p) in shown]
+        if len(params) > 1 and boxes.where(params[0]) is not boxes.dot:
+            # a cluster's ranks are built backwards in a flipped (left-to-right) drawing
+            names = list(dict.fromkeys(f"n{graph.index(p)}" for p in params))
+            _chain(boxes.where(params[0]), names[::-1] if flipped else names)
 
 
 def _middle_parameter(
