@@ -182,6 +182,34 @@ def test_a_neurons_parameters_read_w1_w2_then_b(rankdir, graphviz_program):
         assert order == sorted(order) and len(set(order)) == len(order), (neuron, order)
 
 
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("hidden", [[4, 4, 1], [3, 3, 3, 1]], ids=["[4, 4, 1]", "[3, 3, 3, 1]"])
+def test_the_layers_stand_side_by_side_as_a_network_is_drawn(hidden, rankdir, graphviz_program):
+    """One sample through MLP(3, hidden): neuron j of a layer stands level with neuron j of the
+    layer before it, and a layer of one neuron level with the middle of the layer before, as
+    the book draws a network (NNDL §4.3). Layer 2's boxes stood below layer 1's, staggered
+    (its centre more than a whole layer's span away), the edges into them looping round."""
+    model = MLP(3, hidden, seed=0)
+    loss, outputs = mlp_loss(model, [([2.0, 3.0, -1.0], 1.0)])
+    graph = Graph(loss)
+    at = positions(
+        draw_dot(loss, rankdir=rankdir, params=model.parameters()).source, graphviz_program
+    )
+    first = passes(graph, outputs)
+    layers = [
+        [reading(at[first[(1, layer, j)]], rankdir)[0] for j in range(1, n + 1)]
+        for layer, n in enumerate(hidden, 1)
+    ]
+    span = max(layers[0]) - min(layers[0])
+    assert span > 0
+    for before, after in zip(layers, layers[1:]):
+        if len(after) == len(before):
+            assert all(abs(a - b) < span / 4 for a, b in zip(after, before)), (before, after)
+        else:
+            middle = (min(before) + max(before)) / 2
+            assert abs(after[0] - middle) < span / 4, (before, after)
+
+
 def _box(shape):
     """(left, top, right, bottom) of an SVG shape's coordinates (a polygon's points, a path)."""
     numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", shape)]

@@ -6,23 +6,30 @@ same inputs and cross as many edges in any order, so the crossing minimiser trad
 for another freely: left alone, `dot` (and `graphviz-pure`, its port) drew neuron 3 above
 neuron 1 and x₂ a column to the right of x₁. `ordering=in`, and invisible edges between the
 boxes (clusters), did not hold. What holds, measured with both programs in both directions
-(LR, TB) on MLP(2, [3, 1]) and MLP(3, [4, 4, 1]), fused and not, over one to three samples:
+(LR, TB) on MLP(2, [3, 1]), MLP(3, [4, 4, 1]) and MLP(3, [3, 3, 3, 1]), fused and not, over one
+to three samples:
 
 - the inputs in one rank (`rank=same`), chained by invisible edges: x₁, x₂, … of sample 1,
   then sample 2's, in one column;
-- in a graph of one sample, its middle input tied by an invisible edge to the first parameter
-  of the middle neuron of the first layer (neuron 2 of 4: neuron 3 broke the order of the
-  products-and-sums drawing, and over several samples the tie broke the order too). The
-  edges from the inputs pass the rank of layer 1's parameters outside its neurons' boxes,
-  and the first sweep puts what passes there after every box: untied, the inputs sat below
-  the whole layer; tied, they stand level with it, as in the book's figure (NNDL §4.3);
+- in a graph of one sample, neuron j's last op (its activation) tied by an invisible edge to
+  the first parameter of neuron j of the next layer, wherever the two layers have as many
+  neurons. The edges between two layers pass the ranks of the next layer's parameters
+  outside its boxes, and the first sweep put all of them on one side of every box: layer 2
+  stood below layer 1, staggered, its edges looping round. Tied, the boxes of the next layer
+  come in the sweep among the edges, and each layer stands beside the one before it, neuron j
+  level with neuron j, as the book draws a network (NNDL §4.3), and a layer of one neuron
+  level with the middle of the layer before. The inputs stay in one column around layer 1,
+  though spread: in the lecture's MLP(3, [4, 4, 1]) x₁ stands above neuron 1 and x₂, x₃
+  below neuron 4. Tying the middle input to the middle neuron of layer 1 as well broke the
+  layers' order; that tie is kept where no layers are tied (MLP(2, [3, 1])), where it holds
+  the inputs level with layer 1 (untied, they sat below the whole layer);
 - `mclimit` small: the minimiser keeps the order its first sweep builds from the order the
   nodes are written in, forward order, where neuron 1's pass comes before neuron 2's. It is
-  set for a model's graph only, whose regular shape leaves nothing for more sweeps to gain.
-
+  set for a model's graph only, whose regular shape leaves nothing for more sweeps to gain;
 - in each box, the parameters one op reads (a fused Σw·x+b's) in one rank, chained by
   invisible edges as w₁, w₂, …, b: left alone they stood bottom-up, b on top. In a left-to-right
-  drawing the chain is written b, …, w₁: Graphviz builds a cluster's ranks backwards there.
+  drawing the chain is written b, …, w₁: Graphviz builds a cluster's ranks backwards there,
+  and a full crossing minimisation (larger `mclimit`) turns it round again.
 
 Within each sample the neurons of a layer read 1..n; where one neuron's passes over two
 samples go is left to Graphviz, which puts them by the weights they share or by sample.
@@ -45,6 +52,7 @@ from .sample_groups import SampleGroup
 from .style import FONT_SIZES, MUTED, SLACK
 
 MCLIMIT = "0.01"  # see the module's note: the order built is the order drawn
+TIE_WEIGHT = "10"  # how hard neuron j is held level with neuron j of the layer before
 
 
 class Boxes:
@@ -123,18 +131,41 @@ def keep_order(
 ) -> None:
     """Hold x₁, x₂, … top to bottom (left to right in a top-down drawing), sample by sample,
     each layer's neurons 1..n in order, each box's parameters w₁, w₂, …, b, and in a graph of
-    one sample each layer beside the one before it (see the module's note)."""
+    one sample each layer level with the one before it (see the module's note)."""
     if not neurons:
         return
     dot.attr(mclimit=MCLIMIT)
     inputs = [x for sample in samples for x in sample.inputs if id(x) in shown]
+    ties = _facing(graph, neurons, shown) if len(samples) == 1 else []
     anchor = _middle_parameter(graph, neurons, shown) if len(samples) == 1 else None
-    if inputs and anchor is not None:
+    if inputs and anchor is not None and not ties:
         middle = inputs[len(inputs) // 2]
         dot.edge(f"n{graph.index(middle)}", f"n{graph.index(anchor)}", style="invis", weight="10")
     _chain(dot, [f"n{graph.index(x)}" for x in inputs])
     if boxes is not None:
         _hold_parameters(graph, neurons, shown, boxes)
+    for before, after in ties:
+        dot.edge(before, after, style="invis", weight=TIE_WEIGHT)
+
+
+def _facing(graph: Graph, neurons: Sequence[NeuronGroup], shown: set[int]) -> list[tuple[str, str]]:
+    """(DOT names of) the last op of neuron j and the first parameter of neuron j of the next
+    layer, for each two layers of as many neurons: the pairs held level (see the note)."""
+    layers: dict[int, list[NeuronGroup]] = {}
+    for group in neurons:
+        layers.setdefault(group.layer or 0, []).append(group)
+    order = [sorted(layers[k], key=lambda g: g.neuron) for k in sorted(layers)]
+    by_id = {id(n): n for n in graph.nodes}
+    ties = []
+    for previous, layer in zip(order, order[1:]):
+        if len(previous) != len(layer):
+            continue
+        for before, after in zip(previous, layer):
+            ops = [m for m in before.members if m in shown and not by_id[m].is_leaf]
+            params = [n for n in graph.nodes if id(n) in after.params and id(n) in shown]
+            if ops and params:
+                ties.append((f"n{graph.index(by_id[ops[-1]])}", f"n{graph.index(params[0])}"))
+    return ties
 
 
 def _hold_parameters(
