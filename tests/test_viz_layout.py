@@ -210,6 +210,31 @@ def test_the_layers_stand_side_by_side_as_a_network_is_drawn(hidden, rankdir, gr
             assert abs(after[0] - middle) < span / 4, (before, after)
 
 
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("hidden", [[4, 4, 1], [3, 3, 3, 1]], ids=["[4, 4, 1]", "[3, 3, 3, 1]"])
+def test_the_inputs_spread_along_the_layer_they_feed(hidden, rankdir, graphviz_program):
+    """One sample through MLP(3, hidden): x₁ level with layer 1's first neuron, x₃ with its
+    last, x₂ halfway, each within a quarter of the layer's span, as the book's figure of a
+    network spreads each layer (NNDL §4.3). x₂ and x₃ stood below the whole layer."""
+    model = MLP(3, hidden, seed=0)
+    loss, outputs = mlp_loss(model, [([2.0, 3.0, -1.0], 1.0)])
+    graph = Graph(loss)
+    at = positions(
+        draw_dot(loss, rankdir=rankdir, params=model.parameters()).source, graphviz_program
+    )
+    first = passes(graph, outputs)
+    layer = [reading(at[first[(1, 1, j)]], rankdir)[0] for j in range(1, hidden[0] + 1)]
+    inputs = [
+        reading(at[f"n{graph.index(x)}"], rankdir)[0]
+        for x in graph.nodes
+        if x.is_leaf and not x.label
+    ]
+    top, span = min(layer), max(layer) - min(layer)
+    assert len(inputs) == 3 and span > 0
+    for i, place in enumerate(inputs):
+        assert abs(place - (top + i * span / 2)) < span / 4, (inputs, layer)
+
+
 def _box(shape):
     """(left, top, right, bottom) of an SVG shape's coordinates (a polygon's points, a path)."""
     numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", shape)]

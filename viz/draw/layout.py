@@ -18,11 +18,12 @@ to three samples:
   stood below layer 1, staggered, its edges looping round. Tied, the boxes of the next layer
   come in the sweep among the edges, and each layer stands beside the one before it, neuron j
   level with neuron j, as the book draws a network (NNDL §4.3), and a layer of one neuron
-  level with the middle of the layer before. The inputs stay in one column around layer 1,
-  though spread: in the lecture's MLP(3, [4, 4, 1]) x₁ stands above neuron 1 and x₂, x₃
-  below neuron 4. Tying the middle input to the middle neuron of layer 1 as well broke the
-  layers' order; that tie is kept where no layers are tied (MLP(2, [3, 1])), where it holds
-  the inputs level with layer 1 (untied, they sat below the whole layer);
+  about level with the middle of the layer before. With these ties, each input is tied too,
+  to the middle parameter of the neuron of layer 1 as far along the layer as it is along the
+  inputs (x₁ to neuron 1, x₃ of 3 to neuron 4 of 4): left alone, x₁ stood above neuron 1 and
+  x₂, x₃ below neuron 4; tying only the middle input to the middle neuron broke the layers'
+  order. That one tie is kept where no layers are tied (MLP(2, [3, 1])), where it holds the
+  inputs level with layer 1 (untied, they sat below the whole layer);
 - `mclimit` small: the minimiser keeps the order its first sweep builds from the order the
   nodes are written in, forward order, where neuron 1's pass comes before neuron 2's. It is
   set for a model's graph only, whose regular shape leaves nothing for more sweeps to gain;
@@ -137,6 +138,8 @@ def keep_order(
     dot.attr(mclimit=MCLIMIT)
     inputs = [x for sample in samples for x in sample.inputs if id(x) in shown]
     ties = _facing(graph, neurons, shown) if len(samples) == 1 else []
+    if ties:
+        ties = _spread(graph, inputs, neurons, shown) + ties
     anchor = _middle_parameter(graph, neurons, shown) if len(samples) == 1 else None
     if inputs and anchor is not None and not ties:
         middle = inputs[len(inputs) // 2]
@@ -165,6 +168,23 @@ def _facing(graph: Graph, neurons: Sequence[NeuronGroup], shown: set[int]) -> li
             params = [n for n in graph.nodes if id(n) in after.params and id(n) in shown]
             if ops and params:
                 ties.append((f"n{graph.index(by_id[ops[-1]])}", f"n{graph.index(params[0])}"))
+    return ties
+
+
+def _spread(
+    graph: Graph, inputs: Sequence[Value], neurons: Sequence[NeuronGroup], shown: set[int]
+) -> list[tuple[str, str]]:
+    """(DOT names of) input i of n and the middle parameter of neuron round(i(m − 1)/(n − 1))
+    of the first layer's m: the inputs spread along the layer they feed (see the note)."""
+    first = min(g.layer or 0 for g in neurons)
+    layer = sorted((g for g in neurons if (g.layer or 0) == first), key=lambda g: g.neuron)
+    n, m = len(inputs), len(layer)
+    ties = []
+    for i, x in enumerate(inputs):
+        j = round(i * (m - 1) / (n - 1)) if n > 1 else (m - 1) // 2
+        params = [p for p in graph.nodes if id(p) in layer[j].params and id(p) in shown]
+        if params:
+            ties.append((f"n{graph.index(x)}", f"n{graph.index(params[len(params) // 2])}"))
     return ties
 
 
