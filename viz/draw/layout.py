@@ -137,13 +137,19 @@ def keep_order(
         return
     dot.attr(mclimit=MCLIMIT)
     inputs = [x for sample in samples for x in sample.inputs if id(x) in shown]
-    ties = _facing(graph, neurons, shown) if len(samples) == 1 else []
-    if ties:
-        ties = _spread(graph, inputs, neurons, shown) + ties
-    anchor = _middle_parameter(graph, neurons, shown) if len(samples) == 1 else None
-    if inputs and anchor is not None and not ties:
-        middle = inputs[len(inputs) // 2]
-        dot.edge(f"n{graph.index(middle)}", f"n{graph.index(anchor)}", style="invis", weight="10")
+    ties: list[tuple[str, str]] = []
+    if len(samples) == 1:
+        layers = _layers(graph, neurons, shown)
+        ties = _facing(graph, layers, shown)
+        if ties:
+            ties = _spread(graph, inputs, layers[0]) + ties
+        elif inputs and layers[0][(len(layers[0]) - 1) // 2][1]:
+            # the middle input level with the first parameter of layer 1's middle neuron
+            middle = layers[0][(len(layers[0]) - 1) // 2][1][0]
+            anchor = inputs[len(inputs) // 2]
+            dot.edge(
+                f"n{graph.index(anchor)}", f"n{graph.index(middle)}", style="invis", weight="10"
+            )
     _chain(dot, [f"n{graph.index(x)}" for x in inputs])
     if boxes is not None:
         _hold_parameters(graph, neurons, shown, boxes)
@@ -151,38 +157,46 @@ def keep_order(
         dot.edge(before, after, style="invis", weight=TIE_WEIGHT)
 
 
-def _facing(graph: Graph, neurons: Sequence[NeuronGroup], shown: set[int]) -> list[tuple[str, str]]:
+Pass = tuple[NeuronGroup, list[Value]]  # a neuron's pass, its drawn parameters in order
+
+
+def _layers(graph: Graph, neurons: Sequence[NeuronGroup], shown: set[int]) -> list[list[Pass]]:
+    """The neurons of each layer in order 1..n, each with its drawn parameters in forward
+    order (w₁, w₂, …, b): one walk over the graph."""
+    drawn: dict[int, list[Value]] = {id(g): [] for g in neurons}
+    owner = {p: g for g in neurons for p in g.params}
+    for node in graph.nodes:
+        group = owner.get(id(node))
+        if group is not None and id(node) in shown:
+            drawn[id(group)].append(node)
+    layers: dict[int, list[Pass]] = {}
+    for group in sorted(neurons, key=lambda g: g.neuron):
+        layers.setdefault(group.layer or 0, []).append((group, drawn[id(group)]))
+    return [layers[k] for k in sorted(layers)]
+
+
+def _facing(graph: Graph, layers: list[list[Pass]], shown: set[int]) -> list[tuple[str, str]]:
     """(DOT names of) the last op of neuron j and the first parameter of neuron j of the next
     layer, for each two layers of as many neurons: the pairs held level (see the note)."""
-    layers: dict[int, list[NeuronGroup]] = {}
-    for group in neurons:
-        layers.setdefault(group.layer or 0, []).append(group)
-    order = [sorted(layers[k], key=lambda g: g.neuron) for k in sorted(layers)]
     by_id = {id(n): n for n in graph.nodes}
     ties = []
-    for previous, layer in zip(order, order[1:]):
+    for previous, layer in zip(layers, layers[1:]):
         if len(previous) != len(layer):
             continue
-        for before, after in zip(previous, layer):
+        for (before, _), (_, params) in zip(previous, layer):
             ops = [m for m in before.members if m in shown and not by_id[m].is_leaf]
-            params = [n for n in graph.nodes if id(n) in after.params and id(n) in shown]
             if ops and params:
                 ties.append((f"n{graph.index(by_id[ops[-1]])}", f"n{graph.index(params[0])}"))
     return ties
 
 
-def _spread(
-    graph: Graph, inputs: Sequence[Value], neurons: Sequence[NeuronGroup], shown: set[int]
-) -> list[tuple[str, str]]:
+def _spread(graph: Graph, inputs: Sequence[Value], layer: list[Pass]) -> list[tuple[str, str]]:
     """(DOT names of) input i of n and the middle parameter of neuron round(i(m − 1)/(n − 1))
     of the first layer's m: the inputs spread along the layer they feed (see the note)."""
-    first = min(g.layer or 0 for g in neurons)
-    layer = sorted((g for g in neurons if (g.layer or 0) == first), key=lambda g: g.neuron)
     n, m = len(inputs), len(layer)
     ties = []
     for i, x in enumerate(inputs):
-        j = round(i * (m - 1) / (n - 1)) if n > 1 else (m - 1) // 2
-        params = [p for p in graph.nodes if id(p) in layer[j].params and id(p) in shown]
+        params = layer[round(i * (m - 1) / (n - 1)) if n > 1 else (m - 1) // 2][1]
         if params:
             ties.append((f"n{graph.index(x)}", f"n{graph.index(params[len(params) // 2])}"))
     return ties
@@ -204,17 +218,6 @@ def _hold_parameters(
             # a cluster's ranks are built backwards in a flipped (left-to-right) drawing
             names = list(dict.fromkeys(f"n{graph.index(p)}" for p in params))
             _chain(boxes.where(params[0]), names[::-1] if flipped else names)
-
-
-def _middle_parameter(
-    graph: Graph, neurons: Sequence[NeuronGroup], shown: set[int]
-) -> Value | None:
-    """The first drawn parameter (in forward order) of the middle neuron of the first layer,
-    the one the inputs are held level with (see the module's note); None if none is drawn."""
-    first = min(g.layer or 0 for g in neurons)
-    layer = [g for g in neurons if (g.layer or 0) == first]
-    middle = layer[(len(layer) - 1) // 2]
-    return next((n for n in graph.nodes if id(n) in middle.params and id(n) in shown), None)
 
 
 #: The most hidden points the drawn edges may need (`layout_cost`). Graphviz lays an edge
