@@ -160,6 +160,81 @@ def test_the_inputs_stand_level_with_the_layer_they_feed(fused, rankdir, graphvi
     assert min(layer) <= centre <= max(layer), (inputs, layer)
 
 
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_a_neurons_parameters_read_w1_w2_then_b(rankdir, graphviz_program):
+    """The lecture's MLP(3, [4, 4, 1]) on one sample: in each neuron's box the parameters stand
+    w₁, w₂, …, b top to bottom (left to right in TB), as the book's figure of a neuron (NNDL
+    §4.1); they stood bottom-up, b on top."""
+    (nin, nouts), batch = CASES["MLP(3, [4, 4, 1]) on one sample"]
+    model = MLP(nin, nouts, seed=0)
+    loss, _ = mlp_loss(model, batch)
+    graph = Graph(loss)
+    at = positions(
+        draw_dot(loss, rankdir=rankdir, params=model.parameters()).source, graphviz_program
+    )
+    neurons = [n for layer in model.layers for n in layer.neurons]
+    assert len(neurons) == 9
+    for neuron in neurons:
+        params = [*neuron.w, neuron.b]  # the book's order
+        read = [reading(at[f"n{graph.index(p)}"], rankdir) for p in params]
+        assert len({round(rank, 3) for _, rank in read}) == 1  # one column (one row in TB)
+        order = [place for place, _ in read]
+        assert order == sorted(order) and len(set(order)) == len(order), (neuron, order)
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("hidden", [[4, 4, 1], [3, 3, 3, 1]], ids=["[4, 4, 1]", "[3, 3, 3, 1]"])
+def test_the_layers_stand_side_by_side_as_a_network_is_drawn(hidden, rankdir, graphviz_program):
+    """One sample through MLP(3, hidden): neuron j of a layer stands level with neuron j of the
+    layer before it, and a layer of one neuron level with the middle of the layer before, as
+    the book draws a network (NNDL §4.3). Layer 2's boxes stood below layer 1's, staggered
+    (its centre more than a whole layer's span away), the edges into them looping round."""
+    model = MLP(3, hidden, seed=0)
+    loss, outputs = mlp_loss(model, [([2.0, 3.0, -1.0], 1.0)])
+    graph = Graph(loss)
+    at = positions(
+        draw_dot(loss, rankdir=rankdir, params=model.parameters()).source, graphviz_program
+    )
+    first = passes(graph, outputs)
+    layers = [
+        [reading(at[first[(1, layer, j)]], rankdir)[0] for j in range(1, n + 1)]
+        for layer, n in enumerate(hidden, 1)
+    ]
+    span = max(layers[0]) - min(layers[0])
+    assert span > 0
+    for before, after in zip(layers, layers[1:]):
+        if len(after) == len(before):
+            assert all(abs(a - b) < span / 4 for a, b in zip(after, before)), (before, after)
+        else:
+            middle = (min(before) + max(before)) / 2
+            assert abs(after[0] - middle) < span / 4, (before, after)
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("hidden", [[4, 4, 1], [3, 3, 3, 1]], ids=["[4, 4, 1]", "[3, 3, 3, 1]"])
+def test_the_inputs_spread_along_the_layer_they_feed(hidden, rankdir, graphviz_program):
+    """One sample through MLP(3, hidden): x₁ level with layer 1's first neuron, x₃ with its
+    last, x₂ halfway, each within a quarter of the layer's span, as the book's figure of a
+    network spreads each layer (NNDL §4.3). x₂ and x₃ stood below the whole layer."""
+    model = MLP(3, hidden, seed=0)
+    loss, outputs = mlp_loss(model, [([2.0, 3.0, -1.0], 1.0)])
+    graph = Graph(loss)
+    at = positions(
+        draw_dot(loss, rankdir=rankdir, params=model.parameters()).source, graphviz_program
+    )
+    first = passes(graph, outputs)
+    layer = [reading(at[first[(1, 1, j)]], rankdir)[0] for j in range(1, hidden[0] + 1)]
+    inputs = [
+        reading(at[f"n{graph.index(x)}"], rankdir)[0]
+        for x in graph.nodes
+        if x.is_leaf and not x.label
+    ]
+    top, span = min(layer), max(layer) - min(layer)
+    assert len(inputs) == 3 and span > 0
+    for i, place in enumerate(inputs):
+        assert abs(place - (top + i * span / 2)) < span / 4, (inputs, layer)
+
+
 def _box(shape):
     """(left, top, right, bottom) of an SVG shape's coordinates (a polygon's points, a path)."""
     numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", shape)]

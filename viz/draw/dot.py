@@ -208,7 +208,7 @@ def draw_dot(
                 cut = _draw_op(dot, where, graph, node, shown_ids, marked_edges, value, look, into)
                 if cut:
                     cut_inputs[i] = cut
-        keep_order(dot, graph, neurons, samples, shown_ids)
+        keep_order(dot, graph, neurons, samples, shown_ids, boxes)
         boxes.close()
         caption = [drawable(line) for line in title.splitlines()] if title else []
         if cut_inputs:

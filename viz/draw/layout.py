@@ -6,19 +6,31 @@ same inputs and cross as many edges in any order, so the crossing minimiser trad
 for another freely: left alone, `dot` (and `graphviz-pure`, its port) drew neuron 3 above
 neuron 1 and x₂ a column to the right of x₁. `ordering=in`, and invisible edges between the
 boxes (clusters), did not hold. What holds, measured with both programs in both directions
-(LR, TB) on MLP(2, [3, 1]) and MLP(3, [4, 4, 1]), fused and not, over one to three samples:
+(LR, TB) on MLP(2, [3, 1]), MLP(3, [4, 4, 1]) and MLP(3, [3, 3, 3, 1]), fused and not, over one
+to three samples:
 
 - the inputs in one rank (`rank=same`), chained by invisible edges: x₁, x₂, … of sample 1,
   then sample 2's, in one column;
-- in a graph of one sample, its middle input tied by an invisible edge to the first parameter
-  of the middle neuron of the first layer (neuron 2 of 4: neuron 3 broke the order of the
-  products-and-sums drawing, and over several samples the tie broke the order too). The
-  edges from the inputs pass the rank of layer 1's parameters outside its neurons' boxes,
-  and the first sweep puts what passes there after every box: untied, the inputs sat below
-  the whole layer; tied, they stand level with it, as in the book's figure (NNDL §4.3);
+- in a graph of one sample, neuron j's last op (its activation) tied by an invisible edge to
+  the first parameter of neuron j of the next layer, wherever the two layers have as many
+  neurons. The edges between two layers pass the ranks of the next layer's parameters
+  outside its boxes, and the first sweep put all of them on one side of every box: layer 2
+  stood below layer 1, staggered, its edges looping round. Tied, the boxes of the next layer
+  come in the sweep among the edges, and each layer stands beside the one before it, neuron j
+  level with neuron j, as the book draws a network (NNDL §4.3), and a layer of one neuron
+  about level with the middle of the layer before. With these ties, each input is tied too,
+  to the middle parameter of the neuron of layer 1 as far along the layer as it is along the
+  inputs (x₁ to neuron 1, x₃ of 3 to neuron 4 of 4): left alone, x₁ stood above neuron 1 and
+  x₂, x₃ below neuron 4; tying only the middle input to the middle neuron broke the layers'
+  order. That one tie is kept where no layers are tied (MLP(2, [3, 1])), where it holds the
+  inputs level with layer 1 (untied, they sat below the whole layer);
 - `mclimit` small: the minimiser keeps the order its first sweep builds from the order the
   nodes are written in, forward order, where neuron 1's pass comes before neuron 2's. It is
-  set for a model's graph only, whose regular shape leaves nothing for more sweeps to gain.
+  set for a model's graph only, whose regular shape leaves nothing for more sweeps to gain;
+- in each box, the parameters one op reads (a fused Σw·x+b's) in one rank, chained by
+  invisible edges as w₁, w₂, …, b: left alone they stood bottom-up, b on top. In a left-to-right
+  drawing the chain is written b, …, w₁: Graphviz builds a cluster's ranks backwards there,
+  and a full crossing minimisation (larger `mclimit`) turns it round again.
 
 Within each sample the neurons of a layer read 1..n; where one neuron's passes over two
 samples go is left to Graphviz, which puts them by the weights they share or by sample.
@@ -41,6 +53,7 @@ from .sample_groups import SampleGroup
 from .style import FONT_SIZES, MUTED, SLACK
 
 MCLIMIT = "0.01"  # see the module's note: the order built is the order drawn
+TIE_WEIGHT = "10"  # how hard neuron j is held level with neuron j of the layer before
 
 
 class Boxes:
@@ -115,29 +128,96 @@ def keep_order(
     neurons: Sequence[NeuronGroup],
     samples: Sequence[SampleGroup],
     shown: set[int],
+    boxes: Boxes | None = None,
 ) -> None:
     """Hold x₁, x₂, … top to bottom (left to right in a top-down drawing), sample by sample,
-    and each layer's neurons 1..n in order (see the module's note)."""
+    each layer's neurons 1..n in order, each box's parameters w₁, w₂, …, b, and in a graph of
+    one sample each layer level with the one before it (see the module's note)."""
     if not neurons:
         return
     dot.attr(mclimit=MCLIMIT)
     inputs = [x for sample in samples for x in sample.inputs if id(x) in shown]
-    anchor = _middle_parameter(graph, neurons, shown) if len(samples) == 1 else None
-    if inputs and anchor is not None:
-        middle = inputs[len(inputs) // 2]
-        dot.edge(f"n{graph.index(middle)}", f"n{graph.index(anchor)}", style="invis", weight="10")
+    ties: list[tuple[str, str]] = []
+    if len(samples) == 1:
+        layers = _layers(graph, neurons, shown)
+        ties = _facing(graph, layers, shown)
+        if ties:
+            ties = _spread(graph, inputs, layers[0]) + ties
+        elif inputs and layers[0][(len(layers[0]) - 1) // 2][1]:
+            # the middle input level with the first parameter of layer 1's middle neuron
+            middle = layers[0][(len(layers[0]) - 1) // 2][1][0]
+            anchor = inputs[len(inputs) // 2]
+            dot.edge(
+                f"n{graph.index(anchor)}", f"n{graph.index(middle)}", style="invis", weight="10"
+            )
     _chain(dot, [f"n{graph.index(x)}" for x in inputs])
+    if boxes is not None:
+        _hold_parameters(graph, neurons, shown, boxes)
+    for before, after in ties:
+        dot.edge(before, after, style="invis", weight=TIE_WEIGHT)
 
 
-def _middle_parameter(
-    graph: Graph, neurons: Sequence[NeuronGroup], shown: set[int]
-) -> Value | None:
-    """The first drawn parameter (in forward order) of the middle neuron of the first layer,
-    the one the inputs are held level with (see the module's note); None if none is drawn."""
-    first = min(g.layer or 0 for g in neurons)
-    layer = [g for g in neurons if (g.layer or 0) == first]
-    middle = layer[(len(layer) - 1) // 2]
-    return next((n for n in graph.nodes if id(n) in middle.params and id(n) in shown), None)
+Pass = tuple[NeuronGroup, list[Value]]  # a neuron's pass, its drawn parameters in order
+
+
+def _layers(graph: Graph, neurons: Sequence[NeuronGroup], shown: set[int]) -> list[list[Pass]]:
+    """The neurons of each layer in order 1..n, each with its drawn parameters in forward
+    order (w₁, w₂, …, b): one walk over the graph."""
+    drawn: dict[int, list[Value]] = {id(g): [] for g in neurons}
+    owner = {p: g for g in neurons for p in g.params}
+    for node in graph.nodes:
+        group = owner.get(id(node))
+        if group is not None and id(node) in shown:
+            drawn[id(group)].append(node)
+    layers: dict[int, list[Pass]] = {}
+    for group in sorted(neurons, key=lambda g: g.neuron):
+        layers.setdefault(group.layer or 0, []).append((group, drawn[id(group)]))
+    return [layers[k] for k in sorted(layers)]
+
+
+def _facing(graph: Graph, layers: list[list[Pass]], shown: set[int]) -> list[tuple[str, str]]:
+    """(DOT names of) the last op of neuron j and the first parameter of neuron j of the next
+    layer, for each two layers of as many neurons: the pairs held level (see the note)."""
+    by_id = {id(n): n for n in graph.nodes}
+    ties = []
+    for previous, layer in zip(layers, layers[1:]):
+        if len(previous) != len(layer):
+            continue
+        for (before, _), (_, params) in zip(previous, layer):
+            ops = [m for m in before.members if m in shown and not by_id[m].is_leaf]
+            if ops and params:
+                ties.append((f"n{graph.index(by_id[ops[-1]])}", f"n{graph.index(params[0])}"))
+    return ties
+
+
+def _spread(graph: Graph, inputs: Sequence[Value], layer: list[Pass]) -> list[tuple[str, str]]:
+    """(DOT names of) input i of n and the middle parameter of neuron round(i(m − 1)/(n − 1))
+    of the first layer's m: the inputs spread along the layer they feed (see the note)."""
+    n, m = len(inputs), len(layer)
+    ties = []
+    for i, x in enumerate(inputs):
+        params = layer[round(i * (m - 1) / (n - 1)) if n > 1 else (m - 1) // 2][1]
+        if params:
+            ties.append((f"n{graph.index(x)}", f"n{graph.index(params[len(params) // 2])}"))
+    return ties
+
+
+def _hold_parameters(
+    graph: Graph, neurons: Sequence[NeuronGroup], shown: set[int], boxes: Boxes
+) -> None:
+    """The parameters one op of a box reads (a fused Σw·x+b's w₁, w₂, …, b) in that order,
+    top to bottom (left to right in a top-down drawing): left alone they stood bottom-up."""
+    flipped = boxes.dot.graph_attr.get("rankdir", "TB") in ("LR", "RL")
+    group_of = {m: group for group in neurons for m in group.members}
+    for node in graph.nodes:
+        group = group_of.get(id(node))
+        if group is None or node.is_leaf:
+            continue
+        params = [p for p in node.parents if id(p) in group.params and id(p) in shown]
+        if len(params) > 1 and boxes.where(params[0]) is not boxes.dot:
+            # a cluster's ranks are built backwards in a flipped (left-to-right) drawing
+            names = list(dict.fromkeys(f"n{graph.index(p)}" for p in params))
+            _chain(boxes.where(params[0]), names[::-1] if flipped else names)
 
 
 #: The most hidden points the drawn edges may need (`layout_cost`). Graphviz lays an edge
