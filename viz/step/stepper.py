@@ -28,7 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from micrograd_nndl import NonFiniteGradientError, Value, backward_order, format_columns, terms_of
+from micrograd_nndl import (
+    NonFiniteGradientError,
+    Value,
+    backward_order,
+    format_columns,
+    store_grads,
+    terms_of,
+)
 
 from ..draw.dot import draw_dot
 from ..draw.drawing import Drawing, image_format
@@ -313,8 +320,7 @@ class Stepper:
                 "; call backward() until it says the pass is finished, or apply(partial=True) "
                 "to write the partial sums"
             )
-        for node, grad in self._grads.items():
-            node.grad = grad
+        store_grads(self._grads)  # as backward() leaves them: an inner node's may be nan
 
     # ---- seeing -----------------------------------------------------------------------------
 
