@@ -204,14 +204,14 @@ class ChainRules:
         for node in self._reached(wrt):
             if id(node) in self._failed:
                 raise NonFiniteGradientError(
-                    graph.undefined(node, None, self._failed[id(node)]),
+                    graph.undefined(node, None),
                     node=node,
                     op=node.op_info,
                 )
             for arg, (parent, d) in enumerate(zip(node.parents, self._locals[id(node)])):
                 if id(parent) in counts and not math.isfinite(d):
                     raise NonFiniteGradientError(
-                        graph.undefined(node, arg, f"it is {d!r}"),
+                        graph.undefined(node, arg, f"{node.op}: it is {d!r}"),
                         node=parent,
                         op=node.op_info,
                         edge=node,

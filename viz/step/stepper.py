@@ -41,7 +41,7 @@ from ..draw.dot import draw_dot
 from ..draw.drawing import Drawing, image_format
 from ..draw.style import Frames
 from ..errors import VizError
-from ..graph import Graph, graph_of
+from ..graph import Graph, derivative_at, graph_of
 from ..number_format import DIGITS, check_digits, check_limit, format_factor, format_number
 from ..words import Words, translator
 from .by_name import ByName
@@ -494,7 +494,7 @@ class Stepper:
             after = (0.0 if before is None else before) + term
             if parent.is_leaf and not math.isfinite(after):
                 if failure is not None:
-                    reason = graph.undefined(node, None, str(failure))
+                    reason = graph.undefined(node, None)
                     raise NonFiniteGradientError(
                         f"backward step {number}: {reason}", node=node, op=node.op_info
                     )
@@ -510,14 +510,6 @@ class Stepper:
             why = None if failure is None else str(failure)
             updates.append(Update(node, arg, local, upstream, before, after, term, why))
         return updates
-
-    def _why_undefined(self, node: Value, failure: object) -> str:
-        """In symbols, the same in every language, not Python's words: "sqrt′ = 1/(2√x), h1 = 0"."""
-        op = node.op_info
-        if op is None or not op.derivative:
-            return f"{node.op}: {failure}"
-        at = ", ".join(f"{self.graph.name(p)} = {self._number(p.data)}" for p in node.parents)
-        return f"{op.name}′ = {op.derivative}, {at}"
 
     def _update_text(self, u: Update) -> str:
         """ "h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25", and the sum when another
@@ -540,7 +532,7 @@ class Stepper:
             )
         if u.failure is not None:  # backward() passes nan on, as this step does
             edge = self.graph.edge(u.node, u.argument)
-            reason = self._why_undefined(u.node, u.failure)
+            reason = derivative_at(u.node, digits)  # sqrt′(0): in no language's words
             text += self.words("stepper.undefined", symbol=edge, reason=reason)
         if u.flat:  # backward() adds 0 here, not 0 × nan
             text += self.words(

@@ -129,6 +129,11 @@
     const needs = /^needs \w+ (\S+ \S+), got .*$/.exec(reason);
     return needs ? op + ": " + said + ", and " + op + " needs it " + needs[1] : op + ": " + reason + ", at " + said;
   }
+  function derivativeAt(i, V) { // viz.graph.derivative_at: "sqrt′(0)", in no user's names
+    const node = live.nodes[i], ins = data.nodes[i].inputs.map((j) => V[j]);
+    const a = LIVE_OPS[node.op].kind === 5 ? ins : args(node, ins);
+    return node.op + "′(" + a.map(number).join(", ") + ")";
+  }
   function forward(i, V) {
     const node = live.nodes[i], op = LIVE_OPS[node.op];
     const ins = data.nodes[i].inputs.map((j) => V[j]), a = args(node, ins);
@@ -156,7 +161,7 @@
   }
 
   function compute() {
-    const V = [], L = [], why = [], G = {}, U = [];
+    const V = [], L = [], G = {}, U = [];
     live.nodes.forEach((node, i) => {
       if (node.leaf) { V[i] = x[i]; return; }
       V[i] = forward(i, V);
@@ -166,7 +171,6 @@
       } catch (e) {
         if (!e.py) throw e;
         L[i] = null;
-        why[i] = e.message;
       }
     });
     live.steps.forEach((step, s) => {
@@ -185,7 +189,7 @@
           if (L[i] === null) {
             const at = data.nodes[i].inputs.map((j) => data.nodes[j].name + " = " + pyRepr(V[j]));
             throw new Error("backward step " + number + ": the local derivatives of " + data.nodes[i].name +
-              " are undefined at " + at.join(", ") + " (" + node.op + ": " + why[i] + ")");
+              " are undefined at " + at.join(", ") + " (" + derivativeAt(i, V) + ")");
           }
           throw new Error("backward step " + number + ": " + live.nodes[parent].grad + " became " +
             pyRepr(after) + ": " + node.locals[arg] + " = " + pyRepr(local) + " times " + node.grad +
