@@ -222,6 +222,32 @@ def test_a_math_error_shows_the_engines_message(open_page, tmp_path, make, index
     assert_page_is_engine(page, recompute(root, {i: 1.75}))
 
 
+@pytest.mark.parametrize(
+    "make, x, good, bad",
+    [
+        (lambda x, y: (x * y).sqrt(), 1.5, 2.0, 0.0),  # sqrt′(0): its rule cannot compute
+        (lambda x, y: (x + 1.0) * 1e300 * 1e300 * y, -1.0, 0.0, 2.0),  # an edge's term: inf
+        (lambda x, y: x * 1e308 + x * 1e308 * y, 1e-10, 0.0, 1.0),  # a sum of finite terms
+    ],
+)
+def test_a_gradient_error_names_where_it_started_as_the_stepper(
+    open_page, tmp_path, make, x, good, bad
+):
+    """A leaf's gradient that is not finite: the page says where it started (the failing
+    rule's node, the edge or the sum), word for word as the stepper, which places it as
+    backward() does; back at a good value the numbers return."""
+    root = make(Value(x, "x"), Value(good, "y"))
+    page = open_page(to_html(root, tmp_path / "gradient.html"))
+    i = next(k for k, n in enumerate(Graph(root).nodes) if n.label == "y")
+    set_inputs(page, {i: bad})
+    with pytest.raises(MathError) as raised:
+        engine_view(recompute(root, {i: bad}))
+    assert page.inner_text("#live-message") == str(raised.value)
+    assert page.evaluate("() => window.stepperPage.results") is None
+    set_inputs(page, {i: good})
+    assert page.is_hidden("#live-error")
+
+
 def test_quiz_answered_right_and_wrong_from_the_keyboard(open_page, tmp_path):
     nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
     root = nodes["h6"]

@@ -136,10 +136,8 @@ def derivative_at(node: Value, digits: int = DIGITS) -> str:
     names (Python says "float division by zero"; the table's 1/(2√x) has an x of its own)."""
     values = [p.data for p in node.parents]
     op, k = node.op_info, node.constant
-    if op is not None and op.constant_side == "left":
-        values.insert(0, k)
-    elif k is not None:
-        values.append(k)
+    if k is not None:
+        values.insert(0 if op is not None and op.constant_side == "left" else len(values), k)
     return f"{node.op}′({', '.join(format_number(v, digits) for v in values)})"
 
 

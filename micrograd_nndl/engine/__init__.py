@@ -13,7 +13,15 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .reference import reference_backward
 from .units import maxout, neuron, neurons
 from .value import Value, apply
-from .walks import Edge, backward_edges, backward_order, edges_of, terms_of, topological_order
+from .walks import (
+    Edge,
+    backward_edges,
+    backward_order,
+    edges_of,
+    nonfinite_error,
+    terms_of,
+    topological_order,
+)
 
 __all__ = [
     "Edge",
@@ -27,6 +35,7 @@ __all__ = [
     "neuron",
     "neurons",
     "no_grad",
+    "nonfinite_error",
     "is_grad_enabled",
     "reference_backward",
     "store_grads",

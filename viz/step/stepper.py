@@ -36,6 +36,7 @@ from micrograd_nndl import (
     store_grads,
     terms_of,
 )
+from micrograd_nndl.engine import nonfinite_error, reference_backward
 
 from ..draw.dot import draw_dot
 from ..draw.drawing import Drawing, image_format
@@ -486,30 +487,46 @@ class Stepper:
         the engine's terms (`terms_of`), so an interior gradient may be inf or nan as in
         backward(), and a leaf's that is not finite is refused as backward() refuses it.
         An input used twice (x * x) gets two updates, the second adding to the first."""
-        graph, upstream = self.graph, self._grads[node]
+        upstream = self._grads[node]
         so_far: dict[Value, float] = {}
         updates = []
         for (_, arg, parent, local), term, failure in terms_of(node, upstream):
             before = so_far[parent] if parent in so_far else self._grads.get(parent)
-            after = (0.0 if before is None else before) + term
-            if parent.is_leaf and not math.isfinite(after):
-                if failure is not None:
-                    reason = graph.undefined(node, None)
-                    raise NonFiniteGradientError(
-                        f"backward step {number}: {reason}", node=node, op=node.op_info
-                    )
-                raise NonFiniteGradientError(
-                    f"backward step {number}: {graph.grad(parent)} became {after!r}: "
-                    f"{graph.edge(node, arg)} = {local!r} times "
-                    f"{graph.grad(node)} = {upstream!r}",
-                    node=parent,
-                    op=node.op_info,
-                    edge=node,
-                )
-            so_far[parent] = after
+            after = so_far[parent] = (0.0 if before is None else before) + term
             why = None if failure is None else str(failure)
             updates.append(Update(node, arg, local, upstream, before, after, term, why))
+        for u in updates:
+            if u.parent.is_leaf and not math.isfinite(u.after):
+                raise self._refusal(number, u.parent, updates)
         return updates
+
+    def _refusal(self, number: int, leaf: Value, updates: list[Update]) -> NonFiniteGradientError:
+        """backward()'s error for `leaf`'s gradient that is not finite, placed where backward()
+        places it (`nonfinite_error`: a rule that could not compute, an edge whose term
+        overflowed, or a sum of finite terms that did), said with the steps' names and numbers.
+        """
+        graph, root = self.graph, self.root
+        grads = reference_backward(root)
+        placed = nonfinite_error(root, grads, leaf)
+        start, edge = placed.node, placed.edge
+        if edge is None and math.isfinite(grads[start]):  # start's own rule could not compute
+            said = graph.undefined(start, None)
+        else:  # the update at which start's gradient stopped being finite
+            done = [u for step in self._history for u in step.updates] + updates
+            u = next(
+                u
+                for u in done
+                if u.parent is start and u.node is (edge or u.node) and not math.isfinite(u.after)
+            )
+            said = f"{graph.grad(start)} became {u.after!r}: " + (
+                f"{u.before!r} + {u.term!r} is too large for a float"
+                if edge is None
+                else f"{graph.edge(edge, u.argument)} = {u.local!r} times "
+                f"{graph.grad(edge)} = {u.upstream!r}"
+            )
+        return NonFiniteGradientError(
+            f"backward step {number}: {said}", node=start, op=placed.op, edge=edge
+        )
 
     def _update_text(self, u: Update) -> str:
         """ "h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25", and the sum when another

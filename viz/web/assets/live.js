@@ -161,7 +161,7 @@
   }
 
   function compute() {
-    const V = [], L = [], G = {}, U = [];
+    const V = [], L = [], G = {}, U = [], start = {}; // start: why a gradient is not finite
     live.nodes.forEach((node, i) => {
       if (node.leaf) { V[i] = x[i]; return; }
       V[i] = forward(i, V);
@@ -185,18 +185,26 @@
         const term = flat && local === 0 ? 0 : local * upstream;
         const before = parent in soFar ? soFar[parent] : (parent in G ? G[parent] : null);
         const after = (before === null ? 0 : before) + term;
-        if (!Number.isFinite(after) && live.nodes[parent].leaf) { // backward() refuses a leaf's
-          if (L[i] === null) {
+        if (!Number.isFinite(after) && !(parent in start)) { // where it started: nonfinite_error
+          const became = live.nodes[parent].grad + " became " + pyRepr(after) + ": ";
+          if (Number.isFinite(term)) {
+            start[parent] = became + pyRepr(before) + " + " + pyRepr(term) + " is too large for a float";
+          } else if (i in start) {
+            start[parent] = start[i];
+          } else if (L[i] === null) {
             const at = data.nodes[i].inputs.map((j) => data.nodes[j].name + " = " + pyRepr(V[j]));
-            throw new Error("backward step " + number + ": the local derivatives of " + data.nodes[i].name +
-              " are undefined at " + at.join(", ") + " (" + derivativeAt(i, V) + ")");
+            start[parent] = "the local derivatives of " + data.nodes[i].name + " are undefined at " +
+              at.join(", ") + " (" + derivativeAt(i, V) + ")";
+          } else {
+            start[parent] = became + node.locals[arg] + " = " + pyRepr(local) + " times " + node.grad +
+              " = " + pyRepr(upstream);
           }
-          throw new Error("backward step " + number + ": " + live.nodes[parent].grad + " became " +
-            pyRepr(after) + ": " + node.locals[arg] + " = " + pyRepr(local) + " times " + node.grad +
-            " = " + pyRepr(upstream));
         }
         soFar[parent] = after;
         return { local: local, upstream: upstream, before: before, product: term, after: after };
+      });
+      step.updates.forEach(([, parent]) => { // backward() refuses a leaf's, placed where it started
+        if (live.nodes[parent].leaf && parent in start) throw new Error("backward step " + number + ": " + start[parent]);
       });
       step.updates.forEach(([, parent], j) => { G[parent] = U[s][j].after; });
     });
