@@ -88,6 +88,39 @@ def test_an_undefined_derivative_is_said_at_the_nodes_own_value(lang):
         _walk(Stepper(x.sqrt() * y, lang=lang))
 
 
+@pytest.mark.parametrize("max_paths", [1, 20, 30])
+def test_more_paths_than_listed_give_backwards_sum_where_relu_is_flat(max_paths):
+    """x + x + … (22 terms) + sqrt(relu(x)) at x = −1: backward() gives 22 (relu stops the
+    sqrt path's nan); listed or not, the explainer gives the same, as does a path's product."""
+    x = Value(-1.0, "x")
+    root = x
+    for _ in range(21):
+        root = root + x
+    root = root + x.relu().sqrt()
+    root.backward()
+    rule = explain(root, x, max_paths=max_paths)
+    assert rule.path_count == 23 and len(rule.paths) == min(max_paths, 23)
+    assert rule.total == x.grad == 22.0
+
+
+def test_more_paths_than_listed_are_refused_where_backward_refuses():
+    """x + … + sqrt(x) at x = 0: backward() refuses x's nan, placed at sqrt′(0); so does the
+    explainer, listed paths or not, with backward()'s node and op."""
+    x = Value(0.0, "x")
+    root = x
+    for _ in range(21):
+        root = root + x
+    root = root + x.sqrt()
+    with pytest.raises(NonFiniteGradientError) as engine:
+        root.backward()
+    for max_paths in (1, 30):
+        with pytest.raises(
+            NonFiniteGradientError, match=r"undefined at x = 0\.0 \(sqrt′\(0\)\)$"
+        ) as raised:
+            explain(root, x, max_paths=max_paths)
+        assert (raised.value.node, raised.value.op) == (engine.value.node, engine.value.op)
+
+
 UNARY = ("relu", "sqrt", "log", "exp", "tanh", "neg")
 
 

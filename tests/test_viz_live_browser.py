@@ -171,7 +171,7 @@ def test_random_graphs_recompute_as_the_engine(open_page, tmp_path, seed):
 
 def deep_graph() -> Value:
     """Paths of 20 factors (the explainer writes their first and last halves) and 2^5 = 32
-    paths (more than it lists: the sum comes from the forward mode), with repeated updates."""
+    paths (more than it lists: the sum comes from the reverse walk), with repeated updates."""
     x, y = Value(0.4, "x"), Value(0.9, "y")
     h = x
     for _ in range(18):

@@ -262,10 +262,10 @@ def _chain(rules: ChainRules, leaf: Value, digits: int, words: Words) -> dict[st
         template += [" = ", ["t", i, "n"]]
     elif all_listed:
         template += [f"\n{symbol} = ", ["t", i, "n"]]
-    else:  # "∂f/∂x = 0.25 (all paths, summed node by node: forward mode)"
+    else:  # "∂f/∂x = 0.25 (all paths, summed node by node from the output back, …)"
         result = f"{symbol} = {_MARK}total{_MARK}"
         total = {"total": ["t", i, "n"]}
-        template += ["\n", *_message(words, "explain.forward_mode", total, result=result)]
+        template += ["\n", *_message(words, "explain.backward_sum", total, result=result)]
     return {"paths": paths, "all": all_listed, "template": _joined(template)}
 
 
