@@ -310,3 +310,26 @@ def test_a_flat_op_below_an_undefined_derivative_recomputes_as_backward(open_pag
             assert str(step).split(": ", 1)[1].startswith(formula), (formula, str(step))
         chain = page.evaluate(f"() => window.stepperPage.data.nodes[{i}].chain")
         assert chain.splitlines()[-1] == explain(at, nodes[i]).text.splitlines()[-1]  # ∂f/∂x = …
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_path_that_relu_stops_says_so_only_while_it_is_stopped(open_page, tmp_path, lang):
+    """(sqrt(relu(x)) + 3x)·y: at x = −1 relu stops the first of two paths to x (sqrt′(0) is
+    undefined, relu is flat), and the explainer writes a third line under it; at x = +1 no
+    path is stopped. The page (built at −1: it used to fail) writes each leaf's chain rule as
+    the explainer does at each value, that line only while the path is stopped."""
+    x, y = Value(-1.0, "x"), Value(2.0, "y")
+    root = (x.relu().sqrt() + 3 * x) * y
+    page = open_page(to_html(root, tmp_path / "stopped.html", lang=lang))
+    nodes = Graph(root).nodes
+    leaves = [k for k, n in enumerate(nodes) if n.is_leaf]
+    i = next(k for k, n in enumerate(nodes) if n.label == "x")
+    flat = text("explain.flat", lang, symbol="∂h1/∂x", op="relu", node="h1", input="x")
+    for value in (-1.0, 1.0, -1.0):
+        set_inputs(page, {i: value})
+        at = recompute(root, {i: value})
+        chains = page.evaluate("() => window.stepperPage.data.nodes.map((n) => n.chain)")
+        for k in leaves:
+            assert chains[k] == explain(at, Graph(at).nodes[k], lang=lang).text, (k, value)
+        assert (flat in chains[i]) == (value < 0)
+        assert chains[i].splitlines()[-1].endswith("= 6" if value < 0 else "= 7")

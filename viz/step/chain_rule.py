@@ -58,7 +58,8 @@ class ChainPath:
 
 @dataclass(frozen=True, repr=False)
 class ChainRule:
-    """∂root/∂wrt: the paths (at most max_paths listed), how many there are, and the sum.
+    """∂root/∂wrt: the paths (at most max_paths listed), how many there are, the sum, and its
+    text (`path_lines`: each listed path's lines in it).
 
     `total` is the sum of every path's product: added path by path when all are listed, else
     the engine's reverse walk (`reference_backward`: node by node from the root back, NNDL
@@ -72,6 +73,9 @@ class ChainRule:
     path_count: int
     total: float
     text: str
+    #: The lines of `text` that write each listed path: its edges, its factors, and where a
+    #: flat op stops it, a line saying so (so a path has two lines or three).
+    path_lines: tuple[tuple[str, ...], ...] = ()
 
     def __repr__(self) -> str:
         return self.text
@@ -174,8 +178,8 @@ class ChainRules:
             total = self._backward()[wrt]
         if not math.isfinite(total):
             self._refuse(wrt, total)
-        text = _write(graph, wrt, paths, counts[id(root)], total, digits, max_factors, words)
-        return ChainRule(root, wrt, tuple(paths), counts[id(root)], total, text)
+        text, lines = _write(graph, wrt, paths, counts[id(root)], total, digits, max_factors, words)
+        return ChainRule(root, wrt, tuple(paths), counts[id(root)], total, text, lines)
 
     def _reached(self, wrt: Value) -> list[Value]:
         """The nodes that depend on `wrt`, inputs before the nodes that read them."""
@@ -297,16 +301,18 @@ def _write(
     digits: int,
     max_factors: int | None,
     words: Words,
-) -> str:
+) -> tuple[str, tuple[tuple[str, ...], ...]]:
+    """The text, and the lines of each listed path in it."""
     symbol = graph.derivative(graph.root, wrt)
     result = f"{symbol} = {format_number(total, digits)}"
     if graph.root is wrt:
-        return words("explain.itself", result=result)
+        return words("explain.itself", result=result), ()
     if path_count > MAX_COUNTED:
         kind = words("explain.too_many_paths")
     else:
         kind = words.plural("explain.paths", path_count, count=path_count)
     lines = [words("explain.head", symbol=symbol, paths=kind)]
+    groups: list[tuple[str, ...]] = []
     cut = False
     for k, path in enumerate(paths, 1):
         shown = _shown(len(path.factors), max_factors)
@@ -318,21 +324,11 @@ def _write(
         if len(path.factors) > 1:
             values += f" = {format_number(path.product, digits)}"
         label = words("explain.path", number=k)
-        lines.append(f"  {label} {symbols}")
-        lines.append(" " * (display_width(label) + 1) + f"= {values}")
-        stop = path.stopped
-        if stop is not None:  # backward() adds 0 there, not 0 × nan: say why
-            node, below = path.nodes[stop], path.nodes[stop + 1]
-            lines.append(
-                " " * (display_width(label) + 3)
-                + words(
-                    "explain.flat",
-                    symbol=graph.edge(node, path.arguments[stop]),
-                    op=node.op,
-                    node=graph.name(node),
-                    input=graph.name(below),
-                )
-            )
+        group = [f"  {label} {symbols}", " " * (display_width(label) + 1) + f"= {values}"]
+        if path.stopped is not None:  # backward() adds 0 there, not 0 × nan: say why
+            group.append(stop_line(graph, path, k, path.stopped, words))
+        groups.append(tuple(group))
+        lines += group
     if cut:
         lines.append("  " + words("explain.cut", count=max_factors))
     if path_count > len(paths):
@@ -348,7 +344,22 @@ def _write(
         lines.append(f"{symbol} = {products} = {format_number(total, digits)}")
     else:
         lines.append(result)
-    return "\n".join(lines)
+    return "\n".join(lines), tuple(groups)
+
+
+def stop_line(graph: Graph, path: ChainPath, number: int, stop: int, words: Words) -> str:
+    """The line under path `number` (1, 2, …) saying that its factor `stop`, a flat op's 0,
+    stops the path (`ChainPath.stopped`), indented under the path's label. The live page
+    writes it only while the path is stopped."""
+    node, below = path.nodes[stop], path.nodes[stop + 1]
+    label = words("explain.path", number=number)
+    return " " * (display_width(label) + 3) + words(
+        "explain.flat",
+        symbol=graph.edge(node, path.arguments[stop]),
+        op=node.op,
+        node=graph.name(node),
+        input=graph.name(below),
+    )
 
 
 def _shown(length: int, limit: int | None) -> list[int]:

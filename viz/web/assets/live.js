@@ -208,21 +208,24 @@
       });
       step.updates.forEach(([, parent], j) => { G[parent] = U[s][j].after; });
     });
-    const P = {}, T = {};
+    const P = {}, S = {}, T = {};
     live.chains.forEach((chain, i) => {
       if (!chain) return;
-      P[i] = chain.paths.map((path) => {
-        let product = 1, flatZero = false; // a flat op's 0 on the path gives 0, as explain says
-        path.forEach(([n, arg]) => {
+      S[i] = [];
+      P[i] = chain.paths.map((path, k) => { // as ChainPath.product and .stopped
+        let product = 1, stop = null;
+        path.forEach(([n, arg], j) => {
           const local = L[n] ? L[n][arg] : NaN;
-          flatZero = flatZero || (local === 0 && LIVE_OPS[live.nodes[n].op].flat);
-          product *= local;
+          const flat = local === 0 && LIVE_OPS[live.nodes[n].op].flat; // a flat op's 0: the path gives 0
+          if (flat && stop === null && !Number.isFinite(product)) stop = j;
+          product = flat ? 0 : product * local;
         });
-        return flatZero ? 0 : product;
+        S[i][k] = stop;
+        return product;
       });
       T[i] = chain.all ? P[i].reduce((sum, p) => sum + p, 0) : G[i];
     });
-    return { V: V, L: L, G: G, U: U, P: P, T: T };
+    return { V: V, L: L, G: G, U: U, P: P, S: S, T: T };
   }
 
   function slot(r, s) {
@@ -233,8 +236,11 @@
     if (kind === "p") return r.P[a][b];
     return r.T[a];
   }
-  const fill = (r, template) =>
-    template.map((part) => (typeof part === "string" ? part : shown(slot(r, part), part[part.length - 1]))).join("");
+  function part(r, p) { // a slot's text: a number, or the line of the flat op that stops a path
+    if (p[0] === "s") return r.S[p[1]][p[2]] === null ? "" : p[3][r.S[p[1]][p[2]]];
+    return shown(slot(r, p), p[p.length - 1]);
+  }
+  const fill = (r, template) => template.map((p) => (typeof p === "string" ? p : part(r, p))).join("");
 
   const items = [...document.querySelectorAll("#all-steps li")];
   const original = data.nodes.map((node) => node.chain);
