@@ -26,6 +26,7 @@ from .engine import (
     neuron,
     neurons,
     no_grad,
+    store_grads,
     terms_of,
     topological_order,
 )
@@ -149,6 +150,7 @@ __all__ = [
     "register_op",
     "unregister_op",
     "read_regular",
+    "store_grads",
     "terms_of",
     "topological_order",
     "write_atomic",

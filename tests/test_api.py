@@ -87,6 +87,7 @@ HOMES = {
     "register_op": "micrograd_nndl.custom",
     "softmax_cross_entropy": "micrograd_nndl.losses",
     "standardize": "micrograd_nndl.datasets",
+    "store_grads": "micrograd_nndl.engine",
     "terms_of": "micrograd_nndl.engine",
     "topological_order": "micrograd_nndl.engine",
     "train_test_split": "micrograd_nndl.datasets",

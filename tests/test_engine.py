@@ -27,6 +27,7 @@ from micrograd_nndl import (
     neuron,
     no_grad,
     ops,
+    store_grads,
     topological_order,
 )
 from micrograd_nndl.ops import BINARY, CONSTANT_OPERAND, NARY, UNARY, UNARY_PARAM
@@ -583,22 +584,28 @@ def test_a_non_finite_grad_set_by_hand_names_the_node():
         Value(1.0, "w").grad = "abc"
 
 
-def test_an_inner_nodes_grad_may_be_nan_as_backward_leaves_it():
+def test_a_grad_set_by_hand_must_be_finite_and_store_grads_writes_backwards_own():
     """sqrt(relu(x)) at x = -1: backward() leaves h1.grad = nan (sqrt'(0) is undefined) and
-    x.grad = 0 (relu is flat there); writing those numbers back by hand, as the stepper's
-    apply() does, must give the same graph, while a leaf's nan is still refused."""
+    x.grad = 0 (relu is flat there). Setting a nan by hand is refused for every node (a
+    hand-written backward's bug shows at once); `store_grads`, the stepper's apply(), writes
+    backward()'s numbers back, an inner nan included, and refuses a leaf's as backward() does."""
     x = Value(-1.0, "x")
     h1 = x.relu()
     f = h1.sqrt()
     f.backward()
     assert x.grad == 0.0 and math.isnan(h1.grad)
     grads = {node: node.grad for node in (x, h1, f)}
+    for node in (x, h1, f):
+        for bad in (math.nan, math.inf):
+            with pytest.raises(ValueError, match="must be finite"):
+                node.grad = bad
     f.zero_grad()
-    for node, g in grads.items():
-        node.grad = g
+    store_grads(grads)
     assert x.grad == 0.0 and math.isnan(h1.grad) and f.grad == 1.0
-    with pytest.raises(ValueError, match="must be finite, got nan"):
-        x.grad = math.nan
+    f.zero_grad()
+    with pytest.raises(ValueError, match="the grad of 'x' must be finite, got nan"):
+        store_grads({h1: 2.0, x: math.nan})
+    assert not h1.has_grad and not x.has_grad  # checked before any is written
 
 
 def test_each_kind_names_one_way_a_node_holds_its_inputs_and_number():

@@ -66,7 +66,7 @@ def test_an_inner_node_and_the_output_itself():
     assert "the output itself" in str(itself)
 
 
-def test_too_many_paths_are_counted_and_summed_by_forward_mode():
+def test_too_many_paths_are_counted_and_summed_by_the_reverse_walk():
     # z_{k+1} = 0.5·z_k + 0.5·z_k: 2^40 paths to x, each of product 0.5^40; dz/dx = 1
     x = Value(1.0, "x")
     z = x
@@ -145,9 +145,9 @@ def test_more_than_10_to_the_4300_paths_are_counted_without_overflow():
     lines = rule.text.splitlines()
     assert lines[0].endswith(": more than 10^18 paths, each a product of local derivatives")
     assert "  … and more than 10^18 others (not listed)" in lines
-    assert (
-        lines[-1]
-        == f"∂{lines[0][1:].split('/')[0]}/∂x = 1 (all paths, summed node by node: forward mode)"
+    assert lines[-1] == (
+        f"∂{lines[0][1:].split('/')[0]}/∂x = 1 (all paths, summed node by node from the output "
+        "back, as backward() sums them: reverse mode)"
     )
     assert rule.path_count == MAX_COUNTED + 1 and rule.total == 1.0 and len(rule.paths) == 3
     assert all(len(path.factors) == 2200 and path.product in (0.0, 1.0) for path in rule.paths)

@@ -32,7 +32,7 @@ def test_sqrt_of_relu_below_zero_steps_to_backwards_gradient():
     assert math.isnan(stepper.grads[h1]) and math.isnan(h1.grad)  # as backward() leaves it
     into_h1, into_x = (str(step) for step in stepper.history[-2:])
     assert into_h1.startswith("backward 2/3: h1.grad += ∂h2/∂h1 × h2.grad = nan × 1 = nan")
-    assert "∂h2/∂h1 is undefined here: sqrt′ = 1/(2√x), h1 = 0;" in into_h1  # not Python's words
+    assert "∂h2/∂h1 is undefined here: sqrt′(0);" in into_h1  # not Python's words
     stepper.apply()  # writes backward()'s numbers, h1's nan included (an inner node's)
     assert x.grad == 0.0 and math.isnan(h1.grad)
     assert into_x == (
@@ -69,6 +69,56 @@ def test_an_undefined_derivative_that_reaches_a_leaf_is_still_refused():
         _walk(Stepper(y))
     with pytest.raises(NonFiniteGradientError, match="undefined at x = 0.0"):
         explain(y, x)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_undefined_derivative_is_said_at_the_nodes_own_value(lang):
+    """sqrt(relu(x*y)) at x = 1, y = -2: sqrt′ is undefined at its input's value 0, written
+    sqrt′(0) in every language; the table's formula 1/(2√x) has an x that is not the user's x
+    (here 1), so it is not written. The refusal (sqrt(x*y) at x = 0) says the same."""
+    x, y = Value(1.0, "x"), Value(-2.0, "y")
+    steps = [str(step) for step in _walk(Stepper((x * y).relu().sqrt(), lang=lang)).history]
+    undefined = [step for step in steps if "sqrt′" in step]
+    assert len(undefined) == 1 and "sqrt′(0)" in undefined[0]
+    assert "√x" not in undefined[0] and "h2 = 0" not in undefined[0]
+    x = Value(0.0, "x")
+    with pytest.raises(
+        NonFiniteGradientError, match=r"h1 are undefined at x = 0\.0 \(sqrt′\(0\)\)$"
+    ):
+        _walk(Stepper(x.sqrt() * y, lang=lang))
+
+
+@pytest.mark.parametrize("max_paths", [1, 20, 30])
+def test_more_paths_than_listed_give_backwards_sum_where_relu_is_flat(max_paths):
+    """x + x + … (22 terms) + sqrt(relu(x)) at x = −1: backward() gives 22 (relu stops the
+    sqrt path's nan); listed or not, the explainer gives the same, as does a path's product."""
+    x = Value(-1.0, "x")
+    root = x
+    for _ in range(21):
+        root = root + x
+    root = root + x.relu().sqrt()
+    root.backward()
+    rule = explain(root, x, max_paths=max_paths)
+    assert rule.path_count == 23 and len(rule.paths) == min(max_paths, 23)
+    assert rule.total == x.grad == 22.0
+
+
+def test_more_paths_than_listed_are_refused_where_backward_refuses():
+    """x + … + sqrt(x) at x = 0: backward() refuses x's nan, placed at sqrt′(0); so does the
+    explainer, listed paths or not, with backward()'s node and op."""
+    x = Value(0.0, "x")
+    root = x
+    for _ in range(21):
+        root = root + x
+    root = root + x.sqrt()
+    with pytest.raises(NonFiniteGradientError) as engine:
+        root.backward()
+    for max_paths in (1, 30):
+        with pytest.raises(
+            NonFiniteGradientError, match=r"undefined at x = 0\.0 \(sqrt′\(0\)\)$"
+        ) as raised:
+            explain(root, x, max_paths=max_paths)
+        assert (raised.value.node, raised.value.op) == (engine.value.node, engine.value.op)
 
 
 UNARY = ("relu", "sqrt", "log", "exp", "tanh", "neg")

@@ -10,7 +10,7 @@ import pytest
 
 from micrograd_nndl import Value, maxout
 from micrograd_nndl.book import sigmoid_graph
-from viz import Stepper, VizError, stepper_html, to_html
+from viz import Stepper, VizError, explain, stepper_html, to_html
 from viz.cli.commands import main
 from viz.graph import Graph
 from viz.number_format import format_number
@@ -243,3 +243,17 @@ def test_every_leafs_chain_rule_at_1000_variables_is_its_true_derivative():
     for i, x in enumerate(xs):
         partner = xs[i + 1 if i % 2 == 0 else i - 1].data
         assert chains[x.label].endswith(f"\n∂f/∂{x.label} = {format_number(partner, 17)}")
+
+
+def test_a_page_whose_path_relu_stops_is_written_with_the_explainers_text(tmp_path):
+    """sqrt(relu(x)) + 3x at x = −1: relu stops the first path, which has a third line; the
+    page used to fail writing the chain rule (it took every path for two lines)."""
+    x = Value(-1.0, "x")
+    root = x.relu().sqrt() + 3 * x
+    path = to_html(root, tmp_path / "stopped.html")
+    chains = [
+        n["chain"] for n in page_json(path.read_text(encoding="utf-8"))["nodes"] if "chain" in n
+    ]
+    assert chains == [explain(root, x).text]
+    assert "relu is flat" in chains[0] and chains[0].endswith("= 0 + 3 = 3")
+    assert "relu is flat" in Stepper(root)._repr_html_()

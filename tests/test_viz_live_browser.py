@@ -171,7 +171,7 @@ def test_random_graphs_recompute_as_the_engine(open_page, tmp_path, seed):
 
 def deep_graph() -> Value:
     """Paths of 20 factors (the explainer writes their first and last halves) and 2^5 = 32
-    paths (more than it lists: the sum comes from the forward mode), with repeated updates."""
+    paths (more than it lists: the sum comes from the reverse walk), with repeated updates."""
     x, y = Value(0.4, "x"), Value(0.9, "y")
     h = x
     for _ in range(18):
@@ -220,6 +220,32 @@ def test_a_math_error_shows_the_engines_message(open_page, tmp_path, make, index
     set_inputs(page, {i: 1.75})  # back in the domain: numbers again, no message
     assert page.is_hidden("#live-error")
     assert_page_is_engine(page, recompute(root, {i: 1.75}))
+
+
+@pytest.mark.parametrize(
+    "make, x, good, bad",
+    [
+        (lambda x, y: (x * y).sqrt(), 1.5, 2.0, 0.0),  # sqrt′(0): its rule cannot compute
+        (lambda x, y: (x + 1.0) * 1e300 * 1e300 * y, -1.0, 0.0, 2.0),  # an edge's term: inf
+        (lambda x, y: x * 1e308 + x * 1e308 * y, 1e-10, 0.0, 1.0),  # a sum of finite terms
+    ],
+)
+def test_a_gradient_error_names_where_it_started_as_the_stepper(
+    open_page, tmp_path, make, x, good, bad
+):
+    """A leaf's gradient that is not finite: the page says where it started (the failing
+    rule's node, the edge or the sum), word for word as the stepper, which places it as
+    backward() does; back at a good value the numbers return."""
+    root = make(Value(x, "x"), Value(good, "y"))
+    page = open_page(to_html(root, tmp_path / "gradient.html"))
+    i = next(k for k, n in enumerate(Graph(root).nodes) if n.label == "y")
+    set_inputs(page, {i: bad})
+    with pytest.raises(MathError) as raised:
+        engine_view(recompute(root, {i: bad}))
+    assert page.inner_text("#live-message") == str(raised.value)
+    assert page.evaluate("() => window.stepperPage.results") is None
+    set_inputs(page, {i: good})
+    assert page.is_hidden("#live-error")
 
 
 def test_quiz_answered_right_and_wrong_from_the_keyboard(open_page, tmp_path):
@@ -284,3 +310,26 @@ def test_a_flat_op_below_an_undefined_derivative_recomputes_as_backward(open_pag
             assert str(step).split(": ", 1)[1].startswith(formula), (formula, str(step))
         chain = page.evaluate(f"() => window.stepperPage.data.nodes[{i}].chain")
         assert chain.splitlines()[-1] == explain(at, nodes[i]).text.splitlines()[-1]  # ∂f/∂x = …
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_path_that_relu_stops_says_so_only_while_it_is_stopped(open_page, tmp_path, lang):
+    """(sqrt(relu(x)) + 3x)·y: at x = −1 relu stops the first of two paths to x (sqrt′(0) is
+    undefined, relu is flat), and the explainer writes a third line under it; at x = +1 no
+    path is stopped. The page (built at −1: it used to fail) writes each leaf's chain rule as
+    the explainer does at each value, that line only while the path is stopped."""
+    x, y = Value(-1.0, "x"), Value(2.0, "y")
+    root = (x.relu().sqrt() + 3 * x) * y
+    page = open_page(to_html(root, tmp_path / "stopped.html", lang=lang))
+    nodes = Graph(root).nodes
+    leaves = [k for k, n in enumerate(nodes) if n.is_leaf]
+    i = next(k for k, n in enumerate(nodes) if n.label == "x")
+    flat = text("explain.flat", lang, symbol="∂h1/∂x", op="relu", node="h1", input="x")
+    for value in (-1.0, 1.0, -1.0):
+        set_inputs(page, {i: value})
+        at = recompute(root, {i: value})
+        chains = page.evaluate("() => window.stepperPage.data.nodes.map((n) => n.chain)")
+        for k in leaves:
+            assert chains[k] == explain(at, Graph(at).nodes[k], lang=lang).text, (k, value)
+        assert (flat in chains[i]) == (value < 0)
+        assert chains[i].splitlines()[-1].endswith("= 6" if value < 0 else "= 7")

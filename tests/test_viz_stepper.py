@@ -201,7 +201,9 @@ def test_an_undefined_local_derivative_stops_at_that_node():
     run_forward(stepper)
     stepper.backward()
     stepper.backward()  # into sqrt: fine
-    expected = r"backward step 3: the local derivatives of h1 are undefined at x = 0\.0 \(sqrt: "
+    expected = (
+        r"backward step 3: the local derivatives of h1 are undefined at x = 0\.0 \(sqrt′\(0\)\)"
+    )
     for _ in range(2):  # the failing step fails again: the stepper did not move past it
         with pytest.raises(NonFiniteGradientError, match=expected):
             stepper.backward()
@@ -504,3 +506,47 @@ def test_a_maxout_of_8000_inputs_steps_to_backwards_gradients():
     assert step.text.startswith("backward 2/2: h1 sends its gradient to x0, x1, x2")
     assert len(step.updates) == 8000 and not stepper.backward()
     assert [stepper.grads[x] for x in xs] == [1.0 if i == 3999 else 0.0 for i in range(8000)]
+
+
+def _backward_error(root):
+    with pytest.raises(NonFiniteGradientError) as raised:
+        root.backward()
+    return raised.value
+
+
+@pytest.mark.parametrize(
+    "make, at, said",
+    [  # where the gradient stopped being finite, as backward() places it
+        (
+            lambda x, y: (x * y).sqrt(),
+            0.0,
+            r"step 3: the local derivatives of h2 are undefined at "
+            r"h1 = 0\.0 \(sqrt′\(0\)\)$",
+        ),
+        (
+            lambda x, y: (x + 1.0) * 1e300 * 1e300 * y,
+            -1.0,
+            r"step 5: h1.grad became inf: ∂h2/∂h1 = 1e\+300 times h2.grad = 2e\+300$",
+        ),
+        (
+            lambda x, y: x * 1e308 + x * 1e308 + y,
+            1e-10,
+            r"step 5: x.grad became inf: 1e\+308 \+ 1e\+308 is too large for a float$",
+        ),
+    ],
+)
+def test_a_leafs_gradient_that_is_not_finite_is_placed_where_it_started(make, at, said):
+    """sqrt(x*y) at x = 0 gives x.grad = 2 × nan, but the nan started at sqrt′(0): the step
+    says so, as backward() does, and its error carries backward()'s node, op and edge."""
+    x, y = Value(at, "x"), Value(2.0, "y")
+    root = make(x, y)
+    stepper = Stepper(root)
+    run_forward(stepper)
+    with pytest.raises(NonFiniteGradientError, match=said) as raised:
+        run_backward(stepper)
+    engine = _backward_error(root)
+    assert (raised.value.node, raised.value.op, raised.value.edge) == (
+        engine.node,
+        engine.op,
+        engine.edge,
+    )

@@ -37,7 +37,7 @@ _HOMES = {
     "Step": "step.stepper",
     "Stepper": "step.stepper",
     "Undo": "step.stepper",
-    "Update": "step.stepper",
+    "Update": "step.step_text",
     "TrainingReplay": "web.training_page",
     "training_html": "web.training_page",
     "format_graph": "step.text",
@@ -53,7 +53,8 @@ if TYPE_CHECKING:  # what type checkers and editors read
     from .draw.figures import draw_network, draw_neuron
     from .errors import RenderError, VizError
     from .step.chain_rule import ChainPath, ChainRule, explain, explain_each
-    from .step.stepper import Step, Stepper, Undo, Update
+    from .step.step_text import Update
+    from .step.stepper import Step, Stepper, Undo
     from .step.text import format_graph, graph_rows, print_graph
     from .web.stepper_page import stepper_html, to_html
     from .web.training_page import TrainingReplay, training_html

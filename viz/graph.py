@@ -16,6 +16,7 @@ from micrograd_nndl import Value, book_name, derivative_text, name_in_formula, t
 from micrograd_nndl.naming import SUBSCRIPTS, SUPERSCRIPTS
 
 from .errors import VizError
+from .number_format import DIGITS, format_number
 from .words import Words, translator
 
 
@@ -116,16 +117,28 @@ class Graph:
             self._repeated[key] = frozenset(k for k, c in counts.items() if c > 1)
         return self._repeated[key]
 
-    def undefined(self, node: Value, argument: int | None, reason: str) -> str:
+    def undefined(self, node: Value, argument: int | None, reason: str | None = None) -> str:
         """Why a local derivative is not a finite number, naming the edge (or the node, when
-        its rules failed as a whole) and the inputs' values:
-        "∂y/∂x is undefined at x = 0.0 (sqrt: float division by zero)"."""
+        its rules failed as a whole) and the inputs' values: "the local derivatives of y are
+        undefined at x = 0.0 (sqrt′(0))"; `reason` replaces the op's derivative at its
+        arguments (`derivative_at`) where a rule gave a number that is not finite."""
         if argument is None:
             what = f"the local derivatives of {self.name(node)} are"
         else:
             what = f"{self.edge(node, argument)} is"
         inputs = ", ".join(f"{self.name(p)} = {p.data!r}" for p in node.parents)
-        return f"{what} undefined at {inputs} ({node.op}: {reason})"
+        return f"{what} undefined at {inputs} ({reason or derivative_at(node)})"
+
+
+def derivative_at(node: Value, digits: int = DIGITS) -> str:
+    """The op's derivative at the arguments it was given: "sqrt′(0)", "pow′(0, 0.5)". Why a
+    rule could not compute, in symbols every language reads alike and in none of the user's
+    names (Python says "float division by zero"; the table's 1/(2√x) has an x of its own)."""
+    values = [p.data for p in node.parents]
+    op, k = node.op_info, node.constant
+    if k is not None:
+        values.insert(0 if op is not None and op.constant_side == "left" else len(values), k)
+    return f"{node.op}′({', '.join(format_number(v, digits) for v in values)})"
 
 
 def graph_of(root: Value | Graph) -> Graph:

@@ -10,16 +10,18 @@ time that saves.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..ops import BINARY, NARY, OPS, UNARY
+from .checks import finite_float, node_name
 from .reference import reference_backward
 from .walks import nonfinite_error, topological_order
 
 if TYPE_CHECKING:  # for the annotations only: value.py imports this module
     from .value import Value
 
-__all__ = ["backprop"]
+__all__ = ["backprop", "store_grads"]
 
 _ADD, _MUL, _OP_RELU = OPS["add"], OPS["mul"], OPS["relu"]
 _ADD_C, _MUL_C = _ADD.with_constant("right"), _MUL.with_constant("right")
@@ -266,3 +268,20 @@ def _forget_interior(root: Value) -> None:
     for node in topological_order(root):
         if node._made_by is not None:
             node._grad = None
+
+
+def store_grads(grads: Mapping[Value, float]) -> None:
+    """Write `grads` into the nodes' `grad` as backward() leaves them: a step-through's result
+    (`Stepper.apply()`). An inner node's may be inf or nan, where a flat op below stopped it
+    (sqrt(relu(x)) at x < 0: h1.grad is nan, x.grad 0); a leaf's must be finite, as backward()
+    refuses it. The `grad` setter takes finite numbers only, so that a hand-written backward's
+    nan shows at once; this is the one way to store backward()'s own. All are checked before
+    any is written."""
+    checked = []
+    for node, g in grads.items():
+        if node._made_by is not None and isinstance(g, float):  # inf or nan: as backward()
+            checked.append((node, float(g)))
+        else:
+            checked.append((node, finite_float(g, f"the grad of {node_name(node)}")))
+    for node, g in checked:
+        node._grad = g

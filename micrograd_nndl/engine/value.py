@@ -103,10 +103,9 @@ class Value:
 
     @grad.setter
     def grad(self, value: float) -> None:
-        """A leaf's must be finite; an inner node's may be inf or nan, as backward() leaves it
-        where a flat op below absorbs it (sqrt(relu(x)) at x < 0: h1.grad is nan, x.grad 0)."""
-        inner = self._made_by is not None and isinstance(value, float) and not math.isfinite(value)
-        self._grad = value if inner else finite_float(value, f"the grad of {node_name(self)}")
+        """Finite only, leaf or inner: a hand-written backward's nan shows at once
+        (`store_grads` writes backward()'s own numbers, an inner nan included)."""
+        self._grad = finite_float(value, f"the grad of {node_name(self)}")
 
     @property
     def has_grad(self) -> bool:

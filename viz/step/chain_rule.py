@@ -12,14 +12,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
-from micrograd_nndl import (
-    NonFiniteGradientError,
-    Value,
-    backward_order,
-    forward_tangents,
-    terms_of,
-)
+from micrograd_nndl import NonFiniteGradientError, Value, backward_order, terms_of
+from micrograd_nndl.engine import nonfinite_error, reference_backward
 
 from ..graph import Graph, graph_of, require_value
 from ..number_format import DIGITS, check_digits, format_factor, format_number
@@ -62,11 +58,13 @@ class ChainPath:
 
 @dataclass(frozen=True, repr=False)
 class ChainRule:
-    """∂root/∂wrt: the paths (at most max_paths listed), how many there are, and the sum.
+    """∂root/∂wrt: the paths (at most max_paths listed), how many there are, the sum, and its
+    text (`path_lines`: each listed path's lines in it).
 
     `total` is the sum of every path's product: added path by path when all are listed, else
-    accumulated node by node from wrt to root (forward mode, NNDL §4.5.3), as there are too many
-    paths to list. `path_count` is exact up to MAX_COUNTED; MAX_COUNTED + 1 means "more".
+    the engine's reverse walk (`reference_backward`: node by node from the root back, NNDL
+    §4.5.3, as backward() sums them), as there are too many paths to list. `path_count` is
+    exact up to MAX_COUNTED; MAX_COUNTED + 1 means "more".
     """
 
     root: Value
@@ -75,6 +73,9 @@ class ChainRule:
     path_count: int
     total: float
     text: str
+    #: The lines of `text` that write each listed path: its edges, its factors, and where a
+    #: flat op stops it, a line saying so (so a path has two lines or three).
+    path_lines: tuple[tuple[str, ...], ...] = ()
 
     def __repr__(self) -> str:
         return self.text
@@ -95,8 +96,9 @@ def explain(
     first and last halves; None: all): time and output grow with the graph, not its paths.
     Its words are in `lang` ("en", "zh"; see viz.words).
 
-    Raises VizError if `wrt` is not in the graph of `root`, and NonFiniteGradientError if a
-    local derivative on the way is not finite (e.g. √x at x = 0).
+    Raises VizError if `wrt` is not in the graph of `root`, and NonFiniteGradientError where
+    ∂root/∂wrt is not finite (√x at x = 0), placed where backward() places it; a path that a
+    flat op stops (sqrt(relu(x)) at x < 0) gives 0, as in backward().
     """
     return explain_each(
         root, [wrt], max_paths=max_paths, max_factors=max_factors, digits=digits, lang=lang
@@ -135,16 +137,14 @@ class ChainRules:
     def __init__(self, root: Value | Graph) -> None:
         self.graph = graph_of(root)
         #: The walk's nodes turned round (inputs before the nodes that read them), and for each
-        #: its local derivatives or, where its rule cannot compute, why not.
+        #: its local derivatives (nan where its rule cannot compute, as the engine's terms).
         self._order = backward_order(self.graph.root)[::-1]
         self._locals: dict[int, tuple[float, ...]] = {}
-        self._failed: dict[int, str] = {}
+        self._grads: dict[Value, float] | None = None  # the reverse walk's, once needed
         self._readers: dict[int, list[int]] = {}  # id(input) -> positions in _order reading it
         for k, node in enumerate(self._order):
             terms = terms_of(node, 1.0)  # the engine's: nan where a rule cannot compute
             self._locals[id(node)] = tuple(term.edge.local for term in terms)
-            if terms and terms[0].failure is not None:  # reported only if a path needs it
-                self._failed[id(node)] = str(terms[0].failure)
             for parent in dict.fromkeys(node.parents):
                 self._readers.setdefault(id(parent), []).append(k)
 
@@ -167,16 +167,19 @@ class ChainRules:
                 continue
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{option} must be a positive integer, got {value!r}")
+        graph, root = self.graph, self.graph.root
         counts = self._path_counts(wrt)
-        if counts[id(self.graph.root)] > max_paths:  # forward mode multiplies inf and nan on
-            self._refuse_not_finite(wrt, counts)
-        try:
-            return _rule(
-                self.graph, wrt, max_paths, max_factors, digits, self._locals, counts, words
-            )
-        except NonFiniteGradientError:
-            self._refuse_not_finite(wrt, counts)  # name the factor where it started, if one
-            raise
+        paths = _listed(root, wrt, max_paths, self._locals, counts)
+        if counts[id(root)] == len(paths):
+            total = 0.0
+            for path in paths:
+                total += path.product
+        else:  # too many paths to add one by one: the sum backward() computes
+            total = self._backward()[wrt]
+        if not math.isfinite(total):
+            self._refuse(wrt, total)
+        text, lines = _write(graph, wrt, paths, counts[id(root)], total, digits, max_factors, words)
+        return ChainRule(root, wrt, tuple(paths), counts[id(root)], total, text, lines)
 
     def _reached(self, wrt: Value) -> list[Value]:
         """The nodes that depend on `wrt`, inputs before the nodes that read them."""
@@ -197,38 +200,56 @@ class ChainRules:
             counts[id(node)] = min(count, MAX_COUNTED + 1)  # saturates: no number of 10^4300
         return counts
 
-    def _refuse_not_finite(self, wrt: Value, counts: dict[int, int]) -> None:
-        """Raise for the first local derivative on a path to wrt that is not finite (or not
-        computable): why a sum over paths is not a number."""
-        graph = self.graph
-        for node in self._reached(wrt):
-            if id(node) in self._failed:
-                raise NonFiniteGradientError(
-                    graph.undefined(node, None, self._failed[id(node)]),
-                    node=node,
-                    op=node.op_info,
-                )
-            for arg, (parent, d) in enumerate(zip(node.parents, self._locals[id(node)])):
-                if id(parent) in counts and not math.isfinite(d):
-                    raise NonFiniteGradientError(
-                        graph.undefined(node, arg, f"it is {d!r}"),
-                        node=parent,
-                        op=node.op_info,
-                        edge=node,
-                    )
+    def _backward(self) -> dict[Value, float]:
+        """∂root/∂node for every node, by the engine's reverse walk (flat ops applied), once."""
+        if self._grads is None:
+            self._grads = reference_backward(self.graph.root)
+        return self._grads
+
+    def _refuse(self, wrt: Value, total: float) -> NoReturn:
+        """Raise for ∂root/∂wrt that is not finite, placed where backward() places it
+        (`nonfinite_error`: a rule that could not compute, an edge whose term is not finite,
+        or a sum of finite terms that overflowed), said with the graph's names."""
+        graph, root, grads = self.graph, self.graph.root, self._backward()
+        if math.isfinite(grads[wrt]):  # the listed paths' sum overflowed, backward()'s did not
+            raise NonFiniteGradientError(
+                f"{graph.derivative(root, wrt)} is {total!r}: the sum over paths overflows",
+                node=wrt,
+            )
+        placed = nonfinite_error(root, grads, wrt)
+        start, edge = placed.node, placed.edge
+        if edge is None and math.isfinite(grads[start]):  # start's own rule could not compute
+            said = graph.undefined(start, None)
+        elif edge is None:
+            said = (
+                f"{graph.derivative(root, start)} is {grads[start]!r}: a sum of finite terms "
+                "too large for a float"
+            )
+        else:
+            locals_ = self._locals[id(edge)]
+            arg = next(
+                a
+                for a, (p, d) in enumerate(zip(edge.parents, locals_))
+                if p is start and not math.isfinite(d * grads[edge])
+            )
+            said = (
+                graph.undefined(edge, arg, f"{edge.op}: it is {locals_[arg]!r}")
+                if not math.isfinite(locals_[arg])
+                else f"{graph.derivative(root, start)} is {grads[start]!r}: "
+                f"{graph.edge(edge, arg)} = {locals_[arg]!r} times "
+                f"{graph.derivative(root, edge)} = {grads[edge]!r}"
+            )
+        raise NonFiniteGradientError(said, node=start, op=placed.op, edge=edge)
 
 
-def _rule(
-    graph: Graph,
+def _listed(
+    root: Value,
     wrt: Value,
     max_paths: int,
-    max_factors: int | None,
-    digits: int,
     locals_: dict[int, tuple[float, ...]],
     counts: dict[int, int],
-    words: Words,
-) -> ChainRule:
-    root = graph.root
+) -> list[ChainPath]:
+    """The first `max_paths` paths root → wrt, each with its factors and its flat marks."""
     paths = []
     for nodes, arguments in _paths(root, wrt, counts):
         factors = tuple(locals_[id(n)][a] for n, a in zip(nodes, arguments))
@@ -236,19 +257,7 @@ def _rule(
         paths.append(ChainPath(nodes, arguments, factors, flat))
         if len(paths) == max_paths:
             break
-    path_count = counts[id(root)]
-    if path_count == len(paths):
-        total = 0.0
-        for path in paths:
-            total += path.product
-    else:
-        total = forward_tangents(root, {wrt: 1.0})[root]  # too many paths to add one by one
-    if not math.isfinite(total):
-        raise NonFiniteGradientError(
-            f"{graph.derivative(root, wrt)} is {total!r}: the sum over paths overflows"
-        )
-    text = _write(graph, wrt, paths, path_count, total, digits, max_factors, words)
-    return ChainRule(root, wrt, tuple(paths), path_count, total, text)
+    return paths
 
 
 def _is_flat(node: Value) -> bool:
@@ -292,16 +301,18 @@ def _write(
     digits: int,
     max_factors: int | None,
     words: Words,
-) -> str:
+) -> tuple[str, tuple[tuple[str, ...], ...]]:
+    """The text, and the lines of each listed path in it."""
     symbol = graph.derivative(graph.root, wrt)
     result = f"{symbol} = {format_number(total, digits)}"
     if graph.root is wrt:
-        return words("explain.itself", result=result)
+        return words("explain.itself", result=result), ()
     if path_count > MAX_COUNTED:
         kind = words("explain.too_many_paths")
     else:
         kind = words.plural("explain.paths", path_count, count=path_count)
     lines = [words("explain.head", symbol=symbol, paths=kind)]
+    groups: list[tuple[str, ...]] = []
     cut = False
     for k, path in enumerate(paths, 1):
         shown = _shown(len(path.factors), max_factors)
@@ -313,21 +324,11 @@ def _write(
         if len(path.factors) > 1:
             values += f" = {format_number(path.product, digits)}"
         label = words("explain.path", number=k)
-        lines.append(f"  {label} {symbols}")
-        lines.append(" " * (display_width(label) + 1) + f"= {values}")
-        stop = path.stopped
-        if stop is not None:  # backward() adds 0 there, not 0 × nan: say why
-            node, below = path.nodes[stop], path.nodes[stop + 1]
-            lines.append(
-                " " * (display_width(label) + 3)
-                + words(
-                    "explain.flat",
-                    symbol=graph.edge(node, path.arguments[stop]),
-                    op=node.op,
-                    node=graph.name(node),
-                    input=graph.name(below),
-                )
-            )
+        group = [f"  {label} {symbols}", " " * (display_width(label) + 1) + f"= {values}"]
+        if path.stopped is not None:  # backward() adds 0 there, not 0 × nan: say why
+            group.append(stop_line(graph, path, k, path.stopped, words))
+        groups.append(tuple(group))
+        lines += group
     if cut:
         lines.append("  " + words("explain.cut", count=max_factors))
     if path_count > len(paths):
@@ -337,13 +338,28 @@ def _write(
         else:
             more = words.plural("explain.more_paths", others, count=others)
         lines.append("  " + words("explain.not_listed", more=more))
-        lines.append(words("explain.forward_mode", result=result))
+        lines.append(words("explain.backward_sum", result=result))
     elif path_count > 1:
         products = " + ".join(format_factor(p.product, digits) for p in paths)
         lines.append(f"{symbol} = {products} = {format_number(total, digits)}")
     else:
         lines.append(result)
-    return "\n".join(lines)
+    return "\n".join(lines), tuple(groups)
+
+
+def stop_line(graph: Graph, path: ChainPath, number: int, stop: int, words: Words) -> str:
+    """The line under path `number` (1, 2, …) saying that its factor `stop`, a flat op's 0,
+    stops the path (`ChainPath.stopped`), indented under the path's label. The live page
+    writes it only while the path is stopped."""
+    node, below = path.nodes[stop], path.nodes[stop + 1]
+    label = words("explain.path", number=number)
+    return " " * (display_width(label) + 3) + words(
+        "explain.flat",
+        symbol=graph.edge(node, path.arguments[stop]),
+        op=node.op,
+        node=graph.name(node),
+        input=graph.name(below),
+    )
 
 
 def _shown(length: int, limit: int | None) -> list[int]:

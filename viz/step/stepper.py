@@ -28,17 +28,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from micrograd_nndl import NonFiniteGradientError, Value, backward_order, format_columns, terms_of
+from micrograd_nndl import (
+    NonFiniteGradientError,
+    Value,
+    backward_order,
+    format_columns,
+    store_grads,
+    terms_of,
+)
 
 from ..draw.dot import draw_dot
 from ..draw.drawing import Drawing, image_format
 from ..draw.style import Frames
 from ..errors import VizError
 from ..graph import Graph, graph_of
-from ..number_format import DIGITS, check_digits, check_limit, format_factor, format_number
+from ..number_format import DIGITS, check_digits, check_limit, format_number
 from ..words import Words, translator
 from .by_name import ByName
-from .formula import forward_formula
+from .step_text import StepText, Update
 from .text import MAX_ROWS, MAX_WIDTH, format_graph
 
 FORWARD, BACKWARD = "forward", "backward"
@@ -57,33 +64,6 @@ def show_in_notebooks(view: Callable[[Stepper], str]) -> None:
     """Make `view(stepper)` the HTML a notebook shows for every stepper. The page builds on the
     stepper, so the stepper is handed its view rather than importing it (no import circle)."""
     _NOTEBOOK_VIEW[:] = [view]
-
-
-@dataclass(frozen=True, repr=False)
-class Update:
-    """One edge of a backward step: parent.grad += local × upstream, where local is
-    ∂node/∂parent and upstream is node.grad; `before` is None for the first contribution
-    (then after = 0.0 + local × upstream, as backward() starts every gradient at 0.0)."""
-
-    node: Value
-    argument: int
-    local: float
-    upstream: float
-    before: float | None
-    after: float
-    term: float  # what the input gains, as the engine adds it (`terms_of`)
-    failure: str | None = None  # why the local derivative is nan: its rule could not compute
-
-    @property
-    def parent(self) -> Value:
-        """The input whose gradient this update adds to."""
-        return self.node.parents[self.argument]
-
-    @property
-    def flat(self) -> bool:
-        """True where the engine adds 0, not 0 × an inf or nan gradient: the node's op is flat
-        around this input (relu below 0), so the root does not move with it."""
-        return self.term == 0.0 and not math.isfinite(self.local * self.upstream)
 
 
 @dataclass(frozen=True, repr=False)
@@ -188,6 +168,7 @@ class Stepper:
         self.root = root = self.graph.root
         self.digits = check_digits(digits)
         self.max_inputs = check_limit("max_inputs", max_inputs, 1)
+        self._text = StepText(self.graph, self.words, self.digits, self.max_inputs)
         self._forward_nodes = [node for node in self.graph.nodes if not node.is_leaf]
         self._backward_nodes = backward_order(root)
         self._values: dict[Value, float] = {n: n.data for n in self.graph.nodes if n.is_leaf}
@@ -244,14 +225,7 @@ class Stepper:
             return self._stop(FORWARD)
         node = self._forward_nodes[done]
         self._values[node] = node.data
-        name, number = self.graph.name, self._number
-        cap = self.max_inputs
-        text = (
-            f"{name(node)} = {forward_formula(node, name, number, cap)} = "
-            f"{forward_formula(node, lambda p: number(p.data), number, cap)} = "
-            f"{number(node.data)}"
-        )
-        return self._record(FORWARD, node, (), text)
+        return self._record(FORWARD, node, (), self._text.forward(node))
 
     def backward(self) -> Step | Stop:
         """Apply the chain rule at the next node; a `Stop` saying so once the backward pass is
@@ -278,7 +252,7 @@ class Stepper:
         updates = self._updates(node, done + 1)
         for update in updates:
             self._grads[update.parent] = update.after
-        return self._record(BACKWARD, node, tuple(updates), self._backward_text(node, updates))
+        return self._record(BACKWARD, node, tuple(updates), self._text.backward(node, updates))
 
     def back(self) -> Undo | Stop:
         """Undo the last step; say which (`Undo.undone`) and where the passes are now
@@ -313,8 +287,7 @@ class Stepper:
                 "; call backward() until it says the pass is finished, or apply(partial=True) "
                 "to write the partial sums"
             )
-        for node, grad in self._grads.items():
-            node.grad = grad
+        store_grads(self._grads)  # as backward() leaves them: an inner node's may be nan
 
     # ---- seeing -----------------------------------------------------------------------------
 
@@ -431,18 +404,6 @@ class Stepper:
         without moving this one."""
         return Stepper(self.graph, digits=self.digits, max_inputs=self.max_inputs, lang=self.lang)
 
-    def _backward_text(self, node: Value, updates: list[Update]) -> str:
-        """What a backward step did: one line per gradient update, under a line naming the
-        inputs when there are several; at most max_inputs of each, then how many more."""
-        cap = len(updates) if self.max_inputs is None else self.max_inputs
-        lines = [self._update_text(u) for u in updates[:cap]]
-        if len(updates) > 1:
-            names = self.graph.inputs_text(node, self.max_inputs, self.words)
-            lines.insert(0, self.words("stepper.sends", node=self.graph.name(node), inputs=names))
-        if len(updates) > cap:
-            lines.append(self.words("stepper.more_updates", count=f"{len(updates) - cap:,}"))
-        return "\n  ".join(lines)
-
     def _stop(self, direction: str) -> Stop:
         """Where the passes are when `direction` has no step left, and what comes next."""
         self._stops += 1
@@ -480,68 +441,16 @@ class Stepper:
         the engine's terms (`terms_of`), so an interior gradient may be inf or nan as in
         backward(), and a leaf's that is not finite is refused as backward() refuses it.
         An input used twice (x * x) gets two updates, the second adding to the first."""
-        graph, upstream = self.graph, self._grads[node]
+        upstream = self._grads[node]
         so_far: dict[Value, float] = {}
         updates = []
         for (_, arg, parent, local), term, failure in terms_of(node, upstream):
             before = so_far[parent] if parent in so_far else self._grads.get(parent)
-            after = (0.0 if before is None else before) + term
-            if parent.is_leaf and not math.isfinite(after):
-                if failure is not None:
-                    reason = graph.undefined(node, None, str(failure))
-                    raise NonFiniteGradientError(
-                        f"backward step {number}: {reason}", node=node, op=node.op_info
-                    )
-                raise NonFiniteGradientError(
-                    f"backward step {number}: {graph.grad(parent)} became {after!r}: "
-                    f"{graph.edge(node, arg)} = {local!r} times "
-                    f"{graph.grad(node)} = {upstream!r}",
-                    node=parent,
-                    op=node.op_info,
-                    edge=node,
-                )
-            so_far[parent] = after
+            after = so_far[parent] = (0.0 if before is None else before) + term
             why = None if failure is None else str(failure)
             updates.append(Update(node, arg, local, upstream, before, after, term, why))
+        for u in updates:
+            if u.parent.is_leaf and not math.isfinite(u.after):
+                done = [u for step in self._history for u in step.updates] + updates
+                raise self._text.refusal(self.root, number, u.parent, done)
         return updates
-
-    def _why_undefined(self, node: Value, failure: object) -> str:
-        """In symbols, the same in every language, not Python's words: "sqrt′ = 1/(2√x), h1 = 0"."""
-        op = node.op_info
-        if op is None or not op.derivative:
-            return f"{node.op}: {failure}"
-        at = ", ".join(f"{self.graph.name(p)} = {self._number(p.data)}" for p in node.parents)
-        return f"{op.name}′ = {op.derivative}, {at}"
-
-    def _update_text(self, u: Update) -> str:
-        """ "h5.grad += ∂h6/∂h5 × h6.grad = (-0.25) × 1 = -0.25", and the sum when another
-        path reached the input first: ", so x.grad = 1 + 3 = 4"; why a term is nan (a rule
-        that cannot compute) or 0 (a flat op stops an inf or nan gradient), as backward() has."""
-        target, source, digits = self.graph.grad(u.parent), self.graph.grad(u.node), self.digits
-        product = u.term
-        text = (
-            f"{target} += {self.graph.edge(u.node, u.argument)} × {source} = "
-            f"{format_factor(u.local, digits)} × {format_factor(u.upstream, digits)} = "
-            f"{self._number(product if u.before is not None else u.after)}"
-        )
-        if u.before is not None:
-            text += self.words(
-                "stepper.so",
-                grad=target,
-                before=self._number(u.before),
-                product=format_factor(product, digits),
-                after=self._number(u.after),
-            )
-        if u.failure is not None:  # backward() passes nan on, as this step does
-            edge = self.graph.edge(u.node, u.argument)
-            reason = self._why_undefined(u.node, u.failure)
-            text += self.words("stepper.undefined", symbol=edge, reason=reason)
-        if u.flat:  # backward() adds 0 here, not 0 × nan
-            text += self.words(
-                "stepper.flat",
-                op=u.node.op,
-                input=self.graph.name(u.parent),
-                node=self.graph.name(u.node),
-                grad=source,
-            )
-        return text

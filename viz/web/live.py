@@ -9,6 +9,8 @@ stepper or the explainer writes, its numbers left as slots that name what fills 
     ["l", i, arg, fmt]       ∂node_i/∂input_arg, the op table's local derivative
     ["u", s, j, field, fmt]  update j of step s: local, upstream, before, product or after
     ["p", leaf, path, fmt]   the product of a leaf's listed path; ["t", leaf, fmt] their sum
+    ["s", leaf, path, lines] the line saying which flat op stops the path (`lines`: by the
+                             factor that stops it), none while no flat op stops it
 
 fmt is "n" (`format_number`), "f" (`format_factor`: negatives in parentheses) or "o" (an
 operand, as `forward_formula` writes one). Filled with the engine's numbers a template is the
@@ -28,7 +30,7 @@ from micrograd_nndl.ops import JS_PRELUDE
 
 from ..graph import Graph
 from ..number_format import format_number
-from ..step.chain_rule import ChainRules
+from ..step.chain_rule import ChainRules, stop_line
 from ..step.formula import forward_formula
 from ..step.stepper import FORWARD, Step, Stepper
 from ..words import Words
@@ -237,8 +239,8 @@ def _chain(rules: ChainRules, leaf: Value, digits: int, words: Words) -> dict[st
     ]
     template: list[Any] = [lines[0]]
     for k, path in enumerate(rule.paths):
-        values = lines[2 + 2 * k]  # "        = 0.25 × 1 = 0.25", indented under "path 1:"
-        template.append("\n" + lines[1 + 2 * k] + "\n" + values[: values.index("= ") + 2])
+        edges, values = rule.path_lines[k][:2]  # "        = 0.25 × 1 = 0.25" under "path 1:"
+        template.append("\n" + edges + "\n" + values[: values.index("= ") + 2])
         shown = _shown(len(path.factors))
         previous = -1
         for n, f in enumerate(shown):
@@ -250,7 +252,14 @@ def _chain(rules: ChainRules, leaf: Value, digits: int, words: Words) -> dict[st
             previous = f
         if len(path.factors) > 1:
             template += [" = ", ["p", i, k, "n"]]
-    rest = lines[1 + 2 * len(rule.paths) :]
+        stops = {  # the line for each flat op that may stop the path, as the live values say
+            j: "\n" + stop_line(graph, path, k + 1, j, words)
+            for j, node in enumerate(path.nodes[:-1])
+            if node.op_info is not None and node.op_info.flat
+        }
+        if stops:
+            template.append(["s", i, k, stops])
+    rest = lines[1 + sum(len(group) for group in rule.path_lines) :]
     symbol = graph.derivative(graph.root, leaf)
     for line in rest[:-1]:
         template.append("\n" + line)
@@ -262,10 +271,10 @@ def _chain(rules: ChainRules, leaf: Value, digits: int, words: Words) -> dict[st
         template += [" = ", ["t", i, "n"]]
     elif all_listed:
         template += [f"\n{symbol} = ", ["t", i, "n"]]
-    else:  # "∂f/∂x = 0.25 (all paths, summed node by node: forward mode)"
+    else:  # "∂f/∂x = 0.25 (all paths, summed node by node from the output back, …)"
         result = f"{symbol} = {_MARK}total{_MARK}"
         total = {"total": ["t", i, "n"]}
-        template += ["\n", *_message(words, "explain.forward_mode", total, result=result)]
+        template += ["\n", *_message(words, "explain.backward_sum", total, result=result)]
     return {"paths": paths, "all": all_listed, "template": _joined(template)}
 
 
@@ -279,5 +288,6 @@ def _shown(length: int, limit: int = 16) -> list[int]:
 
 def fill(template: list[Any], number: Any) -> str:
     """A template's text with `number(slot)` for each slot (the tests' reading of it, and the
-    script's rule): the engine's text when `number` gives the engine's numbers."""
+    script's rule): the engine's text when `number` gives the engine's numbers (and, for an
+    "s" slot, its line or "")."""
     return "".join(part if isinstance(part, str) else number(part) for part in template)

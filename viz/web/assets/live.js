@@ -129,6 +129,11 @@
     const needs = /^needs \w+ (\S+ \S+), got .*$/.exec(reason);
     return needs ? op + ": " + said + ", and " + op + " needs it " + needs[1] : op + ": " + reason + ", at " + said;
   }
+  function derivativeAt(i, V) { // viz.graph.derivative_at: "sqrt′(0)", in no user's names
+    const node = live.nodes[i], ins = data.nodes[i].inputs.map((j) => V[j]);
+    const a = LIVE_OPS[node.op].kind === 5 ? ins : args(node, ins);
+    return node.op + "′(" + a.map(number).join(", ") + ")";
+  }
   function forward(i, V) {
     const node = live.nodes[i], op = LIVE_OPS[node.op];
     const ins = data.nodes[i].inputs.map((j) => V[j]), a = args(node, ins);
@@ -156,7 +161,7 @@
   }
 
   function compute() {
-    const V = [], L = [], why = [], G = {}, U = [];
+    const V = [], L = [], G = {}, U = [], start = {}; // start: why a gradient is not finite
     live.nodes.forEach((node, i) => {
       if (node.leaf) { V[i] = x[i]; return; }
       V[i] = forward(i, V);
@@ -166,7 +171,6 @@
       } catch (e) {
         if (!e.py) throw e;
         L[i] = null;
-        why[i] = e.message;
       }
     });
     live.steps.forEach((step, s) => {
@@ -181,36 +185,47 @@
         const term = flat && local === 0 ? 0 : local * upstream;
         const before = parent in soFar ? soFar[parent] : (parent in G ? G[parent] : null);
         const after = (before === null ? 0 : before) + term;
-        if (!Number.isFinite(after) && live.nodes[parent].leaf) { // backward() refuses a leaf's
-          if (L[i] === null) {
+        if (!Number.isFinite(after) && !(parent in start)) { // where it started: nonfinite_error
+          const became = live.nodes[parent].grad + " became " + pyRepr(after) + ": ";
+          if (Number.isFinite(term)) {
+            start[parent] = became + pyRepr(before) + " + " + pyRepr(term) + " is too large for a float";
+          } else if (i in start) {
+            start[parent] = start[i];
+          } else if (L[i] === null) {
             const at = data.nodes[i].inputs.map((j) => data.nodes[j].name + " = " + pyRepr(V[j]));
-            throw new Error("backward step " + number + ": the local derivatives of " + data.nodes[i].name +
-              " are undefined at " + at.join(", ") + " (" + node.op + ": " + why[i] + ")");
+            start[parent] = "the local derivatives of " + data.nodes[i].name + " are undefined at " +
+              at.join(", ") + " (" + derivativeAt(i, V) + ")";
+          } else {
+            start[parent] = became + node.locals[arg] + " = " + pyRepr(local) + " times " + node.grad +
+              " = " + pyRepr(upstream);
           }
-          throw new Error("backward step " + number + ": " + live.nodes[parent].grad + " became " +
-            pyRepr(after) + ": " + node.locals[arg] + " = " + pyRepr(local) + " times " + node.grad +
-            " = " + pyRepr(upstream));
         }
         soFar[parent] = after;
         return { local: local, upstream: upstream, before: before, product: term, after: after };
       });
+      step.updates.forEach(([, parent]) => { // backward() refuses a leaf's, placed where it started
+        if (live.nodes[parent].leaf && parent in start) throw new Error("backward step " + number + ": " + start[parent]);
+      });
       step.updates.forEach(([, parent], j) => { G[parent] = U[s][j].after; });
     });
-    const P = {}, T = {};
+    const P = {}, S = {}, T = {};
     live.chains.forEach((chain, i) => {
       if (!chain) return;
-      P[i] = chain.paths.map((path) => {
-        let product = 1, flatZero = false; // a flat op's 0 on the path gives 0, as explain says
-        path.forEach(([n, arg]) => {
+      S[i] = [];
+      P[i] = chain.paths.map((path, k) => { // as ChainPath.product and .stopped
+        let product = 1, stop = null;
+        path.forEach(([n, arg], j) => {
           const local = L[n] ? L[n][arg] : NaN;
-          flatZero = flatZero || (local === 0 && LIVE_OPS[live.nodes[n].op].flat);
-          product *= local;
+          const flat = local === 0 && LIVE_OPS[live.nodes[n].op].flat; // a flat op's 0: the path gives 0
+          if (flat && stop === null && !Number.isFinite(product)) stop = j;
+          product = flat ? 0 : product * local;
         });
-        return flatZero ? 0 : product;
+        S[i][k] = stop;
+        return product;
       });
       T[i] = chain.all ? P[i].reduce((sum, p) => sum + p, 0) : G[i];
     });
-    return { V: V, L: L, G: G, U: U, P: P, T: T };
+    return { V: V, L: L, G: G, U: U, P: P, S: S, T: T };
   }
 
   function slot(r, s) {
@@ -221,8 +236,11 @@
     if (kind === "p") return r.P[a][b];
     return r.T[a];
   }
-  const fill = (r, template) =>
-    template.map((part) => (typeof part === "string" ? part : shown(slot(r, part), part[part.length - 1]))).join("");
+  function part(r, p) { // a slot's text: a number, or the line of the flat op that stops a path
+    if (p[0] === "s") return r.S[p[1]][p[2]] === null ? "" : p[3][r.S[p[1]][p[2]]];
+    return shown(slot(r, p), p[p.length - 1]);
+  }
+  const fill = (r, template) => template.map((p) => (typeof p === "string" ? p : part(r, p))).join("");
 
   const items = [...document.querySelectorAll("#all-steps li")];
   const original = data.nodes.map((node) => node.chain);
