@@ -6,6 +6,7 @@ import stat
 import struct
 
 import pytest
+from catalog_words import english_in
 from hypothesis import given
 
 from micrograd_nndl import (
@@ -414,6 +415,31 @@ def test_a_chinese_stepper_says_in_chinese_where_the_passes_are_past_either_end(
     finished = "前向计算和反向传播都已完成：apply() 把梯度写入 .grad，back() 撤销一步"
     assert str(stepper.backward()) == str(stepper.forward()) == finished
     assert str(stepper.back()).startswith("撤销 反向传播 7/7")  # one step back: no Stop
+
+
+def test_a_chinese_stepper_at_a_prompt_shows_its_place_and_table_in_chinese():
+    """Its repr (what a prompt prints) was English in a zh stepper: head, "no step yet", the
+    table's columns; the numbers and names are the same as in English."""
+    nodes = sigmoid_graph(x=1.0, w=0.0, b=0.0)
+    stepper = Stepper(nodes["h6"], lang="zh")
+    assert repr(stepper).splitlines()[:3] == [
+        "h6 的 Stepper：前向计算 0/6，反向传播 0/7",
+        "尚未走任何一步：forward() 走第一步",
+        "节点  值  梯度",
+    ]
+    run_forward(stepper)
+    stepper.backward()
+    stepper.backward()
+    shown = repr(stepper)
+    assert english_in(shown) == set(), shown
+    assert shown.splitlines()[-2].split() == ["h5", "2", "-0.25"]
+    english = Stepper(nodes["h6"])
+    run_forward(english)
+    english.backward()
+    english.backward()
+    assert [line.split()[1:] for line in repr(english).splitlines()[4:]] == [
+        line.split()[1:] for line in shown.splitlines()[4:]
+    ]
 
 
 def test_apply_refuses_partial_gradients_unless_asked():

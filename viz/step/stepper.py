@@ -371,10 +371,13 @@ class Stepper:
     def __repr__(self) -> str:
         """What a prompt shows: where the passes are, the last step's sentence, and a compact
         table of every value and gradient by name ("—": not computed yet)."""
-        last = self._history[-1].text if self._history else "no step yet: forward() takes the first"
-        head = (
-            f"Stepper of {self.graph.name(self.root)}: forward {self._count(FORWARD)}/"
-            f"{self.n_forward}, backward {self._count(BACKWARD)}/{self.n_backward}"
+        words = self.words
+        last = self._history[-1].text if self._history else words("stepper.repr_none")
+        head = words(
+            "stepper.repr_head",
+            root=self.graph.name(self.root),
+            forward=f"{self._count(FORWARD)}/{self.n_forward}",
+            backward=f"{self._count(BACKWARD)}/{self.n_backward}",
         )
         return f"{head}\n{last}\n{self._compact_table()}"
 
@@ -392,9 +395,12 @@ class Stepper:
             )
             for n in shown
         ]
-        lines = format_columns([("node", "value", "grad"), *rows]).split("\n")
+        words = self.words
+        head = (words("column.node"), words("column.value"), words("column.grad"))
+        lines = format_columns([head, *rows]).split("\n")
         if cut:
-            lines.insert(2 + REPR_ROWS // 2, f"… {len(nodes) - REPR_ROWS} more (s.table(): all)")
+            more = words("stepper.repr_more", count=len(nodes) - REPR_ROWS)
+            lines.insert(2 + REPR_ROWS // 2, more)
         return "\n".join(lines)
 
     # ---- helpers ----------------------------------------------------------------------------
