@@ -19,6 +19,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -39,7 +40,7 @@ from ..step.chain_rule import explain_each
 from ..step.stepper import Stepper
 from ..web.stepper_page import to_html
 from ..web.training_page import replay_demo
-from ..words import Words, locale_language, translator
+from ..words import locale_language, translator
 from .book_demo import DEFAULT_IMAGE, PAGE_NAME, demo
 from .checking import check_table, diagnose, shown_rows
 from .console import fall_back_to_ascii, is_terminal, printable, read_key, read_line, shown
@@ -288,23 +289,28 @@ def _step(
         for key in typed if typed and set(typed) <= set(_STEP_KEYS) else [typed]:
             if key == "q":
                 return
-            _step_key(key, stepper, root, leaves, args, expression, out)
+            _step_key(key, _Session(stepper, root, leaves, args, expression, out))
 
 
 #: The step command's keys: next (or Enter), back, the table, help, quit.
 _STEP_KEYS = "npbt?q"
 
 
-def _step_key(
-    key: str,
-    stepper: Stepper,
-    root: Value,
-    leaves: dict[str, Value],
-    args: argparse.Namespace,
-    expression: Expression,
-    out: TextIO,
-) -> None:
+@dataclass(frozen=True)
+class _Session:
+    """What the keys of `step` act on: the stepper, the formula's graph and where to print."""
+
+    stepper: Stepper
+    root: Value
+    leaves: dict[str, Value]
+    args: argparse.Namespace
+    expression: Expression
+    out: TextIO
+
+
+def _step_key(key: str, session: _Session) -> None:
     """What one key of `step` does (q, which ends the loop, is the caller's)."""
+    stepper, out = session.stepper, session.out
     words = stepper.words
     keys = words("cli.keys")
     if key in ("", "n"):
@@ -313,30 +319,24 @@ def _step_key(
             return
         print(stepper.forward() or stepper.backward(), file=out)
         if stepper.done:
-            _step_summary(stepper, root, leaves, args, expression, out, words)
+            _step_summary(session)
     elif key in ("p", "b"):
         print(stepper.back() or words("cli.at_start"), file=out)
     elif key == "t":
-        print(_table(stepper, args), file=out)
+        print(_table(stepper, session.args), file=out)
     elif key == "?":
         print(keys, file=out)
     else:
         print(words("cli.unknown_key", key=repr(shown(key, 20)), keys=keys), file=out)
 
 
-def _step_summary(
-    stepper: Stepper,
-    root: Value,
-    leaves: dict[str, Value],
-    args: argparse.Namespace,
-    expression: Expression,
-    out: TextIO,
-    words: Words,
-) -> None:
-    print(words("cli.both_done"), file=out)
+def _step_summary(session: _Session) -> None:
+    stepper, args, out = session.stepper, session.args, session.out
+    print(stepper.words("cli.both_done"), file=out)
     print(_table(stepper, args), file=out)
     stepper.apply()  # the summary reads the gradients from the leaves
-    for text in _partials(root, leaves, args.digits, output_name(expression)):
+    name = output_name(session.expression)
+    for text in _partials(session.root, session.leaves, args.digits, name):
         print(text, file=out)
 
 
