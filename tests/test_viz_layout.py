@@ -88,19 +88,22 @@ def test_inputs_and_neurons_are_drawn_in_order(case, fused, rankdir, graphviz_pr
             assert order == sorted(order), (s, layer, order)  # neuron 1 first, n last
 
 
+def lecture_sample(hidden: list[int], rankdir: str, program: str):
+    """The lecture's one sample through MLP(3, hidden), drawn: the model, its graph, each
+    node's position and `passes`' first node of each neuron."""
+    model = MLP(3, hidden, seed=0)
+    loss, outputs = mlp_loss(model, [([2.0, 3.0, -1.0], 1.0)])
+    graph = Graph(loss)
+    at = positions(draw_dot(loss, rankdir=rankdir, params=model.parameters()).source, program)
+    return model, graph, at, passes(graph, outputs)
+
+
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_each_layer_stands_in_ranks_of_its_own_after_the_inputs(rankdir, graphviz_program):
     """The edges into a neuron's box are two ranks long, its parameters in the rank between:
     the inputs come first, then layer 1's boxes, then layer 2's beside them (not stacked over
     them with the weights' edges crossing other neurons' boxes)."""
-    (nin, nouts), batch = CASES["MLP(3, [4, 4, 1]) on one sample"]
-    model = MLP(nin, nouts, seed=0)
-    loss, outputs = mlp_loss(model, batch)
-    graph = Graph(loss)
-    at = positions(
-        draw_dot(loss, rankdir=rankdir, params=model.parameters()).source, graphviz_program
-    )
-    first = passes(graph, outputs)
+    model, graph, at, first = lecture_sample([4, 4, 1], rankdir, graphviz_program)
     ranks: dict[int, list[float]] = {0: []}
     for node in graph.nodes:
         name = f"n{graph.index(node)}"
@@ -111,7 +114,7 @@ def test_each_layer_stands_in_ranks_of_its_own_after_the_inputs(rankdir, graphvi
             ranks.setdefault(layer, []).append(reading(at[name], rankdir)[1])
     for (_, layer, _), name in first.items():
         ranks[layer].append(reading(at[name], rankdir)[1])
-    for layer in range(len(nouts)):
+    for layer in range(len(model.layers)):
         assert max(ranks[layer]) < min(ranks[layer + 1]), layer
 
 
@@ -165,13 +168,7 @@ def test_a_neurons_parameters_read_w1_w2_then_b(rankdir, graphviz_program):
     """The lecture's MLP(3, [4, 4, 1]) on one sample: in each neuron's box the parameters stand
     w₁, w₂, …, b top to bottom (left to right in TB), as the book's figure of a neuron (NNDL
     §4.1); they stood bottom-up, b on top."""
-    (nin, nouts), batch = CASES["MLP(3, [4, 4, 1]) on one sample"]
-    model = MLP(nin, nouts, seed=0)
-    loss, _ = mlp_loss(model, batch)
-    graph = Graph(loss)
-    at = positions(
-        draw_dot(loss, rankdir=rankdir, params=model.parameters()).source, graphviz_program
-    )
+    model, graph, at, _ = lecture_sample([4, 4, 1], rankdir, graphviz_program)
     neurons = [n for layer in model.layers for n in layer.neurons]
     assert len(neurons) == 9
     for neuron in neurons:
@@ -189,13 +186,7 @@ def test_the_layers_stand_side_by_side_as_a_network_is_drawn(hidden, rankdir, gr
     layer before it, and a layer of one neuron level with the middle of the layer before, as
     the book draws a network (NNDL §4.3). Layer 2's boxes stood below layer 1's, staggered
     (its centre more than a whole layer's span away), the edges into them looping round."""
-    model = MLP(3, hidden, seed=0)
-    loss, outputs = mlp_loss(model, [([2.0, 3.0, -1.0], 1.0)])
-    graph = Graph(loss)
-    at = positions(
-        draw_dot(loss, rankdir=rankdir, params=model.parameters()).source, graphviz_program
-    )
-    first = passes(graph, outputs)
+    _, graph, at, first = lecture_sample(hidden, rankdir, graphviz_program)
     layers = [
         [reading(at[first[(1, layer, j)]], rankdir)[0] for j in range(1, n + 1)]
         for layer, n in enumerate(hidden, 1)
@@ -216,13 +207,7 @@ def test_the_inputs_spread_along_the_layer_they_feed(hidden, rankdir, graphviz_p
     """One sample through MLP(3, hidden): x₁ level with layer 1's first neuron, x₃ with its
     last, x₂ halfway, each within a quarter of the layer's span, as the book's figure of a
     network spreads each layer (NNDL §4.3). x₂ and x₃ stood below the whole layer."""
-    model = MLP(3, hidden, seed=0)
-    loss, outputs = mlp_loss(model, [([2.0, 3.0, -1.0], 1.0)])
-    graph = Graph(loss)
-    at = positions(
-        draw_dot(loss, rankdir=rankdir, params=model.parameters()).source, graphviz_program
-    )
-    first = passes(graph, outputs)
+    _, graph, at, first = lecture_sample(hidden, rankdir, graphviz_program)
     layer = [reading(at[first[(1, 1, j)]], rankdir)[0] for j in range(1, hidden[0] + 1)]
     inputs = [
         reading(at[f"n{graph.index(x)}"], rankdir)[0]
