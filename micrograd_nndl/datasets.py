@@ -1,8 +1,8 @@
 """Real data: scikit-learn's Iris and digits (bundled with it, nothing is downloaded), split
 into a training and a test set from a seed and standardised as NNDL §7.5 advises.
 
-The loaders need the `datasets` extra (`pip install 'micrograd-nndl[datasets]'`, which is
-scikit-learn); the split and the scaling are plain numpy and work on any (X, y).
+The loaders need the `datasets` extra (`pip install -e '.[datasets]'` in the clone, which
+is scikit-learn); the split and the scaling are plain numpy and work on any (X, y).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 from .data import Seed
 from .init import make_rng
 
-INSTALL = "pip install 'micrograd-nndl[datasets]'"
+INSTALL = "pip install -e '.[datasets]' in the clone, or pip install scikit-learn"
 
 
 class Dataset(NamedTuple):

@@ -26,7 +26,8 @@ try:
     from torch import nn
 except ModuleNotFoundError as missing:  # without the extra: say how to get it
     raise ModuleNotFoundError(
-        "micrograd_nndl.interop needs PyTorch: pip install 'micrograd-nndl[torch]'",
+        "micrograd_nndl.interop needs PyTorch: pip install -e '.[torch]' in the clone, or "
+        "pip install torch==2.13.0",
         name=missing.name,
     ) from missing
 

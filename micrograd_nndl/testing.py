@@ -35,7 +35,8 @@ try:
     from hypothesis import strategies as st
 except ModuleNotFoundError as missing:  # a wheel user without the extra: say how to get it
     raise ModuleNotFoundError(
-        "micrograd_nndl.testing needs hypothesis: pip install 'micrograd-nndl[testing]'",
+        "micrograd_nndl.testing needs hypothesis: pip install -e '.[testing]' in the clone, "
+        "or pip install hypothesis",
         name=missing.name,
     ) from missing
 
@@ -256,6 +257,7 @@ def assert_grads_match(
     is no verdict on backward(): inside a hypothesis test the point is rejected and another
     drawn; outside, the error says which op is on its kink.
     """
+    __tracebackhide__ = True  # pytest shows the user's test, not these lines
     xs = [float(x) for x in inputs]
     report = gradcheck_report(f, xs, eps, atol, rtol, expected=expected)
     if report.passed:
@@ -361,10 +363,12 @@ def check_op(
     differences of backward's first ones. A failure raises GradcheckError with the table
     (hypothesis adds the falsifying point). The draws are derandomized: a check is repeatable.
     """
+    __tracebackhide__ = True  # pytest shows the user's test, not these lines
     names = input_names(op.forward, 2 if op.kind == BINARY else 1)  # x, or a and b
     state: dict[str, Any] = {"examples": 0, "second": None}
 
     def property_of(args: tuple[float, ...]) -> None:
+        __tracebackhide__ = True  # pytest shows the user's test, not these lines
         inputs, f = _as_function(op, args)
         _check_value(op, args, f(*[Value(x) for x in inputs]))
         where = names if op.kind != NARY else [f"x{i + 1}" for i in range(len(inputs))]

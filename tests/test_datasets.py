@@ -78,5 +78,8 @@ def test_fit_trains_on_the_split_as_it_is():
 
 def test_without_scikit_learn_the_error_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn", None)  # import sklearn now fails
-    with pytest.raises(ImportError, match=r"pip install 'micrograd-nndl\[datasets\]'"):
+    with pytest.raises(
+        ImportError,
+        match=r"pip install -e '\.\[datasets\]' in the clone, or pip install scikit-learn",
+    ):
         load_iris()

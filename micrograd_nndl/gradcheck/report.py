@@ -118,6 +118,7 @@ class CheckReport:
 
     def raise_for_failures(self, show: int = 10) -> None:
         """Raise GradcheckError (its `report` is this report) if any row failed."""
+        __tracebackhide__ = True  # pytest shows the user's test line, not this one
         if not self.passed:
             raise GradcheckError(self.message(show), self)
 
@@ -205,6 +206,8 @@ def gradcheck_report(
     else:
         raise ValueError(f"gradcheck: order must be 1 or 2, not {order!r}")
     title = f"gradcheck: order-{order} derivatives of {output}"
+    if 1 < len(xs) <= 8:  # a row's `at` is its own input's value; the title gives the point
+        title += " at " + ", ".join(f"{n} = {v}" for n, v in zip(names, values))
     judged = _judge(rows, at, backward, central, formula, atol, rtol)
     return CheckReport(title, judged, eps, atol, rtol)
 

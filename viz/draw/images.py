@@ -89,9 +89,9 @@ def _resvg() -> Any:
         import resvg_py
     except ImportError:
         raise RenderError(
-            "a PNG with Chinese text needs resvg (pip install 'micrograd-nndl[cjk]', or resvg-py) "
-            "or a system Graphviz "
-            "(apt install graphviz), and a CJK font; graphviz-pure alone draws no Chinese glyphs"
+            "a PNG with Chinese text needs resvg (the cjk extra: pip install -e '.[cjk]' in the "
+            "clone, or pip install resvg-py) or a system Graphviz (apt install graphviz), and a "
+            "CJK font; graphviz-pure alone draws no Chinese glyphs (an .svg needs neither)"
         ) from None
     return resvg_py
 
