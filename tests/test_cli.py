@@ -974,3 +974,9 @@ def test_step_on_a_terminal_takes_one_key_a_step_without_enter():
         proc.kill()
         os.close(main_fd)
     assert b"unknown key" not in seen
+
+
+def test_values_typed_with_chinese_punctuation_are_read(capsys):
+    """--at w＝1，x＝2 (full-width = and , from a Chinese keyboard) is --at w=1,x=2."""
+    status, out, _ = call("grad", "w＊x", "--at", "w＝1，x＝2", capsys=capsys)
+    assert status == 0 and out.splitlines() == ["f = 2", "∂f/∂w = 2", "∂f/∂x = 1"]

@@ -467,3 +467,15 @@ def test_the_books_names_of_functions_read_as_the_tables_ops():
         assert (f.data, f.op) == (g.data, g.op)
     assert parse("logistic(0)", {}).data == 0.5
     assert parse("ln + logistic", {"ln": 1.0, "logistic": 2.0}).data == 3.0  # still variables
+
+
+def test_full_width_punctuation_from_a_chinese_keyboard_reads_as_ascii():
+    """w＊（x＋1） typed with a Chinese input method is w*(x+1), one character for one so a
+    caret stays under its place; full-width digits and 、 as a comma too, names as typed."""
+    values = {"w": 3.0, "x": 2.0, "净输入": 0.5}
+    typed = parse("w＊（x＋1）－净输入／２", values)
+    assert typed.data == parse("w*(x+1)-净输入/2", values).data == 3.0 * 3.0 - 0.25
+    assert parse("maxout（w、x）", values).data == 3.0
+    with pytest.raises(ExpressionError) as error:
+        parse("w＊x（", values)
+    assert error.value.position == 2 and "x is not a function" in str(error.value)

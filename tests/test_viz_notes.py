@@ -51,6 +51,12 @@ def test_the_books_block_gives_the_books_numbers():
     assert h5.data == 2.0 and h5.grad == -0.25
 
 
+def test_a_block_typed_with_chinese_punctuation_gives_the_books_numbers():
+    """x = 1；w = 0；b = 0 and σ（w＊x ＋ b） from a Chinese input method: the same block."""
+    note = build_note("x = 1；w = 0；b = 0\nf = sigmoid（w＊x ＋ b）", params="w b")
+    assert note.root.data == 0.5 and (note.names["w"].grad, note.names["b"].grad) == (0.25, 0.25)
+
+
 def test_named_steps_are_nodes_of_the_graph_with_their_names():
     note = build_note("x = 1; w = 0; b = pi - pi\nz = w*x + b\nf = sigmoid(z)")
     z = note.names["z"]

@@ -19,7 +19,7 @@ is stored in its op node (the book's h3 = h2 × (−1), NNDL §4.5.3), not drawn
 from .graph import Expression, parse
 from .syntax import BOOK_NAMES as BOOK_NAMES  # read as attributes, as before the split
 from .syntax import CONSTANTS as CONSTANTS
-from .syntax import MAX_DEPTH, MAX_LENGTH, MAX_NODES, ExpressionError
+from .syntax import MAX_DEPTH, MAX_LENGTH, MAX_NODES, ExpressionError, ascii_punctuation
 
 __all__ = [
     "MAX_DEPTH",
@@ -28,6 +28,7 @@ __all__ = [
     "Expression",
     "ExpressionError",
     "parse",
+    "ascii_punctuation",
 ]
 
 # Tracebacks, reprs and pickles name the classes where users import them from.

@@ -43,6 +43,20 @@ _SPACE = re.compile(r"[ \t\r\n]+")
 _SHOWN = 72  # characters of source shown around the caret
 #: the symbols the views print, read back as the ASCII operators (a printed formula pastes back)
 _PRINTED = {"×": "*", "·": "*", "−": "-", "÷": "/"}
+#: A Chinese keyboard's full-width punctuation and digits (，；＝（）＊＋２…, U+FF01–U+FF5E)
+#: and its enumeration comma 、 as the ASCII they stand for; letters are left as typed (a
+#: name may hold them). One character for one, so a caret still stands under the place.
+_FULL_WIDTH = {
+    code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if not chr(code - 0xFEE0).isalpha()
+} | {ord("、"): ord(",")}
+
+
+def ascii_punctuation(text: str) -> str:
+    """`text` with full-width punctuation and digits read as ASCII: "w＊x（" -> "w*x(", "x=1，w=0" ->
+    "x=1,w=0"; the tokenizer, a notes block and `--at` read the user's text through it."""
+    return text.translate(_FULL_WIDTH)
+
+
 _HINTS = {
     "^": "use ** for powers",
     ".": "attributes are not part of the language",
@@ -125,6 +139,7 @@ class Node(NamedTuple):
 
 
 def _tokenize(text: str) -> list[_Token]:
+    text = ascii_punctuation(text)
     tokens: list[_Token] = []
     pos, n = 0, len(text)
     while pos < n:

@@ -9,7 +9,7 @@ import argparse
 import math
 
 from micrograd_nndl import Expression, ExpressionError, MathError
-from micrograd_nndl.expr import CONSTANTS
+from micrograd_nndl.expr import CONSTANTS, ascii_punctuation
 
 from ..number_format import check_digits
 
@@ -58,7 +58,7 @@ def _is_name(text: str) -> bool:
 def parse_assignments(text: str) -> dict[str, float]:
     """ "x=1,w=0,b=-pi/4" -> {"x": 1.0, "w": 0.0, "b": -0.785...}; values are constant formulas."""
     values: dict[str, float] = {}
-    for part in text.split(","):
+    for part in ascii_punctuation(text).split(","):  # w=1，x=2 from a Chinese keyboard too
         name, equals, value = (s.strip() for s in part.partition("="))
         if not equals or not _is_name(name):
             raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {part.strip()!r}")

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from micrograd_nndl import Expression, ExpressionError, MathError, Value
+from micrograd_nndl.expr import ascii_punctuation
 
 from ..draw.dot import RANKDIRS, draw_dot
 from ..draw.fit import COLUMN, min_scale
@@ -85,7 +86,7 @@ def statements(source: str) -> Iterator[Statement]:
     Neither `;` nor `#` is part of the expression language, so splitting never cuts a formula.
     """
     for number, line in enumerate(source.splitlines(), 1):
-        line = line.split("#", 1)[0]
+        line = ascii_punctuation(line).split("#", 1)[0]  # x = 1；w = 0 from a Chinese keyboard
         start = 0
         for part in line.split(";"):
             if part.strip():
