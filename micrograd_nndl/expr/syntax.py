@@ -52,8 +52,9 @@ _FULL_WIDTH = {
 
 
 def ascii_punctuation(text: str) -> str:
-    """`text` with full-width punctuation and digits read as ASCII: "w＊x（" -> "w*x(", "x=1，w=0" ->
-    "x=1,w=0"; the tokenizer, a notes block and `--at` read the user's text through it."""
+    """`text` with full-width punctuation and digits read as ASCII: "w＊x（" -> "w*x(",
+    "x=1，w=0" -> "x=1,w=0"; the tokenizer, a notes block and `--at` read the user's text
+    through it."""
     return text.translate(_FULL_WIDTH)
 
 
