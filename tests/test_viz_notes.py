@@ -69,6 +69,9 @@ def test_the_html_holds_the_svg_and_the_table():
     assert page.count("<svg") == 1 and "</svg>" in page
     assert "<td>h5</td><td>+ 1</td><td>h4</td><td>2</td><td>-0.25</td>" in page
     assert "<td>w</td><td>leaf</td><td></td><td>0</td><td>0.25</td>" in page
+    # each local derivative kept whole in a narrow column: "∂净输入/" and "∂b = 1" were split
+    nowrap = '<span style="white-space: nowrap">'
+    assert f"<td>{nowrap}∂h1/∂x = 0</span>, {nowrap}∂h1/∂w = 1</span></td>" in page
 
 
 @pytest.mark.parametrize(

@@ -284,10 +284,20 @@ def _table(graph: Graph, lang: str) -> str:
     """The derivative table (`graph_rows`) in `lang` as an HTML table, every cell escaped."""
 
     def row(cells: tuple[str, ...], tag: str) -> str:
-        return "<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells) + "</tr>"
+        return "<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
 
-    body = "".join(row(cells, "td") for cells in graph_rows(graph, lang=lang))
+    def unbroken(derivatives: str) -> str:  # "∂净输入/∂b = 1" wrapped at its "/" in a column
+        return ", ".join(
+            f'<span style="white-space: nowrap">{html.escape(d)}</span>'
+            for d in derivatives.split(", ")
+        )
+
+    rows = graph_rows(graph, lang=lang)
+    body = "".join(
+        row((*(html.escape(c) for c in cells[:-1]), unbroken(cells[-1])), "td") for cells in rows
+    )
     return (
         "<table>"  # unclassed: the site's theme styles it as any table of the page
-        f"<thead>{row(header(lang), 'th')}</thead><tbody>{body}</tbody></table>"
+        f"<thead>{row(tuple(html.escape(h) for h in header(lang)), 'th')}</thead>"
+        f"<tbody>{body}</tbody></table>"
     )
