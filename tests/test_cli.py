@@ -980,3 +980,15 @@ def test_values_typed_with_chinese_punctuation_are_read(capsys):
     """--at w＝1，x＝2 (full-width = and , from a Chinese keyboard) is --at w=1,x=2."""
     status, out, _ = call("grad", "w＊x", "--at", "w＝1，x＝2", capsys=capsys)
     assert status == 0 and out.splitlines() == ["f = 2", "∂f/∂w = 2", "∂f/∂x = 1"]
+
+
+def test_names_run_together_are_told_to_be_a_product(capsys):
+    """sigmoid(wx + b) with --at w=1,x=2,b=0: wx is one name; the message says to write w*x."""
+    status, _, err = call("grad", "sigmoid(wx + b)", "--at", "w=1,x=2,b=0", capsys=capsys)
+    assert status == 2 and err.strip().endswith(
+        "(its variables: wx, b); write w*x for wx: a product needs its *"
+    )
+    status, _, err = call("grad", "w1x1 + q", "--at", "w1=1,x1=2,q=0,w=3", capsys=capsys)
+    assert "write w1*x1 for w1x1" in err  # the longest given name first: w1, not w
+    status, _, err = call("grad", "q + b", "--at", "w=1,b=0", capsys=capsys)
+    assert "(its variables: q, b)" in err and "product" not in err

@@ -72,15 +72,33 @@ def read_formula(args: argparse.Namespace) -> tuple[Expression, dict[str, float]
     expression.check_names(given)  # pi and e are constants: an ExpressionError, exit 2
     unused = [name for name in given if name not in expression.variables]
     if unused:
+        products = [
+            f"{'*'.join(parts)} for {name}"
+            for name in expression.variables
+            if name not in given and (parts := _run_together(name, given))
+        ]
+        hint = f"; write {', '.join(products)}: a product needs its *" if products else ""
         raise UsageError(
             f"--at gives {', '.join(unused)}, which the formula does not use "
-            f"(its variables: {', '.join(expression.variables) or 'none'})"
+            f"(its variables: {', '.join(expression.variables) or 'none'}){hint}"
         )
     missing = [name for name in expression.variables if name not in given]
     if missing:
         at = ",".join(f"{name}=..." for name in missing)
         raise UsageError(f"no value for {', '.join(missing)}: give it with --at {at}")
     return expression, given
+
+
+def _run_together(name: str, given: dict[str, float]) -> list[str] | None:
+    """The given names `name` is written of, end to end ("wx" of w and x: the learner meant
+    w*x), or None; the longest name first at each place."""
+    if name in given:
+        return [name]
+    for part in sorted((g for g in given if name.startswith(g) and g != name), key=len)[::-1]:
+        rest = _run_together(name[len(part) :], given)
+        if rest:
+            return [part, *rest]
+    return None
 
 
 def output_name(expression: Expression) -> str:
