@@ -121,6 +121,28 @@ def test_the_prev_based_topological_sort_and_the_lectures_backward() -> None:
     ]
 
 
+def test_backward_by_hand_stops_where_backward_does_at_a_flat_op() -> None:
+    """sqrt(relu(x)) at x = -1, node by node as the lecture does: sqrt′(0) is undefined, so
+    h1.grad is nan, and relu is flat there, so x.grad is 0, as backward() gives (by hand it
+    raised 'must be finite' at h1). A leaf's nan is still refused: sqrt(x) at 0 by hand."""
+    x = Value(-1.0, label="x")
+    f = x.relu().sqrt()
+    f.grad = 1.0
+    for node in reversed(build_topo(f)):
+        node._backward()
+    h1 = f.parents[0]
+    by_hand = (x.grad, h1.grad)
+    x.grad = 0.0
+    f.zero_grad()
+    f.backward()
+    assert by_hand[0] == x.grad == 0.0 and math.isnan(by_hand[1]) and math.isnan(h1.grad)
+    leaf = Value(0.0, label="z")
+    root = leaf.sqrt()
+    root.grad = 1.0
+    with pytest.raises(ValueError, match="the grad of 'z' must be finite, got nan"):
+        root._backward()
+
+
 def test_the_lectures_shared_inputs_add_their_gradients() -> None:
     a = Value(3.0, label="a")
     b = a + a

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..ops import BINARY, OPS, UNARY, Op
 from .checks import finite_float
-from .walks import edges_of
+from .fast_backward import store_grads
+from .walks import terms_of
 
 if TYPE_CHECKING:  # for the annotations only: value.py imports this module
     from .value import Value
@@ -48,9 +49,13 @@ def micrograd_op(node: Value) -> str:
 
 def micrograd_backward(node: Value) -> None:
     """One step of the chain rule, as micrograd's lecture does by hand: add
-    ∂node/∂input × node.grad into each input's grad (nothing for a leaf)."""
-    for edge in edges_of(node):
-        edge.parent.grad = edge.parent.grad + edge.local * node.grad
+    ∂node/∂input × node.grad into each input's grad (nothing for a leaf), with backward()'s
+    own terms (`terms_of`): where a flat op stops an undefined derivative (sqrt(relu(x)) at
+    x < 0) the steps by hand end where backward() does, h1.grad = nan and x.grad = 0."""
+    sums: dict[Value, float] = {}
+    for (_, _, parent, _), term, _ in terms_of(node, node.grad):
+        sums[parent] = sums.get(parent, parent.grad) + term
+    store_grads(sums)
 
 
 def _op_of_symbol(symbol: str, n: int) -> tuple[Op, float | None]:
