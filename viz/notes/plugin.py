@@ -84,6 +84,7 @@ class MicrogradPlugin(BasePlugin[MicrogradConfig]):
         self._lines: list[str] = []
         self._fences: list[Fence] = []
         self._block = 0
+        self._lang = "en"  # the site's: the `lang` option, else the theme's (`on_config`)
 
     def on_config(self, config: Any) -> Any:
         if SUPERFENCES not in config.markdown_extensions:
@@ -99,8 +100,7 @@ class MicrogradPlugin(BasePlugin[MicrogradConfig]):
             }
         )
         settings["custom_fences"] = fences
-        if self.config.lang is None:
-            self.config.lang = theme_lang(config.theme.get("language"))
+        self._lang = self.config.lang or theme_lang(config.theme.get("language"))
         return config
 
     @event_priority(-100)  # last: the text superfences will read, after other plugins' edits
@@ -121,8 +121,7 @@ class MicrogradPlugin(BasePlugin[MicrogradConfig]):
     ) -> bool:
         """The header's options over the site's; a wrong one fails the build at its place."""
         self._block += 1
-        lang = self.config.lang or "en"  # set from the theme by on_config when not given
-        site = {"lang": lang, "colours": self.config.colours}
+        site = {"lang": self._lang, "colours": self.config.colours}
         try:
             options.update(read_options(inputs, site))
         except OptionError as e:
