@@ -14,7 +14,7 @@ from micrograd_nndl import Expression, ExpressionError, MathError, Value
 from micrograd_nndl.expr import ascii_punctuation
 
 from ..draw.dot import RANKDIRS, draw_dot
-from ..draw.fit import COLUMN, min_scale
+from ..draw.fit import COLUMN, READABLE_PX, min_scale
 from ..errors import VizError
 from ..graph import Graph
 from ..step.stepper import Stepper
@@ -34,7 +34,7 @@ GRAPH_SCALES = (0.45, 0.75)
 #: "fit" shrinks it to min_scale() (10 px text), so it then fits the column less the frame's
 #: margins (36 px) where a graph laid out for a notebook ran 25 px past the frame.
 FRAMED_GRAPH = (COLUMN - 36) / min_scale()
-MIN_TEXT = 10  # px: the smallest text a drawing keeps in a notes column (DESIGN.md)
+MIN_TEXT = READABLE_PX  # px: the smallest text a drawing keeps in a notes column (DESIGN.md)
 _FONT_SIZE = re.compile(r'font-size="([0-9.]+)"')
 #: Inline, as the svg's own style: a site needs no stylesheet of ours.
 FIGURE_STYLE = "margin: 1em 0; overflow-x: auto; text-align: center"
